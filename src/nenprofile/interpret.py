@@ -1,0 +1,287 @@
+"""One sample end to end (pure): classify alterations, score biomarkers, match therapies."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from nenprofile.biomarkers import BiomarkerSettings, compute_biomarkers
+from nenprofile.knowledgebase import KnowledgeBase
+from nenprofile.matching import SampleFindings, match_therapies
+from nenprofile.model import (
+    ALTERATION_COLUMNS,
+    PROTEIN_CHANGING_CLASSES,
+    Fusion,
+    GeneCopyNumber,
+    SampleInfo,
+)
+from nenprofile.oncogenicity import (
+    LIKELY_BENIGN,
+    OncogenicitySettings,
+    SampleClassification,
+    classify_sample,
+)
+
+EXTRA_ALTERATION_COLUMNS = ["biallelic", "variant_class", "copy_number", "partner", "caveats"]
+GROUP_ORDER = ("mTOR pathway", "DNA repair", "Epigenetic/chromatin", "Other drivers")
+IMMUNE_SCORE_MARKER = "TCELL_INFLAMED_GEP"
+IMMUNE_CALLS = {"high": "inflamed", "intermediate": "intermediate", "low": "non-inflamed"}
+IMMUNE_SOURCE = "18-gene T-cell-inflamed GEP (Ayers 2017, PMID:28650338); research-only"
+
+
+@dataclass(frozen=True)
+class InterpretationSettings:
+    """Every threshold interpretation reads from config, with its default, in one place."""
+
+    target_size_mb: float = 33.0
+    tmb_high_threshold: float = 10.0
+    tmb_min_vaf: float = 0.05
+    max_population_af: float = 0.01
+    msi_min_indel_fraction: float = 0.2
+    pdl1_thresholds: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> InterpretationSettings:
+        tmb = config.get("tmb") or {}
+        filters = config.get("filters") or {}
+        msi = config.get("msi") or {}
+        return cls(
+            target_size_mb=float(tmb.get("target_size_mb", cls.target_size_mb)),
+            tmb_high_threshold=float(tmb.get("high_threshold", cls.tmb_high_threshold)),
+            tmb_min_vaf=float(tmb.get("min_vaf", cls.tmb_min_vaf)),
+            max_population_af=float(filters.get("max_population_af", cls.max_population_af)),
+            msi_min_indel_fraction=float(msi.get("min_indel_fraction", cls.msi_min_indel_fraction)),
+            pdl1_thresholds=dict(config.get("pdl1") or {}),
+        )
+
+    def oncogenicity(self) -> OncogenicitySettings:
+        return OncogenicitySettings(max_population_af=self.max_population_af)
+
+    def biomarkers(self) -> BiomarkerSettings:
+        return BiomarkerSettings(
+            target_size_mb=self.target_size_mb,
+            tmb_high_threshold=self.tmb_high_threshold,
+            tmb_min_vaf=self.tmb_min_vaf,
+            max_population_af=self.max_population_af,
+            msi_min_indel_fraction=self.msi_min_indel_fraction,
+        )
+
+
+@dataclass
+class SampleProfile:
+    alterations: list[dict[str, Any]]
+    biomarkers: dict[str, Any]
+    therapies: list[dict[str, Any]]
+    warnings: list[str]
+    classification: SampleClassification | None = None
+
+
+# ----------------------------------------------------------------------------- alterations
+
+
+def _row(sample: str, gene: str, pathway: str, alteration_type: str) -> dict[str, Any]:
+    row: dict[str, Any] = dict.fromkeys(ALTERATION_COLUMNS + EXTRA_ALTERATION_COLUMNS)
+    row.update(sample=sample, gene=gene, pathway=pathway, alteration_type=alteration_type)
+    return row
+
+
+def reportable_alterations(
+    sample: str,
+    classification: SampleClassification,
+    kb: KnowledgeBase,
+) -> list[dict[str, Any]]:
+    """Rows for alterations.tsv: ALTERATION_COLUMNS then EXTRA_ALTERATION_COLUMNS.
+
+    Reported: variants in KB genes (marker genes excepted) that are protein-changing, or of
+    unknown consequence (gene-overlap input), and not Likely benign; AMP/DEEPDEL in KB genes;
+    fusions involving KB genes or a 3' kinase driver.
+    """
+    rows: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
+    for item in classification.variants:
+        variant, call = item.variant, item.classification
+        entry = kb.genes[variant.gene or ""]
+        if entry.role == "marker" or call.oncogenicity == LIKELY_BENIGN:
+            continue
+        if variant.variant_class not in PROTEIN_CHANGING_CLASSES | {"unknown"}:
+            continue
+        row = _row(sample, entry.symbol, entry.pathway, "mutation")
+        row.update(
+            consequence=variant.consequence or variant.variant_class,
+            hgvsp=variant.hgvsp,
+            hgvsc=variant.hgvsc,
+            chrom=variant.chrom,
+            pos=variant.pos,
+            ref=variant.ref,
+            alt=variant.alt,
+            vaf=variant.vaf,
+            depth=variant.depth,
+            variant_class=variant.variant_class,
+        )
+        rows.append((_sort_key(entry.group, entry.symbol, 0, variant.pos), _finish(row, call)))
+    for item in classification.copy_numbers:
+        entry = kb.genes[item.call.gene]
+        kind = "amplification" if item.call.call == "AMP" else "deep_deletion"
+        row = _row(sample, entry.symbol, entry.pathway, kind)
+        row.update(consequence=item.call.call, copy_number=item.call.copy_number)
+        rows.append((_sort_key(entry.group, entry.symbol, 1, 0), _finish(row, item.classification)))
+    for item in classification.fusions:
+        entry = kb.genes.get(item.gene)
+        pathway = entry.pathway if entry else ""
+        group = entry.group if entry else "Other drivers"
+        row = _row(sample, item.gene, pathway, "fusion")
+        fusion: Fusion = item.fusion
+        partner = fusion.gene5 if item.gene == fusion.gene3 else fusion.gene3
+        row.update(consequence=fusion.name, partner=partner)
+        rows.append((_sort_key(group, item.gene, 2, 0), _finish(row, item.classification)))
+    for _, row in rows:
+        row["biallelic"] = row["gene"] in classification.biallelic
+    rows.sort(key=lambda pair: pair[0])
+    return [row for _, row in rows]
+
+
+def _sort_key(group: str, gene: str, kind: int, pos: int) -> tuple[Any, ...]:
+    group_rank = GROUP_ORDER.index(group) if group in GROUP_ORDER else len(GROUP_ORDER)
+    return (group_rank, gene, kind, pos)
+
+
+def _finish(row: dict[str, Any], call: Any) -> dict[str, Any]:
+    row["oncogenicity"] = call.oncogenicity
+    row["evidence"] = call.evidence_text
+    row["caveats"] = "; ".join(call.caveats)
+    return row
+
+
+# ----------------------------------------------------------------------------- biomarkers
+
+
+def immune_score(markers: Mapping[str, Any] | None) -> dict[str, Any]:
+    entry = (markers or {}).get(IMMUNE_SCORE_MARKER)
+    if not entry or entry.get("call") in (None, "not_available"):
+        return {
+            "value": None,
+            "percentile": None,
+            "call": "not_available",
+            "source": IMMUNE_SOURCE,
+            "research_only": True,
+        }
+    value = entry.get("score", entry.get("value", entry.get("log2_tpm")))
+    return {
+        "value": value,
+        "percentile": entry.get("percentile"),
+        "call": IMMUNE_CALLS.get(entry["call"], entry["call"]),
+        "source": IMMUNE_SOURCE,
+        "research_only": True,
+    }
+
+
+def pdl1_entry(
+    sample: SampleInfo,
+    cna: Sequence[GeneCopyNumber],
+    markers: Mapping[str, Any] | None,
+    thresholds: Mapping[str, Any],
+) -> dict[str, Any]:
+    from nenprofile.pdl1 import pdl1_status
+
+    return pdl1_status(sample, list(cna), dict(markers) if markers else None, dict(thresholds))
+
+
+def standard_of_care(therapies: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {"setting": row["biomarker"], "option": row["therapy"], "citations": row["citations"]}
+        for row in therapies
+        if row.get("direction") == "standard_of_care"
+    ]
+
+
+# ----------------------------------------------------------------------------- sample
+
+
+def sample_warnings(
+    sample: SampleInfo,
+    ingest: Any,
+    classification: SampleClassification,
+    biomarkers: Mapping[str, Any],
+    settings: InterpretationSettings,
+) -> list[str]:
+    warnings: list[str] = []
+    if ingest.tumor_only:
+        warnings.append(
+            "tumor-only input: germline variants are removed only by population AF >= "
+            f"{settings.max_population_af} and known polymorphisms; confirm germline status "
+            "of reported variants with a matched normal"
+        )
+    if ingest.annotation == "gene-overlap":
+        warnings.append(
+            "variant consequences unknown (gene-overlap annotation): only positional hotspots "
+            "have protein changes; TMB counts all variants"
+        )
+    for item in classification.variants:
+        for caveat in item.classification.caveats:
+            if caveat not in warnings:
+                warnings.append(caveat)
+    conflict = biomarkers["differentiation_pattern"].get("conflict")
+    if conflict:
+        warnings.append(conflict)
+    return warnings
+
+
+def interpret_sample(
+    sample: SampleInfo,
+    ingest: Any,
+    cna: Sequence[GeneCopyNumber],
+    fusions: Sequence[Fusion],
+    markers: Mapping[str, Any] | None,
+    kb: KnowledgeBase,
+    config: Mapping[str, Any],
+) -> SampleProfile:
+    """Alterations, biomarkers.json, therapy rows and warnings for one sample.
+
+    ``ingest`` is a variants.IngestResult (variants, annotation, tumor_only are read).
+    """
+    settings = InterpretationSettings.from_config(config)
+    tumor_only = bool(ingest.tumor_only)
+    classification = classify_sample(
+        ingest.variants,
+        cna,
+        fusions,
+        kb.genes,
+        tumor_only=tumor_only,
+        purity=sample.purity,
+        settings=settings.oncogenicity(),
+    )
+    alterations = reportable_alterations(sample.sample, classification, kb)
+    scored = compute_biomarkers(
+        sample,
+        ingest.variants,
+        classification,
+        kb.genes,
+        annotation=ingest.annotation,
+        tumor_only=tumor_only,
+        settings=settings.biomarkers(),
+    )
+    pdl1 = pdl1_entry(sample, cna, markers, settings.pdl1_thresholds)
+    findings = SampleFindings(
+        alterations=alterations,
+        tmb_call=scored["tmb"]["call"],
+        msi_call=scored["msi"]["call"],
+        mmr_deficient=scored["mmr"]["call"].startswith("dMMR"),
+        hrr_deficient=scored["hrr"]["call"].startswith("HRR-deficient"),
+        pdl1=pdl1,
+        expression=dict(markers or {}),
+    )
+    therapies = match_therapies(findings, sample, kb)
+    biomarkers = {
+        "sample": sample.sample,
+        "tmb": scored["tmb"],
+        "msi": scored["msi"],
+        "pdl1": pdl1,
+        "hrr": scored["hrr"],
+        "mmr": scored["mmr"],
+        "differentiation_pattern": scored["differentiation_pattern"],
+        "expression_markers": dict(markers or {}),
+        "immune_score": immune_score(markers),
+        "standard_of_care": standard_of_care(therapies),
+    }
+    warnings = sample_warnings(sample, ingest, classification, biomarkers, settings)
+    return SampleProfile(alterations, biomarkers, therapies, warnings, classification)

@@ -1,0 +1,169 @@
+"""Shared data model: the records that flow between nenprofile's stages.
+
+Every reader produces these; classification, biomarkers, matching and reporting consume
+them. Fields are plain types so records serialise to TSV/JSON without custom code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Build = Literal["GRCh37", "GRCh38"]
+
+# Canonical variant classes, derived from VEP/SnpEff/BCSQ consequences or MAF classifications.
+VARIANT_CLASSES = (
+    "frameshift",
+    "nonsense",
+    "splice_site",  # canonical +-1/2 splice donor/acceptor
+    "start_lost",
+    "stop_lost",
+    "inframe_insertion",
+    "inframe_deletion",
+    "missense",
+    "splice_region",
+    "synonymous",
+    "utr",
+    "intronic",
+    "noncoding",
+    "upstream_downstream",
+    "intergenic",
+    "unknown",  # no annotation available (gene overlap only)
+)
+TRUNCATING_CLASSES = frozenset({"frameshift", "nonsense", "splice_site", "start_lost"})
+PROTEIN_CHANGING_CLASSES = frozenset(
+    {
+        "frameshift",
+        "nonsense",
+        "splice_site",
+        "start_lost",
+        "stop_lost",
+        "inframe_insertion",
+        "inframe_deletion",
+        "missense",
+    }
+)
+
+
+@dataclass(slots=True)
+class Variant:
+    """One normalised somatic small variant (one ALT allele) of one tumor sample.
+
+    chrom is always 'chr'-prefixed ('chr1'..'chr22', 'chrX', 'chrY', 'chrM').
+    hgvsp is the one-letter short form without transcript ('p.V600E'), or None.
+    consequence keeps the annotator's own terms ('missense_variant'); variant_class is
+    the canonical class from VARIANT_CLASSES.
+    """
+
+    chrom: str
+    pos: int
+    ref: str
+    alt: str
+    gene: str | None = None
+    variant_class: str = "unknown"
+    consequence: str | None = None
+    hgvsc: str | None = None
+    hgvsp: str | None = None
+    transcript: str | None = None
+    exon: str | None = None
+    vaf: float | None = None
+    depth: int | None = None
+    alt_reads: int | None = None
+    population_af: float | None = None
+    clinvar: str | None = None
+    existing_variation: str | None = None
+    filter: str = "PASS"
+    annotation_source: str = "none"  # VEP | SnpEff | BCSQ | MAF | bcftools-csq | gene-overlap
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_snv(self) -> bool:
+        return len(self.ref) == 1 and len(self.alt) == 1
+
+    @property
+    def is_indel(self) -> bool:
+        return len(self.ref) != len(self.alt)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(slots=True)
+class GeneCopyNumber:
+    """Gene-level copy-number call. call is one of AMP, GAIN, NEUTRAL, HETLOSS, DEEPDEL."""
+
+    gene: str
+    call: str
+    copy_number: float | None = None
+    log2_ratio: float | None = None
+    minor_copy_number: float | None = None
+    loh: bool = False
+    source: str = ""
+
+
+@dataclass(slots=True)
+class Fusion:
+    """A gene fusion, 5' partner first."""
+
+    gene5: str
+    gene3: str
+    supporting_reads: int | None = None
+    caller: str = ""
+    in_frame: bool | None = None
+
+    @property
+    def name(self) -> str:
+        return f"{self.gene5}::{self.gene3}"
+
+
+@dataclass(slots=True)
+class SampleInfo:
+    """One row of the sample sheet after validation and site normalisation."""
+
+    sample: str
+    tumor_site: str = "unknown"  # normalised vocabulary (sites.normalise_site)
+    tumor_site_input: str | None = None
+    differentiation: str = "unknown"  # well | poor | unknown
+    ki67: float | None = None
+    pdl1_tps: float | None = None
+    pdl1_cps: float | None = None
+    msi_status: str = "unknown"  # MSI-H | MSS | unknown
+    her2_ihc: str | None = None  # 0 | 1+ | 2+ | 3+
+    genome_build: str = "GRCh38"
+    tumor_only: bool = True
+    purity: float | None = None
+    ploidy: float | None = None
+    expression_id: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# Column order of the contract outputs (DESIGN.md). Extra columns may follow, never precede.
+ALTERATION_COLUMNS = [
+    "sample",
+    "gene",
+    "pathway",
+    "alteration_type",
+    "consequence",
+    "hgvsp",
+    "hgvsc",
+    "chrom",
+    "pos",
+    "ref",
+    "alt",
+    "vaf",
+    "depth",
+    "oncogenicity",
+    "evidence",
+]
+THERAPY_COLUMNS = [
+    "therapy",
+    "biomarker",
+    "amp_tier",
+    "escat_tier",
+    "context",
+    "rationale",
+    "caveats",
+    "citations",
+]

@@ -1,0 +1,569 @@
+"""Assemble everything a sample report shows into one plain, JSON-serialisable dict.
+
+The dict is written as `<sample>.report.json` and is the only input of the HTML renderer, so
+what the JSON says is exactly what the tumor board sees. Inputs come from the profiling
+stages (alterations, biomarkers, therapies) as lists of dicts or DataFrames; TSV round trips
+leave NaN, "True"/"False" strings and numpy scalars, which are normalised here.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from nenprofile.errors import InputError
+
+REPORT_SCHEMA_VERSION = 1
+SUMMARY_LIMIT = 5
+DEFAULT_TITLE = "Molecular tumor board report"
+
+# (element id, pathway group as written by the classifier, section heading)
+SECTIONS: tuple[tuple[str, str, str], ...] = (
+    ("mtor", "mTOR pathway", "mTOR pathway"),
+    ("dna-repair", "DNA repair", "DNA repair"),
+    ("chromatin", "Epigenetic/chromatin", "Epigenetic / chromatin"),
+    ("other-drivers", "Other drivers", "Other drivers"),
+)
+GROUP_NAMES = tuple(group for _, group, _ in SECTIONS)
+FALLBACK_GROUP = "Other drivers"
+
+AMP_TIER_ORDER = ("I-A", "I-B", "II-C", "II-D")
+ESCAT_TIER_ORDER = ("I-A", "I-B", "I-C", "II-A", "II-B", "III-A", "III-B", "IV", "X")
+
+MARKER_ORDER = (
+    "CD274",
+    "PDCD1LG2",
+    "SSTR2",
+    "DLL3",
+    "SLFN11",
+    "MGMT",
+    "CHGA",
+    "SYP",
+    "INSM1",
+    "ASCL1",
+    "NEUROD1",
+    "POU2F3",
+    "YAP1",
+    "TCELL_INFLAMED_GEP",
+    "MTOR_PI3K_SCORE",
+    "SCLC_SUBTYPE",
+)
+
+ONCOGENIC_LABELS = frozenset({"oncogenic", "likely oncogenic"})
+
+HISTOLOGY_NOTE = (
+    "This is a molecular pattern only. Histology decides: morphology (differentiation) "
+    "separates NET G3 from NEC, and Ki-67 alone cannot (WHO/IARC common framework, "
+    "PMID:30140036)."
+)
+TUMOR_ONLY_WARNING = (
+    "Tumor-only input: no matched normal. Germline variants may remain among the reported "
+    "alterations, and VAF cannot separate somatic from germline events."
+)
+GENE_OVERLAP_WARNING = (
+    "Consequences unknown: the VCF carried no VEP/SnpEff/BCSQ annotation and no reference + "
+    "GFF3 was configured, so genes were assigned by position only and protein changes are "
+    "not available. Only positional hotspots can be called oncogenic."
+)
+DISCLAIMER = (
+    "For research use only. This report is not a diagnostic device and has not been "
+    "validated for clinical decision making.",
+    "Histology and the multidisciplinary tumor board decide on diagnosis and treatment; "
+    "molecular findings support, never replace, that decision.",
+    "Expression-based calls (RNA markers, immune score, CD274 mRNA) are research-only: "
+    "percentile ranks within a reference set, without validated cut-offs.",
+    "Evidence tiers (AMP/ASCO/CAP, ESCAT) reflect the bundled knowledge base version shown "
+    "under Provenance; check the cited sources for the current status.",
+)
+
+_PMID = re.compile(r"^PMID:\s*(\d+)$", re.IGNORECASE)
+_NCT = re.compile(r"^(NCT\d{8})$", re.IGNORECASE)
+
+
+# ---------------------------------------------------------------------------------------
+# value normalisation
+# ---------------------------------------------------------------------------------------
+
+
+def plain(value: Any) -> Any:
+    """A JSON-ready Python value: NaN/NA -> None, numpy scalars -> int/float/bool."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return value
+    if hasattr(value, "item") and not isinstance(value, list | dict | tuple):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    try:
+        if value is pd.NA or value is pd.NaT:
+            return None
+    except TypeError:
+        pass
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value
+
+
+def as_text(value: Any) -> str | None:
+    value = plain(value)
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def as_float(value: Any) -> float | None:
+    value = plain(value)
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
+def as_int(value: Any) -> int | None:
+    number = as_float(value)
+    return None if number is None else int(round(number))
+
+
+def as_bool(value: Any) -> bool | None:
+    value = plain(value)
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in {"true", "yes", "1", "y"}:
+        return True
+    if text in {"false", "no", "0", "n", ""}:
+        return False
+    return None
+
+
+def records(table: Sequence[Mapping[str, Any]] | pd.DataFrame | None) -> list[dict[str, Any]]:
+    """Rows as plain dicts, whether given as a DataFrame or a list of mappings."""
+    if table is None:
+        return []
+    if isinstance(table, pd.DataFrame):
+        rows = table.to_dict(orient="records")
+    else:
+        rows = list(table)
+    return [{str(k): plain(v) for k, v in row.items()} for row in rows]
+
+
+def is_oncogenic(label: Any) -> bool:
+    text = as_text(label)
+    if text is None:
+        return False
+    return text.lower().replace("_", " ").replace("-", " ") in ONCOGENIC_LABELS
+
+
+# ---------------------------------------------------------------------------------------
+# tiers and citations
+# ---------------------------------------------------------------------------------------
+
+
+def tier_rank(amp_tier: Any, escat_tier: Any) -> tuple[int, int]:
+    """Sort key: AMP I-A > I-B > II-C > II-D > none, then ESCAT I-A ... X > none."""
+    amp = as_text(amp_tier)
+    escat = as_text(escat_tier)
+    amp_rank = AMP_TIER_ORDER.index(amp) if amp in AMP_TIER_ORDER else len(AMP_TIER_ORDER)
+    escat_rank = (
+        ESCAT_TIER_ORDER.index(escat) if escat in ESCAT_TIER_ORDER else len(ESCAT_TIER_ORDER)
+    )
+    return amp_rank, escat_rank
+
+
+def citation_links(citations: Any) -> list[dict[str, str | None]]:
+    """Split `PMID:1;NCT01234567;FDA:...` into [{text, url}] (url None when not linkable)."""
+    if isinstance(citations, list | tuple):
+        parts = [str(item) for item in citations if as_text(item)]
+    else:
+        text = as_text(citations) or ""
+        parts = text.split(";")
+    links: list[dict[str, str | None]] = []
+    for part in parts:
+        item = part.strip()
+        if not item:
+            continue
+        url = None
+        if match := _PMID.match(item):
+            item = f"PMID:{match.group(1)}"
+            url = f"https://pubmed.ncbi.nlm.nih.gov/{match.group(1)}/"
+        elif match := _NCT.match(item):
+            item = match.group(1).upper()
+            url = f"https://clinicaltrials.gov/study/{item}"
+        links.append({"text": item, "url": url})
+    return links
+
+
+# ---------------------------------------------------------------------------------------
+# sections
+# ---------------------------------------------------------------------------------------
+
+
+def _alteration_label(row: Mapping[str, Any]) -> str:
+    kind = (as_text(row.get("alteration_type")) or "mutation").lower()
+    if kind == "amplification":
+        copies = as_float(row.get("copy_number"))
+        return "Amplification" + (f" (CN {copies:g})" if copies is not None else "")
+    if kind == "deep_deletion":
+        return "Deep deletion"
+    if kind == "fusion":
+        partner = as_text(row.get("partner"))
+        return f"Fusion {partner}" if partner else "Fusion"
+    if hgvsp := as_text(row.get("hgvsp")):
+        return hgvsp
+    if hgvsc := as_text(row.get("hgvsc")):
+        return hgvsc
+    chrom, pos = as_text(row.get("chrom")), as_int(row.get("pos"))
+    ref, alt = as_text(row.get("ref")), as_text(row.get("alt"))
+    if chrom and pos is not None:
+        return f"{chrom}:{pos} {ref or ''}>{alt or ''}"
+    return kind.replace("_", " ")
+
+
+def alteration_row(row: Mapping[str, Any], index: int) -> dict[str, Any]:
+    gene = as_text(row.get("gene"))
+    if gene is None:
+        raise InputError(
+            "an alteration has no gene",
+            path="alterations table",
+            line=index + 2,
+            column="gene",
+            fix="every alteration row needs a gene symbol",
+        )
+    group = as_text(row.get("group"))
+    return {
+        "gene": gene,
+        "group": group if group in GROUP_NAMES else FALLBACK_GROUP,
+        "pathway": as_text(row.get("pathway")),
+        "alteration_type": as_text(row.get("alteration_type")) or "mutation",
+        "change": _alteration_label(row),
+        "hgvsp": as_text(row.get("hgvsp")),
+        "hgvsc": as_text(row.get("hgvsc")),
+        "consequence": as_text(row.get("consequence")),
+        "variant_class": as_text(row.get("variant_class")),
+        "chrom": as_text(row.get("chrom")),
+        "pos": as_int(row.get("pos")),
+        "ref": as_text(row.get("ref")),
+        "alt": as_text(row.get("alt")),
+        "vaf": as_float(row.get("vaf")),
+        "depth": as_int(row.get("depth")),
+        "copy_number": as_float(row.get("copy_number")),
+        "partner": as_text(row.get("partner")),
+        "oncogenicity": as_text(row.get("oncogenicity")) or "unknown",
+        "oncogenic": is_oncogenic(row.get("oncogenicity")),
+        "evidence": as_text(row.get("evidence")),
+        "biallelic": as_bool(row.get("biallelic")),
+        "caveats": as_text(row.get("caveats")),
+    }
+
+
+def alteration_sections(alterations: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    rows = [alteration_row(row, i) for i, row in enumerate(alterations)]
+    rows.sort(key=lambda r: (not r["oncogenic"], r["gene"], r["pos"] or 0, r["change"]))
+    return [
+        {
+            "id": element_id,
+            "group": group,
+            "title": title,
+            "alterations": [row for row in rows if row["group"] == group],
+        }
+        for element_id, group, title in SECTIONS
+    ]
+
+
+def therapy_row(row: Mapping[str, Any], index: int) -> dict[str, Any]:
+    therapy = as_text(row.get("therapy"))
+    if therapy is None:
+        raise InputError(
+            "a therapy option has no therapy name",
+            path="therapies table",
+            line=index + 2,
+            column="therapy",
+            fix="every therapy row needs a therapy",
+        )
+    return {
+        "therapy": therapy,
+        "biomarker": as_text(row.get("biomarker")),
+        "amp_tier": as_text(row.get("amp_tier")),
+        "escat_tier": as_text(row.get("escat_tier")),
+        "context": as_text(row.get("context")),
+        "rationale": as_text(row.get("rationale")),
+        "caveats": as_text(row.get("caveats")),
+        "citations": citation_links(row.get("citations")),
+        "direction": as_text(row.get("direction")) or "sensitivity",
+        "rule_id": as_text(row.get("rule_id")),
+        "research_only": bool(as_bool(row.get("research_only"))),
+    }
+
+
+def ranked_therapies(therapies: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    rows = [therapy_row(row, i) for i, row in enumerate(therapies)]
+    rows.sort(
+        key=lambda r: (
+            *tier_rank(r["amp_tier"], r["escat_tier"]),
+            r["direction"] != "sensitivity",
+            r["therapy"],
+            r["biomarker"] or "",
+        )
+    )
+    return rows
+
+
+def summary_options(therapies: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Top sensitivity options that carry at least one tier, best first."""
+    tiered = [
+        row
+        for row in therapies
+        if row["direction"] == "sensitivity" and (row["amp_tier"] or row["escat_tier"])
+    ]
+    return tiered[:SUMMARY_LIMIT]
+
+
+def _cohort_tmb(cohort_biomarkers: pd.DataFrame | None, sample: str) -> list[dict[str, Any]]:
+    if cohort_biomarkers is None or "tmb" not in cohort_biomarkers.columns:
+        return []
+    points = []
+    for row in records(cohort_biomarkers[["sample", "tmb"]]):
+        value = as_float(row.get("tmb"))
+        name = as_text(row.get("sample"))
+        if value is not None and name is not None:
+            points.append({"sample": name, "tmb": value, "is_self": name == sample})
+    return sorted(points, key=lambda p: (p["tmb"], p["sample"]))
+
+
+def biomarker_section(
+    biomarkers: Mapping[str, Any], cohort_biomarkers: pd.DataFrame | None, sample: str
+) -> dict[str, Any]:
+    tmb = dict(plain(biomarkers.get("tmb")) or {})
+    tmb["cohort"] = _cohort_tmb(cohort_biomarkers, sample)
+    pdl1 = dict(plain(biomarkers.get("pdl1")) or {})
+    if "citations" in pdl1:
+        pdl1["citations"] = citation_links(pdl1["citations"])
+    return {
+        "tmb": tmb,
+        "msi": plain(biomarkers.get("msi")) or {},
+        "pdl1": pdl1,
+        "hrr": plain(biomarkers.get("hrr")) or {},
+        "mmr": plain(biomarkers.get("mmr")) or {},
+        "immune_score": plain(biomarkers.get("immune_score")) or {},
+    }
+
+
+def _marker_sort_key(name: str) -> tuple[int, str]:
+    return (MARKER_ORDER.index(name) if name in MARKER_ORDER else len(MARKER_ORDER), name)
+
+
+def expression_section(
+    markers: Mapping[str, Any] | None, cohort_markers: pd.DataFrame | None
+) -> list[dict[str, Any]]:
+    cohort: dict[str, list[float]] = {}
+    if cohort_markers is not None and {"marker", "percentile"} <= set(cohort_markers.columns):
+        for row in records(cohort_markers[["marker", "percentile"]]):
+            value = as_float(row.get("percentile"))
+            name = as_text(row.get("marker"))
+            if value is not None and name is not None:
+                cohort.setdefault(name, []).append(round(value, 1))
+    rows = []
+    for name in sorted((markers or {}).keys(), key=_marker_sort_key):
+        marker = plain(markers[name]) or {}
+        call = as_text(marker.get("call")) or "not_available"
+        rows.append(
+            {
+                "marker": name,
+                "gene": as_text(marker.get("gene")),
+                "tpm": as_float(marker.get("tpm")),
+                "log2_tpm": as_float(marker.get("log2_tpm")),
+                "percentile": as_float(marker.get("percentile")),
+                "zscore": as_float(marker.get("zscore")),
+                "call": call,
+                "available": call != "not_available",
+                "reference": as_text(marker.get("reference")),
+                "research_only": as_bool(marker.get("research_only")) is not False,
+                "note": as_text(marker.get("note")),
+                "cohort_percentiles": sorted(cohort.get(name, [])),
+            }
+        )
+    return rows
+
+
+def pattern_section(biomarkers: Mapping[str, Any]) -> dict[str, Any]:
+    pattern = plain(biomarkers.get("differentiation_pattern")) or {}
+    evidence = pattern.get("evidence") or []
+    if isinstance(evidence, str):
+        evidence = [evidence]
+    return {
+        "value": as_text(pattern.get("value")) or "indeterminate",
+        "call": as_text(pattern.get("call")) or as_text(pattern.get("value")) or "indeterminate",
+        "evidence": [str(item) for item in evidence],
+        "source": as_text(pattern.get("source")),
+        "note": HISTOLOGY_NOTE,
+    }
+
+
+def standard_of_care_section(biomarkers: Mapping[str, Any]) -> list[dict[str, Any]]:
+    items = []
+    for item in plain(biomarkers.get("standard_of_care")) or []:
+        items.append(
+            {
+                "setting": as_text(item.get("setting")),
+                "option": as_text(item.get("option")),
+                "note": as_text(item.get("note")),
+                "citations": citation_links(item.get("citations")),
+            }
+        )
+    return items
+
+
+def alerts(sample_info: Mapping[str, Any], ingest: Mapping[str, Any]) -> list[str]:
+    """Warnings shown at the top: tumor-only input, unknown consequences, then ingest's own."""
+    messages: list[str] = []
+    tumor_only = as_bool(ingest.get("tumor_only"))
+    if tumor_only is None:
+        tumor_only = as_bool(sample_info.get("tumor_only"))
+    if tumor_only:
+        messages.append(TUMOR_ONLY_WARNING)
+    if as_text(ingest.get("annotation")) == "gene-overlap":
+        messages.append(GENE_OVERLAP_WARNING)
+    for warning in ingest.get("warnings") or []:
+        text = as_text(warning)
+        if text and text not in messages:
+            messages.append(text)
+    return messages
+
+
+def header_section(sample_info: Mapping[str, Any], ingest: Mapping[str, Any]) -> dict[str, Any]:
+    sample = as_text(sample_info.get("sample"))
+    if sample is None:
+        raise InputError(
+            "the sample information has no sample name",
+            path="sample information",
+            column="sample",
+            fix="pass the validated sample-sheet row (model.SampleInfo) for this sample",
+        )
+    tumor_only = as_bool(ingest.get("tumor_only"))
+    if tumor_only is None:
+        tumor_only = bool(as_bool(sample_info.get("tumor_only")))
+    return {
+        "sample": sample,
+        "tumor_site": as_text(sample_info.get("tumor_site")) or "unknown",
+        "tumor_site_input": as_text(sample_info.get("tumor_site_input")),
+        "differentiation": as_text(sample_info.get("differentiation")) or "unknown",
+        "ki67": as_float(sample_info.get("ki67")),
+        "pdl1_tps": as_float(sample_info.get("pdl1_tps")),
+        "pdl1_cps": as_float(sample_info.get("pdl1_cps")),
+        "msi_status": as_text(sample_info.get("msi_status")) or "unknown",
+        "her2_ihc": as_text(sample_info.get("her2_ihc")),
+        "genome_build": as_text(ingest.get("build"))
+        or as_text(sample_info.get("genome_build"))
+        or "unknown",
+        "purity": as_float(sample_info.get("purity")),
+        "ploidy": as_float(sample_info.get("ploidy")),
+        "tumor_only": tumor_only,
+        "input_format": as_text(ingest.get("input_format")) or "unknown",
+        "caller": as_text(ingest.get("caller")) or "unknown",
+        "annotation": as_text(ingest.get("annotation")) or "unknown",
+        "counts": {str(k): as_int(v) for k, v in sorted((ingest.get("counts") or {}).items())},
+    }
+
+
+def provenance_section(provenance: Mapping[str, Any]) -> dict[str, Any]:
+    kb = plain(provenance.get("knowledge_base")) or {}
+    inputs = []
+    for item in plain(provenance.get("inputs")) or []:
+        inputs.append({"path": as_text(item.get("path")), "sha256": as_text(item.get("sha256"))})
+    tools = plain(provenance.get("tools") or provenance.get("tool_versions")) or {}
+    return {
+        "pipeline_version": as_text(provenance.get("pipeline_version")) or "unknown",
+        "knowledge_base": {
+            "version": as_text(kb.get("version")) or "unknown",
+            "release_date": as_text(kb.get("release_date")),
+            "checksum": as_text(kb.get("checksum")),
+        },
+        "config_sha256": as_text(provenance.get("config_sha256")),
+        "inputs": sorted(inputs, key=lambda i: (i["path"] or "", i["sha256"] or "")),
+        "run_date": as_text(provenance.get("run_date")) or "unknown",
+        "tools": {str(k): as_text(v) for k, v in sorted(tools.items())},
+    }
+
+
+def build_report_data(
+    sample_info: Mapping[str, Any],
+    ingest: Mapping[str, Any],
+    alterations: Sequence[Mapping[str, Any]] | pd.DataFrame | None,
+    biomarkers: Mapping[str, Any],
+    therapies: Sequence[Mapping[str, Any]] | pd.DataFrame | None,
+    provenance: Mapping[str, Any],
+    *,
+    settings: Mapping[str, Any] | None = None,
+    cohort_biomarkers: pd.DataFrame | None = None,
+    cohort_markers: pd.DataFrame | None = None,
+) -> dict[str, Any]:
+    """Everything the sample report shows, as a deterministic JSON-ready dict.
+
+    `cohort_biomarkers` (columns sample, tmb, ...) places the sample's TMB in the cohort;
+    `cohort_markers` (columns sample, marker, log2_tpm, percentile, call) places each
+    expression marker among the cohort's percentiles.
+    """
+    settings = settings or {}
+    header = header_section(sample_info, ingest)
+    therapy_rows = ranked_therapies(records(therapies))
+    return {
+        "schema_version": REPORT_SCHEMA_VERSION,
+        "title": as_text(settings.get("title")) or DEFAULT_TITLE,
+        "institution": as_text(settings.get("institution")),
+        "header": header,
+        "alerts": alerts(sample_info, ingest),
+        "ingest_warnings": [str(w) for w in ingest.get("warnings") or []],
+        "summary": summary_options(therapy_rows),
+        "sections": alteration_sections(records(alterations)),
+        "biomarkers": biomarker_section(biomarkers, cohort_biomarkers, header["sample"]),
+        "expression": expression_section(biomarkers.get("expression_markers"), cohort_markers),
+        "pattern": pattern_section(biomarkers),
+        "standard_of_care": standard_of_care_section(biomarkers),
+        "therapies": therapy_rows,
+        "provenance": provenance_section(provenance),
+        "disclaimer": list(DISCLAIMER),
+    }
+
+
+def report_json_text(data: Mapping[str, Any]) -> str:
+    return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def atomic_write_bytes(path: str | Path, payload: bytes) -> None:
+    """Write via a temporary file in the same folder, so no half-written report is left.
+
+    The temporary file is opened normally (not mkstemp) so it gets the umask's permissions.
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(payload)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_report_json(data: Mapping[str, Any], path: str | Path) -> None:
+    atomic_write_bytes(path, report_json_text(data).encode("utf-8"))

@@ -1,0 +1,192 @@
+"""Small inline SVG plots (no JavaScript, no external resources).
+
+Every text that goes into an SVG passes through markupsafe.escape; the functions return
+Markup so that the autoescaping templates embed them unchanged.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from markupsafe import Markup, escape
+
+TMB_TICKS = (0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
+CALL_COLOURS = {
+    "high": "#b2182b",
+    "intermediate": "#ef8a62",
+    "low": "#4393c3",
+}
+NEUTRAL = "#8c8c8c"
+
+
+def _fmt(number: float) -> str:
+    """Coordinates with two decimals at most, so output is stable and compact."""
+    return f"{number:.2f}".rstrip("0").rstrip(".")
+
+
+def _num(value: Any) -> str:
+    return f"{float(value):g}"
+
+
+def _log_scale(value: float, top: float, width: float) -> float:
+    return math.log10(1.0 + max(value, 0.0)) / math.log10(1.0 + top) * width
+
+
+def tmb_strip_svg(
+    points: Sequence[dict[str, Any]],
+    threshold: float | None,
+    *,
+    own_value: float | None = None,
+    label: str = "TMB (mut/Mb)",
+) -> Markup:
+    """A strip plot of cohort TMB values on a log(1+x) axis with the TMB-high threshold.
+
+    `points` are {sample, tmb, is_self}; `own_value` is drawn even when the cohort is empty.
+    """
+    width, height, left, right = 560.0, 96.0, 16.0, 16.0
+    plot_width = width - left - right
+    values = [float(p["tmb"]) for p in points]
+    if own_value is not None:
+        values.append(float(own_value))
+    top_value = max([*values, float(threshold or 0), 20.0])
+    top = next((tick for tick in TMB_TICKS if tick >= top_value), top_value)
+    axis_y = 66.0
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="plot tmb-plot" role="img" '
+        f'width="{_fmt(width)}" height="{_fmt(height)}" viewBox="0 0 {_fmt(width)} {_fmt(height)}">',
+        f"<title>{escape(label)}: strip plot of the cohort</title>",
+        f'<line x1="{_fmt(left)}" y1="{_fmt(axis_y)}" x2="{_fmt(left + plot_width)}" '
+        f'y2="{_fmt(axis_y)}" stroke="#444" stroke-width="1"/>',
+    ]
+    for tick in TMB_TICKS:
+        if tick > top:
+            break
+        x = left + _log_scale(tick, top, plot_width)
+        parts.append(
+            f'<line x1="{_fmt(x)}" y1="{_fmt(axis_y)}" x2="{_fmt(x)}" y2="{_fmt(axis_y + 4)}" '
+            f'stroke="#444"/><text x="{_fmt(x)}" y="{_fmt(axis_y + 15)}" font-size="10" '
+            f'text-anchor="middle" fill="#333">{tick}</text>'
+        )
+    parts.append(
+        f'<text x="{_fmt(width - right)}" y="{_fmt(height - 2)}" font-size="10" '
+        f'text-anchor="end" fill="#333">{escape(label)}</text>'
+    )
+    if threshold is not None:
+        x = left + _log_scale(float(threshold), top, plot_width)
+        parts.append(
+            f'<line class="threshold" x1="{_fmt(x)}" y1="8" x2="{_fmt(x)}" y2="{_fmt(axis_y)}" '
+            f'stroke="#b2182b" stroke-dasharray="4 3" stroke-width="1.5"/>'
+            f'<text x="{_fmt(x + 4)}" y="16" font-size="10" fill="#b2182b">'
+            f"TMB-high ≥ {_num(threshold)}</text>"
+        )
+    for index, point in enumerate(points):
+        if point.get("is_self"):
+            continue
+        x = left + _log_scale(float(point["tmb"]), top, plot_width)
+        y = 40.0 + (index % 5 - 2) * 5.0
+        parts.append(
+            f'<circle class="cohort-point" cx="{_fmt(x)}" cy="{_fmt(y)}" r="3.5" '
+            f'fill="{NEUTRAL}" fill-opacity="0.6"><title>{escape(point["sample"])}: '
+            f"{_num(point['tmb'])}</title></circle>"
+        )
+    if own_value is not None:
+        x = left + _log_scale(float(own_value), top, plot_width)
+        parts.append(
+            f'<circle class="own-point" cx="{_fmt(x)}" cy="40" r="6" fill="#1a1a1a" '
+            f'stroke="#fff" stroke-width="1.5"><title>this sample: '
+            f"{_num(own_value)}</title></circle>"
+            f'<text x="{_fmt(x)}" y="28" font-size="10" text-anchor="middle" '
+            f'font-weight="bold" fill="#1a1a1a">this sample</text>'
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def percentile_bars_svg(markers: Sequence[dict[str, Any]]) -> Markup:
+    """One row per expression marker: percentile bar, cohort ticks, call text.
+
+    Markers without a percentile (not_available, categorical scores) get a text row.
+    """
+    row_height, label_width, bar_width, call_width = 22.0, 150.0, 300.0, 150.0
+    width = label_width + bar_width + call_width
+    height = row_height * max(len(markers), 1) + 24.0
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="plot expression-plot" role="img" '
+        f'width="{_fmt(width)}" height="{_fmt(height)}" viewBox="0 0 {_fmt(width)} {_fmt(height)}">',
+        "<title>Expression markers: percentile within the reference set</title>",
+    ]
+    for tick in (0, 25, 50, 75, 100):
+        x = label_width + bar_width * tick / 100
+        parts.append(
+            f'<line x1="{_fmt(x)}" y1="0" x2="{_fmt(x)}" y2="{_fmt(height - 18)}" '
+            f'stroke="#ddd"/><text x="{_fmt(x)}" y="{_fmt(height - 6)}" font-size="10" '
+            f'text-anchor="middle" fill="#333">{tick}</text>'
+        )
+    for index, marker in enumerate(markers):
+        y = index * row_height
+        name = escape(marker["marker"])
+        parts.append(
+            f'<text x="{_fmt(label_width - 8)}" y="{_fmt(y + 15)}" font-size="11" '
+            f'text-anchor="end" fill="#1a1a1a">{name}</text>'
+        )
+        percentile = marker.get("percentile")
+        call = str(marker.get("call") or "not_available")
+        if percentile is None or not marker.get("available", True):
+            text = "not available" if call == "not_available" else call
+            parts.append(
+                f'<text x="{_fmt(label_width + 4)}" y="{_fmt(y + 15)}" font-size="11" '
+                f'font-style="italic" fill="#555">{escape(text)}</text>'
+            )
+            continue
+        parts.append(
+            f'<rect x="{_fmt(label_width)}" y="{_fmt(y + 5)}" width="{_fmt(bar_width)}" '
+            f'height="12" fill="#f0f0f0"/>'
+        )
+        filled = bar_width * min(max(float(percentile), 0.0), 100.0) / 100
+        colour = CALL_COLOURS.get(call, NEUTRAL)
+        parts.append(
+            f'<rect class="marker-bar" x="{_fmt(label_width)}" y="{_fmt(y + 5)}" '
+            f'width="{_fmt(filled)}" height="12" fill="{colour}"><title>{name}: percentile '
+            f"{_num(percentile)}</title></rect>"
+        )
+        for other in marker.get("cohort_percentiles") or []:
+            x = label_width + bar_width * min(max(float(other), 0.0), 100.0) / 100
+            parts.append(
+                f'<line class="cohort-tick" x1="{_fmt(x)}" y1="{_fmt(y + 3)}" x2="{_fmt(x)}" '
+                f'y2="{_fmt(y + 19)}" stroke="#1a1a1a" stroke-opacity="0.45"/>'
+            )
+        parts.append(
+            f'<text x="{_fmt(label_width + bar_width + 8)}" y="{_fmt(y + 15)}" font-size="11" '
+            f'fill="#1a1a1a">P{escape(f"{float(percentile):.0f}")} · {escape(call)}</text>'
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def count_bars_svg(counts: Sequence[tuple[str, float]], *, unit: str = "%") -> Markup:
+    """Horizontal bars of labelled values from 0 to 100 (pathway frequencies)."""
+    row_height, label_width, bar_width = 22.0, 170.0, 280.0
+    width = label_width + bar_width + 70.0
+    height = row_height * max(len(counts), 1) + 4.0
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="plot frequency-plot" role="img" '
+        f'width="{_fmt(width)}" height="{_fmt(height)}" viewBox="0 0 {_fmt(width)} {_fmt(height)}">',
+        "<title>Percent of samples with an oncogenic alteration per pathway group</title>",
+    ]
+    for index, (label, value) in enumerate(counts):
+        y = index * row_height
+        filled = bar_width * min(max(value, 0.0), 100.0) / 100
+        parts.append(
+            f'<text x="{_fmt(label_width - 8)}" y="{_fmt(y + 15)}" font-size="11" '
+            f'text-anchor="end" fill="#1a1a1a">{escape(label)}</text>'
+            f'<rect x="{_fmt(label_width)}" y="{_fmt(y + 5)}" width="{_fmt(bar_width)}" '
+            f'height="12" fill="#f0f0f0"/>'
+            f'<rect x="{_fmt(label_width)}" y="{_fmt(y + 5)}" width="{_fmt(filled)}" '
+            f'height="12" fill="#2c7fb8"/>'
+            f'<text x="{_fmt(label_width + bar_width + 6)}" y="{_fmt(y + 15)}" font-size="11" '
+            f'fill="#1a1a1a">{escape(f"{value:.0f}")}{escape(unit)}</text>'
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))

@@ -1,0 +1,364 @@
+"""Job-level stages: read a job's files, call the pure library functions, write outputs.
+
+Each workflow script is a few lines that hand its `snakemake` object to `run_stage`.
+Stage functions take plain paths and dicts so tests can call them without Snakemake.
+"""
+
+from __future__ import annotations
+
+import gzip
+import logging
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from nenprofile.errors import InputError
+from nenprofile.outputs import atomic_write, format_cell, write_json, write_tsv
+
+log = logging.getLogger("nenprofile")
+
+VARIANT_TABLE_COLUMNS = [
+    "chrom",
+    "pos",
+    "ref",
+    "alt",
+    "gene",
+    "variant_class",
+    "consequence",
+    "hgvsc",
+    "hgvsp",
+    "transcript",
+    "vaf",
+    "depth",
+    "alt_reads",
+    "population_af",
+    "clinvar",
+    "filter",
+    "annotation_source",
+]
+
+
+def run_stage(smk: Any, stage: Callable[..., None]) -> None:
+    """Run a stage from a Snakemake `script:` job with logging and clean error exits.
+
+    Input errors become one readable paragraph in the log and on stderr and exit 1;
+    Snakemake then removes the job's partial outputs.
+    """
+    log_path = smk.log[0] if len(smk.log) else None
+    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    if log_path:
+        Path(log_path).parent.mkdir(parents=True, exist_ok=True)
+        handlers.append(logging.FileHandler(log_path, mode="w", encoding="utf-8"))
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s", handlers=handlers)
+    try:
+        stage(
+            inputs=dict(smk.input.items()),
+            outputs=dict(smk.output.items()),
+            params=dict(smk.params.items()),
+            config=smk.config,
+            wildcards=dict(smk.wildcards.items()),
+        )
+    except InputError as error:
+        log.error("input error: %s", error)
+        sys.exit(1)
+    except Exception:
+        log.error("internal error (please report with this log):\n%s", traceback.format_exc())
+        sys.exit(2)
+
+
+def write_variant_table(path: str | Path, variants: list[Any]) -> None:
+    """Normalised variants as gzipped TSV; mtime 0 keeps the file byte-identical on reruns."""
+    with (
+        atomic_write(path, "wb") as raw,
+        gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, compresslevel=6) as gz,
+    ):
+        gz.write(("\t".join(VARIANT_TABLE_COLUMNS) + "\n").encode())
+        for variant in variants:
+            cells = (format_cell(getattr(variant, c)) for c in VARIANT_TABLE_COLUMNS)
+            gz.write(("\t".join(cells) + "\n").encode())
+
+
+def profile_sample(
+    *,
+    inputs: dict[str, str],
+    outputs: dict[str, str],
+    params: dict[str, Any],
+    config: dict[str, Any],
+    wildcards: dict[str, str],
+) -> None:
+    """Ingest, classify, score biomarkers and match therapies for one sample."""
+    from nenprofile.copynumber import CopyNumberThresholds, read_copy_number
+    from nenprofile.fusions import read_fusions
+    from nenprofile.interpret import interpret_sample
+    from nenprofile.knowledgebase import load_knowledge_base
+    from nenprofile.model import ALTERATION_COLUMNS, THERAPY_COLUMNS
+    from nenprofile.sheet import sample_info
+    from nenprofile.variants import read_variants
+
+    record = params["record"]
+    sample = sample_info(record)
+    filters = config["filters"]
+    annotation = config["annotation"]
+    ingest = read_variants(
+        inputs["variants"],
+        tumor_sample=record.get("tumor_sample"),
+        normal_sample=record.get("normal_sample"),
+        build=sample.genome_build,
+        pass_only=filters["pass_only"],
+        allowed_filters=tuple(filters["allowed_filters"]),
+        min_vaf=filters["min_vaf"],
+        min_depth=filters["min_depth"],
+        reference_fasta=annotation["reference_fasta"],
+        gff3=annotation["gff3"],
+    )
+    log.info(
+        "%s: %d variants kept from %s (%s, %s annotation, %s)",
+        sample.sample,
+        len(ingest.variants),
+        inputs["variants"],
+        ingest.caller,
+        ingest.annotation,
+        ingest.build,
+    )
+    sample.tumor_only = ingest.tumor_only
+    cna = []
+    if "cna" in inputs:
+        cn = config["copy_number"]
+        cna = read_copy_number(
+            inputs["cna"],
+            build=sample.genome_build,
+            thresholds=CopyNumberThresholds(**cn),
+            ploidy=sample.ploidy,
+            sample=record.get("tumor_sample") or sample.sample,
+        )
+    fusions = read_fusions(inputs["fusions"]) if "fusions" in inputs else []
+    markers = None
+    if "markers" in inputs:
+        from nenprofile.expression import markers_for_sample, read_marker_table
+
+        markers = markers_for_sample(read_marker_table(inputs["markers"]), sample.sample) or None
+    kb = load_knowledge_base(config["knowledge_base"]["path"])
+    profile = interpret_sample(sample, ingest, cna, fusions, markers, kb, config)
+    therapies = list(profile.therapies)
+    if config["knowledge_base"].get("civic"):
+        from nenprofile.civic import civic_options_for_profile
+
+        therapies.extend(
+            civic_options_for_profile(config["knowledge_base"]["civic"], profile, sample)
+        )
+
+    write_variant_table(outputs["variants"], ingest.variants)
+    alteration_columns = list(ALTERATION_COLUMNS) + sorted(
+        {k for row in profile.alterations for k in row} - set(ALTERATION_COLUMNS)
+    )
+    write_tsv(outputs["alterations"], profile.alterations, alteration_columns)
+    therapy_columns = [*THERAPY_COLUMNS, "direction", "rule_id", "research_only"]
+    write_tsv(outputs["therapies"], therapies, therapy_columns)
+    write_json(outputs["biomarkers"], profile.biomarkers)
+    write_json(
+        outputs["ingest"],
+        {
+            "sample": sample.sample,
+            "sample_info": sample.to_dict(),
+            "input_path": inputs["variants"],
+            "input_format": ingest.input_format,
+            "caller": ingest.caller,
+            "annotation": ingest.annotation,
+            "build": ingest.build,
+            "tumor_column": ingest.sample,
+            "tumor_only": ingest.tumor_only,
+            "counts": ingest.counts,
+            "warnings": list(ingest.warnings) + list(profile.warnings),
+            "n_copy_number_genes": len(cna),
+            "n_fusions": len(fusions),
+            "expression": "available" if markers else "not available",
+        },
+    )
+
+
+def score_expression_markers(
+    *,
+    inputs: dict[str, str],
+    outputs: dict[str, str],
+    params: dict[str, Any],
+    config: dict[str, Any],
+    wildcards: dict[str, str],
+) -> None:
+    """Markers, signatures and reference ranks for every sample that has RNA in the matrix."""
+    from nenprofile.expression import ExpressionSettings, detect_layout, score_cohort
+    from nenprofile.outputs import atomic_write
+
+    expression_ids: dict[str, str] = params["expression_ids"]
+    available = set(detect_layout(inputs["matrix"]).value_names)
+    missing_explicit = [s for s in params["explicit"] if expression_ids[s] not in available]
+    if missing_explicit:
+        sample = missing_explicit[0]
+        raise InputError(
+            f"expression_id '{expression_ids[sample]}' of sample '{sample}' is not a column of "
+            f"the expression matrix (columns: {', '.join(sorted(available)[:20])}).",
+            path=inputs["matrix"],
+            fix="correct expression_id in the sheet, or leave it empty if the sample has no RNA",
+        )
+    with_rna = {s: e for s, e in expression_ids.items() if e in available}
+    for sample in sorted(set(expression_ids) - set(with_rna)):
+        log.warning(
+            "sample %s has no column in the expression matrix; no expression markers", sample
+        )
+    settings = ExpressionSettings.from_mapping(
+        {k: v for k, v in config["expression"].items() if k not in ("matrix", "reference")}
+    )
+    table = score_cohort(
+        inputs["matrix"], with_rna, reference_path=inputs.get("reference"), settings=settings
+    )
+    for warning in table.attrs.get("warnings", []):
+        log.warning("%s", warning)
+    with atomic_write(outputs["markers"]) as out:
+        table.to_csv(out, sep="\t", index=False, lineterminator="\n")
+
+
+def combine_cohort_tables(
+    *,
+    inputs: dict[str, Any],
+    outputs: dict[str, str],
+    params: dict[str, Any],
+    config: dict[str, Any],
+    wildcards: dict[str, str],
+) -> None:
+    from nenprofile.cohort import combine_tables
+
+    combine_tables(
+        params["samples"],
+        list(inputs["alterations"]),
+        list(inputs["biomarkers"]),
+        list(inputs["therapies"]),
+        params["records"],
+        outputs["alterations"],
+        outputs["biomarkers"],
+        outputs["therapies"],
+    )
+
+
+def record_provenance(
+    *,
+    inputs: dict[str, Any],
+    outputs: dict[str, str],
+    params: dict[str, Any],
+    config: dict[str, Any],
+    wildcards: dict[str, str],
+) -> None:
+    import yaml
+
+    from nenprofile.knowledgebase import load_knowledge_base
+    from nenprofile.provenance import collect_provenance
+
+    kb = load_knowledge_base(config["knowledge_base"]["path"])
+    kb_info = {
+        "version": kb.version,
+        "release_date": kb.release_date,
+        "checksum": kb.checksum,
+        "path": config["knowledge_base"]["path"] or "bundled",
+        "civic": config["knowledge_base"].get("civic"),
+    }
+    provenance = collect_provenance(config, [tuple(t) for t in params["inputs"]], kb_info)
+    write_json(outputs["provenance"], provenance)
+    with atomic_write(outputs["config"]) as out:
+        yaml.safe_dump(dict(config), out, sort_keys=True)
+    write_tsv(outputs["checksums"], provenance["inputs"], ["sample", "role", "path", "sha256"])
+    write_tsv(
+        outputs["versions"],
+        [{"tool": k, "version": v} for k, v in sorted(provenance["tools"].items())],
+        ["tool", "version"],
+    )
+
+
+def _read_json(path: str) -> Any:
+    import json
+
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def _read_table(path: str | None) -> Any:
+    import pandas as pd
+
+    if not path:
+        return None
+    return pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False)
+
+
+def render_sample_report(
+    *,
+    inputs: dict[str, str],
+    outputs: dict[str, str],
+    params: dict[str, Any],
+    config: dict[str, Any],
+    wildcards: dict[str, str],
+) -> None:
+    """The tumor board report of one sample: HTML and the JSON of everything shown."""
+    from nenprofile.outputs import atomic_write
+    from nenprofile.report import build_report_data, render_sample_html, write_report_json
+
+    ingest = _read_json(inputs["ingest"])
+    provenance = _read_json(inputs["provenance"])
+    sample = wildcards["sample"]
+    provenance = dict(provenance)
+    provenance["inputs"] = [
+        i for i in provenance.get("inputs", []) if i["sample"] in (sample, "cohort")
+    ]
+    cohort_markers = None
+    if "markers" in inputs:
+        from nenprofile.expression import read_marker_table
+
+        cohort_markers = read_marker_table(inputs["markers"])
+    data = build_report_data(
+        ingest["sample_info"],
+        ingest,
+        _read_table(inputs["alterations"]),
+        _read_json(inputs["biomarkers"]),
+        _read_table(inputs["therapies"]),
+        provenance,
+        settings=config["report"],
+        cohort_biomarkers=_read_table(inputs["cohort_biomarkers"]),
+        cohort_markers=cohort_markers,
+    )
+    write_report_json(data, outputs["json"])
+    with atomic_write(outputs["html"]) as out:
+        out.write(render_sample_html(data))
+
+
+def print_report_pdf(
+    *,
+    inputs: dict[str, str],
+    outputs: dict[str, str],
+    params: dict[str, Any],
+    config: dict[str, Any],
+    wildcards: dict[str, str],
+) -> None:
+    from nenprofile.report import write_pdf
+
+    write_pdf(Path(inputs["html"]).read_text(encoding="utf-8"), outputs["pdf"])
+
+
+def render_cohort_report(
+    *,
+    inputs: dict[str, Any],
+    outputs: dict[str, str],
+    params: dict[str, Any],
+    config: dict[str, Any],
+    wildcards: dict[str, str],
+) -> None:
+    from nenprofile.outputs import atomic_write
+    from nenprofile.report import render_cohort_html
+
+    html = render_cohort_html(
+        _read_table(inputs["alterations"]),
+        _read_table(inputs["biomarkers"]),
+        _read_table(inputs["therapies"]),
+        list(params["records"].values()),
+        _read_json(inputs["provenance"]),
+        settings=config["report"],
+    )
+    with atomic_write(outputs["html"]) as out:
+        out.write(html)

@@ -1,0 +1,44 @@
+"""Variant ingest: VCF (cyvcf2, one streaming pass) or MAF into normalised Variants."""
+
+from __future__ import annotations
+
+from nenprofile.variants.result import IngestResult
+
+MAF_SUFFIXES = (".maf", ".maf.gz", ".maf.txt")
+
+
+def read_variants(
+    path: str,
+    *,
+    tumor_sample: str | None = None,
+    normal_sample: str | None = None,
+    build: str | None = None,
+    pass_only: bool = True,
+    allowed_filters: tuple[str, ...] = (),
+    min_vaf: float = 0.0,
+    min_depth: int = 0,
+    reference_fasta: str | None = None,
+    gff3: str | None = None,
+) -> IngestResult:
+    """Read one tumor sample's small variants; see docs/ARCHITECTURE.md for IngestResult."""
+    if str(path).lower().endswith(MAF_SUFFIXES):
+        from nenprofile.variants.maf import read_maf
+
+        return read_maf(path, sample=tumor_sample, build=build)
+    from nenprofile.variants.vcf import read_vcf
+
+    return read_vcf(
+        path,
+        tumor_sample=tumor_sample,
+        normal_sample=normal_sample,
+        build=build,
+        pass_only=pass_only,
+        allowed_filters=tuple(allowed_filters),
+        min_vaf=min_vaf,
+        min_depth=min_depth,
+        reference_fasta=reference_fasta,
+        gff3=gff3,
+    )
+
+
+__all__ = ["IngestResult", "read_variants"]

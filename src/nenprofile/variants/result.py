@@ -1,0 +1,20 @@
+"""The record read_variants returns (docs/ARCHITECTURE.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from nenprofile.model import Variant
+
+
+@dataclass
+class IngestResult:
+    variants: list[Variant]  # PASS (or configured) records, one per ALT allele
+    sample: str  # tumor column used (or MAF barcode); '' for sites-only VCFs
+    input_format: str  # "VCF" | "MAF"
+    caller: str  # "Mutect2", "Strelka2", "VarDict", ... or "unknown"
+    annotation: str  # "VEP" | "SnpEff" | "BCSQ" | "bcftools-csq" | "MAF" | "gene-overlap"
+    build: str  # "GRCh37" | "GRCh38"
+    tumor_only: bool  # no normal column / normal_sample given
+    counts: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)

@@ -1,0 +1,287 @@
+"""One streaming pass over a VCF (cyvcf2) into normalised Variants."""
+
+from __future__ import annotations
+
+import gc
+import os
+import tempfile
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from nenprofile.errors import InputError
+from nenprofile.genes import GeneIndex, normalise_chrom
+from nenprofile.model import Variant
+from nenprofile.variants.annotation import AnnParser, BcsqParser, CsqParser
+from nenprofile.variants.build import resolve_build
+from nenprofile.variants.callers import (
+    choose_tumor_sample,
+    detect_caller,
+    extract_counts,
+    header_value,
+    plan_extractors,
+)
+from nenprofile.variants.consequences import variant_class
+from nenprofile.variants.positional import hotspot_positions
+from nenprofile.variants.result import IngestResult
+from nenprofile.variants.tools import annotate_csq, left_align
+
+NO_ANNOTATION_WARNING = "consequences unknown: VCF has no CSQ/ANN/BCSQ annotation"
+_GT_UNKNOWN = 2  # cyvcf2 gt_types code for ./.
+
+
+def _open(path: str) -> Any:
+    from cyvcf2 import VCF
+
+    try:
+        return VCF(path)
+    except (OSError, Exception) as error:
+        raise InputError(
+            f"cannot read as VCF ({error})",
+            path=path,
+            fix="give a VCF or bgzipped VCF (.vcf, .vcf.gz) with a ##fileformat header",
+        ) from error
+
+
+def _declared_ids(header_lines: list[str], kind: str) -> dict[str, str]:
+    """ID -> full header line for ##INFO / ##FORMAT declarations."""
+    prefix = f"##{kind}=<ID="
+    return {
+        line[len(prefix) :].split(",", 1)[0]: line
+        for line in header_lines
+        if line.startswith(prefix)
+    }
+
+
+def _annotation_parser(info: dict[str, str]) -> CsqParser | AnnParser | BcsqParser | None:
+    if "CSQ" in info and "Format:" in info["CSQ"]:
+        return CsqParser(info["CSQ"].split("Description=", 1)[1].rsplit(">", 1)[0])
+    if "ANN" in info:
+        return AnnParser()
+    if "BCSQ" in info:
+        return BcsqParser()
+    return None
+
+
+def _is_symbolic(alt: str) -> bool:
+    return alt[0] in "<*." or alt[-1] == "." or "[" in alt or "]" in alt
+
+
+def read_vcf(
+    path: str,
+    *,
+    tumor_sample: str | None = None,
+    normal_sample: str | None = None,
+    build: str | None = None,
+    pass_only: bool = True,
+    allowed_filters: tuple[str, ...] = (),
+    min_vaf: float = 0.0,
+    min_depth: int = 0,
+    reference_fasta: str | None = None,
+    gff3: str | None = None,
+) -> IngestResult:
+    path = str(path)
+    if not Path(path).is_file():
+        raise InputError("VCF file not found", path=path, fix="check the vcf path in the sheet")
+    vcf = _open(path)
+    header_lines = vcf.raw_header.splitlines()
+    samples = list(vcf.samples)
+    vcf.close()
+    build_used, warnings = resolve_build(path, header_lines, build)
+    tumor = choose_tumor_sample(path, samples, header_lines, tumor_sample)
+    tumor_only = _tumor_only(path, samples, header_lines, tumor, normal_sample)
+    info = _declared_ids(header_lines, "INFO")
+    formats = _declared_ids(header_lines, "FORMAT")
+    caller = detect_caller(header_lines, set(info))
+    parser = _annotation_parser(info)
+    annotation = parser.source if parser else "gene-overlap"
+
+    with tempfile.TemporaryDirectory(prefix="nenprofile-") as tmp:
+        source = path
+        if reference_fasta:
+            source = left_align(source, reference_fasta, os.path.join(tmp, "norm.vcf.gz"))
+        if parser is None and reference_fasta and gff3:
+            source = annotate_csq(source, reference_fasta, gff3, os.path.join(tmp, "csq.vcf.gz"))
+            parser = BcsqParser()
+            annotation = "bcftools-csq"
+        if annotation == "gene-overlap":
+            warnings.append(NO_ANNOTATION_WARNING)
+        # the cyclic GC would rescan the growing variant list again and again (quadratic
+        # on million-record files); nothing built here forms reference cycles
+        gc_was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            counts, variants = _stream(
+                _open(source),
+                samples,
+                tumor,
+                formats,
+                set(info),
+                caller,
+                parser,
+                annotation,
+                build_used,
+                pass_only,
+                frozenset(allowed_filters),
+                min_vaf,
+                min_depth,
+            )
+        finally:
+            if gc_was_enabled:
+                gc.enable()
+    if reference_fasta:
+        counts["left_aligned"] = 1
+    return IngestResult(
+        variants=variants,
+        sample=tumor or "",
+        input_format="VCF",
+        caller=caller,
+        annotation=annotation,
+        build=build_used,
+        tumor_only=tumor_only,
+        counts=counts,
+        warnings=warnings,
+    )
+
+
+def _tumor_only(
+    path: str,
+    samples: list[str],
+    header_lines: list[str],
+    tumor: str | None,
+    normal_sample: str | None,
+) -> bool:
+    if normal_sample:
+        if normal_sample not in samples:
+            listed = ", ".join(samples) or "(none)"
+            raise InputError(
+                f"normal_sample '{normal_sample}' is not a column of this VCF; its sample "
+                f"columns are: {listed}",
+                path=path,
+                column="normal_sample",
+                fix=f"set normal_sample in the sample sheet to one of: {listed}, or leave it empty",
+            )
+        return False
+    declared = header_value(header_lines, "normal_sample")
+    others = [s for s in samples if s != tumor]
+    return not (others or (declared and declared in samples))
+
+
+def _stream(
+    vcf: Any,
+    samples: list[str],
+    tumor: str | None,
+    formats: dict[str, str],
+    info_ids: set[str],
+    caller: str,
+    parser: Any,
+    annotation: str,
+    build: str,
+    pass_only: bool,
+    allowed: frozenset[str],
+    min_vaf: float,
+    min_depth: int,
+) -> tuple[dict[str, int], list[Variant]]:
+    counts: Counter[str] = Counter()
+    variants: list[Variant] = []
+    s = samples.index(tumor) if tumor is not None else 0
+    plan = plan_extractors(set(formats), info_ids, caller)
+    if tumor is None:
+        plan = [p for p in plan if p.__name__ == "_info_tvaf"]
+    check_gt = tumor is not None and "GT" in formats
+    tag = parser.tag if parser else None
+    source = "bcftools-csq" if annotation == "bcftools-csq" else annotation
+    is_ann = isinstance(parser, AnnParser)
+    genes: GeneIndex | None = None
+    hotspots = hotspot_positions(build)
+    chroms: dict[str, str] = {}
+    records = passed = 0
+    for v in vcf:
+        records += 1
+        alts = v.ALT
+        if not alts:
+            counts["reference_only_skipped"] += 1
+            continue
+        flt = v.FILTER
+        if flt is not None and pass_only and not (allowed and allowed.issuperset(flt.split(";"))):
+            counts["filtered"] += 1
+            continue
+        passed += 1
+        if check_gt:
+            try:
+                if v.gt_types[s] == _GT_UNKNOWN:
+                    counts["nocall_skipped"] += 1
+                    continue
+            except Exception:  # record without GT among records with GT
+                pass
+        raw_chrom = v.CHROM
+        chrom = chroms.get(raw_chrom)
+        if chrom is None:
+            chrom = chroms[raw_chrom] = normalise_chrom(raw_chrom)
+        pos, ref = v.POS, v.REF
+        if len(alts) > 1:
+            counts["multiallelic_split"] += 1
+        info_value = v.INFO.get(tag) if tag else None
+        for i, alt in enumerate(alts):
+            if _is_symbolic(alt):
+                counts["symbolic_skipped"] += 1
+                continue
+            vaf, depth, alt_reads = extract_counts(plan, v, s, i + 1, ref, alt)
+            if min_vaf and vaf is not None and vaf < min_vaf:
+                counts["below_min_vaf"] += 1
+                continue
+            if min_depth and depth is not None and depth < min_depth:
+                counts["below_min_depth"] += 1
+                continue
+            ann = None
+            if info_value:
+                if is_ann:
+                    ann = parser.parse(
+                        info_value, ref, alts, i, v.INFO.get("LOF"), v.INFO.get("NMD")
+                    )
+                else:
+                    ann = parser.parse(info_value, ref, alts, i)
+            if ann is not None:
+                variants.append(Variant(
+                    chrom, pos, ref, alt, gene=ann.gene,
+                    variant_class=variant_class(ann.consequence), consequence=ann.consequence,
+                    hgvsc=ann.hgvsc, hgvsp=ann.hgvsp, transcript=ann.transcript, exon=ann.exon,
+                    vaf=vaf, depth=depth, alt_reads=alt_reads, population_af=ann.population_af,
+                    clinvar=ann.clinvar, existing_variation=ann.existing_variation,
+                    filter=flt or "PASS", annotation_source=source, extra=ann.extra,
+                ))  # fmt: skip
+                continue
+            if tag:
+                counts["unannotated_records"] += 1
+            if genes is None:
+                genes = GeneIndex.load(build)
+            variant = Variant(
+                chrom, pos, ref, alt, vaf=vaf, depth=depth, alt_reads=alt_reads,
+                filter=flt or "PASS", annotation_source="gene-overlap",
+            )  # fmt: skip
+            overlapping = genes.genes_at(chrom, pos)
+            if overlapping:
+                variant.gene = overlapping[0]
+                if len(overlapping) > 1:
+                    variant.extra["overlapping_genes"] = overlapping
+            hotspot = hotspots.get((chrom, pos, ref, alt))
+            if hotspot is not None:
+                variant.gene = hotspot.gene
+                variant.hgvsp = hotspot.hgvsp
+                variant.variant_class = hotspot.variant_class
+                variant.extra["positional_hotspot"] = hotspot.residue
+                counts["positional_hotspot_matches"] += 1
+            variants.append(variant)
+    vcf.close()
+    counts["records_read"] = records
+    counts["passed"] = passed
+    counts["variants"] = len(variants)
+    for key in (
+        "filtered",
+        "multiallelic_split",
+        "symbolic_skipped",
+        "reference_only_skipped",
+        "nocall_skipped",
+    ):
+        counts.setdefault(key, 0)
+    return dict(counts), variants

@@ -1,0 +1,31 @@
+"""The code base stays lint-clean: ruff on Python, snakemake --lint on the workflow."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+
+def run(args, cwd):
+    return subprocess.run(args, cwd=cwd, capture_output=True, text=True, check=False)
+
+
+@pytest.mark.skipif(
+    shutil.which("ruff") is None, reason="ruff not installed (pip install -e '.[test]')"
+)
+def test_ruff_check_and_format(repo_root):
+    check = run(["ruff", "check", "."], repo_root)
+    assert check.returncode == 0, check.stdout + check.stderr
+    fmt = run(["ruff", "format", "--check", "."], repo_root)
+    assert fmt.returncode == 0, fmt.stdout + fmt.stderr
+
+
+def test_snakemake_lint_is_clean(repo_root):
+    result = run([sys.executable, "-m", "snakemake", "--lint"], repo_root)
+    assert "Congratulations, your workflow is in a good condition!" in result.stderr, (
+        result.stdout + result.stderr
+    )
+    assert result.returncode == 0

@@ -1,0 +1,134 @@
+# Sheet and config loading, validation and input functions. No rules here.
+
+import re
+from pathlib import Path
+
+from snakemake.exceptions import WorkflowError
+
+from nenprofile.errors import InputError
+from nenprofile.sheet import load_sample_sheet, validate_config
+
+SCHEMAS = Path(workflow.basedir) / "workflow" / "schemas"
+
+
+def _config_source():
+    files = [str(f) for f in (workflow.configfiles or [])]
+    return ", ".join(files) if files else "config"
+
+
+try:
+    validate_config(config, SCHEMAS / "config.schema.yaml", source=_config_source())
+    SHEET = load_sample_sheet(
+        config["samples"],
+        SCHEMAS / "samples.schema.yaml",
+        default_build=config["genome_build"],
+    )
+except InputError as error:
+    raise WorkflowError(str(error)) from None
+
+for _warning in SHEET.warnings:
+    logger.warning(f"WARNING: {_warning}")
+
+COHORT = config["cohort"]
+RESULTS = f"results/{COHORT}"
+LOGS = f"logs/{COHORT}"
+SAMPLES = SHEET.samples
+HAS_EXPRESSION = bool(config["expression"]["matrix"])
+
+
+wildcard_constraints:
+    sample="|".join(re.escape(s) for s in SAMPLES),
+
+
+def sample_path(sample, suffix):
+    return f"{RESULTS}/samples/{sample}/{sample}.{suffix}"
+
+
+def get_sample_record(wildcards):
+    return SHEET.rows[wildcards.sample]
+
+
+def get_profile_inputs(wildcards):
+    record = SHEET.rows[wildcards.sample]
+    inputs = {"variants": record.get("vcf") or record["maf"]}
+    for column in ("cna", "fusions"):
+        if column in record:
+            inputs[column] = record[column]
+    if HAS_EXPRESSION:
+        inputs["markers"] = f"{RESULTS}/cohort/expression_markers.tsv"
+    return inputs
+
+
+def get_expression_inputs(wildcards):
+    inputs = {"matrix": config["expression"]["matrix"]}
+    if config["expression"]["reference"]:
+        inputs["reference"] = config["expression"]["reference"]
+    return inputs
+
+
+def get_expression_ids(wildcards):
+    return {s: SHEET.rows[s].get("expression_id") for s in SAMPLES}
+
+
+def get_explicit_expression_ids(wildcards):
+    return sorted(s for s in SAMPLES if SHEET.rows[s].get("expression_id_explicit"))
+
+
+def get_report_inputs(wildcards):
+    inputs = {
+        suffix: sample_path(wildcards.sample, f"{suffix}.{ext}")
+        for suffix, ext in (
+            ("alterations", "tsv"),
+            ("biomarkers", "json"),
+            ("therapies", "tsv"),
+            ("ingest", "json"),
+        )
+    }
+    inputs["cohort_biomarkers"] = f"{RESULTS}/cohort/biomarkers.tsv"
+    inputs["provenance"] = f"{RESULTS}/provenance/provenance.json"
+    if HAS_EXPRESSION:
+        inputs["markers"] = f"{RESULTS}/cohort/expression_markers.tsv"
+    return inputs
+
+
+def get_provenance_inputs():
+    """(sample, role, path) for every input file, in sheet order."""
+    triples = []
+    for sample in SAMPLES:
+        record = SHEET.rows[sample]
+        for role in ("vcf", "maf", "cna", "fusions"):
+            if role in record:
+                triples.append((sample, role, record[role]))
+    for role in ("matrix", "reference"):
+        if config["expression"][role]:
+            triples.append(("cohort", f"expression_{role}", config["expression"][role]))
+    triples.append(("cohort", "sample_sheet", str(SHEET.path)))
+    return triples
+
+
+def mem_mb_profile(wildcards, attempt):
+    return 1000 * attempt
+
+
+def mem_mb_cohort(wildcards, attempt):
+    return 2000 * attempt
+
+
+def get_final_outputs():
+    outputs = []
+    for sample in SAMPLES:
+        outputs += [
+            sample_path(sample, "alterations.tsv"),
+            sample_path(sample, "biomarkers.json"),
+            sample_path(sample, "therapies.tsv"),
+            sample_path(sample, "report.html"),
+            sample_path(sample, "report.json"),
+        ]
+        if config["report"]["pdf"]:
+            outputs.append(sample_path(sample, "report.pdf"))
+    outputs += [
+        f"{RESULTS}/cohort/{name}"
+        for name in ("alterations.tsv", "biomarkers.tsv", "therapies.tsv", "cohort_report.html")
+    ]
+    outputs.append(f"{RESULTS}/provenance/provenance.json")
+    return outputs
