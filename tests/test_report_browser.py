@@ -63,7 +63,11 @@ def results(tmp_path_factory) -> dict[str, Path]:
         pages[name].write_text(render_sample_html(data), encoding="utf-8")
     alterations = pd.DataFrame([a for f in fixtures.values() for a in f["alterations"]])
     therapies = pd.DataFrame(
-        [{"sample": f["sample_info"]["sample"], **t} for f in fixtures.values() for t in f["therapies"]]
+        [
+            {"sample": f["sample_info"]["sample"], **t}
+            for f in fixtures.values()
+            for t in f["therapies"]
+        ]
     )
     cohort = root / "cohort" / "cohort_report.html"
     cohort.parent.mkdir()
@@ -84,7 +88,8 @@ def results(tmp_path_factory) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
+def chromium_browser() -> Iterator[Any]:
+    """Debian's Chromium; named apart from pytest-playwright's `browser` fixture."""
     if not CHROMIUM.exists():
         pytest.skip(f"headless Chromium not found at {CHROMIUM} (apt-get install chromium)")
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
@@ -129,8 +134,8 @@ class Watched:
 
 
 @pytest.fixture
-def watched(browser) -> Iterator[Watched]:
-    page = Watched(browser)
+def watched(chromium_browser) -> Iterator[Watched]:
+    page = Watched(chromium_browser)
     yield page
     page.page.close()
 
@@ -144,9 +149,20 @@ def png_size(path: Path) -> tuple[int, int]:
 @pytest.mark.parametrize("name", FIXTURES)
 def test_sample_report_renders_cleanly(name, results, watched, tmp_path):
     page = watched.open(results[name])
-    for element_id in ("summary", "mtor", "dna-repair", "chromatin", "other-drivers",
-                       "biomarkers", "expression", "pattern", "standard-of-care",
-                       "therapies", "provenance", "disclaimer"):
+    for element_id in (
+        "summary",
+        "mtor",
+        "dna-repair",
+        "chromatin",
+        "other-drivers",
+        "biomarkers",
+        "expression",
+        "pattern",
+        "standard-of-care",
+        "therapies",
+        "provenance",
+        "disclaimer",
+    ):
         assert page.locator(f"#{element_id}").count() == 1
         assert page.locator(f"#{element_id}").is_visible()
     assert page.locator("script").count() == 0
@@ -205,8 +221,14 @@ def test_hostile_sample_name_is_text(results, watched, tmp_path):
 
 def test_cohort_report_renders_and_links_to_samples(results, watched, tmp_path):
     page = watched.open(results["cohort"])
-    for element_id in ("samples", "oncoprint", "pathway-frequencies",
-                       "biomarker-distributions", "therapy-tiers", "failed-samples"):
+    for element_id in (
+        "samples",
+        "oncoprint",
+        "pathway-frequencies",
+        "biomarker-distributions",
+        "therapy-tiers",
+        "failed-samples",
+    ):
         assert page.locator(f"#{element_id}").is_visible()
     assert "<script>alert(4)</script> bad VCF" in page.locator("#failed-samples").inner_text()
     assert page.locator(".sample-link").all_inner_texts() == ["NEN01", "NEN02", EVIL]

@@ -280,3 +280,22 @@ def test_cohort_failed_samples_and_links():
         "../samples/%3Cscript%3Ealert%281%29%3C%2Fscript%3E%22x%27/"
         "%3Cscript%3Ealert%281%29%3C%2Fscript%3E%22x%27.report.html"
     )
+
+
+def test_plain_normalises_numpy_and_missing_values():
+    import numpy as np
+
+    from nenprofile.report.data import as_bool, plain
+
+    assert plain({"a": [np.float32(1.5), np.int64(3), np.nan, pd.NA]}) == {
+        "a": [1.5, 3, None, None]
+    }
+    assert plain(np.array([1, 2])) == [1, 2]
+    assert [as_bool(v) for v in ("True", "false", 1, np.bool_(True), float("nan"), "maybe")] == [
+        True,
+        False,
+        True,
+        True,
+        None,
+        None,
+    ]

@@ -243,7 +243,7 @@ def test_render_is_deterministic():
 
 
 def test_cohort_page_content():
-    page = cohort_html([{"sample": "NEN09<script>", "error": "x.vcf: line 3: <bad> \"QUAL\""}])
+    page = cohort_html([{"sample": "NEN09<script>", "error": 'x.vcf: line 3: <bad> "QUAL"'}])
     assert "<script" not in page
     failed = text(block(page, "failed-samples"))
     assert failed == 'Failed samples Sample Error NEN09<script> x.vcf: line 3: <bad> "QUAL"'

@@ -21,13 +21,14 @@ Gene rows whose value is empty or NA are skipped; a gene listed twice keeps its 
 from __future__ import annotations
 
 import csv
-import gzip
+import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, TextIO
+from typing import Protocol
 
 from nenprofile.errors import InputError
 from nenprofile.model import GeneCopyNumber
+from nenprofile.textfiles import iter_lines
 
 CALLS = ("AMP", "GAIN", "NEUTRAL", "HETLOSS", "DEEPDEL")
 
@@ -174,7 +175,10 @@ def read_copy_number(
     thresholds = thresholds or CopyNumberThresholds()
     if ploidy is not None and not ploidy > 0:
         raise InputError(
-            f"ploidy must be positive, got {ploidy}", column="ploidy", fix="use e.g. 2.0"
+            f"ploidy must be positive, got {ploidy}",
+            path=str(path),
+            column="ploidy",
+            fix="set ploidy in the sample sheet to e.g. 2.0, or leave it empty",
         )
     table = _Table.read(path)
     columns = table.columns
@@ -271,8 +275,7 @@ class _Table:
         if not path.is_file():
             raise InputError("copy-number file not found", path=str(path), fix="check the path")
         delimiter = "," if path.name.removesuffix(".gz").endswith(".csv") else "\t"
-        with _open_text(path) as handle:
-            lines = [(n, line.rstrip("\r\n")) for n, line in enumerate(handle, start=1)]
+        lines = list(iter_lines(path))
         body = [(n, line) for n, line in lines if line.strip() and not line.startswith("##")]
         if not body:
             raise InputError(
@@ -295,15 +298,31 @@ class _Table:
         if text in _MISSING:
             return None
         try:
-            return float(text)
+            value = float(text)
         except ValueError:
+            value = math.nan
+        if not math.isfinite(value):
             raise InputError(
                 f"expected a number, found '{text}'",
                 path=str(self.path),
                 line=line,
                 column=column,
                 fix="use a decimal number, or NA when unknown",
-            ) from None
+            )
+        return value
+
+    def copies(self, line: int, fields: list[str], column: str) -> float | None:
+        """An absolute copy number: a number >= 0 (log2 ratios may be negative, copies not)."""
+        value = self.number(line, fields, column)
+        if value is not None and value < 0:
+            raise InputError(
+                f"copy number '{fields[self.index(column)]}' is negative",
+                path=str(self.path),
+                line=line,
+                column=column,
+                fix="absolute copy numbers are >= 0; put log2 ratios in a 'log2' column",
+            )
+        return value
 
     def integer(self, line: int, fields: list[str], column: str) -> int:
         value = self.number(line, fields, column)
@@ -316,12 +335,6 @@ class _Table:
                 fix="segment start and end must be integers",
             )
         return int(value)
-
-
-def _open_text(path: Path) -> TextIO:
-    if path.suffix == ".gz":
-        return gzip.open(path, "rt", newline="")
-    return path.open(newline="")
 
 
 def _split(text: str, delimiter: str) -> list[str]:
@@ -368,9 +381,9 @@ def _read_gene_table(
         gene = fields[table.index(gene_col)]
         if gene in _MISSING or gene in calls:
             continue
-        copy_number = table.number(line, fields, cn_col) if cn_col else None
+        copy_number = table.copies(line, fields, cn_col) if cn_col else None
         log2_ratio = table.number(line, fields, log2_col) if log2_col else None
-        minor = table.number(line, fields, minor_col) if minor_col else None
+        minor = table.copies(line, fields, minor_col) if minor_col else None
         call = _call_word(table, line, fields, call_col) if call_col else None
         if call is None and copy_number is not None:
             call = thresholds.call_copy_number(copy_number, ploidy)
@@ -477,13 +490,13 @@ def _read_segments(
             )
         copy_number = minor = log2_ratio = None
         if label == "allele-specific segments":
-            major = table.number(line, fields, major_col)
-            minor = table.number(line, fields, minor_col)
+            major = table.copies(line, fields, major_col)
+            minor = table.copies(line, fields, minor_col)
             if major is not None and minor is not None:
                 copy_number = major + minor
         elif cn_col:
-            copy_number = table.number(line, fields, cn_col)
-            minor = table.number(line, fields, minor_col) if minor_col else None
+            copy_number = table.copies(line, fields, cn_col)
+            minor = table.copies(line, fields, minor_col) if minor_col else None
         else:
             log2_ratio = table.number(line, fields, log2_col)
         if copy_number is None and log2_ratio is None:

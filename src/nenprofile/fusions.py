@@ -22,14 +22,14 @@ row is out of frame, else None.
 from __future__ import annotations
 
 import csv
-import gzip
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
 
 from nenprofile.errors import InputError
 from nenprofile.model import Fusion
+from nenprofile.textfiles import iter_lines
 
 ACCEPTED_FORMATS = (
     "Arriba fusions.tsv (#gene1, gene2, split_reads1, split_reads2, discordant_mates, "
@@ -67,7 +67,7 @@ class _Table:
             value = float(text)
         except ValueError:
             value = -1.0
-        if value < 0 or value != int(value):
+        if not math.isfinite(value) or value < 0 or value != int(value):
             raise InputError(
                 f"expected a read count, found '{text}'",
                 path=str(self.path),
@@ -135,17 +135,10 @@ def merge_fusions(fusions: list[Fusion]) -> list[Fusion]:
     return list(merged.values())
 
 
-def _open_text(path: Path) -> TextIO:
-    if path.suffix == ".gz":
-        return gzip.open(path, "rt", newline="")
-    return path.open(newline="")
-
-
 def _read_table(path: Path) -> _Table:
     if not path.is_file():
         raise InputError("fusion file not found", path=str(path), fix="check the fusions path")
-    with _open_text(path) as handle:
-        lines = [(n, line.rstrip("\r\n")) for n, line in enumerate(handle, start=1)]
+    lines = list(iter_lines(path))
     body = [(n, text) for n, text in lines if text.strip() and not text.startswith("##")]
     if not body:
         raise InputError("fusion file is empty", path=str(path), fix="give a header line")

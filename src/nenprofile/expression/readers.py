@@ -21,8 +21,6 @@ two Ensembl genes).
 
 from __future__ import annotations
 
-import gzip
-import io
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -34,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from nenprofile.errors import InputError
+from nenprofile.textfiles import CORRUPT_COMPRESSED, iter_lines
 
 NFCORE = "nf-core salmon merged gene TPM"
 PLAIN = "TPM matrix"
@@ -103,29 +102,18 @@ def symbol_for(identifier: str, name: str | None = None) -> str:
     return identifier
 
 
-def _open_text(path: Path) -> io.TextIOBase:
-    with open(path, "rb") as probe:
-        gzipped = probe.read(2) == b"\x1f\x8b"
-    if gzipped:
-        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8", newline="")
-    return open(path, encoding="utf-8", newline="")
-
-
 def _first_lines(path: Path) -> tuple[int, list[str], list[str] | None]:
     """(1-based header line number, header fields, first data fields) after '#' comments."""
-    with _open_text(path) as handle:
-        number = 0
-        header: list[str] | None = None
-        for line in handle:
-            number += 1
-            if line.startswith("#") or not line.strip():
-                continue
-            fields = [_strip(f) for f in line.rstrip("\r\n").split("\t")]
-            if header is None:
-                header = fields
-                header_number = number
-                continue
-            return header_number, header, fields
+    header: list[str] | None = None
+    header_number = 0
+    for number, line in iter_lines(path):
+        if line.startswith("#") or not line.strip():
+            continue
+        fields = [_strip(f) for f in line.split("\t")]
+        if header is None:
+            header, header_number = fields, number
+            continue
+        return header_number, header, fields
     if header is None:
         raise InputError(
             "The expression file is empty.",
@@ -146,6 +134,22 @@ def _is_number(text: str) -> bool:
 def detect_layout(path: str | Path) -> Layout:
     """Detect the file format from its header (and first data line)."""
     path = Path(path)
+    layout = _detect_layout(path)
+    seen: set[str] = set()
+    for name in layout.value_names:
+        if name in seen:
+            raise InputError(
+                f"Sample column '{name}' appears more than once in the header.",
+                path=str(path),
+                line=layout.header_line or None,
+                column=name,
+                fix="give every sample column a unique name",
+            )
+        seen.add(name)
+    return layout
+
+
+def _detect_layout(path: Path) -> Layout:
     line, header, first = _first_lines(path)
     lower = [h.lower() for h in header]
     n = len(header)
@@ -241,30 +245,36 @@ def _read_rows(
                 quotechar='"',
                 skip_blank_lines=False,
             )
-        except pd.errors.ParserError as error:
-            raise InputError(
-                f"Malformed table: {error}",
-                path=str(path),
-                fix="every line needs one value per header column, separated by tabs",
-            ) from error
+        except pd.errors.EmptyDataError:
+            raise _no_rows(path, layout) from None
+        except (
+            pd.errors.ParserError,
+            ValueError,
+            UnicodeDecodeError,
+            *CORRUPT_COMPRESSED,
+        ) as error:
+            raise _diagnose(path, first_data, used[-1] + 1, error) from None
         lines = np.arange(first_data, first_data + len(frame))
         return frame, lines, len(frame)
     kept: list[str] = []
     kept_lines: list[int] = []
     n_rows = 0
-    with _open_text(path) as handle:
-        for number, line in enumerate(handle, start=1):
-            if number < first_data:
-                continue
-            n_rows += 1
-            cut = line.find("\t")
-            identifier = _strip(line[:cut])
-            name = None
-            if layout.name_column is not None:
-                name = _strip(line[cut + 1 : line.find("\t", cut + 1)])
-            if symbol_for(identifier, name) in genes:
-                kept.append(line.rstrip("\r\n"))
-                kept_lines.append(number)
+    for number, line in iter_lines(path):
+        if number < first_data:
+            continue
+        n_rows += 1
+        cut = line.find("\t")
+        if cut < 0:
+            cut = len(line)
+        identifier = _strip(line[:cut])
+        name = None
+        if layout.name_column is not None:
+            name = _strip(line[cut + 1 : line.find("\t", cut + 1)])
+        if symbol_for(identifier, name) in genes:
+            kept.append(line)
+            kept_lines.append(number)
+    if n_rows == 0:
+        raise _no_rows(path, layout)
     used = _used_columns(layout)
     rows: dict[int, list[str]] = {c: [] for c in used}
     for text, number in zip(kept, kept_lines, strict=True):
@@ -280,6 +290,32 @@ def _read_rows(
             rows[c].append(fields[c])
     frame = pd.DataFrame(rows, columns=used)
     return frame, np.asarray(kept_lines, dtype=int), n_rows
+
+
+def _no_rows(path: Path, layout: Layout) -> InputError:
+    return InputError(
+        "The expression file has a header line but no gene rows.",
+        path=str(path),
+        line=layout.header_line + 1,
+        fix="give one row per gene below the header",
+    )
+
+
+def _diagnose(path: Path, first_data: int, needed: int, error: Exception) -> InputError:
+    """Name the line pandas stumbled on: bad bytes, truncation, or too few fields."""
+    for number, line in iter_lines(path):  # raises the decode / truncation InputError
+        if number >= first_data and line.strip() and len(line.split("\t")) < needed:
+            return InputError(
+                f"Line has {len(line.split(chr(9)))} fields, {needed} are needed.",
+                path=str(path),
+                line=number,
+                fix="every line needs one value per header column, separated by tabs",
+            )
+    return InputError(
+        f"Malformed table: {error}",
+        path=str(path),
+        fix="every line needs one value per header column, separated by tabs",
+    )
 
 
 def _numeric(

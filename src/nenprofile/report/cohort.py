@@ -250,6 +250,4 @@ def render_cohort_html(
         settings,
         failed_samples,
     )
-    return render_template(
-        "cohort_report.html.j2", css_files=("report.css", "cohort.css"), c=data
-    )
+    return render_template("cohort_report.html.j2", css_files=("report.css", "cohort.css"), c=data)

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from nenprofile.errors import InputError
@@ -94,25 +95,20 @@ _NCT = re.compile(r"^(NCT\d{8})$", re.IGNORECASE)
 
 def plain(value: Any) -> Any:
     """A JSON-ready Python value: NaN/NA -> None, numpy scalars -> int/float/bool."""
-    if value is None:
+    if value is None or value is pd.NA or value is pd.NaT:
         return None
-    if isinstance(value, str):
+    if isinstance(value, str | bool):
         return value
-    if isinstance(value, bool):
-        return value
-    if hasattr(value, "item") and not isinstance(value, list | dict | tuple):
-        value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    try:
-        if value is pd.NA or value is pd.NaT:
-            return None
-    except TypeError:
-        pass
     if isinstance(value, Mapping):
         return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [plain(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return [plain(v) for v in value.tolist()]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
     return value
 
 
@@ -139,7 +135,7 @@ def as_float(value: Any) -> float | None:
 
 def as_int(value: Any) -> int | None:
     number = as_float(value)
-    return None if number is None else int(round(number))
+    return None if number is None else round(number)
 
 
 def as_bool(value: Any) -> bool | None:
@@ -160,10 +156,7 @@ def records(table: Sequence[Mapping[str, Any]] | pd.DataFrame | None) -> list[di
     """Rows as plain dicts, whether given as a DataFrame or a list of mappings."""
     if table is None:
         return []
-    if isinstance(table, pd.DataFrame):
-        rows = table.to_dict(orient="records")
-    else:
-        rows = list(table)
+    rows = table.to_dict(orient="records") if isinstance(table, pd.DataFrame) else list(table)
     return [{str(k): plain(v) for k, v in row.items()} for row in rows]
 
 

@@ -95,9 +95,7 @@ def _environment() -> jinja2.Environment:
 
 def stylesheet(*names: str) -> Markup:
     """Bundled CSS files, inlined into the page (our own files, not user input)."""
-    return Markup(
-        "\n".join((TEMPLATE_DIR / name).read_text(encoding="utf-8") for name in names)
-    )
+    return Markup("\n".join((TEMPLATE_DIR / name).read_text(encoding="utf-8") for name in names))
 
 
 def render_template(name: str, css_files: tuple[str, ...] = ("report.css",), **context: Any) -> str:

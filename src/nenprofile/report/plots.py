@@ -26,6 +26,15 @@ def _fmt(number: float) -> str:
     return f"{number:.2f}".rstrip("0").rstrip(".")
 
 
+def _svg_open(css_class: str, width: float, height: float, title: str) -> str:
+    size = f'width="{_fmt(width)}" height="{_fmt(height)}"'
+    box = f'viewBox="0 0 {_fmt(width)} {_fmt(height)}"'
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="plot {css_class}" role="img" '
+        f"{size} {box}><title>{escape(title)}</title>"
+    )
+
+
 def _num(value: Any) -> str:
     return f"{float(value):g}"
 
@@ -54,9 +63,7 @@ def tmb_strip_svg(
     top = next((tick for tick in TMB_TICKS if tick >= top_value), top_value)
     axis_y = 66.0
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="plot tmb-plot" role="img" '
-        f'width="{_fmt(width)}" height="{_fmt(height)}" viewBox="0 0 {_fmt(width)} {_fmt(height)}">',
-        f"<title>{escape(label)}: strip plot of the cohort</title>",
+        _svg_open("tmb-plot", width, height, f"{label}: strip plot of the cohort"),
         f'<line x1="{_fmt(left)}" y1="{_fmt(axis_y)}" x2="{_fmt(left + plot_width)}" '
         f'y2="{_fmt(axis_y)}" stroke="#444" stroke-width="1"/>',
     ]
@@ -113,9 +120,9 @@ def percentile_bars_svg(markers: Sequence[dict[str, Any]]) -> Markup:
     width = label_width + bar_width + call_width
     height = row_height * max(len(markers), 1) + 24.0
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="plot expression-plot" role="img" '
-        f'width="{_fmt(width)}" height="{_fmt(height)}" viewBox="0 0 {_fmt(width)} {_fmt(height)}">',
-        "<title>Expression markers: percentile within the reference set</title>",
+        _svg_open(
+            "expression-plot", width, height, "Expression markers: percentile within the reference"
+        ),
     ]
     for tick in (0, 25, 50, 75, 100):
         x = label_width + bar_width * tick / 100
@@ -171,9 +178,9 @@ def count_bars_svg(counts: Sequence[tuple[str, float]], *, unit: str = "%") -> M
     width = label_width + bar_width + 70.0
     height = row_height * max(len(counts), 1) + 4.0
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="plot frequency-plot" role="img" '
-        f'width="{_fmt(width)}" height="{_fmt(height)}" viewBox="0 0 {_fmt(width)} {_fmt(height)}">',
-        "<title>Percent of samples with an oncogenic alteration per pathway group</title>",
+        _svg_open(
+            "frequency-plot", width, height, "Percent of samples with an oncogenic alteration"
+        ),
     ]
     for index, (label, value) in enumerate(counts):
         y = index * row_height

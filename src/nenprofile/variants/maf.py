@@ -16,13 +16,12 @@ output writers) can tell them apart from VCF-derived indels.
 
 from __future__ import annotations
 
-import gzip
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
 
 from nenprofile.errors import InputError
 from nenprofile.model import Variant
+from nenprofile.textfiles import iter_lines
 from nenprofile.variants.consequences import variant_class as consequence_class
 from nenprofile.variants.hgvs import short_hgvsp, strip_transcript
 from nenprofile.variants.result import IngestResult
@@ -214,39 +213,31 @@ def _only_barcode(path: Path) -> str:
     return barcodes[0]
 
 
-def _open_text(path: Path) -> TextIO:
-    if path.suffix == ".gz":
-        return gzip.open(path, "rt", newline="")
-    return path.open(newline="")
-
-
-def _data_lines(handle: TextIO) -> Iterator[tuple[int, list[str]]]:
+def _data_lines(path: Path) -> Iterator[tuple[int, list[str]]]:
     """(line number, tab-split fields) of non-empty, non-'#' lines; the first is the header."""
-    for number, line in enumerate(handle, start=1):
+    for number, line in iter_lines(path):
         if line.startswith("#") or not line.strip():
             continue
-        yield number, line.rstrip("\r\n").split("\t")
+        yield number, line.split("\t")
 
 
 def _read_header(path: Path) -> list[str]:
     if not path.is_file():
         raise InputError("MAF file not found", path=str(path), fix="check the maf path")
-    with _open_text(path) as handle:
-        for _number, fields in _data_lines(handle):
-            return [h.strip() for h in fields]
+    for _number, fields in _data_lines(path):
+        return [h.strip() for h in fields]
     raise InputError("MAF has no header line", path=str(path), fix="provide a tab-separated MAF")
 
 
 def _read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     """(line number, column -> value) for every data row; '#' comment lines skipped."""
-    with _open_text(path) as handle:
-        lines = _data_lines(handle)
-        _number, header_fields = next(lines)
-        header = [h.strip() for h in header_fields]
-        for number, fields in lines:
-            if len(fields) < len(header):
-                fields += [""] * (len(header) - len(fields))
-            yield number, dict(zip(header, fields, strict=False))
+    lines = _data_lines(path)
+    _number, header_fields = next(lines)
+    header = [h.strip() for h in header_fields]
+    for number, fields in lines:
+        if len(fields) < len(header):
+            fields += [""] * (len(header) - len(fields))
+        yield number, dict(zip(header, fields, strict=False))
 
 
 def _value(row: dict[str, str], column: str) -> str | None:
@@ -331,6 +322,7 @@ def _resolve_build(path: Path, builds_seen: dict[str, int], requested: str | Non
         if requested_build is None:
             raise InputError(
                 f"unknown genome build '{requested}'",
+                path=str(path),
                 column="genome_build",
                 fix="use GRCh37 or GRCh38",
             )
