@@ -25,3 +25,7 @@ rule all:
     default_target: True
     input:
         get_final_outputs(),
+
+
+onerror:
+    report_failed_samples()

@@ -180,7 +180,7 @@ def test_settings_from_config_defaults_and_overrides() -> None:
 
 
 def test_immune_score_from_markers() -> None:
-    markers = {"TCELL_INFLAMED_GEP": {"score": 0.8, "percentile": 70.0, "call": "high"}}
+    markers = {"TCELL_INFLAMED_GEP": {"zscore": 0.8, "percentile": 70.0, "call": "high"}}
     score = immune_score(markers)
     assert (score["value"], score["percentile"], score["call"], score["research_only"]) == (
         0.8,

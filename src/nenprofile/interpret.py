@@ -23,7 +23,14 @@ from nenprofile.oncogenicity import (
     classify_sample,
 )
 
-EXTRA_ALTERATION_COLUMNS = ["biallelic", "variant_class", "copy_number", "partner", "caveats"]
+EXTRA_ALTERATION_COLUMNS = [
+    "group",
+    "biallelic",
+    "variant_class",
+    "copy_number",
+    "partner",
+    "caveats",
+]
 GROUP_ORDER = ("mTOR pathway", "DNA repair", "Epigenetic/chromatin", "Other drivers")
 IMMUNE_SCORE_MARKER = "TCELL_INFLAMED_GEP"
 IMMUNE_CALLS = {"high": "inflamed", "intermediate": "intermediate", "low": "non-inflamed"}
@@ -136,6 +143,8 @@ def reportable_alterations(
         rows.append((_sort_key(group, item.gene, 2, 0), _finish(row, item.classification)))
     for _, row in rows:
         row["biallelic"] = row["gene"] in classification.biallelic
+        entry = kb.genes.get(row["gene"])
+        row["group"] = entry.group if entry else "Other drivers"
     rows.sort(key=lambda pair: pair[0])
     return [row for _, row in rows]
 
@@ -165,7 +174,7 @@ def immune_score(markers: Mapping[str, Any] | None) -> dict[str, Any]:
             "source": IMMUNE_SOURCE,
             "research_only": True,
         }
-    value = entry.get("score", entry.get("value", entry.get("log2_tpm")))
+    value = entry.get("zscore")  # score rows carry the mean z-score of the gene set
     return {
         "value": value,
         "percentile": entry.get("percentile"),

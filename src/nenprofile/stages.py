@@ -362,3 +362,116 @@ def render_cohort_report(
     )
     with atomic_write(outputs["html"]) as out:
         out.write(html)
+
+
+def failure_reason(log_path: str | Path) -> str:
+    """The input-error message of a failed job's log, else a pointer to the log."""
+    path = Path(log_path)
+    if not path.is_file():
+        return "did not run (an upstream job failed or the run was interrupted)"
+    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    for line in lines:
+        if line.startswith("ERROR input error: "):
+            return line.removeprefix("ERROR input error: ")
+    for line in lines:
+        if line.startswith("ERROR "):
+            return f"{line.removeprefix('ERROR ')} (see {path})"
+    return f"failed (see {path})"
+
+
+def write_partial_cohort_report(
+    results: str | Path,
+    logs: str | Path,
+    samples: list[str],
+    records: dict[str, dict[str, Any]],
+    report_settings: dict[str, Any],
+) -> list[dict[str, str]]:
+    """After a failed run, a cohort report over the samples that finished, listing the rest.
+
+    Called from the workflow's `onerror` handler, so with --keep-going one bad sample does
+    not leave the cohort without a summary. Returns the failed samples.
+    """
+    import tempfile
+
+    from nenprofile.cohort import combine_tables
+    from nenprofile.report import render_cohort_html
+
+    results, logs = Path(results), Path(logs)
+
+    def sample_file(sample: str, suffix: str) -> Path:
+        return results / "samples" / sample / f"{sample}.{suffix}"
+
+    suffixes = ("alterations.tsv", "biomarkers.json", "therapies.tsv")
+    done = [s for s in samples if all(sample_file(s, x).is_file() for x in suffixes)]
+    failed = [
+        {"sample": s, "error": failure_reason(logs / "profile_sample" / f"{s}.log")}
+        for s in samples
+        if s not in done
+    ]
+    if not failed:
+        return []
+    provenance_path = results / "provenance" / "provenance.json"
+    provenance = _read_json(str(provenance_path)) if provenance_path.is_file() else {}
+    with tempfile.TemporaryDirectory() as tmp:
+        tables = {name: str(Path(tmp) / f"{name}.tsv") for name in ("alt", "bio", "ther")}
+        combine_tables(
+            done,
+            [sample_file(s, "alterations.tsv") for s in done],
+            [sample_file(s, "biomarkers.json") for s in done],
+            [sample_file(s, "therapies.tsv") for s in done],
+            records,
+            tables["alt"],
+            tables["bio"],
+            tables["ther"],
+        )
+        html = render_cohort_html(
+            _read_table(tables["alt"]),
+            _read_table(tables["bio"]),
+            _read_table(tables["ther"]),
+            [records[s] for s in samples],
+            provenance,
+            settings=report_settings,
+            failed_samples=failed,
+        )
+        for sample in done:
+            _render_missing_report(
+                sample, sample_file, tables["bio"], provenance_path, report_settings
+            )
+    with atomic_write(results / "cohort" / "cohort_report.html") as out:
+        out.write(html)
+    return failed
+
+
+def _render_missing_report(
+    sample: str,
+    sample_file: Callable[[str, str], Path],
+    cohort_biomarkers: str,
+    provenance_path: Path,
+    report_settings: dict[str, Any],
+) -> None:
+    """HTML and JSON report of a finished sample whose report the failed run never rendered."""
+    if sample_file(sample, "report.html").is_file() or not provenance_path.is_file():
+        return
+    inputs = {
+        name: str(sample_file(sample, f"{name}.{ext}"))
+        for name, ext in (
+            ("alterations", "tsv"),
+            ("biomarkers", "json"),
+            ("therapies", "tsv"),
+            ("ingest", "json"),
+        )
+    }
+    inputs.update(cohort_biomarkers=cohort_biomarkers, provenance=str(provenance_path))
+    markers = provenance_path.parent.parent / "cohort" / "expression_markers.tsv"
+    if markers.is_file():
+        inputs["markers"] = str(markers)
+    render_sample_report(
+        inputs=inputs,
+        outputs={
+            "html": str(sample_file(sample, "report.html")),
+            "json": str(sample_file(sample, "report.json")),
+        },
+        params={},
+        config={"report": report_settings},
+        wildcards={"sample": sample},
+    )

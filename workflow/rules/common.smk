@@ -132,3 +132,17 @@ def get_final_outputs():
     ]
     outputs.append(f"{RESULTS}/provenance/provenance.json")
     return outputs
+
+
+def report_failed_samples():
+    """onerror: a cohort report over the finished samples that lists the failed ones."""
+    from nenprofile.stages import write_partial_cohort_report
+
+    failed = write_partial_cohort_report(RESULTS, LOGS, SAMPLES, SHEET.rows, config["report"])
+    for entry in failed:
+        logger.error(f"sample {entry['sample']} failed: {entry['error']}")
+    if failed:
+        logger.error(
+            f"{len(failed)} of {len(SAMPLES)} samples failed; partial cohort report: "
+            f"{RESULTS}/cohort/cohort_report.html"
+        )

@@ -1,4 +1,8 @@
-"""One streaming pass over a VCF (cyvcf2) into normalised Variants."""
+"""One streaming pass over a VCF into normalised Variants.
+
+Records come from textvcf (raw text, the fast path) and, when that path meets something it
+does not reproduce, from cyvcf2; both feed the same _stream, so they yield the same result.
+"""
 
 from __future__ import annotations
 
@@ -24,6 +28,7 @@ from nenprofile.variants.callers import (
 from nenprofile.variants.consequences import variant_class
 from nenprofile.variants.positional import hotspot_positions
 from nenprofile.variants.result import IngestResult
+from nenprofile.variants.textvcf import TextPathUnsupported, TextVCF
 from nenprofile.variants.tools import annotate_csq, left_align
 
 NO_ANNOTATION_WARNING = "consequences unknown: VCF has no CSQ/ANN/BCSQ annotation"
@@ -53,6 +58,15 @@ def _declared_ids(header_lines: list[str], kind: str) -> dict[str, str]:
     }
 
 
+def declared_types(declared: dict[str, str]) -> dict[str, str]:
+    """ID -> Type ('String', 'Float', 'Integer', 'Flag', 'Character') of header declarations."""
+    types = {}
+    for key, line in declared.items():
+        kind = line.split("Type=", 1)[1].split(",", 1)[0].split(">", 1)[0] if "Type=" in line else ""
+        types[key] = kind or "String"
+    return types
+
+
 def _annotation_parser(info: dict[str, str]) -> CsqParser | AnnParser | BcsqParser | None:
     if "CSQ" in info and "Format:" in info["CSQ"]:
         return CsqParser(info["CSQ"].split("Description=", 1)[1].rsplit(">", 1)[0])
@@ -79,7 +93,10 @@ def read_vcf(
     min_depth: int = 0,
     reference_fasta: str | None = None,
     gff3: str | None = None,
+    engine: str = "auto",
 ) -> IngestResult:
+    """engine: 'auto' (raw-text records, cyvcf2 when the text path cannot reproduce it),
+    'text' (raise TextPathUnsupported instead of falling back) or 'cyvcf2'."""
     path = str(path)
     if not Path(path).is_file():
         raise InputError("VCF file not found", path=path, fix="check the vcf path in the sheet")
@@ -111,12 +128,13 @@ def read_vcf(
         gc_was_enabled = gc.isenabled()
         gc.disable()
         try:
-            counts, variants = _stream(
-                _open(source),
+            counts, variants = _stream_any(
+                engine,
+                source,
                 samples,
                 tumor,
                 formats,
-                set(info),
+                info,
                 caller,
                 parser,
                 annotation,
@@ -167,12 +185,26 @@ def _tumor_only(
     return not (others or (declared and declared in samples))
 
 
+def _stream_any(engine: str, source: str, *args: Any) -> tuple[dict[str, int], list[Variant]]:
+    samples, tumor, formats, info_ids = args[0], args[1], args[2], args[3]
+    if engine != "cyvcf2":
+        tumor_index = samples.index(tumor) if tumor is not None else 0
+        info_types = declared_types(info_ids)
+        records = TextVCF(source, samples, tumor_index, info_types, declared_types(formats))
+        try:
+            return _stream(records, *args)
+        except TextPathUnsupported:
+            if engine == "text":
+                raise
+    return _stream(_open(source), *args)
+
+
 def _stream(
     vcf: Any,
     samples: list[str],
     tumor: str | None,
     formats: dict[str, str],
-    info_ids: set[str],
+    info_ids: dict[str, str],
     caller: str,
     parser: Any,
     annotation: str,
@@ -185,7 +217,7 @@ def _stream(
     counts: Counter[str] = Counter()
     variants: list[Variant] = []
     s = samples.index(tumor) if tumor is not None else 0
-    plan = plan_extractors(set(formats), info_ids, caller)
+    plan = plan_extractors(set(formats), set(info_ids), caller)
     if tumor is None:
         plan = [p for p in plan if p.__name__ == "_info_tvaf"]
     check_gt = tumor is not None and "GT" in formats

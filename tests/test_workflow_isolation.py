@@ -1,0 +1,50 @@
+"""One bad sample with --keep-going: the others finish, the cohort report names the failure."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+pytestmark = [pytest.mark.workflow, pytest.mark.slow]
+
+
+def test_bad_sample_is_isolated_and_listed(tmp_path):
+    shutil.copytree(REPO / "config", tmp_path / "config")
+    config = tmp_path / "config" / "config.yaml"
+    config.write_text(config.read_text().replace("pdf: true", "pdf: false"))
+    broken = tmp_path / "config" / "demo" / "NEN02.snpeff.vcf.gz"
+    data = broken.read_bytes()
+    broken.write_bytes(data[: len(data) // 2])  # truncated bgzip
+
+    result = subprocess.run(
+        [sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile"), "-d", str(tmp_path)]
+        + ["--cores", "2", "--keep-going"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "Traceback (most recent call last)" not in output
+    assert (
+        "sample NEN02 failed: config/demo/NEN02.snpeff.vcf.gz: cannot read as VCF" in output
+    ), output[-3000:]
+    assert "1 of 10 samples failed" in output
+
+    results = tmp_path / "results" / "demo"
+    assert not (results / "samples" / "NEN02" / "NEN02.report.html").exists()
+    assert not (results / "samples" / "NEN02" / "NEN02.alterations.tsv").exists()
+    for sample in ("NEN01", "NEN03", "NEN10"):
+        for suffix in ("alterations.tsv", "biomarkers.json", "therapies.tsv", "report.html"):
+            assert (results / "samples" / sample / f"{sample}.{suffix}").is_file()
+    cohort = (results / "cohort" / "cohort_report.html").read_text()
+    assert 'id="failed-samples"' in cohort
+    assert "cannot read as VCF" in cohort
+    log = (tmp_path / "logs" / "demo" / "profile_sample" / "NEN02.log").read_text()
+    assert log.startswith("ERROR input error: config/demo/NEN02.snpeff.vcf.gz:")
+    assert "Fix:" in log
