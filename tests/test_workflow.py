@@ -23,8 +23,10 @@ pytestmark = [pytest.mark.workflow, pytest.mark.slow]
 def run_demo(workdir: Path) -> subprocess.CompletedProcess:
     shutil.copytree(REPO / "config", workdir / "config")
     return subprocess.run(
-        [sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile"), "-d", str(workdir)]
-        + ["--cores", "2", "--quiet", "all"],
+        [
+            *(sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile")),
+            *("-d", str(workdir), "--cores", "2", "--quiet", "all"),
+        ],
         capture_output=True,
         text=True,
         check=False,
@@ -241,7 +243,6 @@ def test_rerun_is_byte_identical(demo, tmp_path):
     differing = [
         str(p)
         for p in first_files
-        if (demo / p).read_bytes() != (second / p).read_bytes()
-        and p.name != "config.resolved.yaml"
+        if (demo / p).read_bytes() != (second / p).read_bytes() and p.name != "config.resolved.yaml"
     ]
     assert differing == []

@@ -22,8 +22,10 @@ def test_bad_sample_is_isolated_and_listed(tmp_path):
     broken.write_bytes(data[: len(data) // 2])  # truncated bgzip
 
     result = subprocess.run(
-        [sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile"), "-d", str(tmp_path)]
-        + ["--cores", "2", "--keep-going"],
+        [
+            *(sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile")),
+            *("-d", str(tmp_path), "--cores", "2", "--keep-going"),
+        ],
         capture_output=True,
         text=True,
         check=False,
@@ -31,9 +33,9 @@ def test_bad_sample_is_isolated_and_listed(tmp_path):
     output = result.stdout + result.stderr
     assert result.returncode != 0
     assert "Traceback (most recent call last)" not in output
-    assert (
-        "sample NEN02 failed: config/demo/NEN02.snpeff.vcf.gz: cannot read as VCF" in output
-    ), output[-3000:]
+    assert "sample NEN02 failed: config/demo/NEN02.snpeff.vcf.gz: cannot read as VCF" in output, (
+        output[-3000:]
+    )
     assert "1 of 10 samples failed" in output
 
     results = tmp_path / "results" / "demo"

@@ -100,11 +100,13 @@ def tmb_strip_svg(
         )
     if own_value is not None:
         x = left + _log_scale(float(own_value), top, plot_width)
+        # keep the label inside the plot at either end of the axis
+        anchor = "start" if x < left + 30 else "end" if x > left + plot_width - 30 else "middle"
         parts.append(
             f'<circle class="own-point" cx="{_fmt(x)}" cy="40" r="6" fill="#1a1a1a" '
             f'stroke="#fff" stroke-width="1.5"><title>this sample: '
             f"{_num(own_value)}</title></circle>"
-            f'<text x="{_fmt(x)}" y="28" font-size="10" text-anchor="middle" '
+            f'<text x="{_fmt(x)}" y="28" font-size="10" text-anchor="{anchor}" '
             f'font-weight="bold" fill="#1a1a1a">this sample</text>'
         )
     parts.append("</svg>")

@@ -52,6 +52,10 @@ def vep_alleles(ref: str, alts: list[str]) -> list[str]:
 
 def max_float(text: str) -> float | None:
     """Largest number in '0.01&0.2' or 'A:0.0012' style values."""
+    try:
+        return float(text)  # the usual single value; any other form raises ValueError here
+    except ValueError:
+        pass
     best = None
     for part in text.replace(",", "&").split("&"):
         part = part.rpartition(":")[2]

@@ -170,6 +170,7 @@ def _fraction_field(tag: str) -> Callable[[Any, int, int, str, str], Counts | No
             depth = ad_total
         return round(vaf, 6), depth, alt_reads
 
+    extract.fraction_tag = tag  # type: ignore[attr-defined] # read by textvcf's fast counts
     return extract
 
 

@@ -123,8 +123,16 @@ def severity(consequence: str) -> int:
     return min((SEVERITY.get(t, UNRANKED) for t in split_terms(consequence)), default=UNRANKED)
 
 
+_CLASS_CACHE: dict[str, str] = {}
+
+
 def variant_class(consequence: str | None) -> str:
     """Canonical class (model.VARIANT_CLASSES) of the most severe term; 'unknown' if none."""
     if not consequence:
         return "unknown"
-    return _CLASS_OF.get(most_severe_term(consequence), "unknown")
+    cls = _CLASS_CACHE.get(consequence)
+    if cls is None:
+        cls = _CLASS_OF.get(most_severe_term(consequence), "unknown")
+        if len(_CLASS_CACHE) < 10_000:  # term combinations are few; bound it anyway
+            _CLASS_CACHE[consequence] = cls
+    return cls

@@ -22,8 +22,10 @@ import io
 import shutil
 import struct
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO, Any
+
+from nenprofile.variants.callers import Counts, Extractor, _allelic_depth_only, extract_counts
 
 INT_MISSING = -2147483648  # htslib bcf_int32_missing, as cyvcf2 returns it
 INT_VECTOR_END = -2147483647
@@ -161,6 +163,12 @@ class Record:
             layout = layouts[fmt] = {tag: i for i, tag in enumerate(fmt.split(":"))}
         return layout
 
+    def sample_parts(self, s: int) -> list[str]:
+        parts = self._parts.get(s)
+        if parts is None:
+            parts = self._parts[s] = self.fields[9 + s].split(":")
+        return parts
+
     def _sample_field(self, s: int, tag: str) -> str | None:
         """Raw text of one FORMAT tag in sample s; None when FORMAT lacks the tag, '.' when
         the sample column is cut short."""
@@ -169,9 +177,7 @@ class Record:
         i = self._layout().get(tag)
         if i is None:
             return None
-        parts = self._parts.get(s)
-        if parts is None:
-            parts = self._parts[s] = self.fields[9 + s].split(":")
+        parts = self.sample_parts(s)
         return parts[i] if i < len(parts) else "."
 
     def format(self, tag: str) -> Any:
@@ -197,6 +203,80 @@ class Record:
         for row in rows:
             row.extend([pad] * (width - len(row)))
         return rows
+
+
+def _int_or_none(text: str) -> int | None:
+    if text == "." or not text:
+        return None
+    try:
+        value = int(text)
+    except ValueError as error:
+        raise TextPathUnsupported(f"not an integer: {text!r}") from error
+    return None if value < -2_000_000_000 else value
+
+
+def _fraction_and_depths(
+    parts: list[str], i_frac: int | None, i_ad: int | None, i_dp: int | None, a: int
+) -> Counts | None:
+    """callers._fraction_field(tag) then callers._allelic_depth_only on one sample's raw
+    FORMAT strings (fraction Float, AD and DP Integer; no padding: single-ALT or one sample)."""
+    n = len(parts)
+    ad: list[int | None] | None = None
+    if i_ad is not None:
+        ad = [_int_or_none(x) for x in (parts[i_ad] if i_ad < n else ".").split(",")]
+    alt_reads = ad[a] if ad is not None and len(ad) > a else None
+    depth = None
+    if i_dp is not None:
+        depth = _int_or_none((parts[i_dp] if i_dp < n else ".").split(",", 1)[0])
+    if i_frac is not None:
+        values = (parts[i_frac] if i_frac < n else ".").split(",")
+        text = values[a - 1] if len(values) >= a else values[0]
+        if text != "." and text:
+            try:
+                vaf = float32(float(text))
+            except ValueError as error:
+                raise TextPathUnsupported(f"not a number: {text!r}") from error
+            if vaf == vaf and vaf >= -2_000_000_000:  # nan is missing
+                if depth is None and alt_reads is not None:
+                    depth = sum(x for x in ad if x is not None)  # type: ignore[union-attr]
+                return round(vaf, 6), depth, alt_reads
+    if alt_reads is None:
+        return None
+    total = sum(x for x in ad if x is not None)  # type: ignore[union-attr]
+    return (round(alt_reads / total, 6) if total else None), depth or total, alt_reads
+
+
+CountsFunction = Callable[[Any, list[Extractor], int, int, str, str], Counts]
+
+
+def counts_function(reader: TextVCF, plan: list[Extractor]) -> CountsFunction:
+    """extract_counts, or a faster equivalent for the usual FORMAT layout (AF/FA/VF + AD + DP)."""
+    tag = getattr(plan[0], "fraction_tag", None) if plan else None
+    usual = plan[1:] == [_allelic_depth_only] and tag is not None
+    usual = usual or plan == [_allelic_depth_only]
+    types = reader.format_types
+    if not usual or types.get("AD") != "Integer" or types.get("DP", "Integer") != "Integer":
+        return extract_counts
+    if tag is not None and types.get(tag) != "Float":
+        return extract_counts
+    tags = (tag, "AD", "DP")
+    indices: dict[str, tuple[int | None, ...]] = {}
+    s = reader.tumor_index
+    several = reader.n_samples > 1
+
+    def fast(plan: list[Extractor], v: Any, s_: int, a: int, ref: str, alt: str) -> Counts:
+        fields = v.fields
+        if len(fields) < 10 or (several and a > 1):
+            return extract_counts(plan, v, s_, a, ref, alt)
+        fmt = fields[8]
+        where = indices.get(fmt)
+        if where is None:
+            layout = v._layout()
+            where = indices[fmt] = tuple(layout.get(t) if t else None for t in tags)
+        counts = _fraction_and_depths(v.sample_parts(s), where[0], where[1], where[2], a)
+        return counts if counts is not None else extract_counts(plan[2:], v, s_, a, ref, alt)
+
+    return fast
 
 
 class TextVCF:

@@ -28,7 +28,7 @@ from nenprofile.variants.callers import (
 from nenprofile.variants.consequences import variant_class
 from nenprofile.variants.positional import hotspot_positions
 from nenprofile.variants.result import IngestResult
-from nenprofile.variants.textvcf import TextPathUnsupported, TextVCF
+from nenprofile.variants.textvcf import TextPathUnsupported, TextVCF, counts_function
 from nenprofile.variants.tools import annotate_csq, left_align
 
 NO_ANNOTATION_WARNING = "consequences unknown: VCF has no CSQ/ANN/BCSQ annotation"
@@ -220,6 +220,7 @@ def _stream(
     plan = plan_extractors(set(formats), set(info_ids), caller)
     if tumor is None:
         plan = [p for p in plan if p.__name__ == "_info_tvaf"]
+    counts_of = counts_function(vcf, plan) if isinstance(vcf, TextVCF) else extract_counts
     check_gt = tumor is not None and "GT" in formats
     tag = parser.tag if parser else None
     source = "bcftools-csq" if annotation == "bcftools-csq" else annotation
@@ -258,7 +259,7 @@ def _stream(
             if _is_symbolic(alt):
                 counts["symbolic_skipped"] += 1
                 continue
-            vaf, depth, alt_reads = extract_counts(plan, v, s, i + 1, ref, alt)
+            vaf, depth, alt_reads = counts_of(plan, v, s, i + 1, ref, alt)
             if min_vaf and vaf is not None and vaf < min_vaf:
                 counts["below_min_vaf"] += 1
                 continue
