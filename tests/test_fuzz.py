@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from nenprofile.copynumber import read_copy_number
@@ -60,16 +60,23 @@ def parse_or_input_error(call) -> object | None:
 
 
 def write(data: bytes, suffix: str) -> str:
-    handle = tempfile.NamedTemporaryFile(suffix=suffix, delete=False, dir=FUZZ_DIR)
-    handle.write(data)
-    handle.close()
-    return handle.name
+    """One reused file per suffix: hypothesis runs the examples one after another."""
+    path = Path(FUZZ_DIR) / f"case{suffix}"
+    path.write_bytes(data)
+    return str(path)
 
 
 FUZZ_DIR = tempfile.mkdtemp(prefix="nenprofile-fuzz-")
 
 
 # ---------------------------------------------------------------- VCF
+
+
+def replace_af(record: str, value: str) -> str:
+    fields = record.split("\t")
+    keys, values = fields[8].split(":"), fields[9].split(":")
+    values[keys.index("AF")] = value
+    return "\t".join([*fields[:9], ":".join(values)])
 
 
 @st.composite
@@ -106,7 +113,18 @@ def vcf_record(draw) -> str:
     return "\t".join(fields)
 
 
+# falsifying examples hypothesis found, pinned so the strict xfails fail on every run
+NEGATIVE_AF_RECORD = replace_af(VCF_RECORDS[0], "-0.2")
+VCF_XFAIL_NOTE = "variants/vcf.py + textvcf.py (H): "
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=VCF_XFAIL_NOTE + "a negative FORMAT AF (-0.2) becomes a negative vaf instead of an "
+    "InputError or None (falsifying record: AF=-0.2)",
+)
 @FUZZ
+@example(records=[NEGATIVE_AF_RECORD], min_vaf=0.0)
 @given(records=st.lists(vcf_record(), max_size=6), min_vaf=st.sampled_from([0.0, 0.05]))
 def test_fuzz_vcf_grammar(records, min_vaf):
     path = write((VCF_HEADER + "".join(r + "\n" for r in records)).encode(), ".vcf")
@@ -118,7 +136,13 @@ def test_fuzz_vcf_grammar(records, min_vaf):
             assert variant.vaf is None or variant.vaf >= min_vaf
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason=VCF_XFAIL_NOTE + "one corrupted header byte (offset 634 -> 0x01) raises a bare "
+    "Exception('type loat not supported to format()') instead of InputError",
+)
 @FUZZ
+@example(edits=[(634, b"\x01")], cut=None)
 @given(
     edits=st.lists(
         st.tuples(st.integers(0, len(VCF_TEXT) - 1), st.binary(max_size=3)), min_size=1, max_size=5
@@ -181,7 +205,7 @@ def test_fuzz_maf(rows, build):
     result = parse_or_input_error(lambda: read_maf(path, sample="NEN10", build=build))
     if result is not None:
         assert result.build in ("GRCh37", "GRCh38")
-        assert all(v.vaf is None or 0 <= v.vaf for v in result.variants)
+        assert all(v.vaf is None or v.vaf >= 0 for v in result.variants)
 
 
 # ---------------------------------------------------------------- copy number

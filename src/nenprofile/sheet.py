@@ -69,9 +69,17 @@ def _read_text(path: Path) -> str:
         raise InputError(
             "sample sheet not found.", path=str(path), fix="check the 'samples' path in the config"
         ) from None
+    except IsADirectoryError:
+        raise InputError(
+            "this is a folder, not a sample sheet.",
+            path=str(path),
+            fix="set 'samples' to the path of the tab-separated sheet file",
+        ) from None
     except OSError as exc:
         raise InputError(
-            f"cannot read the sample sheet ({exc.strerror}).", path=str(path)
+            f"cannot read the sample sheet ({exc.strerror}).",
+            path=str(path),
+            fix="check the path and the file's permissions",
         ) from None
     try:
         text = raw.decode("utf-8-sig")

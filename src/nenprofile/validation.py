@@ -44,7 +44,25 @@ def _fix_for(error: ValidationError, root_schema: dict[str, Any]) -> str | None:
         return f"remove or rename the key; allowed keys here: {allowed}"
     if error.validator == "enum":
         return "use one of: " + ", ".join(str(v) for v in error.validator_value)
+    if error.validator == "required":
+        return "add the missing key; every key is described in config/README.md"
+    if error.validator in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        return _range_fix(schema)
+    if error.validator == "type":
+        return f"write a value of type {error.validator_value}"
     return None
+
+
+def _range_fix(schema: dict[str, Any]) -> str:
+    low = schema.get("minimum", schema.get("exclusiveMinimum"))
+    high = schema.get("maximum", schema.get("exclusiveMaximum"))
+    low_word = "from" if "minimum" in schema else "above"
+    high_word = "to" if "maximum" in schema else "below"
+    if low is not None and high is not None:
+        return f"use a value {low_word} {low} {high_word} {high}"
+    if low is not None:
+        return f"use a value {low_word} {low}"
+    return f"use a value {high_word} {high}"
 
 
 def _message_for(error: ValidationError, root_schema: dict[str, Any]) -> str:

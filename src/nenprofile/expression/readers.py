@@ -254,6 +254,8 @@ def _read_rows(
             *CORRUPT_COMPRESSED,
         ) as error:
             raise _diagnose(path, first_data, used[-1] + 1, error) from None
+        if set(used) - set(frame.columns):  # pandas sized the table from a short first row
+            raise _diagnose(path, first_data, used[-1] + 1, KeyError(used[-1]))
         lines = np.arange(first_data, first_data + len(frame))
         return frame, lines, len(frame)
     kept: list[str] = []

@@ -7,6 +7,7 @@ look only at the fields needed to pick the transcript and fill the Variant.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from nenprofile.variants.consequences import UNRANKED, most_severe_term, severity
@@ -95,41 +96,92 @@ class CsqParser:
         self.amino_acids = index.get("Amino_acids")
         self.pop_af = [index[name] for name in POPULATION_AF_FIELDS if name in index]
 
+        # one C-level fetch of every field parse() reads; absent fields read the '' that
+        # parse() appends to the entry (index -1)
+        wanted = (self.consequence, self.symbol, self.hgvsc, self.hgvsp, self.feature,
+                  self.exon, self.clin_sig, self.existing)  # fmt: skip
+        self._fields = itemgetter(*(-1 if i is None else i for i in wanted))
+        self._pop_fields = itemgetter(*self.pop_af, -1) if self.pop_af else None
+        self._rules = tuple(
+            (idx, wanted_value)
+            for idx, wanted_value in ((self.pick, "1"), (self.mane, None), (self.canonical, "YES"))
+            if idx is not None
+        )
+        self._interned: dict[str, str] = {}
+
     def choose(self, entries: list[list[str]]) -> list[str]:
-        for idx, wanted in ((self.pick, "1"), (self.mane, None), (self.canonical, "YES")):
-            if idx is None:
-                continue
+        for idx, wanted in self._rules:
             for entry in entries:
                 value = entry[idx]
                 if (value == wanted) if wanted else value:
                     return entry
         return min(entries, key=lambda e: severity(e[self.consequence]))
 
+    def _choose_raw(self, raws: list[str]) -> list[str] | None:
+        """choose() over unsplit entries, skipping entries with fewer than n fields; only the
+        rule fields are cut out until one matches. None when no entry is complete."""
+        bars = self.n - 1
+        for idx, wanted in self._rules:
+            for raw in raws:
+                count = raw.count("|")
+                if count < bars:
+                    continue
+                tail = count - idx + 1  # fields from idx to the end
+                value = raw.rsplit("|", tail)[1] if tail < idx else raw.split("|", idx + 1)[idx]
+                if (value == wanted) if wanted else value:
+                    return raw.split("|")
+        entries = [e for e in (raw.split("|") for raw in raws) if len(e) > bars]
+        return self.choose(entries) if entries else None
+
     def parse(self, value: str, ref: str, alts: list[str], allele_index: int) -> Annotation | None:
-        n = self.n
-        entries = [e for e in (raw.split("|") for raw in value.split(",")) if len(e) >= n]
-        if len(alts) > 1:
+        fields = self.parse_fields(value, ref, alts, allele_index)
+        return None if fields is None else Annotation(*fields)
+
+    def parse_fields(
+        self, value: str, ref: str, alts: list[str], allele_index: int
+    ) -> tuple[Any, ...] | None:
+        """Annotation's fields in order (gene .. existing_variation) without building one."""
+        if len(alts) == 1:
+            e = self._choose_raw(value.split(","))
+            if e is None:
+                return None
+        else:
+            n = self.n
+            entries = [e for e in (raw.split("|") for raw in value.split(",")) if len(e) >= n]
             if self.allele_num is not None:
                 wanted = str(allele_index + 1)
                 entries = [e for e in entries if e[self.allele_num] == wanted]
             else:
                 wanted = vep_alleles(ref, alts)[allele_index]
                 entries = [e for e in entries if e[self.allele] == wanted]
-        if not entries:
-            return None
-        e = self.choose(entries)
-        pop = [max_float(e[i]) for i in self.pop_af if e[i]]
-        pop = [p for p in pop if p is not None]
-        return Annotation(
-            gene=_field(e, self.symbol),
-            consequence=e[self.consequence] or None,
-            hgvsc=strip_transcript(_field(e, self.hgvsc)),
-            hgvsp=short_hgvsp(_field(e, self.hgvsp)) or self._hgvsp_from_residues(e),
-            transcript=_field(e, self.feature),
-            exon=_field(e, self.exon),
-            population_af=max(pop) if pop else None,
-            clinvar=_field(e, self.clin_sig),
-            existing_variation=_field(e, self.existing),
+            if not entries:
+                return None
+            e = self.choose(entries)
+        e.append("")
+        consequence, gene, hgvsc, hgvsp, transcript, exon, clinvar, existing = self._fields(e)
+        population_af = None
+        if self._pop_fields is not None:
+            for text in self._pop_fields(e):
+                if text:
+                    try:
+                        number: float | None = float(text)
+                    except ValueError:
+                        number = max_float(text)
+                    if number is not None and (population_af is None or number > population_af):
+                        population_af = number
+        interned = self._interned
+        if len(interned) > 500_000:  # bound the cache on pathological files
+            interned.clear()
+        return (
+            interned.setdefault(gene, gene) or None,
+            interned.setdefault(consequence, consequence) or None,
+            strip_transcript(hgvsc),
+            short_hgvsp(hgvsp) or self._hgvsp_from_residues(e),
+            interned.setdefault(transcript, transcript) or None,
+            interned.setdefault(exon, exon) or None,
+            population_af,
+            clinvar or None,
+            existing or None,
         )
 
     def _hgvsp_from_residues(self, e: list[str]) -> str | None:

@@ -16,6 +16,7 @@ output writers) can tell them apart from VCF-derived indels.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -264,7 +265,7 @@ def _int(row: dict[str, str], column: str, path: Path, line: int) -> int | None:
         number = float(text)
     except ValueError:
         number = float("nan")
-    if number != number or number < 0 or number != int(number):
+    if not math.isfinite(number) or number < 0 or number != int(number):
         raise InputError(
             f"expected a whole non-negative number, found '{text}'",
             path=str(path),

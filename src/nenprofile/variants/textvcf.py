@@ -18,6 +18,7 @@ with cyvcf2.
 from __future__ import annotations
 
 import gzip
+from array import array
 import io
 import shutil
 import struct
@@ -73,6 +74,21 @@ def _numeric(text: str, is_float: bool) -> Values:
     return out
 
 
+def info_text(text: str, key: str) -> str | None:
+    """Raw value of one INFO key ('CSQ' in 'DP=5;CSQ=...;X'); None when absent."""
+    start = text.find(key)
+    while start != -1:
+        end = start + len(key)
+        if start == 0 or text[start - 1] == ";":
+            if end == len(text) or text[end] == ";":
+                raise TextPathUnsupported(f"INFO {key} without a value")
+            if text[end] == "=":
+                stop = text.find(";", end)
+                return text[end + 1 :] if stop == -1 else text[end + 1 : stop]
+        start = text.find(key, end)
+    return None
+
+
 class Info:
     """INFO column searched lazily, one key at a time (String, Integer/Float scalars)."""
 
@@ -83,18 +99,8 @@ class Info:
         self.types = types
 
     def get(self, key: str, default: Any = None) -> Any:
-        text = self.text
-        start = text.find(key)
-        while start != -1:
-            end = start + len(key)
-            if start == 0 or text[start - 1] == ";":
-                if end == len(text) or text[end] == ";":
-                    raise TextPathUnsupported(f"INFO {key} without a value")
-                if text[end] == "=":
-                    stop = text.find(";", end)
-                    return self._typed(key, text[end + 1 :] if stop == -1 else text[end + 1 : stop])
-            start = text.find(key, end)
-        return default
+        raw = info_text(self.text, key)
+        return default if raw is None else self._typed(key, raw)
 
     def _typed(self, key: str, raw: str) -> Any:
         kind = self.types.get(key, "String")
@@ -215,51 +221,89 @@ def _int_or_none(text: str) -> int | None:
     return None if value < -2_000_000_000 else value
 
 
+def _integers(text: str) -> list[int | None]:
+    try:
+        values: list[int | None] = list(map(int, text.split(",")))  # the usual: no missing
+        if min(values) >= -2_000_000_000:  # type: ignore[type-var]
+            return values
+    except ValueError:
+        pass
+    return [_int_or_none(x) for x in text.split(",")]
+
+
+_FLOAT32_CELL = array("f", [0.0])
+
+
 def _fraction_and_depths(
     parts: list[str], i_frac: int | None, i_ad: int | None, i_dp: int | None, a: int
 ) -> Counts | None:
     """callers._fraction_field(tag) then callers._allelic_depth_only on one sample's raw
     FORMAT strings (fraction Float, AD and DP Integer; no padding: single-ALT or one sample)."""
     n = len(parts)
-    ad: list[int | None] | None = None
+    ad_texts: list[str] | None = None
+    alt_reads = None
     if i_ad is not None:
-        ad = [_int_or_none(x) for x in (parts[i_ad] if i_ad < n else ".").split(",")]
-    alt_reads = ad[a] if ad is not None and len(ad) > a else None
+        ad_texts = (parts[i_ad] if i_ad < n else ".").split(",")
+        if len(ad_texts) > a:
+            text = ad_texts[a]
+            alt_reads = int(text) if text.isdigit() else _int_or_none(text)
     depth = None
     if i_dp is not None:
-        depth = _int_or_none((parts[i_dp] if i_dp < n else ".").split(",", 1)[0])
+        text = parts[i_dp] if i_dp < n else "."
+        if text.isdigit():
+            depth = int(text)
+        else:
+            depth = _int_or_none(text.split(",", 1)[0])
     if i_frac is not None:
-        values = (parts[i_frac] if i_frac < n else ".").split(",")
-        text = values[a - 1] if len(values) >= a else values[0]
+        text = parts[i_frac] if i_frac < n else "."
+        if "," in text:
+            values = text.split(",")
+            text = values[a - 1] if len(values) >= a else values[0]
         if text != "." and text:
+            cell = _FLOAT32_CELL
             try:
-                vaf = float32(float(text))
+                cell[0] = float(text)  # stored as float32, as htslib does
             except ValueError as error:
                 raise TextPathUnsupported(f"not a number: {text!r}") from error
+            except OverflowError:
+                cell[0] = float32(float(text))
+            vaf = cell[0]
             if vaf == vaf and vaf >= -2_000_000_000:  # nan is missing
                 if depth is None and alt_reads is not None:
-                    depth = sum(x for x in ad if x is not None)  # type: ignore[union-attr]
+                    depth = _known_sum(ad_texts)  # type: ignore[arg-type]
                 return round(vaf, 6), depth, alt_reads
     if alt_reads is None:
         return None
-    total = sum(x for x in ad if x is not None)  # type: ignore[union-attr]
+    total = _known_sum(ad_texts)  # type: ignore[arg-type]
     return (round(alt_reads / total, 6) if total else None), depth or total, alt_reads
+
+
+def _known_sum(texts: list[str]) -> int:
+    return sum(x for x in map(_int_or_none, texts) if x is not None)
 
 
 CountsFunction = Callable[[Any, list[Extractor], int, int, str, str], Counts]
 
 
-def counts_function(reader: TextVCF, plan: list[Extractor]) -> CountsFunction:
-    """extract_counts, or a faster equivalent for the usual FORMAT layout (AF/FA/VF + AD + DP)."""
+def usual_counts_tags(reader: TextVCF, plan: list[Extractor]) -> tuple[str | None, str, str] | None:
+    """(fraction tag or None, 'AD', 'DP') when the plan is [AF/FA/VF,] AD-only and the header
+    types are the usual Float / Integer ones; None otherwise."""
     tag = getattr(plan[0], "fraction_tag", None) if plan else None
     usual = plan[1:] == [_allelic_depth_only] and tag is not None
     usual = usual or plan == [_allelic_depth_only]
     types = reader.format_types
     if not usual or types.get("AD") != "Integer" or types.get("DP", "Integer") != "Integer":
-        return extract_counts
+        return None
     if tag is not None and types.get(tag) != "Float":
+        return None
+    return tag, "AD", "DP"
+
+
+def counts_function(reader: TextVCF, plan: list[Extractor]) -> CountsFunction:
+    """extract_counts, or a faster equivalent for the usual FORMAT layout (AF/FA/VF + AD + DP)."""
+    tags = usual_counts_tags(reader, plan)
+    if tags is None:
         return extract_counts
-    tags = (tag, "AD", "DP")
     indices: dict[str, tuple[int | None, ...]] = {}
     s = reader.tumor_index
     several = reader.n_samples > 1

@@ -28,6 +28,7 @@ from nenprofile.variants.callers import (
 from nenprofile.variants.consequences import variant_class
 from nenprofile.variants.positional import hotspot_positions
 from nenprofile.variants.result import IngestResult
+from nenprofile.variants.fastloop import vep_fast_loop
 from nenprofile.variants.textvcf import TextPathUnsupported, TextVCF, counts_function
 from nenprofile.variants.tools import annotate_csq, left_align
 
@@ -228,23 +229,25 @@ def _stream(
     genes: GeneIndex | None = None
     hotspots = hotspot_positions(build)
     chroms: dict[str, str] = {}
-    records = passed = 0
-    for v in vcf:
-        records += 1
+    tally = [0, 0]  # records read, records passed
+
+    def one_record(v: Any) -> None:
+        nonlocal genes
+        tally[0] += 1
         alts = v.ALT
         if not alts:
             counts["reference_only_skipped"] += 1
-            continue
+            return
         flt = v.FILTER
         if flt is not None and pass_only and not (allowed and allowed.issuperset(flt.split(";"))):
             counts["filtered"] += 1
-            continue
-        passed += 1
+            return
+        tally[1] += 1
         if check_gt:
             try:
                 if v.gt_types[s] == _GT_UNKNOWN:
                     counts["nocall_skipped"] += 1
-                    continue
+                    return
             except Exception:  # record without GT among records with GT
                 pass
         raw_chrom = v.CHROM
@@ -305,6 +308,16 @@ def _stream(
                 variant.extra["positional_hotspot"] = hotspot.residue
                 counts["positional_hotspot_matches"] += 1
             variants.append(variant)
+
+    fast = None
+    if isinstance(vcf, TextVCF) and isinstance(parser, CsqParser) and tumor is not None:
+        fast = vep_fast_loop(vcf, plan, parser, check_gt, pass_only, allowed, min_vaf, min_depth)
+    if fast is not None:
+        fast(one_record, counts, variants, tally, chroms)
+    else:
+        for v in vcf:
+            one_record(v)
+    records, passed = tally
     vcf.close()
     counts["records_read"] = records
     counts["passed"] = passed
