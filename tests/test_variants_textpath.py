@@ -129,3 +129,66 @@ def test_columns_not_matching_header_decline(tmp_path):
     reader = TextVCF(str(path), ["T", "N"], 0, {}, {})
     with pytest.raises(TextPathUnsupported):
         list(reader)
+
+
+def test_auto_engine_uses_fast_loop_on_the_benchmark_layout(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
+    import nenprofile.variants.vcf as vcf_module
+
+    path = tmp_path / "bench.vcf.gz"
+    subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "ingest" / "generate_vcf.py"), str(path),
+         "--records", "3000"],
+        check=True, env={"PYTHONPATH": str(REPO / "src"), "PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+    loops = []
+    real = vcf_module.vep_fast_loop
+
+    def spy(*args, **kwargs):
+        loop = real(*args, **kwargs)
+        loops.append(loop)
+        return loop
+
+    monkeypatch.setattr(vcf_module, "vep_fast_loop", spy)
+    auto = read_vcf(str(path))
+    assert len(loops) == 1 and loops[0] is not None
+    assert auto == read_vcf(str(path), engine="cyvcf2")
+    assert auto.counts["records_read"] == 3000 and auto.annotation == "VEP"
+    assert 0 < auto.counts["filtered"] < 3000
+
+
+def test_auto_engine_leaves_non_vep_files_to_cyvcf2(monkeypatch):
+    import nenprofile.variants.vcf as vcf_module
+
+    streamed = []
+    real = vcf_module._stream
+
+    def spy(vcf, *args):
+        streamed.append(type(vcf).__name__)
+        return real(vcf, *args)
+
+    monkeypatch.setattr(vcf_module, "_stream", spy)
+    read_vcf(str(VCF / "snpeff.vcf"))
+    assert streamed == ["TextVCF", "VCF"]  # text path declined, then cyvcf2
+
+
+def test_non_ascii_file_falls_back_to_cyvcf2(tmp_path):
+    text = (VCF / "vep.vcf").read_text().replace("|BRAF|", "|BRAF\u00e9|", 1)
+    path = tmp_path / "accented.vcf"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(TextPathUnsupported):
+        read_vcf(str(path), engine="text")
+    auto = read_vcf(str(path))
+    assert auto == read_vcf(str(path), engine="cyvcf2")
+    assert "BRAF\u00e9" in {v.gene for v in auto.variants}
+
+
+def test_gzip_module_reads_when_bgzip_is_absent(monkeypatch):
+    import nenprofile.variants.textvcf as textvcf_module
+
+    path = DEMO / "NEN01.vep.vcf.gz"
+    expected = read_vcf(str(path), engine="cyvcf2")
+    monkeypatch.setattr(textvcf_module.shutil, "which", lambda name: None)
+    assert read_vcf(str(path), engine="text") == expected

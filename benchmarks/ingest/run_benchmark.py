@@ -1,7 +1,9 @@
 """Time `bcftools view FILE > /dev/null` and read_variants(FILE) in the same run.
 
 Usage: python benchmarks/ingest/run_benchmark.py FILE.vcf.gz [--out result.json]
+                [--engine auto|cyvcf2]
 Each side runs in its own child process so ru_maxrss of children measures its peak RSS.
+--engine cyvcf2 times the cyvcf2 record source (the "before" of the raw-text fast path).
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ import time
 
 READER = (
     "import sys\n"
-    "from nenprofile.variants import read_variants\n"
-    "r = read_variants(sys.argv[1])\n"
+    "from nenprofile.variants.vcf import read_vcf\n"
+    "r = read_vcf(sys.argv[1], engine=sys.argv[2])\n"
     "print(len(r.variants), r.counts['records_read'])\n"
 )
 
@@ -39,15 +41,17 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("vcf")
     parser.add_argument("--out", default="benchmarks/ingest/result.json")
+    parser.add_argument("--engine", default="auto", choices=("auto", "text", "cyvcf2"))
     args = parser.parse_args()
     with open("/dev/null", "wb") as devnull:
         bcf_wall, bcf_rss, _ = timed_child(["bcftools", "view", args.vcf], devnull.fileno())
     ours_wall, ours_rss, output = timed_child(
-        [sys.executable, "-c", READER, args.vcf], subprocess.PIPE
+        [sys.executable, "-c", READER, args.vcf, args.engine], subprocess.PIPE
     )
     variants, records = (int(x) for x in output.split())
     result = {
         "file": args.vcf,
+        "engine": args.engine,
         "records": records,
         "variants_returned": variants,
         "bcftools_view_wall_s": round(bcf_wall, 3),

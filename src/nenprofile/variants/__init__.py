@@ -1,4 +1,5 @@
-"""Variant ingest: VCF (cyvcf2, one streaming pass) or MAF into normalised Variants."""
+"""Variant ingest: VCF (one streaming pass: raw-text fast path, cyvcf2 otherwise; see vcf.py)
+or MAF into normalised Variants."""
 
 from __future__ import annotations
 

@@ -63,7 +63,8 @@ def vep_fast_loop(
         return None
     wanted = ("GT", *tags)
     column = 9 + reader.tumor_index
-    parse = parser.parse
+    parse = parser.parse_fields
+    source = parser.source
 
     def loop(
         one_record: Callable[[Any], None],
@@ -87,6 +88,8 @@ def vep_fast_loop(
             elif pass_only and not (allowed and allowed.issuperset(flt.split(";"))):
                 counts["filtered"] += 1
                 continue
+            elif not flt:
+                flt = "PASS"
             passed += 1
             fmt = fields[8]
             where = layouts.get(fmt)
@@ -126,12 +129,11 @@ def vep_fast_loop(
                 pos = int(fields[1])
             except ValueError as error:
                 raise TextPathUnsupported(f"POS {fields[1]!r}") from error
-            consequence = ann.consequence
+            gene, consequence, hgvsc, hgvsp, transcript, exon, pop_af, clinvar, existing = ann
             append(Variant(
-                chrom, pos, fields[3], alt, ann.gene, variant_class(consequence), consequence,
-                ann.hgvsc, ann.hgvsp, ann.transcript, ann.exon, vaf, depth, alt_reads,
-                ann.population_af, ann.clinvar, ann.existing_variation, flt, parser.source,
-                ann.extra,
+                chrom, pos, fields[3], alt, gene, variant_class(consequence), consequence, hgvsc,
+                hgvsp, transcript, exon, vaf, depth, alt_reads, pop_af, clinvar, existing, flt,
+                source, {},
             ))  # type: ignore[call-arg]  # fmt: skip
         tally[0] += records
         tally[1] += passed

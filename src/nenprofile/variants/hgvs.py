@@ -26,7 +26,11 @@ def short_hgvsp(value: str | None) -> str | None:
     if "(" in protein:
         protein = protein.replace("(", "").replace(")", "")
     # the common single-residue form ('p.Val600Glu') without the regex: same result, 4x faster
-    first, last, middle = THREE_TO_ONE.get(protein[2:5]), THREE_TO_ONE.get(protein[-3:]), protein[5:-3]
+    first, last, middle = (
+        THREE_TO_ONE.get(protein[2:5]),
+        THREE_TO_ONE.get(protein[-3:]),
+        protein[5:-3],
+    )
     if first and last and middle.isdigit() and middle.isascii():
         return f"p.{first}{middle}{last}"
     return _THREE.sub(lambda m: THREE_TO_ONE[m.group(0)], protein)

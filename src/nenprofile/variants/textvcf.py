@@ -18,11 +18,10 @@ with cyvcf2.
 from __future__ import annotations
 
 import gzip
-from array import array
 import io
 import shutil
-import struct
 import subprocess
+from array import array
 from collections.abc import Callable, Iterator
 from typing import IO, Any
 
@@ -32,7 +31,6 @@ INT_MISSING = -2147483648  # htslib bcf_int32_missing, as cyvcf2 returns it
 INT_VECTOR_END = -2147483647
 GT_UNKNOWN = 2  # cyvcf2 gt_types code for ./.
 GT_CALLED = 1  # any other genotype; vcf.py only distinguishes UNKNOWN
-_FLOAT32 = struct.Struct("f")
 _NAN = float("nan")
 _GZIP_MAGIC = b"\x1f\x8b"
 
@@ -42,11 +40,9 @@ class TextPathUnsupported(Exception):
 
 
 def float32(value: float) -> float:
-    """The Python float cyvcf2 returns for a value htslib stored as float32."""
-    try:
-        return _FLOAT32.unpack(_FLOAT32.pack(value))[0]
-    except (OverflowError, struct.error) as error:
-        raise TextPathUnsupported(f"float out of float32 range: {value}") from error
+    """The Python float cyvcf2 returns for a value htslib stored as float32 (inf beyond)."""
+    cell = array("f", [value])
+    return cell[0]
 
 
 class Values(list):  # type: ignore[type-arg]
@@ -117,7 +113,7 @@ class Info:
 class Record:
     """One data line. Attribute names follow cyvcf2.Variant."""
 
-    __slots__ = ("fields", "reader", "_parts")
+    __slots__ = ("_parts", "fields", "reader")
 
     def __init__(self, fields: list[str], reader: TextVCF) -> None:
         self.fields = fields
@@ -125,32 +121,32 @@ class Record:
         self._parts: dict[int, list[str]] = {}
 
     @property
-    def CHROM(self) -> str:  # noqa: N802 - cyvcf2's name
+    def CHROM(self) -> str:
         return self.fields[0]
 
     @property
-    def POS(self) -> int:  # noqa: N802
+    def POS(self) -> int:
         try:
             return int(self.fields[1])
         except ValueError as error:
             raise TextPathUnsupported(f"POS {self.fields[1]!r}") from error
 
     @property
-    def REF(self) -> str:  # noqa: N802
+    def REF(self) -> str:
         return self.fields[3]
 
     @property
-    def ALT(self) -> list[str]:  # noqa: N802
+    def ALT(self) -> list[str]:
         alt = self.fields[4]
         return [] if alt == "." else alt.split(",")
 
     @property
-    def FILTER(self) -> str | None:  # noqa: N802
+    def FILTER(self) -> str | None:
         value = self.fields[6]
         return None if value == "PASS" or value == "." else value
 
     @property
-    def INFO(self) -> Info:  # noqa: N802
+    def INFO(self) -> Info:
         return Info(self.fields[7], self.reader.info_types)
 
     @property
@@ -221,16 +217,6 @@ def _int_or_none(text: str) -> int | None:
     return None if value < -2_000_000_000 else value
 
 
-def _integers(text: str) -> list[int | None]:
-    try:
-        values: list[int | None] = list(map(int, text.split(",")))  # the usual: no missing
-        if min(values) >= -2_000_000_000:  # type: ignore[type-var]
-            return values
-    except ValueError:
-        pass
-    return [_int_or_none(x) for x in text.split(",")]
-
-
 _FLOAT32_CELL = array("f", [0.0])
 
 
@@ -250,10 +236,7 @@ def _fraction_and_depths(
     depth = None
     if i_dp is not None:
         text = parts[i_dp] if i_dp < n else "."
-        if text.isdigit():
-            depth = int(text)
-        else:
-            depth = _int_or_none(text.split(",", 1)[0])
+        depth = int(text) if text.isdigit() else _int_or_none(text.split(",", 1)[0])
     if i_frac is not None:
         text = parts[i_frac] if i_frac < n else "."
         if "," in text:
@@ -265,8 +248,6 @@ def _fraction_and_depths(
                 cell[0] = float(text)  # stored as float32, as htslib does
             except ValueError as error:
                 raise TextPathUnsupported(f"not a number: {text!r}") from error
-            except OverflowError:
-                cell[0] = float32(float(text))
             vaf = cell[0]
             if vaf == vaf and vaf >= -2_000_000_000:  # nan is missing
                 if depth is None and alt_reads is not None:
@@ -342,6 +323,7 @@ class TextVCF:
         self.info_types = info_types
         self.format_types = format_types
         self.layouts: dict[str, dict[str, int]] = {}
+        self.fast_loop_only = False  # set by vcf._stream_any for engine='auto'
         self._proc: subprocess.Popen[bytes] | None = None
         self._handle: IO[str] | None = None
 

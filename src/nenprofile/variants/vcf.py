@@ -26,9 +26,9 @@ from nenprofile.variants.callers import (
     plan_extractors,
 )
 from nenprofile.variants.consequences import variant_class
+from nenprofile.variants.fastloop import vep_fast_loop
 from nenprofile.variants.positional import hotspot_positions
 from nenprofile.variants.result import IngestResult
-from nenprofile.variants.fastloop import vep_fast_loop
 from nenprofile.variants.textvcf import TextPathUnsupported, TextVCF, counts_function
 from nenprofile.variants.tools import annotate_csq, left_align
 
@@ -63,7 +63,9 @@ def declared_types(declared: dict[str, str]) -> dict[str, str]:
     """ID -> Type ('String', 'Float', 'Integer', 'Flag', 'Character') of header declarations."""
     types = {}
     for key, line in declared.items():
-        kind = line.split("Type=", 1)[1].split(",", 1)[0].split(">", 1)[0] if "Type=" in line else ""
+        kind = (
+            line.split("Type=", 1)[1].split(",", 1)[0].split(">", 1)[0] if "Type=" in line else ""
+        )
         types[key] = kind or "String"
     return types
 
@@ -96,8 +98,10 @@ def read_vcf(
     gff3: str | None = None,
     engine: str = "auto",
 ) -> IngestResult:
-    """engine: 'auto' (raw-text records, cyvcf2 when the text path cannot reproduce it),
-    'text' (raise TextPathUnsupported instead of falling back) or 'cyvcf2'."""
+    """engine: 'auto' (fastloop's raw-text pass for VEP-annotated files with AF/AD/DP,
+    cyvcf2 for everything else and whenever the text path cannot reproduce a record),
+    'text' (raw text for every file via textvcf.Record; raises TextPathUnsupported instead
+    of falling back) or 'cyvcf2'. All engines return the same IngestResult."""
     path = str(path)
     if not Path(path).is_file():
         raise InputError("VCF file not found", path=path, fix="check the vcf path in the sheet")
@@ -192,6 +196,9 @@ def _stream_any(engine: str, source: str, *args: Any) -> tuple[dict[str, int], l
         tumor_index = samples.index(tumor) if tumor is not None else 0
         info_types = declared_types(info_ids)
         records = TextVCF(source, samples, tumor_index, info_types, declared_types(formats))
+        # 'auto' keeps the text path only where fastloop applies; elsewhere cyvcf2 is faster
+        # than textvcf's general Record adapter
+        records.fast_loop_only = engine == "auto"
         try:
             return _stream(records, *args)
         except TextPathUnsupported:
@@ -314,6 +321,8 @@ def _stream(
         fast = vep_fast_loop(vcf, plan, parser, check_gt, pass_only, allowed, min_vaf, min_depth)
     if fast is not None:
         fast(one_record, counts, variants, tally, chroms)
+    elif isinstance(vcf, TextVCF) and vcf.fast_loop_only:
+        raise TextPathUnsupported("not the VEP + AF/AD/DP layout fastloop handles")
     else:
         for v in vcf:
             one_record(v)
