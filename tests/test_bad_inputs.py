@@ -184,13 +184,6 @@ def test_vcf_unknown_normal_sample():
     )
 
 
-VCF_RECORD_BUG = (
-    "cyvcf2 raises a bare Exception ('error parsing variant with htslib::bcf_read') while "
-    "streaming a malformed record; variants/vcf.py must turn it into InputError with the line"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=VCF_RECORD_BUG)
 @pytest.mark.parametrize(
     "name, mutate",
     [

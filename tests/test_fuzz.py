@@ -34,9 +34,6 @@ MAF_LINES = (DEMO / "NEN10.maf").read_text().splitlines()
 FUZZ = settings(
     max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-# cyvcf2 raises a bare Exception for records htslib cannot parse; tracked by the strict xfail
-# tests test_bad_inputs.py::test_vcf_malformed_record (for variants/vcf.py).
-KNOWN_CYVCF2_RECORD_ERROR = "error parsing variant with `htslib::bcf_read`"
 
 text_field = st.text(
     alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\t\r\n"),
@@ -113,16 +110,10 @@ def vcf_record(draw) -> str:
     return "\t".join(fields)
 
 
-# falsifying examples hypothesis found, pinned so the strict xfails fail on every run
+# falsifying examples hypothesis found once, pinned so they run every time
 NEGATIVE_AF_RECORD = replace_af(VCF_RECORDS[0], "-0.2")
-VCF_XFAIL_NOTE = "variants/vcf.py + textvcf.py (H): "
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=VCF_XFAIL_NOTE + "a negative FORMAT AF (-0.2) becomes a negative vaf instead of an "
-    "InputError or None (falsifying record: AF=-0.2)",
-)
 @FUZZ
 @example(records=[NEGATIVE_AF_RECORD], min_vaf=0.0)
 @given(records=st.lists(vcf_record(), max_size=6), min_vaf=st.sampled_from([0.0, 0.05]))
@@ -136,11 +127,6 @@ def test_fuzz_vcf_grammar(records, min_vaf):
             assert variant.vaf is None or variant.vaf >= min_vaf
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=VCF_XFAIL_NOTE + "one corrupted header byte (offset 634 -> 0x01) raises a bare "
-    "Exception('type loat not supported to format()') instead of InputError",
-)
 @FUZZ
 @example(edits=[(634, b"\x01")], cut=None)
 @given(
@@ -156,11 +142,7 @@ def test_fuzz_vcf_byte_mutations(edits, cut):
     if cut is not None:
         data = data[:cut]
     path = write(bytes(data), ".vcf")
-    try:
-        parse_or_input_error(lambda: read_variants(path))
-    except Exception as error:
-        if type(error) is not Exception or KNOWN_CYVCF2_RECORD_ERROR not in str(error):
-            raise
+    parse_or_input_error(lambda: read_variants(path))
 
 
 # ---------------------------------------------------------------- MAF

@@ -133,7 +133,9 @@ def read_vcf(
         gc_was_enabled = gc.isenabled()
         gc.disable()
         try:
-            counts, variants = _stream_any(
+            counts, variants = _stream_records(
+                path,
+                len(header_lines),
                 engine,
                 source,
                 samples,
@@ -188,6 +190,48 @@ def _tumor_only(
     declared = header_value(header_lines, "normal_sample")
     others = [s for s in samples if s != tumor]
     return not (others or (declared and declared in samples))
+
+
+class UnparsableRecord(Exception):
+    """htslib could not parse the index-th data record (1-based)."""
+
+    def __init__(self, index: int, reason: str) -> None:
+        super().__init__(reason)
+        self.index = index
+        self.reason = reason
+
+
+def _stream_records(
+    path: str, n_header_lines: int, *args: Any
+) -> tuple[dict[str, int], list[Variant]]:
+    """_stream_any with htslib parse failures and impossible VAFs turned into InputError."""
+    try:
+        counts, variants = _stream_any(*args)
+    except UnparsableRecord as error:
+        raise InputError(
+            f"data record {error.index} cannot be parsed ({error.reason})",
+            path=path,
+            line=n_header_lines + error.index,
+            fix="each record needs 8 or more tab-separated columns, an integer POS, and values "
+            "that match the Number/Type the header declares for each INFO and FORMAT field",
+        ) from None
+    except Exception as exc:  # htslib header/record errors surface as a bare Exception
+        if type(exc) is not Exception:
+            raise
+        raise InputError(
+            f"cannot be read as VCF ({exc})",
+            path=path,
+            fix="check the header's INFO/FORMAT definitions (Number, Type) and the records",
+        ) from None
+    for variant in variants:
+        if variant.vaf is not None and not 0.0 <= variant.vaf <= 1.0:
+            raise InputError(
+                f"the variant at {variant.chrom}:{variant.pos} {variant.ref}>{variant.alt} has a "
+                f"variant allele fraction of {variant.vaf:g}, outside 0 to 1",
+                path=path,
+                fix="check the caller's AF/VF/FREQ values; an allele fraction lies between 0 and 1",
+            )
+    return counts, variants
 
 
 def _stream_any(engine: str, source: str, *args: Any) -> tuple[dict[str, int], list[Variant]]:
@@ -324,7 +368,16 @@ def _stream(
     elif isinstance(vcf, TextVCF) and vcf.fast_loop_only:
         raise TextPathUnsupported("not the VEP + AF/AD/DP layout fastloop handles")
     else:
-        for v in vcf:
+        iterator = iter(vcf)
+        while True:
+            try:
+                v = next(iterator)
+            except StopIteration:
+                break
+            except Exception as exc:  # cyvcf2 raises a bare Exception when htslib cannot parse
+                if type(exc) is not Exception:
+                    raise
+                raise UnparsableRecord(tally[0] + 1, str(exc)) from None
             one_record(v)
     records, passed = tally
     vcf.close()
