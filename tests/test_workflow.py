@@ -11,6 +11,7 @@ import json
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -246,3 +247,21 @@ def test_rerun_is_byte_identical(demo, tmp_path):
         if (demo / p).read_bytes() != (second / p).read_bytes() and p.name != "config.resolved.yaml"
     ]
     assert differing == []
+
+
+def test_snakemake_report_bundles_the_reports(demo, tmp_path):
+    workdir = demo.parent.parent
+    target = tmp_path / "report.zip"
+    result = subprocess.run(
+        [
+            *(sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile")),
+            *("-d", str(workdir), "--report", str(target)),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    names = zipfile.ZipFile(target).namelist()
+    assert any(n.endswith("NEN01.report.html") for n in names)
+    assert any(n.endswith("cohort_report.html") for n in names)
