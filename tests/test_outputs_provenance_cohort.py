@@ -129,3 +129,16 @@ def test_combine_tables_keeps_sheet_order_and_flattens_biomarkers(tmp_path):
     assert row["sstr2_call"] == "not_available"
     assert row["n_alterations"] == "2"
     assert row["n_oncogenic"] == "2"
+
+
+def test_atomic_write_gives_umask_permissions(tmp_path):
+    import os
+
+    old = os.umask(0o022)
+    try:
+        target = tmp_path / "report.html"
+        with atomic_write(target) as handle:
+            handle.write("x")
+        assert (target.stat().st_mode & 0o777) == 0o644
+    finally:
+        os.umask(old)

@@ -20,21 +20,9 @@ from nenprofile.knowledgebase import (
     KnowledgeBase,
     TherapyRule,
 )
-from nenprofile.model import SampleInfo
+from nenprofile.model import THERAPY_COLUMNS, SampleInfo
 
-ROW_COLUMNS = [
-    "therapy",
-    "biomarker",
-    "amp_tier",
-    "escat_tier",
-    "context",
-    "rationale",
-    "caveats",
-    "citations",
-    "direction",
-    "rule_id",
-    "research_only",
-]
+ROW_COLUMNS = [*THERAPY_COLUMNS, "direction", "rule_id", "research_only"]
 ONCOGENIC = frozenset({"Oncogenic", "Likely oncogenic"})
 AMP_ORDER = ("I-A", "I-B", "II-C", "II-D")
 ESCAT_ORDER = ("I-A", "I-B", "I-C", "II-A", "II-B", "III-A", "III-B", "IV", "V", "X", "NA")

@@ -93,7 +93,8 @@ def profile_sample(
     from nenprofile.fusions import read_fusions
     from nenprofile.interpret import interpret_sample
     from nenprofile.knowledgebase import load_knowledge_base
-    from nenprofile.model import ALTERATION_COLUMNS, THERAPY_COLUMNS
+    from nenprofile.matching import ROW_COLUMNS
+    from nenprofile.model import ALTERATION_COLUMNS
     from nenprofile.sheet import sample_info
     from nenprofile.variants import read_variants
 
@@ -154,8 +155,7 @@ def profile_sample(
         {k for row in profile.alterations for k in row} - set(ALTERATION_COLUMNS)
     )
     write_tsv(outputs["alterations"], profile.alterations, alteration_columns)
-    therapy_columns = [*THERAPY_COLUMNS, "direction", "rule_id", "research_only"]
-    write_tsv(outputs["therapies"], therapies, therapy_columns)
+    write_tsv(outputs["therapies"], therapies, ROW_COLUMNS)
     write_json(outputs["biomarkers"], profile.biomarkers)
     write_json(
         outputs["ingest"],

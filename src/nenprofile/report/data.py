@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -20,6 +19,8 @@ import numpy as np
 import pandas as pd
 
 from nenprofile.errors import InputError
+from nenprofile.expression.genesets import MARKER_GENES, SCORE_NAMES
+from nenprofile.outputs import atomic_write
 
 REPORT_SCHEMA_VERSION = 1
 SUMMARY_LIMIT = 5
@@ -38,24 +39,7 @@ FALLBACK_GROUP = "Other drivers"
 AMP_TIER_ORDER = ("I-A", "I-B", "II-C", "II-D")
 ESCAT_TIER_ORDER = ("I-A", "I-B", "I-C", "II-A", "II-B", "III-A", "III-B", "IV", "X")
 
-MARKER_ORDER = (
-    "CD274",
-    "PDCD1LG2",
-    "SSTR2",
-    "DLL3",
-    "SLFN11",
-    "MGMT",
-    "CHGA",
-    "SYP",
-    "INSM1",
-    "ASCL1",
-    "NEUROD1",
-    "POU2F3",
-    "YAP1",
-    "TCELL_INFLAMED_GEP",
-    "MTOR_PI3K_SCORE",
-    "SCLC_SUBTYPE",
-)
+MARKER_ORDER = (*MARKER_GENES, *SCORE_NAMES)
 
 ONCOGENIC_LABELS = frozenset({"oncogenic", "likely oncogenic"})
 
@@ -543,19 +527,8 @@ def report_json_text(data: Mapping[str, Any]) -> str:
 
 
 def atomic_write_bytes(path: str | Path, payload: bytes) -> None:
-    """Write via a temporary file in the same folder, so no half-written report is left.
-
-    The temporary file is opened normally (not mkstemp) so it gets the umask's permissions.
-    """
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(payload)
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with atomic_write(path, "wb") as out:
+        out.write(payload)
 
 
 def write_report_json(data: Mapping[str, Any], path: str | Path) -> None:
