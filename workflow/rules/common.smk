@@ -1,12 +1,12 @@
 # Sheet and config loading, validation and input functions. No rules here.
 
-import re
 from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
 
 from nenprofile.errors import InputError
 from nenprofile.sheet import load_sample_sheet, validate_config
+from nenprofile.validation import load_schema
 
 SCHEMAS = Path(workflow.basedir) / "workflow" / "schemas"
 
@@ -36,8 +36,12 @@ SAMPLES = SHEET.samples
 HAS_EXPRESSION = bool(config["expression"]["matrix"])
 
 
+# the sheet schema's sample-id pattern: cheap to match even for thousands of samples
+SAMPLE_PATTERN = load_schema(SCHEMAS / "samples.schema.yaml")["properties"]["sample"]["pattern"]
+
+
 wildcard_constraints:
-    sample="|".join(re.escape(s) for s in SAMPLES),
+    sample=SAMPLE_PATTERN.strip("^$"),
 
 
 def sample_path(sample, suffix):
