@@ -82,6 +82,7 @@ class SampleProfile:
     therapies: list[dict[str, Any]]
     warnings: list[str]
     classification: SampleClassification | None = None
+    findings: SampleFindings | None = None
 
 
 # ----------------------------------------------------------------------------- alterations
@@ -293,4 +294,4 @@ def interpret_sample(
         "standard_of_care": standard_of_care(therapies),
     }
     warnings = sample_warnings(sample, ingest, classification, biomarkers, settings)
-    return SampleProfile(alterations, biomarkers, therapies, warnings, classification)
+    return SampleProfile(alterations, biomarkers, therapies, warnings, classification, findings)

@@ -144,11 +144,11 @@ def profile_sample(
     profile = interpret_sample(sample, ingest, cna, fusions, markers, kb, config)
     therapies = list(profile.therapies)
     if config["knowledge_base"].get("civic"):
-        from nenprofile.civic import civic_options_for_profile
+        from nenprofile.civic import civic_options, load_civic_evidence
+        from nenprofile.matching import sort_rows
 
-        therapies.extend(
-            civic_options_for_profile(config["knowledge_base"]["civic"], profile, sample)
-        )
+        evidence = load_civic_evidence(config["knowledge_base"]["civic"])
+        therapies = sort_rows(therapies + civic_options(profile.findings, evidence, sample, kb))
 
     write_variant_table(outputs["variants"], ingest.variants)
     alteration_columns = list(ALTERATION_COLUMNS) + sorted(

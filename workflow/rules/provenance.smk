@@ -1,16 +1,18 @@
 # Provenance: versions, resolved config, knowledge-base version and input checksums.
 
+PROVENANCE_INPUTS = get_provenance_inputs()
+
 
 rule record_provenance:
     input:
-        [path for _, _, path in get_provenance_inputs()],
+        [path for _, _, path in PROVENANCE_INPUTS],
     output:
         provenance=f"{RESULTS}/provenance/provenance.json",
         config=f"{RESULTS}/provenance/config.resolved.yaml",
         checksums=f"{RESULTS}/provenance/inputs.sha256.tsv",
         versions=f"{RESULTS}/provenance/versions.tsv",
     params:
-        inputs=get_provenance_inputs(),
+        inputs=PROVENANCE_INPUTS,
     conda:
         "../envs/nenprofile.yaml"
     log:
