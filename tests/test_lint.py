@@ -29,3 +29,13 @@ def test_snakemake_lint_is_clean(repo_root):
         result.stdout + result.stderr
     )
     assert result.returncode == 0
+
+
+def test_workflow_profile_is_found_and_loaded(repo_root):
+    """workflow/profiles/default holds the defaults; profiles/default is where Snakemake looks."""
+    link = repo_root / "profiles" / "default"
+    assert link.is_symlink()
+    assert link.resolve() == (repo_root / "workflow" / "profiles" / "default").resolve()
+    result = run([sys.executable, "-m", "snakemake", "-n", "--quiet", "rules"], repo_root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Using workflow specific profile profiles/default" in result.stdout + result.stderr

@@ -135,12 +135,14 @@ def test_demo_cohort_runs_to_completion_on_slurm(slurm_cluster: None, tmp_path: 
 
     jobs = _slurm_job_ids(workdir)
     profile_jobs = [i for folder, ids in jobs.items() if "profile_sample" in folder for i in ids]
-    report_jobs = [
-        i for folder, ids in jobs.items() if "render_sample_report" in folder for i in ids
-    ]
     assert len(profile_jobs) == len(samples)
-    assert len(report_jobs) == len(samples)
-    for rule in ("combine_cohort_tables", "record_provenance", "render_cohort_report"):
+    # every sample's HTML, JSON and PDF come from one batched job
+    for rule in (
+        "combine_cohort_tables",
+        "record_provenance",
+        "render_sample_reports",
+        "render_cohort_report",
+    ):
         assert len(jobs[f"rule_{rule}"]) == 1, jobs
 
     # SLURM itself knows these jobs (squeue keeps finished jobs for MinJobAge=300 s).

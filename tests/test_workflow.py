@@ -265,3 +265,51 @@ def test_snakemake_report_bundles_the_reports(demo, tmp_path):
     names = zipfile.ZipFile(target).namelist()
     assert any(n.endswith("NEN01.report.html") for n in names)
     assert any(n.endswith("cohort_report.html") for n in names)
+
+
+def test_batched_reports_do_not_depend_on_the_number_of_workers(demo, tmp_path):
+    """render_sample_reports with 1 and 3 workers writes the bytes the workflow wrote."""
+    from nenprofile.stages import render_sample_reports
+
+    samples = sorted(p.name for p in (demo / "samples").iterdir())
+    assert len(samples) == 10
+
+    def sample_files(root: Path, suffix: str) -> list[str]:
+        return [str(root / s / f"{s}.{suffix}") for s in samples]
+
+    inputs = {
+        name: sample_files(demo / "samples", f"{name}.{ext}")
+        for name, ext in (
+            ("alterations", "tsv"),
+            ("biomarkers", "json"),
+            ("therapies", "tsv"),
+            ("ingest", "json"),
+        )
+    }
+    inputs["cohort_biomarkers"] = str(demo / "cohort" / "biomarkers.tsv")
+    inputs["provenance"] = str(demo / "provenance" / "provenance.json")
+    inputs["markers"] = str(demo / "cohort" / "expression_markers.tsv")
+    import yaml
+
+    settings = yaml.safe_load((REPO / "config" / "config.yaml").read_text())["report"]
+    settings["pdf"] = False
+    for threads in (1, 3):
+        out = tmp_path / f"t{threads}"
+        for sample in samples:
+            (out / sample).mkdir(parents=True)
+        outputs = {
+            "html": sample_files(out, "report.html"),
+            "json": sample_files(out, "report.json"),
+        }
+        render_sample_reports(
+            inputs=inputs,
+            outputs=outputs,
+            params={"samples": samples},
+            config={"report": settings},
+            wildcards={},
+            threads=threads,
+        )
+        for suffix in ("report.html", "report.json"):
+            ours = [Path(p).read_bytes() for p in sample_files(out, suffix)]
+            workflow = [Path(p).read_bytes() for p in sample_files(demo / "samples", suffix)]
+            assert ours == workflow, (threads, suffix)

@@ -19,6 +19,7 @@ import jsonschema
 import yaml
 
 from nenprofile.errors import InputError
+from nenprofile.yamltext import load_yaml
 
 KB_FILES = ("genes.yaml", "release.yaml", "therapies.yaml")  # sorted: checksum order
 SCHEMA_FILE = "schema.yaml"
@@ -143,7 +144,7 @@ def _load_bundled() -> KnowledgeBase:
 @lru_cache(maxsize=1)
 def _schema() -> dict[str, Any]:
     text = (resources.files("nenprofile") / "kb" / SCHEMA_FILE).read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return load_yaml(text)
 
 
 def _checksum(texts: dict[str, bytes]) -> str:
@@ -174,7 +175,7 @@ def _build(texts: dict[str, bytes], labels: dict[str, str], source: str) -> Know
 
 def _parse(text: bytes, label: str) -> Any:
     try:
-        return yaml.safe_load(text.decode("utf-8"))
+        return load_yaml(text.decode("utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         mark = getattr(exc, "problem_mark", None)
         raise InputError(

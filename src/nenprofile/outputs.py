@@ -46,6 +46,11 @@ def format_cell(value: Any) -> str:
     """One TSV cell: empty for missing, no tabs or newlines, floats without noise."""
     if value is None:
         return ""
+    kind = type(value)
+    if kind is str:
+        return value.replace("\t", " ").replace("\r", " ").replace("\n", " ")
+    if kind is int:
+        return str(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):

@@ -7,10 +7,12 @@ Stage functions take plain paths and dicts so tests can call them without Snakem
 from __future__ import annotations
 
 import gzip
+import inspect
 import logging
 import sys
 import traceback
 from collections.abc import Callable
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +54,7 @@ def run_stage(smk: Any, stage: Callable[..., None]) -> None:
         Path(log_path).parent.mkdir(parents=True, exist_ok=True)
         handlers.append(logging.FileHandler(log_path, mode="w", encoding="utf-8"))
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s", handlers=handlers)
+    extra = {"threads": smk.threads} if "threads" in inspect.signature(stage).parameters else {}
     try:
         stage(
             inputs=dict(smk.input.items()),
@@ -59,6 +62,7 @@ def run_stage(smk: Any, stage: Callable[..., None]) -> None:
             params=dict(smk.params.items()),
             config=smk.config,
             wildcards=dict(smk.wildcards.items()),
+            **extra,
         )
     except InputError as error:
         log.error("input error: %s", error)
@@ -70,14 +74,15 @@ def run_stage(smk: Any, stage: Callable[..., None]) -> None:
 
 def write_variant_table(path: str | Path, variants: list[Any]) -> None:
     """Normalised variants as gzipped TSV; mtime 0 keeps the file byte-identical on reruns."""
+    values_of = attrgetter(*VARIANT_TABLE_COLUMNS)
+    lines = ["\t".join(VARIANT_TABLE_COLUMNS)]
+    lines += ["\t".join(map(format_cell, values_of(variant))) for variant in variants]
+    lines.append("")
     with (
         atomic_write(path, "wb") as raw,
         gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, compresslevel=6) as gz,
     ):
-        gz.write(("\t".join(VARIANT_TABLE_COLUMNS) + "\n").encode())
-        for variant in variants:
-            cells = (format_cell(getattr(variant, c)) for c in VARIANT_TABLE_COLUMNS)
-            gz.write(("\t".join(cells) + "\n").encode())
+        gz.write("\n".join(lines).encode())
 
 
 def profile_sample(
@@ -297,21 +302,91 @@ def render_sample_report(
     wildcards: dict[str, str],
 ) -> None:
     """The tumor board report of one sample: HTML and the JSON of everything shown."""
+    shared = _shared_report_inputs(inputs, config)
+    _render_one(wildcards["sample"], inputs, outputs, shared)
+
+
+def render_sample_reports(
+    *,
+    inputs: dict[str, Any],
+    outputs: dict[str, Any],
+    params: dict[str, Any],
+    config: dict[str, Any],
+    wildcards: dict[str, str],
+    threads: int = 1,
+) -> None:
+    """Every sample's report (HTML, JSON and, if configured, PDF) in one job.
+
+    One interpreter for the whole cohort instead of one per sample: start-up and imports
+    cost more than rendering one report. Samples are rendered by `threads` forked workers;
+    each report depends only on its own files and the shared cohort inputs, so the output
+    does not depend on the number of workers.
+    """
+    samples: list[str] = list(params["samples"])
+    per_sample = ("alterations", "biomarkers", "therapies", "ingest")
+    wanted = [k for k in ("html", "json", "pdf") if outputs.get(k)]
+    jobs = [
+        (
+            sample,
+            {k: inputs[k][i] for k in per_sample},
+            {k: outputs[k][i] for k in wanted},
+        )
+        for i, sample in enumerate(samples)
+    ]
+    _SHARED.clear()
+    _SHARED.update(_shared_report_inputs(inputs, config))
+    workers = max(1, min(threads, len(jobs)))
+    if workers == 1:
+        for job in jobs:
+            _render_job(job)
+        return
+    import multiprocessing
+
+    # fork: the workers inherit the shared tables read once here
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        for sample in pool.imap_unordered(_render_job, jobs, chunksize=4):
+            log.info("report of %s written", sample)
+
+
+_SHARED: dict[str, Any] = {}
+
+
+def _render_job(job: tuple[str, dict[str, str], dict[str, str]]) -> str:
+    sample, inputs, outputs = job
+    _render_one(sample, inputs, outputs, _SHARED)
+    if outputs.get("pdf"):
+        from nenprofile.report import write_pdf
+
+        write_pdf(Path(outputs["html"]).read_text(encoding="utf-8"), outputs["pdf"])
+    return sample
+
+
+def _shared_report_inputs(inputs: dict[str, Any], config: dict[str, Any]) -> dict[str, Any]:
+    """What every sample's report reads from the cohort: read once per job."""
+    cohort_markers = None
+    if inputs.get("markers"):
+        from nenprofile.expression import read_marker_table
+
+        cohort_markers = read_marker_table(inputs["markers"])
+    return {
+        "provenance": _read_json(inputs["provenance"]),
+        "cohort_biomarkers": _read_table(inputs["cohort_biomarkers"]),
+        "cohort_markers": cohort_markers,
+        "settings": config["report"],
+    }
+
+
+def _render_one(
+    sample: str, inputs: dict[str, str], outputs: dict[str, str], shared: dict[str, Any]
+) -> None:
     from nenprofile.outputs import atomic_write
     from nenprofile.report import build_report_data, render_sample_html, write_report_json
 
     ingest = _read_json(inputs["ingest"])
-    provenance = _read_json(inputs["provenance"])
-    sample = wildcards["sample"]
-    provenance = dict(provenance)
+    provenance = dict(shared["provenance"])
     provenance["inputs"] = [
         i for i in provenance.get("inputs", []) if i["sample"] in (sample, "cohort")
     ]
-    cohort_markers = None
-    if "markers" in inputs:
-        from nenprofile.expression import read_marker_table
-
-        cohort_markers = read_marker_table(inputs["markers"])
     data = build_report_data(
         ingest["sample_info"],
         ingest,
@@ -319,26 +394,13 @@ def render_sample_report(
         _read_json(inputs["biomarkers"]),
         _read_table(inputs["therapies"]),
         provenance,
-        settings=config["report"],
-        cohort_biomarkers=_read_table(inputs["cohort_biomarkers"]),
-        cohort_markers=cohort_markers,
+        settings=shared["settings"],
+        cohort_biomarkers=shared["cohort_biomarkers"],
+        cohort_markers=shared["cohort_markers"],
     )
     write_report_json(data, outputs["json"])
     with atomic_write(outputs["html"]) as out:
         out.write(render_sample_html(data))
-
-
-def print_report_pdf(
-    *,
-    inputs: dict[str, str],
-    outputs: dict[str, str],
-    params: dict[str, Any],
-    config: dict[str, Any],
-    wildcards: dict[str, str],
-) -> None:
-    from nenprofile.report import write_pdf
-
-    write_pdf(Path(inputs["html"]).read_text(encoding="utf-8"), outputs["pdf"])
 
 
 def render_cohort_report(

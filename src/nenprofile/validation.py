@@ -6,9 +6,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import yaml
 from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError
+
+from nenprofile.yamltext import load_yaml
 
 
 def _with_defaults(validator_class: type) -> type:
@@ -30,7 +31,7 @@ DefaultFillingValidator = _with_defaults(Draft202012Validator)
 
 def load_schema(path: str | Path) -> dict[str, Any]:
     with open(path, encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        return load_yaml(handle)
 
 
 def _fix_for(error: ValidationError, root_schema: dict[str, Any]) -> str | None:

@@ -34,6 +34,7 @@ RESULTS = f"results/{COHORT}"
 LOGS = f"logs/{COHORT}"
 SAMPLES = SHEET.samples
 HAS_EXPRESSION = bool(config["expression"]["matrix"])
+PDF_SAMPLES = SAMPLES if config["report"]["pdf"] else []
 
 
 # the sheet schema's sample-id pattern: cheap to match even for thousands of samples
@@ -78,10 +79,10 @@ def get_explicit_expression_ids(wildcards):
     return sorted(s for s in SAMPLES if SHEET.rows[s].get("expression_id_explicit"))
 
 
-def get_report_inputs(wildcards):
+def get_sample_reports_inputs(wildcards):
     inputs = {
-        suffix: sample_path(wildcards.sample, f"{suffix}.{ext}")
-        for suffix, ext in (
+        name: expand(sample_path("{sample}", f"{name}.{ext}"), sample=SAMPLES)
+        for name, ext in (
             ("alterations", "tsv"),
             ("biomarkers", "json"),
             ("therapies", "tsv"),
@@ -93,6 +94,23 @@ def get_report_inputs(wildcards):
     if HAS_EXPRESSION:
         inputs["markers"] = f"{RESULTS}/cohort/expression_markers.tsv"
     return inputs
+
+
+def sample_report_html_outputs():
+    """One report() entry per sample, so `snakemake --report` labels each by its sample."""
+    caption = "../report/sample_report.rst"
+    entries = []
+    for sample in SAMPLES:
+        html = sample_path(sample, "report.html")
+        labels = {"sample": sample}
+        entries.append(report(html, caption=caption, category="Tumor board reports", labels=labels))
+    return entries
+
+
+def runtime_sample_reports(wildcards, attempt):
+    """Minutes for one worker to render every report (about 0.3 s each, 2.5 s with a PDF)."""
+    seconds = len(SAMPLES) * (2.5 if config["report"]["pdf"] else 0.3)
+    return (10 + int(seconds / 60)) * attempt
 
 
 def get_provenance_inputs():

@@ -1,50 +1,25 @@
 # Tumor board reports: per-sample HTML, PDF and JSON; the cohort report.
 
 
-rule render_sample_report:
+rule render_sample_reports:
     input:
-        unpack(get_report_inputs),
+        unpack(get_sample_reports_inputs),
     output:
-        html=report(
-            f"{RESULTS}/samples/{{sample}}/{{sample}}.report.html",
-            caption="../report/sample_report.rst",
-            category="Tumor board reports",
-            labels={"sample": "{sample}"},
-        ),
-        json=f"{RESULTS}/samples/{{sample}}/{{sample}}.report.json",
+        html=sample_report_html_outputs(),
+        json=expand(sample_path("{sample}", "report.json"), sample=SAMPLES),
+        pdf=expand(sample_path("{sample}", "report.pdf"), sample=PDF_SAMPLES),
     params:
-        record=get_sample_record,
+        samples=SAMPLES,
     conda:
         "../envs/nenprofile.yaml"
     log:
-        f"{LOGS}/render_sample_report/{{sample}}.log",
-    threads: 1
+        f"{LOGS}/render_sample_reports/reports.log",
+    threads: 4
     resources:
-        mem_mb=mem_mb_profile,
-        runtime=10,
-    group:
-        "sample_report"
+        mem_mb=mem_mb_cohort,
+        runtime=runtime_sample_reports,
     script:
-        "../../scripts/render_sample_report.py"
-
-
-rule print_sample_report_pdf:
-    input:
-        html=f"{RESULTS}/samples/{{sample}}/{{sample}}.report.html",
-    output:
-        pdf=f"{RESULTS}/samples/{{sample}}/{{sample}}.report.pdf",
-    conda:
-        "../envs/nenprofile.yaml"
-    log:
-        f"{LOGS}/print_sample_report_pdf/{{sample}}.log",
-    threads: 1
-    resources:
-        mem_mb=mem_mb_profile,
-        runtime=10,
-    group:
-        "sample_report"
-    script:
-        "../../scripts/print_report_pdf.py"
+        "../../scripts/render_sample_reports.py"
 
 
 rule render_cohort_report:
