@@ -114,6 +114,26 @@ def test_pass_only_false_keeps_filtered_rows_with_their_filter():
     assert result.counts["passed"] == 6
 
 
+def test_allowed_filters_min_vaf_and_min_depth_as_for_vcfs():
+    result = read_maf(MULTI, sample="NEN01", allowed_filters=("common_variant",))
+    assert by_gene(result)["KMT2D"].filter == "common_variant"
+    assert result.counts["filtered"] == 0
+
+    result = read_maf(MULTI, sample="NEN01", min_vaf=0.2, min_depth=45)
+    assert sorted(by_gene(result)) == ["TP53"]  # MEN1 / no-gene: depth 40; ATRX, RB1: VAF 0.1
+    assert result.counts["below_min_vaf"] == 2
+    assert result.counts["below_min_depth"] == 2
+    assert result.counts["passed"] == 5
+
+
+def test_read_variants_forwards_filters_to_the_maf_reader():
+    from nenprofile.variants import read_variants
+
+    result = read_variants(str(MULTI), tumor_sample="NEN01", min_vaf=0.2)
+    assert sorted(v.gene for v in result.variants if v.gene) == ["MEN1", "TP53"]
+    assert result.counts["below_min_vaf"] == 2
+
+
 def test_every_mapped_classification_is_a_model_class():
     assert set(VARIANT_CLASSIFICATION_TO_CLASS.values()) <= set(VARIANT_CLASSES)
     expected = {

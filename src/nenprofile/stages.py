@@ -75,14 +75,15 @@ def run_stage(smk: Any, stage: Callable[..., None]) -> None:
 def write_variant_table(path: str | Path, variants: list[Any]) -> None:
     """Normalised variants as gzipped TSV; mtime 0 keeps the file byte-identical on reruns."""
     values_of = attrgetter(*VARIANT_TABLE_COLUMNS)
-    lines = ["\t".join(VARIANT_TABLE_COLUMNS)]
-    lines += ["\t".join(map(format_cell, values_of(variant))) for variant in variants]
-    lines.append("")
     with (
         atomic_write(path, "wb") as raw,
         gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, compresslevel=6) as gz,
     ):
-        gz.write("\n".join(lines).encode())
+        gz.write(("\t".join(VARIANT_TABLE_COLUMNS) + "\n").encode())
+        for start in range(0, len(variants), 10_000):  # chunks: fast, and memory stays flat
+            chunk = variants[start : start + 10_000]
+            lines = ["\t".join(map(format_cell, values_of(variant))) for variant in chunk]
+            gz.write(("\n".join(lines) + "\n").encode())
 
 
 def profile_sample(
@@ -92,6 +93,7 @@ def profile_sample(
     params: dict[str, Any],
     config: dict[str, Any],
     wildcards: dict[str, str],
+    threads: int = 1,
 ) -> None:
     """Ingest, classify, score biomarkers and match therapies for one sample."""
     from nenprofile.copynumber import CopyNumberThresholds, read_copy_number
@@ -118,6 +120,7 @@ def profile_sample(
         min_depth=filters["min_depth"],
         reference_fasta=annotation["reference_fasta"],
         gff3=annotation["gff3"],
+        workers=threads,
     )
     log.info(
         "%s: %d variants kept from %s (%s, %s annotation, %s)",
@@ -325,6 +328,7 @@ def render_sample_reports(
     samples: list[str] = list(params["samples"])
     per_sample = ("alterations", "biomarkers", "therapies", "ingest")
     wanted = [k for k in ("html", "json", "pdf") if outputs.get(k)]
+    # the manifest lists every report, so downstream rules depend on one file, not on N
     jobs = [
         (
             sample,
@@ -339,13 +343,16 @@ def render_sample_reports(
     if workers == 1:
         for job in jobs:
             _render_job(job)
-        return
-    import multiprocessing
+    else:
+        import multiprocessing
 
-    # fork: the workers inherit the shared tables read once here
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        for sample in pool.imap_unordered(_render_job, jobs, chunksize=4):
-            log.info("report of %s written", sample)
+        # fork: the workers inherit the shared tables read once here
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for sample in pool.imap_unordered(_render_job, jobs, chunksize=4):
+                log.info("report of %s written", sample)
+    if outputs.get("manifest"):
+        rows = [{"sample": sample, **files} for sample, _, files in jobs]
+        write_tsv(outputs["manifest"], rows, ["sample", *wanted])
 
 
 _SHARED: dict[str, Any] = {}

@@ -16,7 +16,7 @@ rule profile_sample:
         "../envs/nenprofile.yaml"
     log:
         f"{LOGS}/profile_sample/{{sample}}.log",
-    threads: 1
+    threads: profile_threads
     resources:
         mem_mb=mem_mb_profile,
         runtime=20,

@@ -8,6 +8,7 @@ rule render_sample_reports:
         html=sample_report_html_outputs(),
         json=expand(sample_path("{sample}", "report.json"), sample=SAMPLES),
         pdf=expand(sample_path("{sample}", "report.pdf"), sample=PDF_SAMPLES),
+        manifest=SAMPLE_REPORTS_MANIFEST,
     params:
         samples=SAMPLES,
     conda:
@@ -28,7 +29,7 @@ rule render_cohort_report:
         biomarkers=f"{RESULTS}/cohort/biomarkers.tsv",
         therapies=f"{RESULTS}/cohort/therapies.tsv",
         provenance=f"{RESULTS}/provenance/provenance.json",
-        reports=expand(sample_path("{sample}", "report.json"), sample=SAMPLES),
+        reports=SAMPLE_REPORTS_MANIFEST,
     output:
         html=report(
             f"{RESULTS}/cohort/cohort_report.html",

@@ -20,12 +20,23 @@ def read_variants(
     min_depth: int = 0,
     reference_fasta: str | None = None,
     gff3: str | None = None,
+    workers: int = 1,
 ) -> IngestResult:
-    """Read one tumor sample's small variants; see docs/ARCHITECTURE.md for IngestResult."""
+    """Read one tumor sample's small variants; see docs/ARCHITECTURE.md for IngestResult.
+
+    workers: processes a large bgzipped VCF may be read with (2 splits it; see parallel.py)."""
     if str(path).lower().endswith(MAF_SUFFIXES):
         from nenprofile.variants.maf import read_maf
 
-        return read_maf(path, sample=tumor_sample, build=build)
+        return read_maf(
+            path,
+            sample=tumor_sample,
+            build=build,
+            pass_only=pass_only,
+            allowed_filters=tuple(allowed_filters),
+            min_vaf=min_vaf,
+            min_depth=min_depth,
+        )
     from nenprofile.variants.vcf import read_vcf
 
     return read_vcf(
@@ -39,6 +50,7 @@ def read_variants(
         min_depth=min_depth,
         reference_fasta=reference_fasta,
         gff3=gff3,
+        workers=workers,
     )
 
 

@@ -113,6 +113,9 @@ def read_maf(
     sample: str | None,
     build: str | None = None,
     pass_only: bool = True,
+    allowed_filters: tuple[str, ...] = (),
+    min_vaf: float = 0.0,
+    min_depth: int = 0,
 ) -> IngestResult:
     """Read the rows of one tumor sample (Tumor_Sample_Barcode == sample) from a MAF.
 
@@ -120,7 +123,9 @@ def read_maf(
 
     The build comes from NCBI_Build (37/GRCh37/hg19, 38/GRCh38/hg38) and must agree with
     `build` when both are given. Rows whose FILTER is not PASS/'.'/empty are counted as
-    filtered and dropped when pass_only is set. VAF = t_alt_count / t_depth, or
+    filtered and dropped when pass_only is set (unless every value of a ';'-separated FILTER
+    is in allowed_filters); then rows below min_vaf or min_depth are dropped and counted, as
+    for VCFs. VAF = t_alt_count / t_depth, or
     t_alt_count / (t_alt_count + t_ref_count) when t_depth is absent. See the module
     docstring for how indel coordinates are represented.
     """
@@ -142,6 +147,11 @@ def read_maf(
     builds_seen: dict[str, int] = {}
     unknown_classes: dict[str, None] = {}
     counts = {"records_read": 0, "passed": 0, "filtered": 0, "other_samples_skipped": 0}
+    if min_vaf:
+        counts["below_min_vaf"] = 0
+    if min_depth:
+        counts["below_min_depth"] = 0
+    allowed = frozenset(allowed_filters)
     has_normal = False
 
     for line_number, row in _read_rows(path):
@@ -157,10 +167,20 @@ def read_maf(
         if _value(row, "Matched_Norm_Sample_Barcode") is not None:
             has_normal = True
         variant = _row_to_variant(row, path, line_number, unknown_classes)
-        if pass_only and variant.filter not in _PASSING_FILTERS:
+        if (
+            pass_only
+            and variant.filter not in _PASSING_FILTERS
+            and not (allowed and allowed.issuperset(variant.filter.split(";")))
+        ):
             counts["filtered"] += 1
             continue
         counts["passed"] += 1
+        if min_vaf and variant.vaf is not None and variant.vaf < min_vaf:
+            counts["below_min_vaf"] += 1
+            continue
+        if min_depth and variant.depth is not None and variant.depth < min_depth:
+            counts["below_min_depth"] += 1
+            continue
         variants.append(variant)
 
     if counts["records_read"] == 0:

@@ -18,7 +18,6 @@ with cyvcf2.
 from __future__ import annotations
 
 import gzip
-import io
 import shutil
 import subprocess
 from array import array
@@ -304,6 +303,52 @@ def counts_function(reader: TextVCF, plan: list[Extractor]) -> CountsFunction:
     return fast
 
 
+BLOCK_BYTES = 1 << 20
+
+
+def line_blocks(stream: IO[bytes], start: int = 0, stop: int | None = None) -> Iterator[list[str]]:
+    """The stream's lines in lists of about BLOCK_BYTES of text: split on '\n' only, trailing
+    '\r's removed, ASCII or TextPathUnsupported, a last line without '\n' kept. Only lines
+    beginning at text positions start <= p < stop (a split file's share; see parallel.py)."""
+    rest = ""
+    pos = 0  # text position of rest[0]
+    seeking = start > 0
+    while True:
+        data = stream.read(BLOCK_BYTES)
+        if not data:
+            break
+        try:
+            text = rest + data.decode("ascii")
+        except UnicodeDecodeError as error:
+            raise TextPathUnsupported("non-ASCII bytes") from error
+        rest = ""
+        if seeking:  # the first line begins after the first '\n' at or after start - 1
+            j = text.find("\n", max(start - 1 - pos, 0))
+            if j == -1:
+                pos += len(text)
+                continue
+            text = text[j + 1 :]
+            pos += j + 1
+            seeking = False
+            if stop is not None and pos >= stop:
+                return
+        if stop is not None and pos + len(text) >= stop:
+            j = text.find("\n", max(stop - 1 - pos, 0))
+            if j != -1:  # the line holding position stop - 1 ends at j: the last one
+                yield _strip_cr(text[:j].split("\n"), text)
+                return
+        lines = text.split("\n")
+        rest = lines.pop()
+        pos += len(text) - len(rest)
+        yield _strip_cr(lines, text)
+    if rest and not seeking:
+        yield [rest.rstrip("\r")]
+
+
+def _strip_cr(lines: list[str], text: str) -> list[str]:
+    return [line.rstrip("\r") for line in lines] if "\r" in text else lines
+
+
 class TextVCF:
     """Iterate a plain or gzip/bgzip VCF as Records; `bgzip -dc` does the inflating when
     bgzip is on PATH (it runs in parallel with this process)."""
@@ -324,51 +369,63 @@ class TextVCF:
         self.format_types = format_types
         self.layouts: dict[str, dict[str, int]] = {}
         self.fast_loop_only = False  # set by vcf._stream_any for engine='auto'
+        self.split = True  # may read large bgzipped files in two processes (parallel.py)
         self._proc: subprocess.Popen[bytes] | None = None
-        self._handle: IO[str] | None = None
+        self._handle: IO[bytes] | None = None
 
-    def _open(self) -> IO[str]:
+    @property
+    def n_columns(self) -> int:
+        return 8 if self.n_samples == 0 else 9 + self.n_samples
+
+    def _open(self) -> IO[bytes]:
         with open(self.path, "rb") as probe:
             compressed = probe.read(2) == _GZIP_MAGIC
         if not compressed:
-            return open(self.path, encoding="ascii", newline="\n")
+            return open(self.path, "rb")
         bgzip = shutil.which("bgzip")
         if bgzip:
             self._proc = subprocess.Popen(
                 [bgzip, "-dc", "-@2", self.path],
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
-                bufsize=1 << 20,
+                bufsize=BLOCK_BYTES,
             )
             assert self._proc.stdout is not None
-            return io.TextIOWrapper(self._proc.stdout, encoding="ascii", newline="\n")
-        return gzip.open(self.path, "rt", encoding="ascii", newline="\n")
+            return self._proc.stdout
+        return gzip.open(self.path, "rb")
 
-    def lines(self) -> Iterator[list[str]]:
-        """Tab-split data lines (trailing newline removed)."""
+    def blocks(self, stop: int | None = None) -> Iterator[list[str]]:
+        """The file's lines (header included) in blocks, up to the line holding text
+        position stop - 1 when stop is given; see line_blocks."""
         handle = self._handle = self._open()
-        expected = 8 if self.n_samples == 0 else 9 + self.n_samples
         try:
-            for line in handle:
-                if line[0] == "#":
-                    if line.startswith("#CHROM"):
-                        self._check_samples(line)
-                    continue
-                fields = line.rstrip("\r\n").split("\t")
-                if len(fields) != expected:
-                    raise TextPathUnsupported(f"{len(fields)} columns, expected {expected}")
-                yield fields
-            if self._proc is not None and self._proc.wait() != 0:
+            yield from line_blocks(handle, stop=stop)
+            proc = self._proc
+            finished = stop is None or (proc is not None and proc.poll() is not None)
+            if proc is not None and finished and proc.wait() != 0:
                 raise TextPathUnsupported("bgzip -dc failed")
-        except UnicodeDecodeError as error:
-            raise TextPathUnsupported("non-ASCII bytes") from error
         finally:
             self.close()
 
-    def _check_samples(self, line: str) -> None:
-        columns = line.rstrip("\r\n").split("\t")[9:]
-        if columns != self.samples:
-            raise TextPathUnsupported("#CHROM sample columns differ from the parsed header")
+    def lines(self) -> Iterator[list[str]]:
+        """Tab-split data lines; '#' lines skipped, #CHROM checked against the samples."""
+        expected = self.n_columns
+        for block in self.blocks():
+            for line in block:
+                if line[:1] == "#":
+                    self.header_line(line)
+                    continue
+                fields = line.split("\t")
+                if len(fields) != expected:
+                    raise TextPathUnsupported(f"{len(fields)} columns, expected {expected}")
+                yield fields
+
+    def header_line(self, line: str) -> None:
+        """A '#' line met among the lines: the #CHROM line must name the parsed samples."""
+        if line.startswith("#CHROM"):
+            columns = line.split("\t")[9:]
+            if columns != self.samples:
+                raise TextPathUnsupported("#CHROM sample columns differ from the parsed header")
 
     def __iter__(self) -> Iterator[Record]:
         for fields in self.lines():

@@ -27,6 +27,7 @@ from nenprofile.variants.callers import (
 )
 from nenprofile.variants.consequences import variant_class
 from nenprofile.variants.fastloop import vep_fast_loop
+from nenprofile.variants.parallel import SplitFailed, read_split, row, worth_splitting
 from nenprofile.variants.positional import hotspot_positions
 from nenprofile.variants.result import IngestResult
 from nenprofile.variants.textvcf import TextPathUnsupported, TextVCF, counts_function
@@ -97,8 +98,10 @@ def read_vcf(
     reference_fasta: str | None = None,
     gff3: str | None = None,
     engine: str = "auto",
+    workers: int = 1,
 ) -> IngestResult:
-    """engine: 'auto' (fastloop's raw-text pass for VEP-annotated files with AF/AD/DP,
+    """workers: 2 lets a large bgzipped VEP file be read in two processes (parallel.py).
+    engine: 'auto' (fastloop's raw-text pass for VEP-annotated files with AF/AD/DP,
     cyvcf2 for everything else and whenever the text path cannot reproduce a record),
     'text' (raw text for every file via textvcf.Record; raises TextPathUnsupported instead
     of falling back) or 'cyvcf2'. All engines return the same IngestResult."""
@@ -150,6 +153,7 @@ def read_vcf(
                 frozenset(allowed_filters),
                 min_vaf,
                 min_depth,
+                workers=workers,
             )
         finally:
             if gc_was_enabled:
@@ -202,11 +206,11 @@ class UnparsableRecord(Exception):
 
 
 def _stream_records(
-    path: str, n_header_lines: int, *args: Any
+    path: str, n_header_lines: int, *args: Any, workers: int = 1
 ) -> tuple[dict[str, int], list[Variant]]:
     """_stream_any with htslib parse failures and impossible VAFs turned into InputError."""
     try:
-        counts, variants = _stream_any(*args)
+        counts, variants = _stream_any(*args, workers=workers)
     except UnparsableRecord as error:
         raise InputError(
             f"data record {error.index} cannot be parsed ({error.reason})",
@@ -234,7 +238,9 @@ def _stream_records(
     return counts, variants
 
 
-def _stream_any(engine: str, source: str, *args: Any) -> tuple[dict[str, int], list[Variant]]:
+def _stream_any(
+    engine: str, source: str, *args: Any, workers: int = 1
+) -> tuple[dict[str, int], list[Variant]]:
     samples, tumor, formats, info_ids = args[0], args[1], args[2], args[3]
     if engine != "cyvcf2":
         tumor_index = samples.index(tumor) if tumor is not None else 0
@@ -243,8 +249,13 @@ def _stream_any(engine: str, source: str, *args: Any) -> tuple[dict[str, int], l
         # 'auto' keeps the text path only where fastloop applies; elsewhere cyvcf2 is faster
         # than textvcf's general Record adapter
         records.fast_loop_only = engine == "auto"
+        records.split = workers >= 2
         try:
-            return _stream(records, *args)
+            try:
+                return _stream(records, *args)
+            except SplitFailed:
+                records.split = False
+                return _stream(records, *args)
         except TextPathUnsupported:
             if engine == "text":
                 raise
@@ -362,10 +373,20 @@ def _stream(
 
     fast = None
     if isinstance(vcf, TextVCF) and isinstance(parser, CsqParser) and tumor is not None:
-        fast = vep_fast_loop(vcf, plan, parser, check_gt, pass_only, allowed, min_vaf, min_depth)
-    if fast is not None:
-        fast(one_record, counts, variants, tally, chroms)
-    elif isinstance(vcf, TextVCF) and vcf.fast_loop_only:
+        fast = vep_fast_loop(
+            vcf, plan, parser, check_gt, pass_only, allowed, min_vaf, min_depth, Variant
+        )
+    split = worth_splitting(vcf) if fast is not None and vcf.split else None
+    if fast is not None and split is not None:
+        worker_loop = vep_fast_loop(
+            vcf, plan, parser, check_gt, pass_only, allowed, min_vaf, min_depth, row
+        )
+        read_split(vcf, split, fast, worker_loop, one_record, counts, variants, tally, chroms,
+                   parser._interned)  # fmt: skip
+    elif fast is not None:
+        fast(vcf.blocks(), one_record, counts, variants.append, tally, chroms)
+    elif isinstance(vcf, TextVCF) and vcf.fast_loop_only and parser is not None:
+        # unannotated files (gene overlap) stay on the text path: its Records beat cyvcf2
         raise TextPathUnsupported("not the VEP + AF/AD/DP layout fastloop handles")
     else:
         iterator = iter(vcf)
