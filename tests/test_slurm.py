@@ -136,13 +136,11 @@ def test_demo_cohort_runs_to_completion_on_slurm(slurm_cluster: None, tmp_path: 
     jobs = _slurm_job_ids(workdir)
     profile_jobs = [i for folder, ids in jobs.items() if "profile_sample" in folder for i in ids]
     assert len(profile_jobs) == len(samples)
-    # every sample's HTML, JSON and PDF come from one batched job
-    for rule in (
-        "combine_cohort_tables",
-        "record_provenance",
-        "render_sample_reports",
-        "render_cohort_report",
-    ):
+    # reports in batches: 10 samples -> 4 batches of at most 3 (at least 4 batches)
+    report_batches = sorted(f for f in jobs if f.startswith("rule_render_sample_reports_"))
+    assert report_batches == [f"rule_render_sample_reports_{k}" for k in (1, 2, 3, 4)], jobs
+    assert all(len(jobs[f]) == 1 for f in report_batches)
+    for rule in ("combine_cohort_tables", "record_provenance", "render_cohort_report"):
         assert len(jobs[f"rule_{rule}"]) == 1, jobs
 
     # SLURM itself knows these jobs (squeue keeps finished jobs for MinJobAge=300 s).

@@ -21,8 +21,11 @@ SAMPLES = [f"NEN{i:02d}" for i in range(1, 11)]
 pytestmark = [pytest.mark.workflow, pytest.mark.slow]
 
 
-def run_demo(workdir: Path) -> subprocess.CompletedProcess:
+def run_demo(workdir: Path, extra_config: str = "") -> subprocess.CompletedProcess:
     shutil.copytree(REPO / "config", workdir / "config")
+    if extra_config:
+        config = workdir / "config" / "config.yaml"
+        config.write_text(config.read_text() + extra_config)
     return subprocess.run(
         [
             *(sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile")),
@@ -313,3 +316,22 @@ def test_batched_reports_do_not_depend_on_the_number_of_workers(demo, tmp_path):
             ours = [Path(p).read_bytes() for p in sample_files(out, suffix)]
             workflow = [Path(p).read_bytes() for p in sample_files(demo / "samples", suffix)]
             assert ours == workflow, (threads, suffix)
+
+
+def test_profile_batches_write_what_per_sample_jobs_write(demo, tmp_path):
+    """profile_batch_size 3 (4 batch jobs) gives the per-sample files of one job per sample."""
+    result = run_demo(tmp_path, extra_config="profile_batch_size: 3\n")
+    assert result.returncode == 0, result.stderr[-4000:]
+    logs = tmp_path / "logs" / "demo" / "profile_sample"
+    assert sorted(p.name for p in logs.iterdir()) == [f"batch{k}.log" for k in (1, 2, 3, 4)]
+    batched = tmp_path / "results" / "demo" / "samples"
+    suffixes = ("alterations.tsv", "biomarkers.json", "therapies.tsv", "ingest.json")
+    compared = 0
+    for sample_dir in sorted((demo / "samples").iterdir()):
+        for suffix in (*suffixes, "variants.tsv.gz"):
+            name = f"{sample_dir.name}.{suffix}"
+            assert (batched / sample_dir.name / name).read_bytes() == (
+                sample_dir / name
+            ).read_bytes()
+            compared += 1
+    assert compared == 50

@@ -46,6 +46,7 @@ class CohortSpec:
     marker_genes: int = 1000
     pdf: bool = False
     seed: int = 7
+    profile_batch_size: int = 1
 
 
 def sample_names(count: int) -> list[str]:
@@ -201,6 +202,7 @@ def write_config(spec: CohortSpec, path: Path) -> None:
 cohort: bench{spec.samples}
 samples: config/samples.tsv
 genome_build: GRCh38
+profile_batch_size: {spec.profile_batch_size}
 expression:
   matrix: config/expression.tsv
   reference: null
@@ -235,8 +237,12 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=1000)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--pdf", action="store_true", help="report.pdf: true in the config")
+    parser.add_argument("--profile-batch-size", type=int, default=1)
     args = parser.parse_args()
-    print(make_cohort(CohortSpec(samples=args.samples, pdf=args.pdf), args.out))
+    spec = CohortSpec(
+        samples=args.samples, pdf=args.pdf, profile_batch_size=args.profile_batch_size
+    )
+    print(make_cohort(spec, args.out))
 
 
 if __name__ == "__main__":

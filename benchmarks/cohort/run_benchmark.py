@@ -51,6 +51,7 @@ class RuleSummary:
 class RunSummary:
     samples: int
     pdf: bool
+    profile_batch_size: int
     exit_code: int
     wall_s: float
     user_cpu_s: float
@@ -137,9 +138,9 @@ def parse_time_v(text: str) -> dict[str, float]:
     return values
 
 
-def run(samples: int, out: Path, pdf: bool, cores: int) -> RunSummary:
+def run(samples: int, out: Path, pdf: bool, cores: int, batch: int = 1) -> RunSummary:
     if not (out / "config" / "config.yaml").is_file():
-        make_cohort(CohortSpec(samples=samples, pdf=pdf), out)
+        make_cohort(CohortSpec(samples=samples, pdf=pdf, profile_batch_size=batch), out)
     command = [
         "/usr/bin/time", "-v", sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile"),
         "-d", str(out), "--cores", str(cores), "--keep-going", "--quiet", "rules",
@@ -160,6 +161,7 @@ def run(samples: int, out: Path, pdf: bool, cores: int) -> RunSummary:
     return RunSummary(
         samples=samples,
         pdf=pdf,
+        profile_batch_size=batch,
         exit_code=process.returncode,
         wall_s=round(wall, 1),
         user_cpu_s=timing.get("user", 0.0),
@@ -176,9 +178,12 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--pdf", action="store_true")
     parser.add_argument("--cores", type=int, default=2)
+    parser.add_argument(
+        "--profile-batch-size", type=int, default=1, help="config profile_batch_size"
+    )
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    summary = run(args.samples, args.out, args.pdf, args.cores)
+    summary = run(args.samples, args.out, args.pdf, args.cores, args.profile_batch_size)
     text = json.dumps(asdict(summary), indent=2)
     (args.out / "benchmark.json").write_text(text + "\n")
     print(text)

@@ -186,6 +186,44 @@ def profile_sample(
     )
 
 
+BATCH_ERROR = "ERROR input error: sample "
+
+
+def profile_samples(
+    *,
+    inputs: dict[str, Any],
+    outputs: dict[str, Any],
+    params: dict[str, Any],
+    config: dict[str, Any],
+    wildcards: dict[str, str],
+) -> None:
+    """profile_sample for each sample of a batch (config profile_batch_size > 1).
+
+    Every sample is tried, so one run names every bad input of the batch; if any failed the
+    job fails (Snakemake then discards the batch's outputs) and the log says which.
+    """
+    failed = []
+    for sample in params["samples"]:
+        try:
+            profile_sample(
+                inputs=params["inputs"][sample],
+                outputs=params["outputs"][sample],
+                params={"record": params["records"][sample]},
+                config=config,
+                wildcards={"sample": sample},
+            )
+        except InputError as error:
+            log.error("input error: sample %s: %s", sample, error)
+            failed.append(sample)
+    if failed:
+        raise InputError(
+            f"{len(failed)} of {len(params['samples'])} samples of this profiling batch failed "
+            f"({', '.join(failed)}); Snakemake discards the outputs of the whole batch",
+            fix="correct or remove those samples (errors above) and run again; only this "
+            "batch is redone",
+        )
+
+
 def score_expression_markers(
     *,
     inputs: dict[str, str],
@@ -433,12 +471,30 @@ def render_cohort_report(
         out.write(html)
 
 
-def failure_reason(log_path: str | Path) -> str:
-    """The input-error message of a failed job's log, else a pointer to the log."""
+def failure_reason(log_path: str | Path, sample: str | None = None) -> str:
+    """The input-error message of a failed job's log, else a pointer to the log.
+
+    In a batch log (profile_samples) errors read 'ERROR input error: sample S: ...'; a
+    sample without such a line failed only because a batch-mate did.
+    """
     path = Path(log_path)
     if not path.is_file():
         return "did not run (an upstream job failed or the run was interrupted)"
     lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    own = f"ERROR input error: sample {sample}: "
+    for line in lines:
+        if sample and line.startswith(own):
+            return line.removeprefix(own)
+    culprits = [
+        line.removeprefix(BATCH_ERROR).split(":", 1)[0]
+        for line in lines
+        if line.startswith(BATCH_ERROR)
+    ]
+    if culprits:
+        return (
+            f"not written: its profiling batch failed because of sample(s) "
+            f"{', '.join(culprits)} (see {path})"
+        )
     for line in lines:
         if line.startswith("ERROR input error: "):
             return line.removeprefix("ERROR input error: ")
@@ -450,7 +506,7 @@ def failure_reason(log_path: str | Path) -> str:
 
 def write_partial_cohort_report(
     results: str | Path,
-    logs: str | Path,
+    profile_logs: dict[str, str],
     samples: list[str],
     records: dict[str, dict[str, Any]],
     report_settings: dict[str, Any],
@@ -458,14 +514,15 @@ def write_partial_cohort_report(
     """After a failed run, a cohort report over the samples that finished, listing the rest.
 
     Called from the workflow's `onerror` handler, so with --keep-going one bad sample does
-    not leave the cohort without a summary. Returns the failed samples.
+    not leave the cohort without a summary. profile_logs: sample -> log of the job that
+    profiles it (its own, or its batch's). Returns the failed samples.
     """
     import tempfile
 
     from nenprofile.cohort import combine_tables
     from nenprofile.report import render_cohort_html
 
-    results, logs = Path(results), Path(logs)
+    results = Path(results)
 
     def sample_file(sample: str, suffix: str) -> Path:
         return results / "samples" / sample / f"{sample}.{suffix}"
@@ -473,7 +530,7 @@ def write_partial_cohort_report(
     suffixes = ("alterations.tsv", "biomarkers.json", "therapies.tsv")
     done = [s for s in samples if all(sample_file(s, x).is_file() for x in suffixes)]
     failed = [
-        {"sample": s, "error": failure_reason(logs / "profile_sample" / f"{s}.log")}
+        {"sample": s, "error": failure_reason(profile_logs[s], sample=s)}
         for s in samples
         if s not in done
     ]

@@ -34,10 +34,33 @@ RESULTS = f"results/{COHORT}"
 LOGS = f"logs/{COHORT}"
 SAMPLES = SHEET.samples
 HAS_EXPRESSION = bool(config["expression"]["matrix"])
-PDF_SAMPLES = SAMPLES if config["report"]["pdf"] else []
-# what rules downstream of the reports depend on: one file instead of one per sample (a
-# job with N inputs asked for N files makes Snakemake's DAG building quadratic in N)
-SAMPLE_REPORTS_MANIFEST = f"{RESULTS}/cohort/sample_reports.tsv"
+PROFILE_BATCH_SIZE = config["profile_batch_size"]
+PROFILE_BATCHES = [
+    SAMPLES[i : i + PROFILE_BATCH_SIZE] for i in range(0, len(SAMPLES), PROFILE_BATCH_SIZE)
+]
+PROFILE_BATCH_OF = {s: b for b, batch in enumerate(PROFILE_BATCHES, start=1) for s in batch}
+WANT_PDF = bool(config["report"]["pdf"])
+REPORT_BATCH_SIZE = 20
+
+
+def _report_batches():
+    """Consecutive sheet samples, at most REPORT_BATCH_SIZE per batch and at least four
+    batches when there are four samples, so small cohorts still render in parallel."""
+    size = max(1, min(REPORT_BATCH_SIZE, -(-len(SAMPLES) // 4)))
+    return [SAMPLES[i : i + size] for i in range(0, len(SAMPLES), size)]
+
+
+REPORT_BATCHES = _report_batches()
+
+
+def report_batch_manifest(batch):
+    return f"{RESULTS}/cohort/report_batches/batch{batch}.tsv"
+
+
+# what rules downstream of the reports depend on: one manifest per batch instead of one file
+# per sample (a job asked for N files of a producer with N inputs makes Snakemake's DAG
+# building quadratic in N)
+REPORT_BATCH_MANIFESTS = [report_batch_manifest(b) for b in range(1, len(REPORT_BATCHES) + 1)]
 
 
 # the sheet schema's sample-id pattern: cheap to match even for thousands of samples
@@ -56,8 +79,8 @@ def get_sample_record(wildcards):
     return SHEET.rows[wildcards.sample]
 
 
-def get_profile_inputs(wildcards):
-    record = SHEET.rows[wildcards.sample]
+def profile_inputs(sample):
+    record = SHEET.rows[sample]
     inputs = {"variants": record.get("vcf") or record["maf"]}
     for column in ("cna", "fusions"):
         if column in record:
@@ -65,6 +88,39 @@ def get_profile_inputs(wildcards):
     if HAS_EXPRESSION:
         inputs["markers"] = f"{RESULTS}/cohort/expression_markers.tsv"
     return inputs
+
+
+def get_profile_inputs(wildcards):
+    return profile_inputs(wildcards.sample)
+
+
+def profile_outputs(sample):
+    return {
+        name: sample_path(sample, suffix)
+        for name, suffix in (
+            ("variants", "variants.tsv.gz"),
+            ("alterations", "alterations.tsv"),
+            ("biomarkers", "biomarkers.json"),
+            ("therapies", "therapies.tsv"),
+            ("ingest", "ingest.json"),
+        )
+    }
+
+
+def profile_batch_inputs(samples):
+    """Every input file of these samples, once each, in sheet order."""
+    return list(dict.fromkeys(p for s in samples for p in profile_inputs(s).values()))
+
+
+def profile_log(sample):
+    """The log of the job that profiles this sample (its own, or its batch's)."""
+    if PROFILE_BATCH_SIZE == 1:
+        return f"{LOGS}/profile_sample/{sample}.log"
+    return f"{LOGS}/profile_sample/batch{PROFILE_BATCH_OF[sample]}.log"
+
+
+def runtime_profile_batch(wildcards, attempt):
+    return (10 + 2 * PROFILE_BATCH_SIZE) * attempt
 
 
 def get_expression_inputs(wildcards):
@@ -82,9 +138,9 @@ def get_explicit_expression_ids(wildcards):
     return sorted(s for s in SAMPLES if SHEET.rows[s].get("expression_id_explicit"))
 
 
-def get_sample_reports_inputs(wildcards):
+def sample_reports_inputs(samples):
     inputs = {
-        name: expand(sample_path("{sample}", f"{name}.{ext}"), sample=SAMPLES)
+        name: [sample_path(s, f"{name}.{ext}") for s in samples]
         for name, ext in (
             ("alterations", "tsv"),
             ("biomarkers", "json"),
@@ -99,11 +155,11 @@ def get_sample_reports_inputs(wildcards):
     return inputs
 
 
-def sample_report_html_outputs():
+def sample_report_html_outputs(samples):
     """One report() entry per sample, so `snakemake --report` labels each by its sample."""
     caption = "../report/sample_report.rst"
     entries = []
-    for sample in SAMPLES:
+    for sample in samples:
         html = sample_path(sample, "report.html")
         labels = {"sample": sample}
         entries.append(report(html, caption=caption, category="Tumor board reports", labels=labels))
@@ -111,8 +167,8 @@ def sample_report_html_outputs():
 
 
 def runtime_sample_reports(wildcards, attempt):
-    """Minutes for one worker to render every report (about 0.3 s each, 2.5 s with a PDF)."""
-    seconds = len(SAMPLES) * (2.5 if config["report"]["pdf"] else 0.3)
+    """Minutes for one batch (about 0.3 s per report, 2.5 s with a PDF), generously."""
+    seconds = REPORT_BATCH_SIZE * (2.5 if WANT_PDF else 0.3)
     return (10 + int(seconds / 60)) * attempt
 
 
@@ -156,8 +212,8 @@ def get_final_outputs():
             sample_path(sample, "biomarkers.json"),
             sample_path(sample, "therapies.tsv"),
         ]
-    # every sample's report.html/.json/.pdf: outputs of the job that writes the manifest
-    outputs.append(SAMPLE_REPORTS_MANIFEST)
+    # every sample's report.html/.json/.pdf: outputs of the batch jobs writing these
+    outputs += REPORT_BATCH_MANIFESTS
     outputs += [
         f"{RESULTS}/cohort/{name}"
         for name in ("alterations.tsv", "biomarkers.tsv", "therapies.tsv", "cohort_report.html")
@@ -170,7 +226,9 @@ def report_failed_samples():
     """onerror: a cohort report over the finished samples that lists the failed ones."""
     from nenprofile.stages import write_partial_cohort_report
 
-    failed = write_partial_cohort_report(RESULTS, LOGS, SAMPLES, SHEET.rows, config["report"])
+    failed = write_partial_cohort_report(
+        RESULTS, {s: profile_log(s) for s in SAMPLES}, SAMPLES, SHEET.rows, config["report"]
+    )
     for entry in failed:
         logger.error(f"sample {entry['sample']} failed: {entry['error']}")
     if failed:

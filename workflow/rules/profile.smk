@@ -1,26 +1,55 @@
 # Per sample: ingest variants, copy number and fusions; classify; biomarkers; therapies.
+# One job per sample by default; with profile_batch_size > 1, one job per batch of samples.
 
 
-rule profile_sample:
-    input:
-        unpack(get_profile_inputs),
-    output:
-        variants=f"{RESULTS}/samples/{{sample}}/{{sample}}.variants.tsv.gz",
-        alterations=f"{RESULTS}/samples/{{sample}}/{{sample}}.alterations.tsv",
-        biomarkers=f"{RESULTS}/samples/{{sample}}/{{sample}}.biomarkers.json",
-        therapies=f"{RESULTS}/samples/{{sample}}/{{sample}}.therapies.tsv",
-        ingest=f"{RESULTS}/samples/{{sample}}/{{sample}}.ingest.json",
-    params:
-        record=get_sample_record,
-    conda:
-        "../envs/nenprofile.yaml"
-    log:
-        f"{LOGS}/profile_sample/{{sample}}.log",
-    threads: profile_threads
-    resources:
-        mem_mb=mem_mb_profile,
-        runtime=20,
-    group:
-        "profile"
-    script:
-        "../../scripts/profile_sample.py"
+if PROFILE_BATCH_SIZE == 1:
+
+    rule profile_sample:
+        input:
+            unpack(get_profile_inputs),
+        output:
+            variants=f"{RESULTS}/samples/{{sample}}/{{sample}}.variants.tsv.gz",
+            alterations=f"{RESULTS}/samples/{{sample}}/{{sample}}.alterations.tsv",
+            biomarkers=f"{RESULTS}/samples/{{sample}}/{{sample}}.biomarkers.json",
+            therapies=f"{RESULTS}/samples/{{sample}}/{{sample}}.therapies.tsv",
+            ingest=f"{RESULTS}/samples/{{sample}}/{{sample}}.ingest.json",
+        params:
+            record=get_sample_record,
+        conda:
+            "../envs/nenprofile.yaml"
+        log:
+            f"{LOGS}/profile_sample/{{sample}}.log",
+        threads: profile_threads
+        resources:
+            mem_mb=mem_mb_profile,
+            runtime=20,
+        group:
+            "profile"
+        script:
+            "../../scripts/profile_sample.py"
+
+else:
+    for batch, batch_samples in enumerate(PROFILE_BATCHES, start=1):
+
+        rule:
+            name:
+                f"profile_samples_{batch}"
+            input:
+                profile_batch_inputs(batch_samples),
+            output:
+                [path for s in batch_samples for path in profile_outputs(s).values()],
+            params:
+                samples=batch_samples,
+                inputs={s: profile_inputs(s) for s in batch_samples},
+                outputs={s: profile_outputs(s) for s in batch_samples},
+                records={s: SHEET.rows[s] for s in batch_samples},
+            conda:
+                "../envs/nenprofile.yaml"
+            log:
+                profile_log(batch_samples[0]),
+            threads: 1
+            resources:
+                mem_mb=mem_mb_profile,
+                runtime=runtime_profile_batch,
+            script:
+                "../../scripts/profile_samples.py"

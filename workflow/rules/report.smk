@@ -1,26 +1,33 @@
 # Tumor board reports: per-sample HTML, PDF and JSON; the cohort report.
 
 
-rule render_sample_reports:
-    input:
-        unpack(get_sample_reports_inputs),
-    output:
-        html=sample_report_html_outputs(),
-        json=expand(sample_path("{sample}", "report.json"), sample=SAMPLES),
-        pdf=expand(sample_path("{sample}", "report.pdf"), sample=PDF_SAMPLES),
-        manifest=SAMPLE_REPORTS_MANIFEST,
-    params:
-        samples=SAMPLES,
-    conda:
-        "../envs/nenprofile.yaml"
-    log:
-        f"{LOGS}/render_sample_reports/reports.log",
-    threads: 4
-    resources:
-        mem_mb=mem_mb_cohort,
-        runtime=runtime_sample_reports,
-    script:
-        "../../scripts/render_sample_reports.py"
+# Reports in batches of up to REPORT_BATCH_SIZE samples, one job per batch: one interpreter
+# start-up per batch, not per sample, and per-job bookkeeping (Snakemake records input
+# checksums for every output) stays linear in the cohort size.
+for batch, batch_samples in enumerate(REPORT_BATCHES, start=1):
+
+    rule:
+        name:
+            f"render_sample_reports_{batch}"
+        input:
+            **sample_reports_inputs(batch_samples),
+        output:
+            html=sample_report_html_outputs(batch_samples),
+            json=[sample_path(s, "report.json") for s in batch_samples],
+            pdf=[sample_path(s, "report.pdf") for s in batch_samples if WANT_PDF],
+            manifest=report_batch_manifest(batch),
+        params:
+            samples=batch_samples,
+        conda:
+            "../envs/nenprofile.yaml"
+        log:
+            f"{LOGS}/render_sample_reports/batch{batch}.log",
+        threads: 1
+        resources:
+            mem_mb=mem_mb_profile,
+            runtime=runtime_sample_reports,
+        script:
+            "../../scripts/render_sample_reports.py"
 
 
 rule render_cohort_report:
@@ -29,7 +36,7 @@ rule render_cohort_report:
         biomarkers=f"{RESULTS}/cohort/biomarkers.tsv",
         therapies=f"{RESULTS}/cohort/therapies.tsv",
         provenance=f"{RESULTS}/provenance/provenance.json",
-        reports=SAMPLE_REPORTS_MANIFEST,
+        reports=REPORT_BATCH_MANIFESTS,
     output:
         html=report(
             f"{RESULTS}/cohort/cohort_report.html",
