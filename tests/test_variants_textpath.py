@@ -159,19 +159,33 @@ def test_auto_engine_uses_fast_loop_on_the_benchmark_layout(tmp_path, monkeypatc
     assert 0 < auto.counts["filtered"] < 3000
 
 
-def test_auto_engine_leaves_non_vep_files_to_cyvcf2(monkeypatch):
+@pytest.fixture
+def streamed(monkeypatch) -> list[str]:
+    """The record sources read_vcf streams from, in order ('TextVCF', 'VCF' for cyvcf2)."""
     import nenprofile.variants.vcf as vcf_module
 
-    streamed = []
+    sources: list[str] = []
     real = vcf_module._stream
 
     def spy(vcf, *args):
-        streamed.append(type(vcf).__name__)
+        sources.append(type(vcf).__name__)
         return real(vcf, *args)
 
     monkeypatch.setattr(vcf_module, "_stream", spy)
+    return sources
+
+
+def test_auto_engine_leaves_non_vep_files_to_cyvcf2(streamed):
     read_vcf(str(VCF / "snpeff.vcf"))
     assert streamed == ["TextVCF", "VCF"]  # text path declined, then cyvcf2
+
+
+def test_auto_reads_unannotated_files_as_text(streamed):
+    path = VCF / "toy_unannotated.vcf"
+    auto = read_vcf(str(path), build="GRCh38")
+    assert streamed == ["TextVCF"]
+    assert auto.annotation == "gene-overlap"
+    assert auto == read_vcf(str(path), build="GRCh38", engine="cyvcf2")
 
 
 def test_non_ascii_file_falls_back_to_cyvcf2(tmp_path):

@@ -13,15 +13,17 @@ REPO = Path(__file__).resolve().parents[1]
 pytestmark = [pytest.mark.workflow, pytest.mark.slow]
 
 
-def test_bad_sample_is_isolated_and_listed(tmp_path):
+def run_demo_with_truncated_nen02(
+    tmp_path: Path, extra_config: str = ""
+) -> subprocess.CompletedProcess:
+    """The demo without PDFs, NEN02's VCF cut in half (a truncated bgzip), --keep-going."""
     shutil.copytree(REPO / "config", tmp_path / "config")
     config = tmp_path / "config" / "config.yaml"
-    config.write_text(config.read_text().replace("pdf: true", "pdf: false"))
+    config.write_text(config.read_text().replace("pdf: true", "pdf: false") + extra_config)
     broken = tmp_path / "config" / "demo" / "NEN02.snpeff.vcf.gz"
     data = broken.read_bytes()
-    broken.write_bytes(data[: len(data) // 2])  # truncated bgzip
-
-    result = subprocess.run(
+    broken.write_bytes(data[: len(data) // 2])
+    return subprocess.run(
         [
             *(sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile")),
             *("-d", str(tmp_path), "--cores", "2", "--keep-going"),
@@ -30,6 +32,10 @@ def test_bad_sample_is_isolated_and_listed(tmp_path):
         text=True,
         check=False,
     )
+
+
+def test_bad_sample_is_isolated_and_listed(tmp_path):
+    result = run_demo_with_truncated_nen02(tmp_path)
     output = result.stdout + result.stderr
     assert result.returncode != 0
     assert "Traceback (most recent call last)" not in output
@@ -54,23 +60,7 @@ def test_bad_sample_is_isolated_and_listed(tmp_path):
 
 def test_profile_batches_fail_together_and_name_the_culprit(tmp_path):
     """profile_batch_size 4: NEN02's bad VCF fails batch 1 (NEN01-NEN04); the rest finish."""
-    shutil.copytree(REPO / "config", tmp_path / "config")
-    config = tmp_path / "config" / "config.yaml"
-    text = config.read_text().replace("pdf: true", "pdf: false")
-    config.write_text(text + "profile_batch_size: 4\n")
-    broken = tmp_path / "config" / "demo" / "NEN02.snpeff.vcf.gz"
-    data = broken.read_bytes()
-    broken.write_bytes(data[: len(data) // 2])
-
-    result = subprocess.run(
-        [
-            *(sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile")),
-            *("-d", str(tmp_path), "--cores", "2", "--keep-going"),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = run_demo_with_truncated_nen02(tmp_path, extra_config="profile_batch_size: 4\n")
     output = result.stdout + result.stderr
     assert result.returncode != 0
     assert "Traceback (most recent call last)" not in output

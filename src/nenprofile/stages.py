@@ -20,6 +20,8 @@ from nenprofile.errors import InputError
 from nenprofile.outputs import atomic_write, format_cell, write_json, write_tsv
 
 log = logging.getLogger("nenprofile")
+# how a batch job logs one sample's input error; failure_reason reads it back per sample
+SAMPLE_ERROR = "input error: sample "
 
 VARIANT_TABLE_COLUMNS = [
     "chrom",
@@ -186,9 +188,6 @@ def profile_sample(
     )
 
 
-BATCH_ERROR = "ERROR input error: sample "
-
-
 def profile_samples(
     *,
     inputs: dict[str, Any],
@@ -213,7 +212,7 @@ def profile_samples(
                 wildcards={"sample": sample},
             )
         except InputError as error:
-            log.error("input error: sample %s: %s", sample, error)
+            log.error(SAMPLE_ERROR + "%s: %s", sample, error)
             failed.append(sample)
     if failed:
         raise InputError(
@@ -354,60 +353,27 @@ def render_sample_reports(
     params: dict[str, Any],
     config: dict[str, Any],
     wildcards: dict[str, str],
-    threads: int = 1,
 ) -> None:
-    """Every sample's report (HTML, JSON and, if configured, PDF) in one job.
+    """The reports (HTML, JSON and, if configured, PDF) of a batch of samples, and the batch
+    manifest listing them: one interpreter start-up for the batch instead of one per sample,
+    and the cohort-wide inputs read once."""
+    from nenprofile.report import write_pdf
 
-    One interpreter for the whole cohort instead of one per sample: start-up and imports
-    cost more than rendering one report. Samples are rendered by `threads` forked workers;
-    each report depends only on its own files and the shared cohort inputs, so the output
-    does not depend on the number of workers.
-    """
-    samples: list[str] = list(params["samples"])
-    per_sample = ("alterations", "biomarkers", "therapies", "ingest")
+    shared = _shared_report_inputs(inputs, config)
     wanted = [k for k in ("html", "json", "pdf") if outputs.get(k)]
-    # the manifest lists every report, so downstream rules depend on one file, not on N
-    jobs = [
-        (
-            sample,
-            {k: inputs[k][i] for k in per_sample},
-            {k: outputs[k][i] for k in wanted},
-        )
-        for i, sample in enumerate(samples)
-    ]
-    _SHARED.clear()
-    _SHARED.update(_shared_report_inputs(inputs, config))
-    workers = max(1, min(threads, len(jobs)))
-    if workers == 1:
-        for job in jobs:
-            _render_job(job)
-    else:
-        import multiprocessing
-
-        # fork: the workers inherit the shared tables read once here
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for sample in pool.imap_unordered(_render_job, jobs, chunksize=4):
-                log.info("report of %s written", sample)
-    if outputs.get("manifest"):
-        rows = [{"sample": sample, **files} for sample, _, files in jobs]
-        write_tsv(outputs["manifest"], rows, ["sample", *wanted])
-
-
-_SHARED: dict[str, Any] = {}
-
-
-def _render_job(job: tuple[str, dict[str, str], dict[str, str]]) -> str:
-    sample, inputs, outputs = job
-    _render_one(sample, inputs, outputs, _SHARED)
-    if outputs.get("pdf"):
-        from nenprofile.report import write_pdf
-
-        write_pdf(Path(outputs["html"]).read_text(encoding="utf-8"), outputs["pdf"])
-    return sample
+    rows = []
+    for i, sample in enumerate(params["samples"]):
+        own_inputs = {k: inputs[k][i] for k in ("alterations", "biomarkers", "therapies", "ingest")}
+        own_outputs = {k: outputs[k][i] for k in wanted}
+        _render_one(sample, own_inputs, own_outputs, shared)
+        if "pdf" in own_outputs:
+            write_pdf(Path(own_outputs["html"]).read_text(encoding="utf-8"), own_outputs["pdf"])
+        rows.append({"sample": sample, **own_outputs})
+    write_tsv(outputs["manifest"], rows, ["sample", *wanted])
 
 
 def _shared_report_inputs(inputs: dict[str, Any], config: dict[str, Any]) -> dict[str, Any]:
-    """What every sample's report reads from the cohort: read once per job."""
+    """What every sample's report reads from the cohort."""
     cohort_markers = None
     if inputs.get("markers"):
         from nenprofile.expression import read_marker_table
@@ -424,7 +390,6 @@ def _shared_report_inputs(inputs: dict[str, Any], config: dict[str, Any]) -> dic
 def _render_one(
     sample: str, inputs: dict[str, str], outputs: dict[str, str], shared: dict[str, Any]
 ) -> None:
-    from nenprofile.outputs import atomic_write
     from nenprofile.report import build_report_data, render_sample_html, write_report_json
 
     ingest = _read_json(inputs["ingest"])
@@ -481,14 +446,15 @@ def failure_reason(log_path: str | Path, sample: str | None = None) -> str:
     if not path.is_file():
         return "did not run (an upstream job failed or the run was interrupted)"
     lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    own = f"ERROR input error: sample {sample}: "
+    batch_error = f"ERROR {SAMPLE_ERROR}"
+    own = f"{batch_error}{sample}: "
     for line in lines:
         if sample and line.startswith(own):
             return line.removeprefix(own)
     culprits = [
-        line.removeprefix(BATCH_ERROR).split(":", 1)[0]
+        line.removeprefix(batch_error).split(":", 1)[0]
         for line in lines
-        if line.startswith(BATCH_ERROR)
+        if line.startswith(batch_error)
     ]
     if culprits:
         return (

@@ -34,23 +34,21 @@ RESULTS = f"results/{COHORT}"
 LOGS = f"logs/{COHORT}"
 SAMPLES = SHEET.samples
 HAS_EXPRESSION = bool(config["expression"]["matrix"])
-PROFILE_BATCH_SIZE = config["profile_batch_size"]
-PROFILE_BATCHES = [
-    SAMPLES[i : i + PROFILE_BATCH_SIZE] for i in range(0, len(SAMPLES), PROFILE_BATCH_SIZE)
-]
-PROFILE_BATCH_OF = {s: b for b, batch in enumerate(PROFILE_BATCHES, start=1) for s in batch}
 WANT_PDF = bool(config["report"]["pdf"])
-REPORT_BATCH_SIZE = 20
 
 
-def _report_batches():
-    """Consecutive sheet samples, at most REPORT_BATCH_SIZE per batch and at least four
-    batches when there are four samples, so small cohorts still render in parallel."""
-    size = max(1, min(REPORT_BATCH_SIZE, -(-len(SAMPLES) // 4)))
-    return [SAMPLES[i : i + size] for i in range(0, len(SAMPLES), size)]
+def batches_of(samples, size):
+    """Consecutive sheet samples, `size` per batch (the last one may be shorter)."""
+    return [samples[i : i + size] for i in range(0, len(samples), size)]
 
 
-REPORT_BATCHES = _report_batches()
+PROFILE_BATCH_SIZE = config["profile_batch_size"]
+PROFILE_BATCHES = batches_of(SAMPLES, PROFILE_BATCH_SIZE)
+PROFILE_BATCH_OF = {s: b for b, batch in enumerate(PROFILE_BATCHES, start=1) for s in batch}
+# at most 20 reports per job, and at least four jobs from four samples on, so small
+# cohorts still render in parallel
+REPORT_BATCH_SIZE = max(1, min(20, -(-len(SAMPLES) // 4)))
+REPORT_BATCHES = batches_of(SAMPLES, REPORT_BATCH_SIZE)
 
 
 def report_batch_manifest(batch):
@@ -112,11 +110,15 @@ def profile_batch_inputs(samples):
     return list(dict.fromkeys(p for s in samples for p in profile_inputs(s).values()))
 
 
+def profile_batch_log(batch):
+    return f"{LOGS}/profile_sample/batch{batch}.log"
+
+
 def profile_log(sample):
     """The log of the job that profiles this sample (its own, or its batch's)."""
     if PROFILE_BATCH_SIZE == 1:
         return f"{LOGS}/profile_sample/{sample}.log"
-    return f"{LOGS}/profile_sample/batch{PROFILE_BATCH_OF[sample]}.log"
+    return profile_batch_log(PROFILE_BATCH_OF[sample])
 
 
 def runtime_profile_batch(wildcards, attempt):

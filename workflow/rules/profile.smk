@@ -8,17 +8,13 @@ if PROFILE_BATCH_SIZE == 1:
         input:
             unpack(get_profile_inputs),
         output:
-            variants=f"{RESULTS}/samples/{{sample}}/{{sample}}.variants.tsv.gz",
-            alterations=f"{RESULTS}/samples/{{sample}}/{{sample}}.alterations.tsv",
-            biomarkers=f"{RESULTS}/samples/{{sample}}/{{sample}}.biomarkers.json",
-            therapies=f"{RESULTS}/samples/{{sample}}/{{sample}}.therapies.tsv",
-            ingest=f"{RESULTS}/samples/{{sample}}/{{sample}}.ingest.json",
+            **profile_outputs("{sample}"),
         params:
             record=get_sample_record,
         conda:
             "../envs/nenprofile.yaml"
         log:
-            f"{LOGS}/profile_sample/{{sample}}.log",
+            profile_log("{sample}"),
         threads: profile_threads
         resources:
             mem_mb=mem_mb_profile,
@@ -46,7 +42,7 @@ else:
             conda:
                 "../envs/nenprofile.yaml"
             log:
-                profile_log(batch_samples[0]),
+                profile_batch_log(batch),
             threads: 1
             resources:
                 mem_mb=mem_mb_profile,

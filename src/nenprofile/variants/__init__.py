@@ -25,32 +25,28 @@ def read_variants(
     """Read one tumor sample's small variants; see docs/ARCHITECTURE.md for IngestResult.
 
     workers: processes a large bgzipped VCF may be read with (2 splits it; see parallel.py)."""
+    # what both readers take: the build and the record filters
+    options = {
+        "build": build,
+        "pass_only": pass_only,
+        "allowed_filters": tuple(allowed_filters),
+        "min_vaf": min_vaf,
+        "min_depth": min_depth,
+    }
     if str(path).lower().endswith(MAF_SUFFIXES):
         from nenprofile.variants.maf import read_maf
 
-        return read_maf(
-            path,
-            sample=tumor_sample,
-            build=build,
-            pass_only=pass_only,
-            allowed_filters=tuple(allowed_filters),
-            min_vaf=min_vaf,
-            min_depth=min_depth,
-        )
+        return read_maf(path, sample=tumor_sample, **options)
     from nenprofile.variants.vcf import read_vcf
 
     return read_vcf(
         path,
         tumor_sample=tumor_sample,
         normal_sample=normal_sample,
-        build=build,
-        pass_only=pass_only,
-        allowed_filters=tuple(allowed_filters),
-        min_vaf=min_vaf,
-        min_depth=min_depth,
         reference_fasta=reference_fasta,
         gff3=gff3,
         workers=workers,
+        **options,
     )
 
 

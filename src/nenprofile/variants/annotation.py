@@ -69,6 +69,20 @@ def max_float(text: str) -> float | None:
     return best
 
 
+def largest_population_af(texts: tuple[str, ...]) -> float | None:
+    """The largest number among a transcript's population-AF fields (empty ones skipped)."""
+    best = None
+    for text in texts:
+        if text:
+            try:
+                number: float | None = float(text)
+            except ValueError:
+                number = max_float(text)
+            if number is not None and (best is None or number > best):
+                best = number
+    return best
+
+
 class CsqParser:
     """VEP CSQ (Format: Allele|Consequence|... from the header Description)."""
 
@@ -161,14 +175,7 @@ class CsqParser:
         consequence, gene, hgvsc, hgvsp, transcript, exon, clinvar, existing = self._fields(e)
         population_af = None
         if self._pop_fields is not None:
-            for text in self._pop_fields(e):
-                if text:
-                    try:
-                        number: float | None = float(text)
-                    except ValueError:
-                        number = max_float(text)
-                    if number is not None and (population_af is None or number > population_af):
-                        population_af = number
+            population_af = largest_population_af(self._pop_fields(e))
         interned = self._interned
         if len(interned) > 500_000:  # bound the cache on pathological files
             interned.clear()

@@ -18,7 +18,7 @@ from typing import Any
 
 from nenprofile.genes import normalise_chrom
 from nenprofile.model import Variant
-from nenprofile.variants.annotation import CsqParser, max_float
+from nenprofile.variants.annotation import CsqParser, largest_population_af
 from nenprofile.variants.callers import NO_COUNTS, Extractor
 from nenprofile.variants.consequences import variant_class
 from nenprofile.variants.hgvs import short_hgvsp
@@ -71,20 +71,6 @@ def _plain_fraction(text: str) -> float | None:
     except ValueError:
         return None
     return round(vaf, 6) if vaf == vaf and vaf >= -2_000_000_000 else None
-
-
-def _population_af(texts: tuple[str, ...]) -> float | None:
-    """CsqParser.parse_fields' population AF: the largest number among the fields."""
-    best = None
-    for text in texts:
-        if text:
-            try:
-                number: float | None = float(text)
-            except ValueError:
-                number = max_float(text)
-            if number is not None and (best is None or number > best):
-                best = number
-    return best
 
 
 def vep_fast_loop(
@@ -241,7 +227,7 @@ def vep_fast_loop(
                         try:  # the usual case: every population field one plain number
                             pop_af = max(map(float, texts[:-1]))
                         except ValueError:
-                            pop_af = _population_af(texts)
+                            pop_af = largest_population_af(texts)
                     if len(interned) > 500_000:
                         interned.clear()
                     gene = interned.setdefault(gene, gene) or None

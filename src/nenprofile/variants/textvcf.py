@@ -369,7 +369,7 @@ class TextVCF:
         self.format_types = format_types
         self.layouts: dict[str, dict[str, int]] = {}
         self.fast_loop_only = False  # set by vcf._stream_any for engine='auto'
-        self.split = True  # may read large bgzipped files in two processes (parallel.py)
+        self.split = False  # True: may read a large bgzipped file in two processes (parallel.py)
         self._proc: subprocess.Popen[bytes] | None = None
         self._handle: IO[bytes] | None = None
 
