@@ -7,6 +7,7 @@ import pytest
 from nenprofile.biomarkers import (
     HISTOLOGY_NOTE,
     BiomarkerSettings,
+    TmbTally,
     compute_biomarkers,
     compute_tmb,
     differentiation_pattern,
@@ -105,6 +106,29 @@ def test_tmb_with_unknown_consequences_counts_all_variants() -> None:
     tmb = compute_tmb(variants, annotation="gene-overlap", tumor_only=False, settings=SETTINGS)
     assert tmb["n_mutations"] == 2 and tmb["value"] == 1.0
     assert tmb["source"].startswith("consequences unknown: all coding-territory variants counted")
+
+
+def test_tmb_tally_merges_shares_and_counts_both_ways() -> None:
+    variants = [
+        snv("A", "missense"),
+        indel("B", "frameshift"),
+        indel("C", "intronic"),
+        snv("D", "unknown"),
+        snv("E", "missense", population_af=0.2),
+        indel("F", "inframe_deletion", vaf=0.01),
+    ]
+    first, second = TmbTally.of(variants[:2], SETTINGS), TmbTally.of(variants[2:], SETTINGS)
+    first.merge(second)
+    assert first == TmbTally.of(variants, SETTINGS)
+    assert (first.variants, first.unknown_class) == (6, 1)
+    assert (first.coding, first.coding_indels, first.any_class, first.any_class_indels) == (
+        2, 1, 4, 2,
+    )  # fmt: skip
+    assert first.counted("VEP") == (2, 1) and first.counted("gene-overlap") == (4, 2)
+    assert not first.consequences_unknown("VEP")
+    unknown = TmbTally.of([snv("A", "unknown"), indel("B", "unknown")], SETTINGS)
+    assert unknown.consequences_unknown("VEP") and unknown.counted("VEP") == (2, 1)
+    assert not TmbTally(SETTINGS).consequences_unknown("VEP")  # no variants: not unknown
 
 
 def test_indel_fraction() -> None:

@@ -7,12 +7,14 @@ import hashlib
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nenprofile.cohort import BIOMARKER_COLUMNS, combine_tables
 from nenprofile.model import Variant
 from nenprofile.outputs import atomic_write, format_cell, to_json, write_tsv
 from nenprofile.provenance import config_checksum, input_checksums, run_date
-from nenprofile.stages import write_variant_table
+from nenprofile.variant_table import VARIANT_TABLE_COLUMNS, table_line, write_variant_table
 
 
 def test_format_cell_rules():
@@ -54,6 +56,30 @@ def test_variant_table_is_byte_identical(tmp_path):
     lines = gzip.decompress((tmp_path / "a.tsv.gz").read_bytes()).decode().splitlines()
     assert lines[0].startswith("chrom\tpos\tref\talt\tgene")
     assert lines[1].split("\t")[:5] == ["chr7", "140753336", "A", "T", "BRAF"]
+
+
+_TEXT = st.one_of(st.none(), st.text(max_size=6), st.sampled_from(["a\tb", "x\ny", "c\rd"]))
+_NUMBER = st.one_of(
+    st.none(), st.floats(allow_nan=True, allow_infinity=True), st.integers(), st.booleans()
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    texts=st.lists(_TEXT, min_size=8, max_size=8),
+    numbers=st.lists(_NUMBER, min_size=5, max_size=5),
+)
+def test_table_line_equals_format_cell_of_every_column(texts, numbers):
+    """The fast line builder gives format_cell's cells whatever the values' types."""
+    gene, consequence, hgvsc, hgvsp, transcript, clinvar, ref, alt = texts
+    pos, vaf, depth, alt_reads, population_af = numbers
+    variant = Variant(
+        "chr1", pos, ref, alt, gene=gene, consequence=consequence, hgvsc=hgvsc, hgvsp=hgvsp,
+        transcript=transcript, vaf=vaf, depth=depth, alt_reads=alt_reads,
+        population_af=population_af, clinvar=clinvar,
+    )  # fmt: skip
+    expected = "\t".join(format_cell(getattr(variant, c)) for c in VARIANT_TABLE_COLUMNS)
+    assert table_line(variant) == expected
 
 
 def test_run_date_precedence():

@@ -1,5 +1,7 @@
 """Two-process reading (parallel.py) returns exactly what one pass returns, wherever the
-BGZF block boundary it splits at falls; unannotated files stay on the text path."""
+BGZF block boundary it splits at falls; unannotated files stay on the text path. Streamed
+ingest (profile_sink.ProfileSink) keeps what profiling would compute from every variant held
+in memory, in one process or two."""
 
 from __future__ import annotations
 
@@ -16,6 +18,11 @@ import pytest
 import nenprofile.variants.parallel as parallel
 import nenprofile.variants.textvcf as textvcf
 import nenprofile.variants.vcf as vcf_module
+from nenprofile.biomarkers import BiomarkerSettings, TmbTally, compute_tmb, indel_fraction
+from nenprofile.errors import InputError
+from nenprofile.outputs import atomic_write
+from nenprofile.profile_sink import ProfileSink
+from nenprofile.variant_table import VariantTableWriter, part_path_for, write_variant_table
 from nenprofile.variants.textvcf import TextPathUnsupported, line_blocks
 from nenprofile.variants.vcf import read_vcf
 
@@ -175,3 +182,115 @@ def test_one_worker_never_splits(tmp_path, monkeypatch, bench_text, split_everyt
     monkeypatch.setattr(parallel, "MAIN_SHARE", _write_bgzf(path, bench_text.encode(), boundary))
     assert read_vcf(str(path)) == read_vcf(str(path), engine="cyvcf2")
     assert split_everything == []
+
+
+# ----------------------------------------------------------------------------- streamed
+
+SETTINGS = BiomarkerSettings(target_size_mb=1.0, tmb_min_vaf=0.1, max_population_af=0.0005)
+
+
+def _genes(variants) -> set[str]:
+    """A few genes of the file (every 7th distinct one) and TP53 (the gene-overlap line)."""
+    names = sorted({v.gene for v in variants if v.gene})
+    return set(names[::7]) | {"TP53"}
+
+
+def _streamed(path: Path, genes: set[str], workers: int, **options):
+    table_path = path.parent / f"variants.w{workers}.tsv.gz"
+    with atomic_write(table_path, "wb") as raw:
+        sink = ProfileSink(genes, SETTINGS, VariantTableWriter(raw, part_path_for(table_path)))
+        result = read_vcf(str(path), workers=workers, consumer=sink, **options)
+        sink.finish()
+    return result, sink, table_path
+
+
+def _assert_same_as_in_memory(result, sink, table_path, everything, genes, tmp_path) -> None:
+    assert result.variants == [v for v in everything.variants if v.gene in genes]
+    assert 0 < len(result.variants) < len(everything.variants)
+    assert result.counts == everything.counts
+    assert sink.tally == TmbTally.of(everything.variants, SETTINGS)
+    for annotation in ("VEP", "gene-overlap"):
+        assert compute_tmb(sink.tally, annotation=annotation, tumor_only=False,
+                           settings=SETTINGS) == compute_tmb(
+            everything.variants, annotation=annotation, tumor_only=False, settings=SETTINGS
+        )  # fmt: skip
+        assert indel_fraction(sink.tally, annotation=annotation, settings=SETTINGS) == (
+            indel_fraction(everything.variants, annotation=annotation, settings=SETTINGS)
+        )
+    reference = tmp_path / "in_memory.tsv.gz"
+    write_variant_table(reference, everything.variants)
+    assert gzip.decompress(table_path.read_bytes()) == gzip.decompress(reference.read_bytes())
+    assert not part_path_for(table_path).exists()
+
+
+def test_streamed_ingest_equals_in_memory_one_process(tmp_path, bench_text) -> None:
+    path = tmp_path / "one.vcf.gz"
+    _write_bgzf(path, bench_text.encode(), len(bench_text) // 2)
+    everything = read_vcf(str(path))
+    genes = _genes(everything.variants)
+    result, sink, table_path = _streamed(path, genes, workers=1)
+    _assert_same_as_in_memory(result, sink, table_path, everything, genes, tmp_path)
+    # one process writes the very bytes the in-memory writer does
+    reference = tmp_path / "in_memory.tsv.gz"
+    assert table_path.read_bytes() == reference.read_bytes()
+    tally = sink.tally
+    # counted independently from the file: 1,912 variants, 229 below both germline and VAF
+    # limits, 78 of them protein-changing; the generator writes SNVs only
+    assert (tally.variants, tally.coding, tally.any_class) == (1912, 78, 229)
+    assert (tally.coding_indels, tally.any_class_indels, tally.unknown_class) == (0, 0, 0)
+
+
+@pytest.mark.parametrize("where", ["mid_record", "multi_alt_line_start", "in_header"])
+def test_streamed_ingest_split_in_two_processes(
+    tmp_path,
+    monkeypatch,
+    bench_text,
+    split_everything,
+    where,
+) -> None:
+    boundary = _boundaries(bench_text)[where]
+    path = tmp_path / "split.vcf.gz"
+    monkeypatch.setattr(parallel, "MAIN_SHARE", _write_bgzf(path, bench_text.encode(), boundary))
+    everything = read_vcf(str(path), workers=1)
+    genes = _genes(everything.variants)
+    result, sink, table_path = _streamed(path, genes, workers=2)
+    assert [split.main_stop for split in split_everything] == [boundary]
+    _assert_same_as_in_memory(result, sink, table_path, everything, genes, tmp_path)
+
+
+def test_streamed_ingest_restarts_when_the_worker_falls_back(
+    tmp_path,
+    monkeypatch,
+    bench_text,
+    split_everything,
+) -> None:
+    text = bench_text.replace("|GENEX|", "|GENE\u00e9|", 1)  # non-ASCII in the worker's share
+    path = tmp_path / "accented.vcf.gz"
+    boundary = _boundaries(text)["line_start"]
+    monkeypatch.setattr(parallel, "MAIN_SHARE", _write_bgzf(path, text.encode(), boundary))
+    everything = read_vcf(str(path), engine="cyvcf2")
+    genes = _genes(everything.variants) | {"GENE\u00e9"}
+    result, sink, table_path = _streamed(path, genes, workers=2)
+    assert len(split_everything) == 1  # tried, then the whole file again with cyvcf2
+    _assert_same_as_in_memory(result, sink, table_path, everything, genes, tmp_path)
+    assert "GENE\u00e9" in {v.gene for v in result.variants}
+
+
+def test_impossible_vaf_in_the_worker_share_leaves_no_table(
+    tmp_path,
+    monkeypatch,
+    bench_text,
+    split_everything,
+) -> None:
+    bad = EXTRA_LINES[1].replace("0/1:30,12:42:0.286", "0/1:30,12:42:1.5")
+    text = bench_text.replace(EXTRA_LINES[1], bad)
+    path = tmp_path / "bad_vaf.vcf.gz"
+    boundary = _boundaries(text)["mid_record"]
+    monkeypatch.setattr(parallel, "MAIN_SHARE", _write_bgzf(path, text.encode(), boundary))
+    with pytest.raises(InputError) as raised:
+        _streamed(path, {"TP53"}, workers=2)
+    message = str(raised.value)
+    assert "chr17:7673803 G>A has a variant allele fraction of 1.5, outside 0 to 1" in message
+    assert str(path) in message and "Fix: check the caller's AF/VF/FREQ values" in message
+    assert len(split_everything) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad_vaf.vcf.gz"]

@@ -1,7 +1,9 @@
 """Write a synthetic VEP-annotated single-tumor VCF (bgzipped) for the ingest benchmark.
 
 Usage: python benchmarks/ingest/generate_vcf.py OUT.vcf.gz [--records 1000000] [--seed 1]
-Records: FORMAT GT:AD:DP:AF, FILTER PASS (5% 'germline'), CSQ with 2-3 transcripts each.
+Records: FORMAT GT:AD:DP:AF, FILTER PASS (5% 'germline'), CSQ with 2-3 transcripts each,
+in 20,000 genes of which the first are the knowledge base's genes (SYMBOL as there; the
+others GENE<n>), so profiling keeps the share of variants a real exome has in them.
 """
 
 from __future__ import annotations
@@ -10,7 +12,10 @@ import argparse
 import random
 import subprocess
 
+from nenprofile.knowledgebase import load_knowledge_base
 from nenprofile.variants.build import CONTIG_LENGTHS
+
+KB_SYMBOLS = tuple(sorted(load_knowledge_base().genes))
 
 CSQ_FIELDS = (
     "Allele|Consequence|IMPACT|SYMBOL|Gene|Feature_type|Feature|BIOTYPE|EXON|INTRON|HGVSc|"
@@ -36,7 +41,7 @@ def csq_entry(rng: random.Random, alt: str, gene: int, tx: int, pick: bool) -> s
         alt,
         term,
         impact,
-        f"GENE{gene}",
+        KB_SYMBOLS[gene - 1] if gene <= len(KB_SYMBOLS) else f"GENE{gene}",
         f"ENSG{gene:011d}",
         "Transcript",
         f"ENST{tx:011d}",

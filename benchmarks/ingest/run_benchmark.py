@@ -1,7 +1,13 @@
 """Time `bcftools view FILE > /dev/null` and read_variants(FILE) in the same run.
 
 Usage: python benchmarks/ingest/run_benchmark.py FILE.vcf.gz [--out result.json]
-                [--engine auto|text|cyvcf2] [--runs N]
+                [--engine auto|text|cyvcf2] [--runs N] [--workers 1|2]
+                [--consumer profile|table|list]
+--consumer says where the variants go, as in the pipeline or not:
+  profile  what profile_sample's ingest keeps (profile_sink.ProfileSink): the variants in
+           knowledge-base genes and the TMB tally over all of them (default)
+  table    the same, and the variant table written as the variants pass (to a temp dir)
+  list     every variant kept as a Variant object (the library default, VariantList)
 Each side runs in its own child process: wall seconds, CPU seconds (ru_utime + ru_stime of
 the child and every descendant it waited for: bgzip, the forked worker) and peak RSS. The
 reader child reports its own peak (ru_maxrss of itself) and its descendants' largest
@@ -19,14 +25,31 @@ import subprocess
 import sys
 import time
 
-READER = (
-    "import resource, sys\n"
-    "from nenprofile.variants.vcf import read_vcf\n"
-    "r = read_vcf(sys.argv[1], engine=sys.argv[2], workers=int(sys.argv[3]))\n"
-    "own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
-    "worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
-    "print(len(r.variants), r.counts['records_read'], own, worker)\n"
-)
+READER = """
+import contextlib, os, resource, sys, tempfile
+from nenprofile.variants.vcf import read_vcf
+path, engine, workers, mode = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+with contextlib.ExitStack() as stack:
+    consumer = None
+    if mode != "list":
+        from nenprofile.biomarkers import BiomarkerSettings
+        from nenprofile.knowledgebase import load_knowledge_base
+        from nenprofile.profile_sink import ProfileSink
+        from nenprofile.variant_table import VariantTableWriter, part_path_for
+        table = None
+        if mode == "table":
+            out = os.path.join(stack.enter_context(tempfile.TemporaryDirectory()), "v.tsv.gz")
+            raw = stack.enter_context(open(out, "wb"))
+            table = VariantTableWriter(raw, part_path_for(out))
+        genes = load_knowledge_base().genes
+        consumer = ProfileSink(genes, BiomarkerSettings(), table)
+    r = read_vcf(path, engine=engine, workers=workers, consumer=consumer)
+    if consumer is not None:
+        consumer.finish()
+own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(r.counts["variants"], r.counts["records_read"], own, worker, len(r.variants))
+"""
 
 
 def timed_child(command: list[str], stdout: int | None) -> tuple[float, float, int, str]:
@@ -43,17 +66,20 @@ def timed_child(command: list[str], stdout: int | None) -> tuple[float, float, i
     return wall, cpu, max(after.ru_maxrss, before.ru_maxrss), proc.stdout or ""
 
 
-def one_run(vcf: str, engine: str, workers: int, first_run: bool) -> dict[str, float | int | None]:
+def one_run(
+    vcf: str, engine: str, workers: int, consumer: str, first_run: bool
+) -> dict[str, float | int | None]:
     with open("/dev/null", "wb") as devnull:
         bcf_wall, bcf_cpu, bcf_rss, _ = timed_child(["bcftools", "view", vcf], devnull.fileno())
     ours_wall, ours_cpu, _, output = timed_child(
-        [sys.executable, "-c", READER, vcf, engine, str(workers)], subprocess.PIPE
+        [sys.executable, "-c", READER, vcf, engine, str(workers), consumer], subprocess.PIPE
     )
-    variants, records, own_rss, worker_rss = (int(x) for x in output.split())
+    variants, records, own_rss, worker_rss, kept = (int(x) for x in output.split())
     # children's ru_maxrss only ever grows: bcftools' own peak is known in the first run only
     return {
         "records": records,
-        "variants_returned": variants,
+        "variants": variants,
+        "variants_kept": kept,
         "bcftools_view_wall_s": round(bcf_wall, 3),
         "bcftools_view_cpu_s": round(bcf_cpu, 3),
         "read_variants_wall_s": round(ours_wall, 3),
@@ -72,19 +98,21 @@ def main() -> None:
     parser.add_argument("--out", default="benchmarks/ingest/result.json")
     parser.add_argument("--engine", default="auto", choices=("auto", "text", "cyvcf2"))
     parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--consumer", default="profile", choices=("profile", "table", "list"))
     parser.add_argument(
         "--workers", type=int, default=2, help="read_vcf(workers=...): 2 splits large files"
     )
     args = parser.parse_args()
     runs = []
     for _ in range(args.runs):
-        runs.append(one_run(args.vcf, args.engine, args.workers, not runs))
+        runs.append(one_run(args.vcf, args.engine, args.workers, args.consumer, not runs))
         print(json.dumps(runs[-1]), flush=True)
     ratios = sorted(run["ratio"] for run in runs)
     result = {
         "file": args.vcf,
         "engine": args.engine,
         "workers": args.workers,
+        "consumer": args.consumer,
         **runs[-1],
         "ratio_median": ratios[len(ratios) // 2],
         "runs": runs,

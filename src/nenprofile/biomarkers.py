@@ -6,7 +6,7 @@ Thresholds come from BiomarkerSettings; interpret.InterpretationSettings fills i
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,34 +43,81 @@ class BiomarkerSettings:
 # ----------------------------------------------------------------------------- TMB
 
 
-def tmb_eligible(variant: Variant, *, settings: BiomarkerSettings, count_all: bool) -> bool:
-    """A variant counts toward TMB: coding non-synonymous (or any, when consequences are
-    unknown), not a likely germline polymorphism, and at or above the minimum VAF."""
-    if not count_all and variant.variant_class not in PROTEIN_CHANGING_CLASSES:
-        return False
-    af = variant.population_af
-    if af is not None and af >= settings.max_population_af:
-        return False
-    return not (variant.vaf is not None and variant.vaf < settings.tmb_min_vaf)
+@dataclass
+class TmbTally:
+    """What TMB and the indel fraction need from every variant of a sample, counted as the
+    variants stream past, so the variants themselves need not be kept. Counted both ways
+    (protein-changing only, and any class) because whether consequences are unknown is only
+    known at the end."""
+
+    settings: BiomarkerSettings
+    variants: int = 0
+    unknown_class: int = 0
+    coding: int = 0  # eligible and protein-changing
+    coding_indels: int = 0
+    any_class: int = 0  # eligible whatever the class
+    any_class_indels: int = 0
+
+    @classmethod
+    def of(cls, variants: Iterable[Variant], settings: BiomarkerSettings) -> TmbTally:
+        tally = cls(settings)
+        for variant in variants:
+            tally.add(variant)
+        return tally
+
+    def add(self, variant: Variant) -> None:
+        """Eligible: not a likely germline polymorphism (population AF below the maximum)
+        and at or above the minimum VAF (unknown VAF counts); then counted as coding when
+        its class is protein-changing."""
+        self.variants += 1
+        cls = variant.variant_class
+        if cls == "unknown":
+            self.unknown_class += 1
+        af = variant.population_af
+        if af is not None and af >= self.settings.max_population_af:
+            return
+        vaf = variant.vaf
+        if vaf is not None and vaf < self.settings.tmb_min_vaf:
+            return
+        indel = len(variant.ref) != len(variant.alt)
+        self.any_class += 1
+        self.any_class_indels += indel
+        if cls in PROTEIN_CHANGING_CLASSES:
+            self.coding += 1
+            self.coding_indels += indel
+
+    def merge(self, other: TmbTally) -> None:
+        for name in COUNTERS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def consequences_unknown(self, annotation: str) -> bool:
+        if annotation == "gene-overlap":
+            return True
+        return self.variants > 0 and self.unknown_class == self.variants
+
+    def counted(self, annotation: str) -> tuple[int, int]:
+        """(mutations counted toward TMB, indels among them)."""
+        if self.consequences_unknown(annotation):
+            return self.any_class, self.any_class_indels
+        return self.coding, self.coding_indels
 
 
-def consequences_unknown(variants: Sequence[Variant], annotation: str) -> bool:
-    if annotation == "gene-overlap":
-        return True
-    return bool(variants) and all(v.variant_class == "unknown" for v in variants)
+COUNTERS = ("variants", "unknown_class", "coding", "coding_indels", "any_class",
+            "any_class_indels")  # fmt: skip
 
 
 def compute_tmb(
-    variants: Sequence[Variant],
+    variants: Sequence[Variant] | TmbTally,
     *,
     annotation: str,
     tumor_only: bool,
     settings: BiomarkerSettings,
 ) -> dict[str, Any]:
-    count_all = consequences_unknown(variants, annotation)
-    counted = [v for v in variants if tmb_eligible(v, settings=settings, count_all=count_all)]
+    tally = variants if isinstance(variants, TmbTally) else TmbTally.of(variants, settings)
+    count_all = tally.consequences_unknown(annotation)
+    n_counted = tally.counted(annotation)[0]
     territory = settings.target_size_mb
-    value = round(len(counted) / territory, 2)
+    value = round(n_counted / territory, 2)
     high = value >= settings.tmb_high_threshold
     what = (
         "consequences unknown: all coding-territory variants counted"
@@ -79,7 +126,7 @@ def compute_tmb(
     )
     source = (
         f"{what}; population AF >= {settings.max_population_af} and VAF < "
-        f"{settings.tmb_min_vaf} excluded; {len(counted)} / {territory} Mb; "
+        f"{settings.tmb_min_vaf} excluded; {n_counted} / {territory} Mb; "
         f"threshold {settings.tmb_high_threshold:g} mut/Mb (FDA F1CDx cut-off)"
     )
     if tumor_only:
@@ -91,21 +138,19 @@ def compute_tmb(
         "unit": "mut/Mb",
         "call": "TMB-high" if high else "TMB-low",
         "threshold": settings.tmb_high_threshold,
-        "n_mutations": len(counted),
+        "n_mutations": n_counted,
         "territory_mb": territory,
         "source": source,
     }
 
 
 def indel_fraction(
-    variants: Sequence[Variant], *, annotation: str, settings: BiomarkerSettings
+    variants: Sequence[Variant] | TmbTally, *, annotation: str, settings: BiomarkerSettings
 ) -> float | None:
     """Share of indels among the TMB-counted mutations (None when none are counted)."""
-    count_all = consequences_unknown(variants, annotation)
-    counted = [v for v in variants if tmb_eligible(v, settings=settings, count_all=count_all)]
-    if not counted:
-        return None
-    return sum(v.is_indel for v in counted) / len(counted)
+    tally = variants if isinstance(variants, TmbTally) else TmbTally.of(variants, settings)
+    counted, indels = tally.counted(annotation)
+    return indels / counted if counted else None
 
 
 # ----------------------------------------------------------------------------- MSI / MMR
@@ -309,7 +354,7 @@ def pattern_conflict(pattern: str, differentiation: str) -> str | None:
 
 def compute_biomarkers(
     sample: SampleInfo,
-    variants: Sequence[Variant],
+    variants: Sequence[Variant] | TmbTally,
     classification: SampleClassification,
     genes: Mapping[str, GeneInfo],
     *,
@@ -317,8 +362,11 @@ def compute_biomarkers(
     tumor_only: bool,
     settings: BiomarkerSettings | None = None,
 ) -> dict[str, Any]:
-    """tmb, msi, mmr, hrr and differentiation_pattern entries of biomarkers.json."""
+    """tmb, msi, mmr, hrr and differentiation_pattern entries of biomarkers.json; variants
+    is every variant of the sample, or their TmbTally."""
     settings = settings or BiomarkerSettings()
+    if not isinstance(variants, TmbTally):
+        variants = TmbTally.of(variants, settings)
     tmb = compute_tmb(variants, annotation=annotation, tumor_only=tumor_only, settings=settings)
     fraction = indel_fraction(variants, annotation=annotation, settings=settings)
     msi = infer_msi(sample, classification, tmb, fraction, settings)

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from nenprofile.biomarkers import BiomarkerSettings, compute_biomarkers
+from nenprofile.biomarkers import BiomarkerSettings, TmbTally, compute_biomarkers
 from nenprofile.knowledgebase import KnowledgeBase
 from nenprofile.matching import SampleFindings, match_therapies
 from nenprofile.model import (
@@ -244,10 +244,13 @@ def interpret_sample(
     markers: Mapping[str, Any] | None,
     kb: KnowledgeBase,
     config: Mapping[str, Any],
+    tmb_tally: TmbTally | None = None,
 ) -> SampleProfile:
     """Alterations, biomarkers.json, therapy rows and warnings for one sample.
 
-    ``ingest`` is a variants.IngestResult (variants, annotation, tumor_only are read).
+    ``ingest`` is a variants.IngestResult (variants, annotation, tumor_only are read). Its
+    variants are all the sample's variants, or (streamed ingest, profile_sink.ProfileSink)
+    those in knowledge-base genes with ``tmb_tally`` counted over all of them.
     """
     settings = InterpretationSettings.from_config(config)
     tumor_only = bool(ingest.tumor_only)
@@ -263,7 +266,7 @@ def interpret_sample(
     alterations = reportable_alterations(sample.sample, classification, kb)
     scored = compute_biomarkers(
         sample,
-        ingest.variants,
+        ingest.variants if tmb_tally is None else tmb_tally,
         classification,
         kb.genes,
         annotation=ingest.annotation,

@@ -6,42 +6,20 @@ Stage functions take plain paths and dicts so tests can call them without Snakem
 
 from __future__ import annotations
 
-import gzip
 import inspect
 import logging
 import sys
 import traceback
 from collections.abc import Callable
-from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
 from nenprofile.errors import InputError
-from nenprofile.outputs import atomic_write, format_cell, write_json, write_tsv
+from nenprofile.outputs import atomic_write, write_json, write_tsv
 
 log = logging.getLogger("nenprofile")
 # how a batch job logs one sample's input error; failure_reason reads it back per sample
 SAMPLE_ERROR = "input error: sample "
-
-VARIANT_TABLE_COLUMNS = [
-    "chrom",
-    "pos",
-    "ref",
-    "alt",
-    "gene",
-    "variant_class",
-    "consequence",
-    "hgvsc",
-    "hgvsp",
-    "transcript",
-    "vaf",
-    "depth",
-    "alt_reads",
-    "population_af",
-    "clinvar",
-    "filter",
-    "annotation_source",
-]
 
 
 def run_stage(smk: Any, stage: Callable[..., None]) -> None:
@@ -74,20 +52,6 @@ def run_stage(smk: Any, stage: Callable[..., None]) -> None:
         sys.exit(2)
 
 
-def write_variant_table(path: str | Path, variants: list[Any]) -> None:
-    """Normalised variants as gzipped TSV; mtime 0 keeps the file byte-identical on reruns."""
-    values_of = attrgetter(*VARIANT_TABLE_COLUMNS)
-    with (
-        atomic_write(path, "wb") as raw,
-        gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, compresslevel=6) as gz,
-    ):
-        gz.write(("\t".join(VARIANT_TABLE_COLUMNS) + "\n").encode())
-        for start in range(0, len(variants), 10_000):  # chunks: fast, and memory stays flat
-            chunk = variants[start : start + 10_000]
-            lines = ["\t".join(map(format_cell, values_of(variant))) for variant in chunk]
-            gz.write(("\n".join(lines) + "\n").encode())
-
-
 def profile_sample(
     *,
     inputs: dict[str, str],
@@ -98,41 +62,69 @@ def profile_sample(
     threads: int = 1,
 ) -> None:
     """Ingest, classify, score biomarkers and match therapies for one sample."""
-    from nenprofile.copynumber import CopyNumberThresholds, read_copy_number
-    from nenprofile.fusions import read_fusions
-    from nenprofile.interpret import interpret_sample
+    from nenprofile.interpret import InterpretationSettings
     from nenprofile.knowledgebase import load_knowledge_base
-    from nenprofile.matching import ROW_COLUMNS
-    from nenprofile.model import ALTERATION_COLUMNS
+    from nenprofile.profile_sink import ProfileSink
     from nenprofile.sheet import sample_info
+    from nenprofile.variant_table import VariantTableWriter, part_path_for
     from nenprofile.variants import read_variants
 
     record = params["record"]
     sample = sample_info(record)
     filters = config["filters"]
     annotation = config["annotation"]
-    ingest = read_variants(
-        inputs["variants"],
-        tumor_sample=record.get("tumor_sample"),
-        normal_sample=record.get("normal_sample"),
-        build=sample.genome_build,
-        pass_only=filters["pass_only"],
-        allowed_filters=tuple(filters["allowed_filters"]),
-        min_vaf=filters["min_vaf"],
-        min_depth=filters["min_depth"],
-        reference_fasta=annotation["reference_fasta"],
-        gff3=annotation["gff3"],
-        workers=threads,
-    )
-    log.info(
-        "%s: %d variants kept from %s (%s, %s annotation, %s)",
-        sample.sample,
-        len(ingest.variants),
-        inputs["variants"],
-        ingest.caller,
-        ingest.annotation,
-        ingest.build,
-    )
+    kb = load_knowledge_base(config["knowledge_base"]["path"])
+    settings = InterpretationSettings.from_config(config)
+    # the variant table is written while the variants stream past; it gets its final name
+    # last, once every other output is written
+    with atomic_write(outputs["variants"], "wb") as raw:
+        table = VariantTableWriter(raw, part_path_for(outputs["variants"]))
+        sink = ProfileSink(kb.genes, settings.biomarkers(), table)
+        ingest = read_variants(
+            inputs["variants"],
+            tumor_sample=record.get("tumor_sample"),
+            normal_sample=record.get("normal_sample"),
+            build=sample.genome_build,
+            pass_only=filters["pass_only"],
+            allowed_filters=tuple(filters["allowed_filters"]),
+            min_vaf=filters["min_vaf"],
+            min_depth=filters["min_depth"],
+            reference_fasta=annotation["reference_fasta"],
+            gff3=annotation["gff3"],
+            workers=threads,
+            consumer=sink,
+        )
+        sink.finish()
+        log.info(
+            "%s: %d variants kept from %s (%s, %s annotation, %s)",
+            sample.sample,
+            sink.count(),
+            inputs["variants"],
+            ingest.caller,
+            ingest.annotation,
+            ingest.build,
+        )
+        _profile_rest(sample, record, ingest, sink.tally, kb, inputs, outputs, config)
+
+
+def _profile_rest(
+    sample: Any,
+    record: dict[str, Any],
+    ingest: Any,
+    tmb_tally: Any,
+    kb: Any,
+    inputs: dict[str, str],
+    outputs: dict[str, str],
+    config: dict[str, Any],
+) -> None:
+    """profile_sample after the variants: copy number, fusions, markers, interpretation and
+    every output but the variant table."""
+    from nenprofile.copynumber import CopyNumberThresholds, read_copy_number
+    from nenprofile.fusions import read_fusions
+    from nenprofile.interpret import interpret_sample
+    from nenprofile.matching import ROW_COLUMNS
+    from nenprofile.model import ALTERATION_COLUMNS
+
     sample.tumor_only = ingest.tumor_only
     cna = []
     if "cna" in inputs:
@@ -150,8 +142,9 @@ def profile_sample(
         from nenprofile.expression import markers_for_sample, read_marker_table
 
         markers = markers_for_sample(read_marker_table(inputs["markers"]), sample.sample) or None
-    kb = load_knowledge_base(config["knowledge_base"]["path"])
-    profile = interpret_sample(sample, ingest, cna, fusions, markers, kb, config)
+    profile = interpret_sample(
+        sample, ingest, cna, fusions, markers, kb, config, tmb_tally=tmb_tally
+    )
     therapies = list(profile.therapies)
     if config["knowledge_base"].get("civic"):
         from nenprofile.civic import civic_options, load_civic_evidence
@@ -160,7 +153,6 @@ def profile_sample(
         evidence = load_civic_evidence(config["knowledge_base"]["civic"])
         therapies = sort_rows(therapies + civic_options(profile.findings, evidence, sample, kb))
 
-    write_variant_table(outputs["variants"], ingest.variants)
     alteration_columns = list(ALTERATION_COLUMNS) + sorted(
         {k for row in profile.alterations for k in row} - set(ALTERATION_COLUMNS)
     )

@@ -3,6 +3,7 @@ or MAF into normalised Variants."""
 
 from __future__ import annotations
 
+from nenprofile.variants.consumers import VariantConsumer, VariantList
 from nenprofile.variants.result import IngestResult
 
 MAF_SUFFIXES = (".maf", ".maf.gz", ".maf.txt")
@@ -21,10 +22,13 @@ def read_variants(
     reference_fasta: str | None = None,
     gff3: str | None = None,
     workers: int = 1,
+    consumer: VariantConsumer | None = None,
 ) -> IngestResult:
     """Read one tumor sample's small variants; see docs/ARCHITECTURE.md for IngestResult.
 
-    workers: processes a large bgzipped VCF may be read with (2 splits it; see parallel.py)."""
+    workers: processes a large bgzipped VCF may be read with (2 splits it; see parallel.py).
+    consumer: where each variant goes, in file order (consumers.py); IngestResult.variants is
+    what it keeps. By default every variant."""
     # what both readers take: the build and the record filters
     options = {
         "build": build,
@@ -36,7 +40,12 @@ def read_variants(
     if str(path).lower().endswith(MAF_SUFFIXES):
         from nenprofile.variants.maf import read_maf
 
-        return read_maf(path, sample=tumor_sample, **options)
+        result = read_maf(path, sample=tumor_sample, **options)
+        if consumer is not None:
+            for variant in result.variants:
+                consumer.add(variant)
+            result.variants = consumer.kept()
+        return result
     from nenprofile.variants.vcf import read_vcf
 
     return read_vcf(
@@ -46,8 +55,9 @@ def read_variants(
         reference_fasta=reference_fasta,
         gff3=gff3,
         workers=workers,
+        consumer=consumer,
         **options,
     )
 
 
-__all__ = ["IngestResult", "read_variants"]
+__all__ = ["IngestResult", "VariantConsumer", "VariantList", "read_variants"]

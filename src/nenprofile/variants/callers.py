@@ -19,6 +19,17 @@ from nenprofile.errors import InputError
 Counts = tuple[float | None, int | None, int | None]  # vaf, depth, alt_reads
 NO_COUNTS: Counts = (None, None, None)
 
+
+class ImpossibleVaf(Exception):
+    """An allele fraction outside 0..1 (vcf.read_vcf names the file and the fix)."""
+
+    def __init__(self, chrom: str, pos: int | str, ref: str, alt: str, vaf: float) -> None:
+        super().__init__(
+            f"the variant at {chrom}:{pos} {ref}>{alt} has a variant allele fraction of "
+            f"{vaf:g}, outside 0 to 1"
+        )
+
+
 _CALLER_PATTERNS: tuple[tuple[str, str], ...] = (
     ("Mutect2", r"^##tumor_sample=|^##source=Mutect2|^##GATKCommandLine.*ID=Mutect2"),
     ("MuTect", r"^##GATKCommandLine.*ID=MuTect,"),

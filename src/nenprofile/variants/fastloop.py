@@ -19,7 +19,7 @@ from typing import Any
 from nenprofile.genes import normalise_chrom
 from nenprofile.model import Variant
 from nenprofile.variants.annotation import CsqParser, largest_population_af
-from nenprofile.variants.callers import NO_COUNTS, Extractor
+from nenprofile.variants.callers import NO_COUNTS, Extractor, ImpossibleVaf
 from nenprofile.variants.consequences import variant_class
 from nenprofile.variants.hgvs import short_hgvsp
 from nenprofile.variants.textvcf import (
@@ -41,9 +41,6 @@ VARIANT_FIELDS = ("chrom", "pos", "ref", "alt", "gene", "variant_class", "conseq
 POSITIONAL_VARIANT = tuple(f.name for f in dataclasses.fields(Variant)) == VARIANT_FIELDS
 _CACHE_LIMIT = 200_000  # entries per per-file cache; cleared beyond (pathological files)
 
-# make(chrom, pos, ref, alt, gene, variant_class, consequence, hgvsc, hgvsp, transcript, exon,
-#      vaf, depth, alt_reads, population_af, clinvar, existing_variation, filter) -> row
-Make = Callable[..., Any]
 Loop = Callable[
     [
         Iterable[list[str]],
@@ -82,10 +79,12 @@ def vep_fast_loop(
     allowed: frozenset[str],
     min_vaf: float,
     min_depth: int,
-    make: Make,
+    *,
+    intern: bool = True,
 ) -> Loop | None:
-    """The loop for this file, or None when the file is not the common case. make builds
-    what the loop appends per variant (a Variant, or a compact row in a worker)."""
+    """The loop for this file, or None when the file is not the common case. intern: share
+    equal gene / consequence / transcript / exon strings between the Variants (memory, when
+    every variant is kept; it costs about a sixth of the loop's time)."""
     tags = usual_counts_tags(reader, plan)
     if tags is None or not POSITIONAL_VARIANT or reader.n_samples == 0:
         return None
@@ -193,6 +192,8 @@ def vep_fast_loop(
                 if min_depth and depth is not None and depth < min_depth:
                     counts["below_min_depth"] += 1
                     continue
+                if vaf is not None and not 0.0 <= vaf <= 1.0:
+                    raise ImpossibleVaf(chrom, fields[1], fields[3], alt, vaf)
                 info = fields[7]
                 if info.startswith("CSQ="):
                     stop = info.find(";")
@@ -228,12 +229,17 @@ def vep_fast_loop(
                             pop_af = max(map(float, texts[:-1]))
                         except ValueError:
                             pop_af = largest_population_af(texts)
-                    if len(interned) > 500_000:
-                        interned.clear()
-                    gene = interned.setdefault(gene, gene) or None
-                    consequence = interned.setdefault(consequence, consequence) or None
-                    transcript = interned.setdefault(transcript, transcript) or None
-                    exon = interned.setdefault(exon, exon) or None
+                    if intern:
+                        if len(interned) > 500_000:
+                            interned.clear()
+                        gene = interned.setdefault(gene, gene)
+                        consequence = interned.setdefault(consequence, consequence)
+                        transcript = interned.setdefault(transcript, transcript)
+                        exon = interned.setdefault(exon, exon)
+                    gene = gene or None
+                    consequence = consequence or None
+                    transcript = transcript or None
+                    exon = exon or None
                     hgvsc = (hgvsc.rpartition(":")[2] or None) if hgvsc else None
                     if hgvsp:
                         hgvsp = short_hgvsp(hgvsp)
@@ -248,7 +254,7 @@ def vep_fast_loop(
                 cls = classes.get(consequence)
                 if cls is None:
                     cls = classes[consequence] = variant_class(consequence)
-                append(make(
+                append(Variant(
                     chrom, pos, fields[3], alt, gene, cls, consequence,
                     hgvsc, hgvsp, transcript, exon, vaf, depth, alt_reads, pop_af, clinvar,
                     existing, flt, source,

@@ -7,7 +7,8 @@ process stops after the line holding the last byte before the boundary, the work
 one block earlier (`bgzip -dc` on the file from that offset), skips to that same line end
 and parses every line after it. Each line is parsed by exactly one side with the same loop,
 so counts add up and the variants concatenate to what one process returns. The worker
-sends compact rows (columns of plain values, pickled per chunk), not Variant objects.
+hands its variants to its copy of the consumer and sends back what that consumer keeps
+(consumers.py): for the default VariantList, every variant as columns of plain values.
 """
 
 from __future__ import annotations
@@ -19,23 +20,18 @@ import shutil
 import struct
 import subprocess
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import groupby
 from multiprocessing.connection import Connection
 from typing import Any
 
-from nenprofile.model import Variant
+from nenprofile.variants.consumers import VariantConsumer
 from nenprofile.variants.textvcf import TextPathUnsupported, TextVCF, line_blocks
 
 SPLIT_MIN_BYTES = 50 << 20  # below this, forking and merging cost more than they save
-MAIN_SHARE = 0.48  # of the compressed bytes; this process also builds the worker's Variants
-CHUNK_ROWS = 20_000
+MAIN_SHARE = 0.5  # of the compressed bytes
 _SCAN_BYTES = 1 << 22
 _BGZF_HEADER = b"\x1f\x8b\x08\x04"
-# Variant fields with many distinct repeating values, re-interned after unpickling (memory;
-# pickle shares equal strings within a chunk, and consequence / exon values are few)
-_INTERNED_COLUMNS = (4, 9)  # gene, transcript
 
 
 class SplitFailed(Exception):
@@ -97,34 +93,6 @@ def _worker_stream(path: str, offset: int) -> tuple[subprocess.Popen[bytes], Any
     return proc, proc.stdout
 
 
-def row(*values: Any) -> tuple[Any, ...]:
-    """What the worker's loop appends per variant: Variant's positional arguments."""
-    return values
-
-
-def _payloads(items: list[Any]) -> Iterator[bytes]:
-    """Pickled chunks: ('rows', columns) for runs of rows, ('variants', [...]) for the
-    Variants vcf._stream's general route built."""
-    for start in range(0, len(items), CHUNK_ROWS):
-        chunk = items[start : start + CHUNK_ROWS]
-        for is_row, run in groupby(chunk, key=lambda item: type(item) is tuple):
-            group = list(run)
-            message = ("rows", list(zip(*group, strict=True))) if is_row else ("variants", group)
-            yield pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def _pickling(
-    blocks: Iterator[list[str]], items: list[Any], payloads: list[bytes]
-) -> Iterator[list[str]]:
-    """blocks, pickling the loop's output every CHUNK_ROWS items between blocks, so the
-    worker's results are ready (and its rows freed) by the time this process reads them."""
-    for block in blocks:
-        yield block
-        if len(items) >= CHUNK_ROWS:
-            payloads.extend(_payloads(items))
-            items.clear()
-
-
 Loop = Callable[..., None]
 
 
@@ -135,17 +103,17 @@ def _work(
     loop: Loop,
     one_record: Callable[[Any], None],
     counts: Counter[str],
-    variants: list[Any],
+    consumer: VariantConsumer,
     tally: list[int],
     chroms: dict[str, str],
 ) -> None:
-    """The worker (forked: counts, variants and one_record are its own copies)."""
+    """The worker (forked: counts, consumer and one_record are its own copies)."""
     try:
+        consumer.start_worker()
         proc, stream = _worker_stream(path, split.worker_offset)
-        payloads: list[bytes] = []
         try:
-            blocks = _pickling(line_blocks(stream, start=split.worker_skip), variants, payloads)
-            loop(blocks, one_record, counts, variants.append, tally, chroms)
+            blocks = line_blocks(stream, start=split.worker_skip)
+            loop(blocks, one_record, counts, consumer.add, tally, chroms)
             if proc.wait() != 0:
                 raise TextPathUnsupported("bgzip -dc failed")
         finally:
@@ -153,10 +121,8 @@ def _work(
             if proc.poll() is None:
                 proc.kill()
                 proc.wait()
-        payloads.extend(_payloads(variants))
-        for payload in payloads:
-            conn.send_bytes(payload)
-        conn.send_bytes(pickle.dumps(("done", dict(counts), list(tally))))
+        result = ("done", dict(counts), list(tally), consumer.worker_result())
+        conn.send_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
     except TextPathUnsupported:
         conn.send_bytes(pickle.dumps(("unsupported",)))
     except BaseException:  # any other failure: the caller reads the file again in one pass
@@ -168,50 +134,38 @@ def _work(
 def read_split(
     reader: TextVCF,
     split: SplitPoint,
-    main_loop: Loop,
-    worker_loop: Loop,
+    loop: Loop,
     one_record: Callable[[Any], None],
     counts: Counter[str],
-    variants: list[Variant],
+    consumer: VariantConsumer,
     tally: list[int],
     chroms: dict[str, str],
-    interned: dict[Any, Any],
 ) -> None:
-    """Both shares of the file into counts / variants / tally, as one pass would leave them."""
+    """Both shares of the file into counts / consumer / tally, as one pass would leave them."""
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
     worker = context.Process(
         target=_work,
-        args=(send, reader.path, split, worker_loop, one_record, counts, variants, tally, chroms),
+        args=(send, reader.path, split, loop, one_record, counts, consumer, tally, chroms),
         daemon=True,
     )
     worker.start()
     send.close()
     try:
-        main_loop(reader.blocks(stop=split.main_stop), one_record, counts, variants.append,
-                  tally, chroms)  # fmt: skip
-        while True:
-            try:
-                message = pickle.loads(receive.recv_bytes())
-            except EOFError:
-                raise SplitFailed("worker ended without a result") from None
-            kind = message[0]
-            if kind == "rows":
-                columns = message[1]
-                for i in _INTERNED_COLUMNS:
-                    columns[i] = list(map(interned.setdefault, columns[i], columns[i]))
-                variants.extend(map(Variant, *columns))
-            elif kind == "variants":
-                variants.extend(message[1])
-            elif kind == "done":
-                counts.update(message[1])
-                tally[0] += message[2][0]
-                tally[1] += message[2][1]
-                break
-            elif kind == "unsupported":
-                raise TextPathUnsupported("worker: a record the text path does not reproduce")
-            else:
-                raise SplitFailed("worker failed")
+        loop(reader.blocks(stop=split.main_stop), one_record, counts, consumer.add, tally, chroms)
+        try:
+            message = pickle.loads(receive.recv_bytes())
+        except EOFError:
+            raise SplitFailed("worker ended without a result") from None
+        kind = message[0]
+        if kind == "unsupported":
+            raise TextPathUnsupported("worker: a record the text path does not reproduce")
+        if kind != "done":
+            raise SplitFailed("worker failed")
+        counts.update(message[1])
+        tally[0] += message[2][0]
+        tally[1] += message[2][1]
+        consumer.merge(message[3])
     finally:
         receive.close()
         if worker.is_alive():

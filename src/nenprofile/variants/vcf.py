@@ -19,6 +19,7 @@ from nenprofile.model import Variant
 from nenprofile.variants.annotation import AnnParser, BcsqParser, CsqParser
 from nenprofile.variants.build import resolve_build
 from nenprofile.variants.callers import (
+    ImpossibleVaf,
     choose_tumor_sample,
     detect_caller,
     extract_counts,
@@ -26,8 +27,9 @@ from nenprofile.variants.callers import (
     plan_extractors,
 )
 from nenprofile.variants.consequences import variant_class
+from nenprofile.variants.consumers import VariantConsumer, VariantList
 from nenprofile.variants.fastloop import vep_fast_loop
-from nenprofile.variants.parallel import SplitFailed, read_split, row, worth_splitting
+from nenprofile.variants.parallel import SplitFailed, read_split, worth_splitting
 from nenprofile.variants.positional import hotspot_positions
 from nenprofile.variants.result import IngestResult
 from nenprofile.variants.textvcf import TextPathUnsupported, TextVCF, counts_function
@@ -99,8 +101,11 @@ def read_vcf(
     gff3: str | None = None,
     engine: str = "auto",
     workers: int = 1,
+    consumer: VariantConsumer | None = None,
 ) -> IngestResult:
-    """workers: 2 lets a large bgzipped VEP file be read in two processes (parallel.py).
+    """consumer: where each variant goes, in file order (consumers.py); IngestResult.variants
+    is consumer.kept(): every variant with the default VariantList.
+    workers: 2 lets a large bgzipped VEP file be read in two processes (parallel.py).
     engine: 'auto' (fastloop's raw-text pass for VEP-annotated files with AF/AD/DP,
     cyvcf2 for everything else and whenever the text path cannot reproduce a record),
     'text' (raw text for every file via textvcf.Record; raises TextPathUnsupported instead
@@ -135,8 +140,9 @@ def read_vcf(
         # on million-record files); nothing built here forms reference cycles
         gc_was_enabled = gc.isenabled()
         gc.disable()
+        consumer = VariantList() if consumer is None else consumer
         try:
-            counts, variants = _stream_records(
+            counts = _stream_records(
                 path,
                 len(header_lines),
                 engine,
@@ -153,6 +159,7 @@ def read_vcf(
                 frozenset(allowed_filters),
                 min_vaf,
                 min_depth,
+                consumer,
                 workers=workers,
             )
         finally:
@@ -161,7 +168,7 @@ def read_vcf(
     if reference_fasta:
         counts["left_aligned"] = 1
     return IngestResult(
-        variants=variants,
+        variants=consumer.kept(),
         sample=tumor or "",
         input_format="VCF",
         caller=caller,
@@ -205,12 +212,16 @@ class UnparsableRecord(Exception):
         self.reason = reason
 
 
-def _stream_records(
-    path: str, n_header_lines: int, *args: Any, workers: int = 1
-) -> tuple[dict[str, int], list[Variant]]:
+def _stream_records(path: str, n_header_lines: int, *args: Any, workers: int = 1) -> dict[str, int]:
     """_stream_any with htslib parse failures and impossible VAFs turned into InputError."""
     try:
-        counts, variants = _stream_any(*args, workers=workers)
+        return _stream_any(*args, workers=workers)
+    except ImpossibleVaf as error:
+        raise InputError(
+            str(error),
+            path=path,
+            fix="check the caller's AF/VF/FREQ values; an allele fraction lies between 0 and 1",
+        ) from None
     except UnparsableRecord as error:
         raise InputError(
             f"data record {error.index} cannot be parsed ({error.reason})",
@@ -227,20 +238,9 @@ def _stream_records(
             path=path,
             fix="check the header's INFO/FORMAT definitions (Number, Type) and the records",
         ) from None
-    for variant in variants:
-        if variant.vaf is not None and not 0.0 <= variant.vaf <= 1.0:
-            raise InputError(
-                f"the variant at {variant.chrom}:{variant.pos} {variant.ref}>{variant.alt} has a "
-                f"variant allele fraction of {variant.vaf:g}, outside 0 to 1",
-                path=path,
-                fix="check the caller's AF/VF/FREQ values; an allele fraction lies between 0 and 1",
-            )
-    return counts, variants
 
 
-def _stream_any(
-    engine: str, source: str, *args: Any, workers: int = 1
-) -> tuple[dict[str, int], list[Variant]]:
+def _stream_any(engine: str, source: str, *args: Any, workers: int = 1) -> dict[str, int]:
     samples, tumor, formats, info_ids = args[0], args[1], args[2], args[3]
     if engine != "cyvcf2":
         tumor_index = samples.index(tumor) if tumor is not None else 0
@@ -276,9 +276,11 @@ def _stream(
     allowed: frozenset[str],
     min_vaf: float,
     min_depth: int,
-) -> tuple[dict[str, int], list[Variant]]:
+    consumer: VariantConsumer,
+) -> dict[str, int]:
+    consumer.restart()  # a second pass (another engine) starts from nothing
+    add = consumer.add
     counts: Counter[str] = Counter()
-    variants: list[Variant] = []
     s = samples.index(tumor) if tumor is not None else 0
     plan = plan_extractors(set(formats), set(info_ids), caller)
     if tumor is None:
@@ -339,8 +341,10 @@ def _stream(
                     )
                 else:
                     ann = parser.parse(info_value, ref, alts, i)
+            if vaf is not None and not 0.0 <= vaf <= 1.0:
+                raise ImpossibleVaf(chrom, pos, ref, alt, vaf)
             if ann is not None:
-                variants.append(Variant(
+                add(Variant(
                     chrom, pos, ref, alt, gene=ann.gene,
                     variant_class=variant_class(ann.consequence), consequence=ann.consequence,
                     hgvsc=ann.hgvsc, hgvsp=ann.hgvsp, transcript=ann.transcript, exon=ann.exon,
@@ -369,22 +373,17 @@ def _stream(
                 variant.variant_class = hotspot.variant_class
                 variant.extra["positional_hotspot"] = hotspot.residue
                 counts["positional_hotspot_matches"] += 1
-            variants.append(variant)
+            add(variant)
 
     fast = None
     if isinstance(vcf, TextVCF) and isinstance(parser, CsqParser) and tumor is not None:
-        fast = vep_fast_loop(
-            vcf, plan, parser, check_gt, pass_only, allowed, min_vaf, min_depth, Variant
-        )
+        fast = vep_fast_loop(vcf, plan, parser, check_gt, pass_only, allowed, min_vaf, min_depth,
+                             intern=consumer.keeps_all)  # fmt: skip
     split = worth_splitting(vcf) if fast is not None and vcf.split else None
     if fast is not None and split is not None:
-        worker_loop = vep_fast_loop(
-            vcf, plan, parser, check_gt, pass_only, allowed, min_vaf, min_depth, row
-        )
-        read_split(vcf, split, fast, worker_loop, one_record, counts, variants, tally, chroms,
-                   parser._interned)  # fmt: skip
+        read_split(vcf, split, fast, one_record, counts, consumer, tally, chroms)
     elif fast is not None:
-        fast(vcf.blocks(), one_record, counts, variants.append, tally, chroms)
+        fast(vcf.blocks(), one_record, counts, add, tally, chroms)
     elif isinstance(vcf, TextVCF) and vcf.fast_loop_only and parser is not None:
         # unannotated files (gene overlap) stay on the text path: its Records beat cyvcf2
         raise TextPathUnsupported("not the VEP + AF/AD/DP layout fastloop handles")
@@ -404,7 +403,7 @@ def _stream(
     vcf.close()
     counts["records_read"] = records
     counts["passed"] = passed
-    counts["variants"] = len(variants)
+    counts["variants"] = consumer.count()
     for key in (
         "filtered",
         "multiallelic_split",
@@ -413,4 +412,4 @@ def _stream(
         "nocall_skipped",
     ):
         counts.setdefault(key, 0)
-    return dict(counts), variants
+    return dict(counts)

@@ -1,0 +1,83 @@
+"""Where read_vcf puts each Variant, in file order.
+
+The default, VariantList, keeps every variant (IngestResult.variants is all of them). A
+caller that needs only some (profile_sink.ProfileSink: the knowledge-base genes, TMB counts
+and the variant table written as it goes) passes its own consumer, and memory then stays
+flat in the number of records.
+
+A two-process read (parallel.py) forks after the consumer is made: the worker calls
+start_worker() on its copy, adds its share, and sends worker_result() back; this process
+adds its own share, then merge()s the worker's, which comes after its own in the file.
+"""
+
+from __future__ import annotations
+
+from operator import attrgetter
+from typing import Any, Protocol
+
+from nenprofile.model import Variant
+
+VARIANT_FIELDS = tuple(Variant.__dataclass_fields__)
+_INTERNED_FIELDS = ("gene", "transcript")  # many distinct, repeating values
+
+
+class VariantConsumer(Protocol):
+    # True when every variant is kept: the reader then shares equal repeating strings
+    # (gene, transcript, ...) between variants, which costs time and saves memory
+    keeps_all: bool
+
+    def add(self, variant: Variant) -> None: ...
+
+    def restart(self) -> None:
+        """Forget everything added: the reader starts the file again (another engine)."""
+
+    def start_worker(self) -> None:
+        """In a forked worker, before it adds its share."""
+
+    def worker_result(self) -> Any:
+        """In the worker, after its share: what merge() gets (pickled)."""
+
+    def merge(self, result: Any) -> None:
+        """The worker's share, after this process added its own."""
+
+    def count(self) -> int:
+        """Variants added."""
+
+    def kept(self) -> list[Variant]:
+        """What IngestResult.variants holds."""
+
+
+class VariantList:
+    """Keeps every variant."""
+
+    keeps_all = True
+
+    def __init__(self) -> None:
+        self.variants: list[Variant] = []
+        self.add = self.variants.append
+
+    def restart(self) -> None:
+        self.variants.clear()
+
+    def start_worker(self) -> None:
+        self.variants.clear()
+
+    def worker_result(self) -> list[tuple[Any, ...]]:
+        # columns of plain values pickle several times faster than Variant objects
+        return list(zip(*map(attrgetter(*VARIANT_FIELDS), self.variants), strict=True))
+
+    def merge(self, result: list[tuple[Any, ...]]) -> None:
+        if not result:
+            return
+        columns = list(result)
+        interned: dict[str, str] = {}
+        for name in _INTERNED_FIELDS:
+            i = VARIANT_FIELDS.index(name)
+            columns[i] = tuple(map(interned.setdefault, columns[i], columns[i]))
+        self.variants.extend(map(Variant, *columns))
+
+    def count(self) -> int:
+        return len(self.variants)
+
+    def kept(self) -> list[Variant]:
+        return self.variants
