@@ -294,3 +294,20 @@ def test_impossible_vaf_in_the_worker_share_leaves_no_table(
     assert str(path) in message and "Fix: check the caller's AF/VF/FREQ values" in message
     assert len(split_everything) == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad_vaf.vcf.gz"]
+
+
+def test_impossible_vaf_in_this_process_share_removes_the_worker_part(
+    tmp_path, monkeypatch, bench_text, split_everything
+) -> None:
+    # the first PASS record: this process's share
+    first = bench_text.rindex("\n", 0, bench_text.index("\tPASS\t")) + 1
+    line = bench_text[first : bench_text.index("\n", first)]
+    bad = line[: line.rindex(":") + 1] + "1.5"
+    text = bench_text.replace(line, bad, 1)
+    path = tmp_path / "bad_vaf_first.vcf.gz"
+    boundary = _boundaries(text)["mid_record"]
+    monkeypatch.setattr(parallel, "MAIN_SHARE", _write_bgzf(path, text.encode(), boundary))
+    with pytest.raises(InputError, match=r"variant allele fraction of 1\.5, outside 0 to 1"):
+        _streamed(path, {"TP53"}, workers=2)
+    assert len(split_everything) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad_vaf_first.vcf.gz"]

@@ -62,6 +62,10 @@ class ProfileSink:
         if self.table is not None:
             self.table.append_part()
 
+    def abandon_worker(self) -> None:
+        if self.table is not None:
+            self.table.remove_part()
+
     def count(self) -> int:
         return self.tally.variants
 

@@ -40,6 +40,10 @@ class VariantConsumer(Protocol):
     def merge(self, result: Any) -> None:
         """The worker's share, after this process added its own."""
 
+    def abandon_worker(self) -> None:
+        """The worker's share will not be merged (a failure on either side): remove what
+        the worker may have left outside the process."""
+
     def count(self) -> int:
         """Variants added."""
 
@@ -75,6 +79,9 @@ class VariantList:
             i = VARIANT_FIELDS.index(name)
             columns[i] = tuple(map(interned.setdefault, columns[i], columns[i]))
         self.variants.extend(map(Variant, *columns))
+
+    def abandon_worker(self) -> None:
+        pass
 
     def count(self) -> int:
         return len(self.variants)

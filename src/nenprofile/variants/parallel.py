@@ -151,6 +151,7 @@ def read_split(
     )
     worker.start()
     send.close()
+    merged = False
     try:
         loop(reader.blocks(stop=split.main_stop), one_record, counts, consumer.add, tally, chroms)
         try:
@@ -166,11 +167,14 @@ def read_split(
         tally[0] += message[2][0]
         tally[1] += message[2][1]
         consumer.merge(message[3])
+        merged = True
     finally:
         receive.close()
         if worker.is_alive():
             worker.kill()
         worker.join()
+        if not merged:
+            consumer.abandon_worker()
 
 
 def worth_splitting(reader: TextVCF) -> SplitPoint | None:
