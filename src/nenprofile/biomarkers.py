@@ -106,6 +106,11 @@ COUNTERS = ("variants", "unknown_class", "coding", "coding_indels", "any_class",
             "any_class_indels")  # fmt: skip
 
 
+def as_tally(variants: Iterable[Variant] | TmbTally, settings: BiomarkerSettings) -> TmbTally:
+    """variants' TmbTally: every variant of a sample counted, or the tally already made."""
+    return variants if isinstance(variants, TmbTally) else TmbTally.of(variants, settings)
+
+
 def compute_tmb(
     variants: Sequence[Variant] | TmbTally,
     *,
@@ -113,7 +118,7 @@ def compute_tmb(
     tumor_only: bool,
     settings: BiomarkerSettings,
 ) -> dict[str, Any]:
-    tally = variants if isinstance(variants, TmbTally) else TmbTally.of(variants, settings)
+    tally = as_tally(variants, settings)
     count_all = tally.consequences_unknown(annotation)
     n_counted = tally.counted(annotation)[0]
     territory = settings.target_size_mb
@@ -148,7 +153,7 @@ def indel_fraction(
     variants: Sequence[Variant] | TmbTally, *, annotation: str, settings: BiomarkerSettings
 ) -> float | None:
     """Share of indels among the TMB-counted mutations (None when none are counted)."""
-    tally = variants if isinstance(variants, TmbTally) else TmbTally.of(variants, settings)
+    tally = as_tally(variants, settings)
     counted, indels = tally.counted(annotation)
     return indels / counted if counted else None
 
@@ -365,10 +370,9 @@ def compute_biomarkers(
     """tmb, msi, mmr, hrr and differentiation_pattern entries of biomarkers.json; variants
     is every variant of the sample, or their TmbTally."""
     settings = settings or BiomarkerSettings()
-    if not isinstance(variants, TmbTally):
-        variants = TmbTally.of(variants, settings)
-    tmb = compute_tmb(variants, annotation=annotation, tumor_only=tumor_only, settings=settings)
-    fraction = indel_fraction(variants, annotation=annotation, settings=settings)
+    tally = as_tally(variants, settings)
+    tmb = compute_tmb(tally, annotation=annotation, tumor_only=tumor_only, settings=settings)
+    fraction = indel_fraction(tally, annotation=annotation, settings=settings)
     msi = infer_msi(sample, classification, tmb, fraction, settings)
     return {
         "tmb": tmb,

@@ -28,14 +28,13 @@ class ProfileSink:
         self.table = table
         self.tally = TmbTally(tmb_settings)
         self.variants: list[Variant] = []
-        self._table_add = table.add if table is not None else None
 
     def add(self, variant: Variant) -> None:
         self.tally.add(variant)
         if variant.gene in self.genes:
             self.variants.append(variant)
-        if self._table_add is not None:
-            self._table_add(variant)
+        if self.table is not None:
+            self.table.add(variant)
 
     def restart(self) -> None:
         self.tally = TmbTally(self.tmb_settings)

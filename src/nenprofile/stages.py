@@ -11,11 +11,19 @@ import logging
 import sys
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nenprofile.errors import InputError
 from nenprofile.outputs import atomic_write, write_json, write_tsv
+
+if TYPE_CHECKING:
+    from nenprofile.biomarkers import TmbTally
+    from nenprofile.civic import CivicEvidence
+    from nenprofile.knowledgebase import KnowledgeBase
+    from nenprofile.model import SampleInfo
+    from nenprofile.variants import IngestResult
 
 log = logging.getLogger("nenprofile")
 # how a batch job logs one sample's input error; failure_reason reads it back per sample
@@ -52,6 +60,25 @@ def run_stage(smk: Any, stage: Callable[..., None]) -> None:
         sys.exit(2)
 
 
+@dataclass(frozen=True)
+class ProfileResources:
+    """What every sample of a cohort is profiled against: read once per job."""
+
+    kb: KnowledgeBase
+    civic: list[CivicEvidence] | None  # config knowledge_base.civic, when given
+
+
+def load_profile_resources(config: dict[str, Any]) -> ProfileResources:
+    from nenprofile.civic import load_civic_evidence
+    from nenprofile.knowledgebase import load_knowledge_base
+
+    civic_path = config["knowledge_base"].get("civic")
+    return ProfileResources(
+        kb=load_knowledge_base(config["knowledge_base"]["path"]),
+        civic=load_civic_evidence(civic_path) if civic_path else None,
+    )
+
+
 def profile_sample(
     *,
     inputs: dict[str, str],
@@ -60,10 +87,11 @@ def profile_sample(
     config: dict[str, Any],
     wildcards: dict[str, str],
     threads: int = 1,
+    resources: ProfileResources | None = None,
 ) -> None:
-    """Ingest, classify, score biomarkers and match therapies for one sample."""
+    """Ingest, classify, score biomarkers and match therapies for one sample. resources:
+    the knowledge base and CIViC evidence when the caller already loaded them."""
     from nenprofile.interpret import InterpretationSettings
-    from nenprofile.knowledgebase import load_knowledge_base
     from nenprofile.profile_sink import ProfileSink
     from nenprofile.sheet import sample_info
     from nenprofile.variant_table import VariantTableWriter, part_path_for
@@ -73,13 +101,13 @@ def profile_sample(
     sample = sample_info(record)
     filters = config["filters"]
     annotation = config["annotation"]
-    kb = load_knowledge_base(config["knowledge_base"]["path"])
+    resources = resources or load_profile_resources(config)
     settings = InterpretationSettings.from_config(config)
     # the variant table is written while the variants stream past; it gets its final name
     # last, once every other output is written
     with atomic_write(outputs["variants"], "wb") as raw:
         table = VariantTableWriter(raw, part_path_for(outputs["variants"]))
-        sink = ProfileSink(kb.genes, settings.biomarkers(), table)
+        sink = ProfileSink(resources.kb.genes, settings.biomarkers(), table)
         ingest = read_variants(
             inputs["variants"],
             tumor_sample=record.get("tumor_sample"),
@@ -104,15 +132,15 @@ def profile_sample(
             ingest.annotation,
             ingest.build,
         )
-        _profile_rest(sample, record, ingest, sink.tally, kb, inputs, outputs, config)
+        _profile_rest(sample, record, ingest, sink.tally, resources, inputs, outputs, config)
 
 
 def _profile_rest(
-    sample: Any,
+    sample: SampleInfo,
     record: dict[str, Any],
-    ingest: Any,
-    tmb_tally: Any,
-    kb: Any,
+    ingest: IngestResult,
+    tmb_tally: TmbTally,
+    resources: ProfileResources,
     inputs: dict[str, str],
     outputs: dict[str, str],
     config: dict[str, Any],
@@ -142,16 +170,18 @@ def _profile_rest(
         from nenprofile.expression import markers_for_sample, read_marker_table
 
         markers = markers_for_sample(read_marker_table(inputs["markers"]), sample.sample) or None
+    kb = resources.kb
     profile = interpret_sample(
         sample, ingest, cna, fusions, markers, kb, config, tmb_tally=tmb_tally
     )
     therapies = list(profile.therapies)
-    if config["knowledge_base"].get("civic"):
-        from nenprofile.civic import civic_options, load_civic_evidence
+    if resources.civic is not None:
+        from nenprofile.civic import civic_options
         from nenprofile.matching import sort_rows
 
-        evidence = load_civic_evidence(config["knowledge_base"]["civic"])
-        therapies = sort_rows(therapies + civic_options(profile.findings, evidence, sample, kb))
+        therapies = sort_rows(
+            therapies + civic_options(profile.findings, resources.civic, sample, kb)
+        )
 
     alteration_columns = list(ALTERATION_COLUMNS) + sorted(
         {k for row in profile.alterations for k in row} - set(ALTERATION_COLUMNS)
@@ -193,6 +223,7 @@ def profile_samples(
     Every sample is tried, so one run names every bad input of the batch; if any failed the
     job fails (Snakemake then discards the batch's outputs) and the log says which.
     """
+    resources = load_profile_resources(config)
     failed = []
     for sample in params["samples"]:
         try:
@@ -202,6 +233,7 @@ def profile_samples(
                 params={"record": params["records"][sample]},
                 config=config,
                 wildcards={"sample": sample},
+                resources=resources,
             )
         except InputError as error:
             log.error(SAMPLE_ERROR + "%s: %s", sample, error)

@@ -38,10 +38,13 @@ class TextPathUnsupported(Exception):
     """The file (or a record of it) needs cyvcf2's full parser."""
 
 
+_FLOAT32_CELL = array("f", [0.0])  # storing a float here rounds it to float32
+
+
 def float32(value: float) -> float:
     """The Python float cyvcf2 returns for a value htslib stored as float32 (inf beyond)."""
-    cell = array("f", [value])
-    return cell[0]
+    _FLOAT32_CELL[0] = value
+    return _FLOAT32_CELL[0]
 
 
 class Values(list):  # type: ignore[type-arg]
@@ -214,9 +217,6 @@ def _int_or_none(text: str) -> int | None:
     except ValueError as error:
         raise TextPathUnsupported(f"not an integer: {text!r}") from error
     return None if value < -2_000_000_000 else value
-
-
-_FLOAT32_CELL = array("f", [0.0])
 
 
 def _fraction_and_depths(
