@@ -23,7 +23,7 @@ def test_format_cell_rules():
     assert format_cell(True) == "true"
     assert format_cell(0.123456789) == "0.123457"
     assert format_cell(["PMID:1", "NCT2"]) == "PMID:1;NCT2"
-    assert format_cell("a\tb\nc") == "a b c"
+    assert format_cell("a\tb\nc") == "a\\tb\\nc"
 
 
 def test_write_tsv_writes_header_for_zero_rows(tmp_path):

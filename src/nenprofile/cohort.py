@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from nenprofile.model import ALTERATION_COLUMNS, THERAPY_COLUMNS
-from nenprofile.outputs import write_tsv
+from nenprofile.outputs import read_tsv, write_tsv
 
 EXPRESSION_MARKERS_IN_COHORT = ("SSTR2", "DLL3", "SLFN11", "MGMT", "CD274", "TCELL_INFLAMED_GEP")
 
@@ -32,12 +31,6 @@ BIOMARKER_COLUMNS = [
     "n_oncogenic",
     "n_therapy_options",
 ]
-
-
-def read_tsv(path: str | Path) -> tuple[list[str], list[dict[str, str]]]:
-    with open(path, encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
-        return list(reader.fieldnames or []), list(reader)
 
 
 def biomarker_row(

@@ -352,9 +352,12 @@ def _read_json(path: str) -> Any:
 def _read_table(path: str | None) -> Any:
     import pandas as pd
 
+    from nenprofile.outputs import read_tsv
+
     if not path:
         return None
-    return pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False)
+    columns, rows = read_tsv(path)
+    return pd.DataFrame(rows, columns=columns, dtype=str)
 
 
 def render_sample_report(

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import IO
 
 from nenprofile.model import Variant
-from nenprofile.outputs import atomic_write, format_cell
+from nenprofile.outputs import FORMULA_STARTS, atomic_write, format_cell
 
 VARIANT_TABLE_COLUMNS = (
     "chrom", "pos", "ref", "alt", "gene", "variant_class", "consequence", "hgvsc", "hgvsp",
@@ -32,7 +32,7 @@ _HEADER = ("\t".join(VARIANT_TABLE_COLUMNS) + "\n").encode()
 def table_line(variant: Variant) -> str:
     """format_cell of each column, tab-joined. Builds the line from the usual value types
     directly (a million variants per file), and falls back to format_cell per cell when a
-    value is not of those types or holds a tab, CR or newline."""
+    value is not of those types or a cell needs the TSV dialect's escaping or formula guard."""
     v = variant
     try:
         line = "\t".join((
@@ -43,12 +43,26 @@ def table_line(variant: Variant) -> str:
         ))  # fmt: skip
     except TypeError:  # a value of another type: format_cell decides
         line = ""
-    if line.count("\t") != _TABS or "\n" in line or "\r" in line:
+    if line.count("\t") != _TABS or _needs_encoding(line):
         return "\t".join(map(format_cell, _values_of(variant)))
     return line
 
 
 _TABS = len(VARIANT_TABLE_COLUMNS) - 1
+_CELL_STARTS = tuple("\t" + c for c in FORMULA_STARTS)
+
+
+def _needs_encoding(line: str) -> bool:
+    """Whether some cell of this tab-joined line is not already in the TSV dialect."""
+    return (
+        "\\" in line
+        or "\n" in line
+        or "\r" in line
+        or line[:1] in FORMULA_STARTS
+        or any(start in line for start in _CELL_STARTS)
+    )
+
+
 _FLOAT_CELLS: dict[float, str] = {}  # allele fractions repeat: format each value once
 
 
