@@ -1,13 +1,12 @@
 # nenprofile: molecular profiling of high-grade neuroendocrine neoplasms.
 # Run the embedded demo:  snakemake --cores 2
-# Run a cohort:           snakemake --cores 8 --configfile cohorts/<name>/config.yaml
+# Run a cohort:           snakemake --cores 8 --config cohort_config=cohorts/<name>/config.yaml
+# (the cohort config is read by workflow/rules/common.smk as plain YAML, never with
+# Snakemake's --configfile, whose YTE templating runs code written in the file)
 
 from snakemake.utils import min_version
 
 min_version("9.20.0")
-
-
-configfile: "config/config.yaml"
 
 
 report: "workflow/report/workflow.rst"

@@ -753,7 +753,8 @@ def run_snakemake(workdir: Path, *targets: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=str(REPO / "src"))
     return subprocess.run(
         [sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile"), "-d", str(workdir),
-         "--configfile", str(workdir / "config" / "config.yaml"), "--cores", "2", *targets],
+         "--config", f"cohort_config={workdir / 'config' / 'config.yaml'}", "--cores", "2",
+         *targets],
         capture_output=True, text=True, env=env, timeout=600,
     )  # fmt: skip
 

@@ -97,7 +97,7 @@ def test_unknown_site_is_kept_as_other_with_warning(tmp_path):
         ),
         (
             "sample\tvcf\nP1\tmissing.vcf\n",
-            "line 2, column 'vcf': file 'missing.vcf' does not exist",
+            "line 2, column 'vcf': 'missing.vcf' does not exist",
         ),
         (
             "sample,vcf\nP1,a.vcf\n",

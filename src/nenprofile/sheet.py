@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import os
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,6 +14,7 @@ from typing import Any
 from nenprofile.errors import InputError
 from nenprofile.model import SampleInfo
 from nenprofile.sites import normalise_site
+from nenprofile.textfiles import path_kind
 from nenprofile.validation import iter_problems, load_schema
 
 PATH_COLUMNS = ("vcf", "maf", "cna", "fusions")
@@ -38,6 +41,18 @@ KNOWN_COLUMNS = (
 )
 
 
+# (lower key, upper key): pairs of thresholds whose order the schema cannot express
+ORDERED_THRESHOLDS = (
+    ("pdl1.tps_low", "pdl1.tps_high"),
+    ("pdl1.cps_low", "pdl1.cps_high"),
+    ("copy_number.log2_gain", "copy_number.log2_amp"),
+    ("copy_number.log2_deepdel", "copy_number.log2_hetloss"),
+)
+MAX_CONFIG_BYTES = 1 << 20
+MAX_CONFIG_VALUES = 10_000
+MAX_CONFIG_DEPTH = 10
+
+
 def validate_config(
     config: dict[str, Any], schema_path: str | Path, source: str = "config"
 ) -> dict[str, Any]:
@@ -45,7 +60,64 @@ def validate_config(
     schema = load_schema(schema_path)
     for key, message, fix in iter_problems(config, schema):
         raise InputError(f"key '{key or '(top level)'}': {message}.", path=source, fix=fix)
+    for low_key, high_key in ORDERED_THRESHOLDS:
+        low, high = _dotted(config, low_key), _dotted(config, high_key)
+        if low > high:
+            raise InputError(
+                f"key '{low_key}' ({low}) is above '{high_key}' ({high}).",
+                path=source,
+                fix=f"make {low_key} at most {high_key}",
+            )
     return config
+
+
+def _dotted(config: dict[str, Any], key: str) -> Any:
+    section, name = key.split(".")
+    return config[section][name]
+
+
+def load_cohort_config(path: str | Path) -> dict[str, Any]:
+    """A cohort config file as plain YAML (or JSON): never templated, bounded in size.
+
+    Snakemake reads --configfile files with YTE, which runs Python written in the file
+    (`__use_yte__: true`); the workflow therefore reads cohort configs here instead.
+    """
+    import yaml
+
+    from nenprofile.textfiles import require_regular_file
+    from nenprofile.yamltext import find_oversize, load_yaml
+
+    fix = "give the path of the cohort's config.yaml (see config/README.md)"
+    require_regular_file(path, fix=fix)
+    if os.path.getsize(path) > MAX_CONFIG_BYTES:
+        raise InputError(
+            f"the config file is larger than {MAX_CONFIG_BYTES >> 10} KiB.", path=str(path), fix=fix
+        )
+    try:
+        data = load_yaml(Path(path).read_bytes())
+    except yaml.YAMLError as error:
+        raise InputError(
+            f"the config is not valid YAML ({error}).",
+            path=str(path),
+            fix="check indentation (spaces, not tabs) and quoting",
+        ) from None
+    if not isinstance(data, dict):
+        raise InputError("the config must be a mapping of keys to values.", path=str(path), fix=fix)
+    if "__use_yte__" in data:
+        raise InputError(
+            "key '__use_yte__': templating is not supported; a cohort config holds plain "
+            "values only (YTE would run code written in the file).",
+            path=str(path),
+            fix="remove __use_yte__ and write every value literally",
+        )
+    oversize = find_oversize(data, max_nodes=MAX_CONFIG_VALUES, max_depth=MAX_CONFIG_DEPTH)
+    if oversize:
+        raise InputError(
+            f"the config is too large: {oversize}.",
+            path=str(path),
+            fix="write the config by hand without YAML anchors and aliases (&, *)",
+        )
+    return data
 
 
 @dataclass
@@ -62,8 +134,24 @@ class SampleSheet:
         return list(self.rows)
 
 
+MAX_SHEET_BYTES = 256 << 20
+
+
 def _read_text(path: Path) -> str:
+    kind = path_kind(path)
+    if kind is not None and kind != "does not exist" and "folder" not in kind:
+        raise InputError(
+            f"the sample sheet {kind}.",
+            path=str(path),
+            fix="set 'samples' to the path of the tab-separated sheet file",
+        )
     try:
+        if path.stat().st_size > MAX_SHEET_BYTES:
+            raise InputError(
+                f"the sample sheet is larger than {MAX_SHEET_BYTES >> 20} MiB.",
+                path=str(path),
+                fix="give one row per sample and only the sheet's columns",
+            )
         raw = path.read_bytes()
     except FileNotFoundError:
         raise InputError(
@@ -97,15 +185,18 @@ def _read_text(path: Path) -> str:
 def _parse_number(value: str, column: str, path: Path, line: int) -> float:
     cleaned = value.strip().rstrip("%")
     try:
-        return float(cleaned)
+        number = float(cleaned)
     except ValueError:
+        number = math.nan
+    if not math.isfinite(number):
         raise InputError(
             f"'{value}' is not a number.",
             path=str(path),
             line=line,
             column=column,
             fix=f"write {column} as a plain number (for example 35 or 0.6), or leave it empty",
-        ) from None
+        )
+    return number
 
 
 def load_sample_sheet(
@@ -145,7 +236,7 @@ def load_sample_sheet(
             line=header_line,
             fix="the first non-comment line must be a tab-separated header starting with 'sample'",
         )
-    duplicates = sorted({h for h in header if header.count(h) > 1})
+    duplicates = sorted(h for h, n in Counter(header).items() if n > 1)
     if duplicates:
         raise InputError(
             f"column(s) {', '.join(duplicates)} appear more than once in the header.",
@@ -196,9 +287,10 @@ def load_sample_sheet(
                 if not resolved.is_absolute():
                     resolved = base / resolved
                 resolved = Path(os.path.normpath(resolved))
-                if check_files and not resolved.is_file():
+                kind = path_kind(resolved) if check_files else None
+                if kind is not None:
                     raise InputError(
-                        f"file '{record[column]}' does not exist (looked for {resolved}).",
+                        f"'{record[column]}' {kind} (looked for {resolved}).",
                         path=str(path),
                         line=line_number,
                         column=column,

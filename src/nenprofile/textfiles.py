@@ -7,6 +7,9 @@ of UnicodeDecodeError / EOFError tracebacks.
 from __future__ import annotations
 
 import gzip
+import io
+import os
+import stat
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,15 +21,88 @@ GZIP_MAGIC = b"\x1f\x8b"
 CORRUPT_COMPRESSED = (EOFError, gzip.BadGzipFile, zlib.error)
 
 
+# A compressed input may expand at most this many times its compressed size once it has
+# given RATIO_CHECK_AFTER bytes (genomic text compresses 3-20x; a gzip bomb 1000x), and to
+# at most MAX_DECOMPRESSED bytes in all.
+MAX_RATIO = 100
+RATIO_CHECK_AFTER = 64 << 20
+MAX_DECOMPRESSED = 256 << 30
+
+
+def path_kind(path: str | Path) -> str | None:
+    """None for a regular file (or a link to one), else what the path is, in words."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "does not exist"
+    except NotADirectoryError:
+        return "does not exist (a parent in the path is a file)"
+    except PermissionError:
+        return "cannot be read (permission denied on a folder in the path)"
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "is a folder, not a file"
+    if stat.S_ISFIFO(mode):
+        return "is a named pipe (FIFO), not a file"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "is a device, not a file"
+    if stat.S_ISSOCK(mode):
+        return "is a socket, not a file"
+    return "is not a regular file"
+
+
+def require_regular_file(path: str | Path, *, fix: str = "give the path of a regular file") -> None:
+    """InputError unless path is a regular file: pipes and devices would hang or never end."""
+    kind = path_kind(path)
+    if kind is not None:
+        raise InputError(f"the path {kind}", path=str(path), fix=fix)
+
+
 def is_gzipped(path: str | Path) -> bool:
     with open(path, "rb") as probe:
         return probe.read(2) == GZIP_MAGIC
 
 
+class _BoundedGzip(io.RawIOBase):
+    """A gzip stream that refuses to expand beyond MAX_RATIO / MAX_DECOMPRESSED."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        self._raw = open(path, "rb")  # noqa: SIM115 (closed in close)
+        self._gzip = gzip.GzipFile(fileobj=self._raw, mode="rb")
+        self.given = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        count = self._gzip.readinto(buffer)
+        self.given += count
+        if self.given > MAX_DECOMPRESSED or (
+            self.given > RATIO_CHECK_AFTER and self.given > MAX_RATIO * max(self._raw.tell(), 1)
+        ):
+            raise InputError(
+                f"the compressed file expands to more than {self.given >> 20} MiB, over "
+                f"{MAX_RATIO} times its compressed size read so far: not a plausible genomics "
+                "table (a damaged file or a 'zip bomb')",
+                path=self.path,
+                fix="check the file with 'zcat <file> | head'; give the real table",
+            )
+        return count
+
+    def close(self) -> None:
+        self._gzip.close()
+        self._raw.close()
+        super().close()
+
+
 def open_binary(path: str | Path) -> BinaryIO:
-    """The file's bytes, decompressed when it starts with the gzip magic number."""
+    """The file's bytes, decompressed (within size and ratio limits) when it starts with the
+    gzip magic number. InputError for a folder, pipe or device."""
+    require_regular_file(path)
     if is_gzipped(path):
-        return gzip.open(path, "rb")  # type: ignore[return-value]
+        return io.BufferedReader(_BoundedGzip(path), 1 << 16)  # type: ignore[return-value]
     return open(path, "rb")
 
 

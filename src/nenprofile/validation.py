@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,26 @@ def _with_defaults(validator_class: type) -> type:
     return validators.extend(validator_class, {"properties": set_defaults})
 
 
-DefaultFillingValidator = _with_defaults(Draft202012Validator)
+def _is_finite_number(checker: Any, instance: Any) -> bool:
+    """JSON numbers are finite: YAML's .nan and .inf are not numbers here. NaN compares
+    false with every bound, so it would pass minimum/maximum and then turn every call it
+    reaches into 'no' (a NaN TMB threshold made every tumour TMB-low)."""
+    return Draft202012Validator.TYPE_CHECKER.is_type(instance, "number") and (
+        not isinstance(instance, float) or math.isfinite(instance)
+    )
+
+
+def _is_finite_integer(checker: Any, instance: Any) -> bool:
+    return _is_finite_number(checker, instance) and (
+        Draft202012Validator.TYPE_CHECKER.is_type(instance, "integer")
+    )
+
+
+_FINITE_TYPES = Draft202012Validator.TYPE_CHECKER.redefine_many(
+    {"number": _is_finite_number, "integer": _is_finite_integer}
+)
+FiniteValidator = validators.extend(Draft202012Validator, type_checker=_FINITE_TYPES)
+DefaultFillingValidator = _with_defaults(FiniteValidator)
 
 
 def load_schema(path: str | Path) -> dict[str, Any]:
@@ -36,6 +56,9 @@ def load_schema(path: str | Path) -> dict[str, Any]:
 
 def _fix_for(error: ValidationError, root_schema: dict[str, Any]) -> str | None:
     schema = error.schema if isinstance(error.schema, dict) else {}
+    if error.validator == "type" and _is_non_finite(error.instance):
+        bounds = _range_fix(schema) if _has_bounds(schema) else "use a finite number"
+        return f"{bounds} (.nan and .inf are not allowed)"
     if "x-fix" in schema:
         return schema["x-fix"]
     if error.validator == "anyOf" and "x-anyOf-fix" in root_schema:
@@ -52,6 +75,14 @@ def _fix_for(error: ValidationError, root_schema: dict[str, Any]) -> str | None:
     if error.validator == "type":
         return f"write a value of type {error.validator_value}"
     return None
+
+
+def _is_non_finite(value: Any) -> bool:
+    return isinstance(value, float) and not math.isfinite(value)
+
+
+def _has_bounds(schema: dict[str, Any]) -> bool:
+    return any(k in schema for k in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"))
 
 
 def _range_fix(schema: dict[str, Any]) -> str:
@@ -71,6 +102,8 @@ def _message_for(error: ValidationError, root_schema: dict[str, Any]) -> str:
         return root_schema["x-anyOf-message"]
     if error.validator == "required":
         return error.message.replace("is a required property", "is required but missing")
+    if error.validator == "type" and _is_non_finite(error.instance):
+        return f"{error.instance} is not a finite number"
     return error.message
 
 
@@ -78,7 +111,7 @@ def iter_problems(
     instance: dict[str, Any], schema: dict[str, Any], *, fill_defaults: bool = True
 ) -> Iterator[tuple[str, str, str | None]]:
     """Yield (dotted key, message, fix) for every schema violation, in a stable order."""
-    validator_class = DefaultFillingValidator if fill_defaults else Draft202012Validator
+    validator_class = DefaultFillingValidator if fill_defaults else FiniteValidator
     validator = validator_class(schema)
     errors = sorted(validator.iter_errors(instance), key=lambda e: [str(p) for p in e.path])
     for error in errors:

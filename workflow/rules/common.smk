@@ -3,21 +3,39 @@
 from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
+from snakemake.utils import update_config
 
 from nenprofile.errors import InputError
-from nenprofile.sheet import load_sample_sheet, validate_config
+from nenprofile.sheet import load_cohort_config, load_sample_sheet, validate_config
 from nenprofile.validation import load_schema
 
 SCHEMAS = Path(workflow.basedir) / "workflow" / "schemas"
 
 
-def _config_source():
-    files = [str(f) for f in (workflow.configfiles or [])]
-    return ", ".join(files) if files else "config"
+DEFAULT_CONFIG = "config/config.yaml"
+
+
+def load_workflow_config():
+    """The cohort config, read by nenprofile as plain YAML (never YTE-templated) with the
+    --config key=value overrides on top; returns its path."""
+    if workflow.configfiles:
+        raise InputError(
+            "--configfile is not supported: Snakemake reads it with YTE templating, which "
+            "runs code written in the file.",
+            path=", ".join(str(f) for f in workflow.configfiles),
+            fix="give the cohort config as --config cohort_config=PATH (read as plain YAML)",
+        )
+    path = config.get("cohort_config", DEFAULT_CONFIG)
+    loaded = load_cohort_config(path)
+    update_config(loaded, {k: v for k, v in config.items() if k != "cohort_config"})
+    config.clear()
+    config.update(loaded)
+    return str(path)
 
 
 try:
-    validate_config(config, SCHEMAS / "config.schema.yaml", source=_config_source())
+    CONFIG_PATH = load_workflow_config()
+    validate_config(config, SCHEMAS / "config.schema.yaml", source=CONFIG_PATH)
     SHEET = load_sample_sheet(
         config["samples"],
         SCHEMAS / "samples.schema.yaml",
