@@ -1,0 +1,344 @@
+"""Sample sheet and config loading: validation, defaults, path resolution, site mapping."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from nenprofile.errors import InputError
+from nenprofile.ingest.sites import normalise_site
+from nenprofile.io.textfiles import path_kind
+from nenprofile.io.validation import iter_problems, load_schema
+from nenprofile.model import SampleInfo
+
+PATH_COLUMNS = ("vcf", "maf", "cna", "fusions")
+NUMBER_COLUMNS = ("ki67", "pdl1_tps", "pdl1_cps", "purity", "ploidy")
+KNOWN_COLUMNS = (
+    "sample",
+    "vcf",
+    "maf",
+    "tumor_sample",
+    "normal_sample",
+    "cna",
+    "fusions",
+    "expression_id",
+    "tumor_site",
+    "differentiation",
+    "ki67",
+    "pdl1_tps",
+    "pdl1_cps",
+    "msi_status",
+    "her2_ihc",
+    "genome_build",
+    "purity",
+    "ploidy",
+)
+
+
+# (lower key, upper key): pairs of thresholds whose order the schema cannot express
+ORDERED_THRESHOLDS = (
+    ("pdl1.tps_low", "pdl1.tps_high"),
+    ("pdl1.cps_low", "pdl1.cps_high"),
+    ("copy_number.log2_gain", "copy_number.log2_amp"),
+    ("copy_number.log2_deepdel", "copy_number.log2_hetloss"),
+)
+MAX_CONFIG_BYTES = 1 << 20
+MAX_CONFIG_VALUES = 10_000
+MAX_CONFIG_DEPTH = 10
+
+
+def validate_config(
+    config: dict[str, Any], schema_path: str | Path, source: str = "config"
+) -> dict[str, Any]:
+    """Validate a cohort config in place, filling defaults; InputError on the first problem."""
+    schema = load_schema(schema_path)
+    for key, message, fix in iter_problems(config, schema):
+        raise InputError(f"key '{key or '(top level)'}': {message}.", path=source, fix=fix)
+    for low_key, high_key in ORDERED_THRESHOLDS:
+        low, high = _dotted(config, low_key), _dotted(config, high_key)
+        if low > high:
+            raise InputError(
+                f"key '{low_key}' ({low}) is above '{high_key}' ({high}).",
+                path=source,
+                fix=f"make {low_key} at most {high_key}",
+            )
+    return config
+
+
+def _dotted(config: dict[str, Any], key: str) -> Any:
+    section, name = key.split(".")
+    return config[section][name]
+
+
+def load_cohort_config(path: str | Path) -> dict[str, Any]:
+    """A cohort config file as plain YAML (or JSON): never templated, bounded in size.
+
+    Snakemake reads --configfile files with YTE, which runs Python written in the file
+    (`__use_yte__: true`); the workflow therefore reads cohort configs here instead.
+    """
+    import yaml
+
+    from nenprofile.io.textfiles import require_regular_file
+    from nenprofile.io.yamltext import find_oversize, load_yaml
+
+    fix = "give the path of the cohort's config.yaml (see config/README.md)"
+    require_regular_file(path, fix=fix)
+    if os.path.getsize(path) > MAX_CONFIG_BYTES:
+        raise InputError(
+            f"the config file is larger than {MAX_CONFIG_BYTES >> 10} KiB.", path=str(path), fix=fix
+        )
+    try:
+        data = load_yaml(Path(path).read_bytes())
+    except yaml.YAMLError as error:
+        raise InputError(
+            f"the config is not valid YAML ({error}).",
+            path=str(path),
+            fix="check indentation (spaces, not tabs) and quoting",
+        ) from None
+    if not isinstance(data, dict):
+        raise InputError("the config must be a mapping of keys to values.", path=str(path), fix=fix)
+    if "__use_yte__" in data:
+        raise InputError(
+            "key '__use_yte__': templating is not supported; a cohort config holds plain "
+            "values only (YTE would run code written in the file).",
+            path=str(path),
+            fix="remove __use_yte__ and write every value literally",
+        )
+    oversize = find_oversize(data, max_nodes=MAX_CONFIG_VALUES, max_depth=MAX_CONFIG_DEPTH)
+    if oversize:
+        raise InputError(
+            f"the config is too large: {oversize}.",
+            path=str(path),
+            fix="write the config by hand without YAML anchors and aliases (&, *)",
+        )
+    return data
+
+
+@dataclass
+class SampleSheet:
+    """Validated rows of a sample sheet, keyed by sample id, in file order."""
+
+    path: Path
+    rows: dict[str, dict[str, Any]]
+    line_of: dict[str, int]
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def samples(self) -> list[str]:
+        return list(self.rows)
+
+
+MAX_SHEET_BYTES = 256 << 20
+
+
+def _read_text(path: Path) -> str:
+    kind = path_kind(path)
+    if kind is not None and kind != "does not exist" and "folder" not in kind:
+        raise InputError(
+            f"the sample sheet {kind}.",
+            path=str(path),
+            fix="set 'samples' to the path of the tab-separated sheet file",
+        )
+    try:
+        if path.stat().st_size > MAX_SHEET_BYTES:
+            raise InputError(
+                f"the sample sheet is larger than {MAX_SHEET_BYTES >> 20} MiB.",
+                path=str(path),
+                fix="give one row per sample and only the sheet's columns",
+            )
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(
+            "sample sheet not found.", path=str(path), fix="check the 'samples' path in the config"
+        ) from None
+    except IsADirectoryError:
+        raise InputError(
+            "this is a folder, not a sample sheet.",
+            path=str(path),
+            fix="set 'samples' to the path of the tab-separated sheet file",
+        ) from None
+    except OSError as exc:
+        raise InputError(
+            f"cannot read the sample sheet ({exc.strerror}).",
+            path=str(path),
+            fix="check the path and the file's permissions",
+        ) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(
+            f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x}).",
+            path=str(path),
+            line=line,
+            fix="save the sheet as UTF-8 tab-separated text",
+        ) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _parse_number(value: str, column: str, path: Path, line: int) -> float:
+    cleaned = value.strip().rstrip("%")
+    try:
+        number = float(cleaned)
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number):
+        raise InputError(
+            f"'{value}' is not a number.",
+            path=str(path),
+            line=line,
+            column=column,
+            fix=f"write {column} as a plain number (for example 35 or 0.6), or leave it empty",
+        )
+    return number
+
+
+def load_sample_sheet(
+    path: str | Path,
+    schema_path: str | Path,
+    *,
+    default_build: str = "GRCh38",
+    check_files: bool = True,
+) -> SampleSheet:
+    """Read, validate and resolve a tab-separated sample sheet.
+
+    Lines starting with '#' are comments. Empty cells are missing values. Relative paths
+    resolve against the sheet's folder. Errors name the line, the column and the fix.
+    """
+    path = Path(path)
+    schema = load_schema(schema_path)
+    text = _read_text(path)
+    lines = [(n, line) for n, line in enumerate(text.split("\n"), start=1)]
+    content = [(n, line) for n, line in lines if line.strip() and not line.startswith("#")]
+    if not content:
+        raise InputError(
+            "the sample sheet is empty.",
+            path=str(path),
+            fix="add a header line and one row per sample",
+        )
+    header_line, header_text = content[0]
+    header = [h.strip() for h in next(csv.reader(io.StringIO(header_text), delimiter="\t"))]
+    if "sample" not in header:
+        hint = (
+            " (the file does not look tab-separated)"
+            if len(header) == 1 and "," in header_text
+            else ""
+        )
+        raise InputError(
+            f"the header has no 'sample' column{hint}.",
+            path=str(path),
+            line=header_line,
+            fix="the first non-comment line must be a tab-separated header starting with 'sample'",
+        )
+    duplicates = sorted(h for h, n in Counter(header).items() if n > 1)
+    if duplicates:
+        raise InputError(
+            f"column(s) {', '.join(duplicates)} appear more than once in the header.",
+            path=str(path),
+            line=header_line,
+            fix="keep one column of each name",
+        )
+    warnings: list[str] = []
+    unknown = [h for h in header if h not in KNOWN_COLUMNS]
+    if unknown:
+        warnings.append(
+            f"{path}: column(s) {', '.join(unknown)} are not used by nenprofile and are ignored"
+        )
+    rows: dict[str, dict[str, Any]] = {}
+    line_of: dict[str, int] = {}
+    base = path.parent
+    for line_number, line_text in content[1:]:
+        cells = next(csv.reader(io.StringIO(line_text), delimiter="\t"))
+        if len(cells) > len(header):
+            raise InputError(
+                f"the row has {len(cells)} fields but the header has {len(header)}.",
+                path=str(path),
+                line=line_number,
+                fix="separate columns with single tabs and remove extra fields",
+            )
+        record: dict[str, Any] = {}
+        for column, value in zip(header, cells, strict=False):
+            value = value.strip()
+            if value == "" or column not in KNOWN_COLUMNS:
+                continue
+            if column in NUMBER_COLUMNS:
+                record[column] = _parse_number(value, column, path, line_number)
+            else:
+                record[column] = value
+        _validate_row(record, schema, path, line_number)
+        sample = record["sample"]
+        if sample in rows:
+            raise InputError(
+                f"sample '{sample}' appears twice (first on line {line_of[sample]}).",
+                path=str(path),
+                line=line_number,
+                column="sample",
+                fix="give every row a unique sample id",
+            )
+        for column in PATH_COLUMNS:
+            if column in record:
+                resolved = Path(record[column])
+                if not resolved.is_absolute():
+                    resolved = base / resolved
+                resolved = Path(os.path.normpath(resolved))
+                kind = path_kind(resolved) if check_files else None
+                if kind is not None:
+                    raise InputError(
+                        f"'{record[column]}' {kind} (looked for {resolved}).",
+                        path=str(path),
+                        line=line_number,
+                        column=column,
+                        fix="correct the path; relative paths are relative to the sheet's folder",
+                    )
+                record[column] = str(resolved)
+        site, known = normalise_site(record.get("tumor_site"))
+        if not known:
+            warnings.append(
+                f"{path}: line {line_number}: tumor_site '{record['tumor_site']}' is not in the "
+                "vocabulary; treated as 'other' (see config/README.md for the accepted words)"
+            )
+        record["tumor_site_input"] = record.get("tumor_site")
+        record["tumor_site"] = site
+        record.setdefault("genome_build", default_build)
+        record["expression_id_explicit"] = "expression_id" in record
+        record.setdefault("expression_id", sample)
+        rows[sample] = record
+        line_of[sample] = line_number
+    if not rows:
+        raise InputError(
+            "the sample sheet has a header but no sample rows.",
+            path=str(path),
+            fix="add one row per tumor sample",
+        )
+    return SampleSheet(path=path, rows=rows, line_of=line_of, warnings=warnings)
+
+
+def _validate_row(record: dict[str, Any], schema: dict[str, Any], path: Path, line: int) -> None:
+    for key, message, fix in iter_problems(record, schema):
+        raise InputError(message + ".", path=str(path), line=line, column=key or None, fix=fix)
+
+
+def sample_info(record: dict[str, Any]) -> SampleInfo:
+    """SampleInfo from a validated sheet row."""
+    return SampleInfo(
+        sample=record["sample"],
+        tumor_site=record.get("tumor_site", "unknown"),
+        tumor_site_input=record.get("tumor_site_input"),
+        differentiation=record.get("differentiation", "unknown"),
+        ki67=record.get("ki67"),
+        pdl1_tps=record.get("pdl1_tps"),
+        pdl1_cps=record.get("pdl1_cps"),
+        msi_status=record.get("msi_status", "unknown"),
+        her2_ihc=record.get("her2_ihc"),
+        genome_build=record.get("genome_build", "GRCh38"),
+        tumor_only="normal_sample" not in record,
+        purity=record.get("purity"),
+        ploidy=record.get("ploidy"),
+        expression_id=record.get("expression_id"),
+    )
