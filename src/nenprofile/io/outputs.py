@@ -7,6 +7,7 @@ a killed job never leaves a file that looks complete.
 from __future__ import annotations
 
 import contextlib
+import glob
 import json
 import math
 import os
@@ -23,10 +24,21 @@ def _current_umask() -> int:
     return mask
 
 
+def remove_stale_temporaries(target: Path) -> None:
+    """Temporary files a killed earlier write of target left behind (.<name>.*.tmp).
+
+    Only one job writes a given output, so any such file is a leftover, never in use.
+    """
+    for leftover in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
+        with contextlib.suppress(FileNotFoundError):
+            leftover.unlink()
+
+
 @contextlib.contextmanager
 def atomic_write(path: str | Path, mode: str = "w") -> Iterator[IO[Any]]:
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(target)
     handle, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     binary = "b" in mode
     try:
@@ -37,9 +49,12 @@ def atomic_write(path: str | Path, mode: str = "w") -> Iterator[IO[Any]]:
         # mkstemp creates 0600; give the file the permissions a plain open() would
         os.chmod(tmp, 0o666 & ~_current_umask())
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as error:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+        if isinstance(error, OSError) and error.filename is None and error.errno:
+            # a failed write() names no file; a full disk must say which output it hit
+            raise OSError(error.errno, error.strerror, str(target)) from error
         raise
 
 

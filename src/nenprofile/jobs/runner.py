@@ -8,14 +8,17 @@ handler reads to say why each sample failed.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import inspect
 import json
 import logging
+import os
 import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from nenprofile.errors import BatchInputError, InputError
 from nenprofile.layout import error_record_path
@@ -31,7 +34,9 @@ def run_stage(smk: Any, stage: Callable[..., None]) -> None:
         Path(log_path).parent.mkdir(parents=True, exist_ok=True)
         handlers.append(logging.FileHandler(log_path, mode="w", encoding="utf-8"))
         error_record_path(log_path).unlink(missing_ok=True)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s", handlers=handlers)
+    logging.basicConfig(
+        level=logging.INFO, format="%(levelname)s %(message)s", handlers=handlers, force=True
+    )
     extra = {"threads": smk.threads} if "threads" in inspect.signature(stage).parameters else {}
     try:
         stage(
@@ -46,10 +51,46 @@ def run_stage(smk: Any, stage: Callable[..., None]) -> None:
         log.error("input error: %s", error)
         _record_failure(log_path, error=str(error), internal=False, error_obj=error)
         sys.exit(1)
+    except OSError as error:
+        message = system_error_message(error)
+        if message is None:
+            raise_internal(log_path)
+        log.error("system error: %s", message)
+        _record_failure(log_path, error=message, internal=False)
+        sys.exit(1)
     except Exception:
-        log.error("internal error (please report with this log):\n%s", traceback.format_exc())
-        _record_failure(log_path, error="internal error", internal=True)
-        sys.exit(2)
+        raise_internal(log_path)
+
+
+def raise_internal(log_path: str | None) -> NoReturn:
+    log.error("internal error (please report with this log):\n%s", traceback.format_exc())
+    _record_failure(log_path, error="internal error", internal=True)
+    sys.exit(2)
+
+
+# errno -> what the person running the workflow can do about it
+_SYSTEM_FIXES = {
+    errno.ENOSPC: "free space on that file system (or point the run at a larger disk), "
+    "then run the same command again; finished outputs are kept",
+    errno.EDQUOT: "free space within your disk quota or ask for a larger one, then run the "
+    "same command again",
+    errno.EACCES: "give your user read (inputs) or write (results/, logs/) permission on it, "
+    "or run from a folder you own",
+    errno.EPERM: "give your user permission on it, or run from a folder you own",
+    errno.EROFS: "run from a writable folder (results/ and logs/ are written in the working "
+    "directory)",
+    errno.EMFILE: "raise the open-file limit (ulimit -n) or run fewer jobs at once (--cores)",
+}
+
+
+def system_error_message(error: OSError) -> str | None:
+    """A disk-full, quota or permission error as a sentence naming the path and the fix;
+    None for other OS errors (bugs until shown otherwise)."""
+    fix = _SYSTEM_FIXES.get(error.errno or 0)
+    if fix is None:
+        return None
+    where = error.filename or "a file this job writes"
+    return f"{where}: {error.strerror or os.strerror(error.errno or 0)}. Fix: {fix}"
 
 
 def _record_failure(
@@ -59,7 +100,8 @@ def _record_failure(
         return
     sample_errors = error_obj.sample_errors if isinstance(error_obj, BatchInputError) else {}
     record = {"error": error, "internal": internal, "log": str(log_path), "samples": sample_errors}
-    error_record_path(log_path).write_text(json.dumps(record, indent=1), encoding="utf-8")
+    with contextlib.suppress(OSError):  # best effort: the disk may be the problem
+        error_record_path(log_path).write_text(json.dumps(record, indent=1), encoding="utf-8")
 
 
 def read_failure(log_path: str | Path) -> dict[str, Any] | None:
