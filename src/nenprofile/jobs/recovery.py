@@ -7,7 +7,14 @@ from pathlib import Path
 from typing import Any
 
 from nenprofile.io.outputs import atomic_write
-from nenprofile.jobs.reports import read_json, read_table, render_sample_report
+from nenprofile.jobs.reports import (
+    read_json,
+    read_table,
+    remove_files,
+    render_failure,
+    render_sample_report,
+    source_table_digests,
+)
 from nenprofile.jobs.runner import read_failure
 from nenprofile.layout import Layout
 
@@ -39,12 +46,17 @@ def write_partial_cohort_report(
     samples: list[str],
     records: dict[str, dict[str, Any]],
     report_settings: dict[str, Any],
+    report_logs: dict[str, str] | None = None,
 ) -> list[dict[str, str]]:
-    """After a failed run, a cohort report over the samples that finished, listing the rest.
+    """After a failed run, leave no stale result and a cohort report listing the failures.
 
     Called from the workflow's `onerror` handler, so with --keep-going one bad sample does
-    not leave the cohort without a summary. profile_logs: sample -> log of the job that
-    profiles it (its own, or its batch's). Returns the failed samples.
+    not leave the cohort without a summary. A sample whose tables are missing failed in this
+    run: its old reports are removed. A finished sample whose report is missing or was built
+    from other tables (source_tables digests) is rendered again; if that fails, its report is
+    removed and the failure listed. The cohort tables of the last complete run are removed
+    (they hold the failed samples' old rows). profile_logs / report_logs: sample -> log of the
+    job that profiles / renders it. Returns the failed samples.
     """
     import tempfile
 
@@ -60,8 +72,12 @@ def write_partial_cohort_report(
         for s in samples
         if s not in done
     ]
-    if not failed:
+    for entry in failed:
+        remove_files(layout.report_outputs(entry["sample"], pdf=True).values())
+    report_errors = _report_stage_errors(report_logs or {}, done)
+    if not failed and not report_errors:
         return []
+    remove_files(layout.cohort_file(name) for name in ("alterations", "biomarkers", "therapies"))
     provenance_path = Path(layout.provenance_file("provenance"))
     provenance = read_json(str(provenance_path)) if provenance_path.is_file() else {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -76,6 +92,12 @@ def write_partial_cohort_report(
             tables["bio"],
             tables["ther"],
         )
+        for sample in done:
+            error = _refresh_report(sample, layout, tables["bio"], report_settings)
+            if error is not None:
+                report_errors[sample] = error
+        failed += [{"sample": s, "error": e} for s, e in report_errors.items()]
+        failed.sort(key=lambda entry: samples.index(entry["sample"]))
         html = render_cohort_html(
             read_table(tables["alt"]),
             read_table(tables["bio"]),
@@ -85,30 +107,66 @@ def write_partial_cohort_report(
             settings=report_settings,
             failed_samples=failed,
         )
-        for sample in done:
-            _render_missing_report(sample, layout, tables["bio"], report_settings)
     with atomic_write(layout.cohort_file("report")) as out:
         out.write(html)
     return failed
 
 
-def _render_missing_report(
-    sample: str, layout: Layout, cohort_biomarkers: str, report_settings: dict[str, Any]
-) -> None:
-    """HTML and JSON report of a finished sample whose report the failed run never rendered."""
+def _report_stage_errors(report_logs: dict[str, str], done: list[str]) -> dict[str, str]:
+    """sample -> why its report job failed this run, for the samples it names."""
+    errors = {}
+    for sample in done:
+        log_path = report_logs.get(sample)
+        record = read_failure(log_path) if log_path else None
+        own = (record or {}).get("samples") or {}
+        if sample in own:
+            errors[sample] = str(own[sample])
+    return errors
+
+
+def report_is_current(sample: str, layout: Layout) -> bool:
+    """Whether the sample's report exists and was built from its current tables."""
     outputs = layout.report_outputs(sample, pdf=False)
+    if not all(Path(path).is_file() for path in outputs.values()):
+        return False
+    try:
+        recorded = read_json(outputs["json"]).get("source_tables")
+    except (OSError, ValueError, AttributeError):
+        return False
+    return recorded == source_table_digests(layout.report_inputs(sample))
+
+
+def _refresh_report(
+    sample: str, layout: Layout, cohort_biomarkers: str, report_settings: dict[str, Any]
+) -> str | None:
+    """Render the report of a finished sample again unless it is current; the failure
+    reason if that fails (its report files are then removed)."""
+    if report_is_current(sample, layout):
+        return None
+    want_pdf = bool(report_settings.get("pdf"))
+    outputs = layout.report_outputs(sample, pdf=want_pdf)
     provenance = layout.provenance_file("provenance")
-    if Path(outputs["html"]).is_file() or not Path(provenance).is_file():
-        return
+    if not Path(provenance).is_file():
+        remove_files(outputs.values())
+        return "report not rendered: the run stopped before provenance was recorded"
     inputs = dict(layout.report_inputs(sample))
     inputs.update(cohort_biomarkers=cohort_biomarkers, provenance=provenance)
     markers = layout.cohort_file("expression_markers")
     if Path(markers).is_file():
         inputs["markers"] = markers
-    render_sample_report(
-        inputs=inputs,
-        outputs=outputs,
-        params={},
-        config={"report": report_settings},
-        wildcards={"sample": sample},
-    )
+    try:
+        render_sample_report(
+            inputs=inputs,
+            outputs=outputs,
+            params={},
+            config={"report": report_settings},
+            wildcards={"sample": sample},
+        )
+        if want_pdf:
+            from nenprofile.report import write_pdf
+
+            write_pdf(Path(outputs["html"]).read_text(encoding="utf-8"), outputs["pdf"])
+    except Exception as error:  # one report's failure must not stop the others
+        remove_files(outputs.values())
+        return render_failure(sample, error)
+    return None

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+import traceback
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from nenprofile.errors import BatchInputError, InputError
 from nenprofile.io.outputs import atomic_write, write_tsv
 from nenprofile.layout import REPORT_TABLES, SAMPLE_REPORTS
+
+log = logging.getLogger("nenprofile")
 
 
 def read_json(path: str) -> Any:
@@ -50,20 +56,60 @@ def render_sample_reports(
 ) -> None:
     """The reports (HTML, JSON and, if configured, PDF) of a batch of samples, and the batch
     manifest listing them: one interpreter start-up for the batch instead of one per sample,
-    and the cohort-wide inputs read once."""
+    and the cohort-wide inputs read once.
+
+    Every sample is tried: one sample's rendering failure is logged and recorded for it alone
+    (BatchInputError), and the workflow's onerror handler renders its batch-mates again."""
     from nenprofile.report import write_pdf
 
     shared = _shared_report_inputs(inputs, config)
     wanted = [k for k in SAMPLE_REPORTS if outputs.get(k)]
     rows = []
+    failures: dict[str, str] = {}
     for i, sample in enumerate(params["samples"]):
         own_inputs = {k: inputs[k][i] for k in REPORT_TABLES}
         own_outputs = {k: outputs[k][i] for k in wanted}
-        _render_one(sample, own_inputs, own_outputs, shared)
-        if "pdf" in own_outputs:
-            write_pdf(Path(own_outputs["html"]).read_text(encoding="utf-8"), own_outputs["pdf"])
+        try:
+            _render_one(sample, own_inputs, own_outputs, shared)
+            if "pdf" in own_outputs:
+                html = Path(own_outputs["html"]).read_text(encoding="utf-8")
+                write_pdf(html, own_outputs["pdf"])
+        except Exception as error:  # recorded for this sample alone; batch-mates go on
+            failures[sample] = render_failure(sample, error)
+            remove_files(own_outputs.values())
+            continue
         rows.append({"sample": sample, **own_outputs})
+    if failures:
+        raise BatchInputError(
+            f"{len(failures)} of {len(params['samples'])} reports of this batch could not be "
+            f"rendered ({', '.join(failures)})",
+            sample_errors=failures,
+            fix="see the errors above; the other samples' reports are rendered again by the "
+            "partial cohort report",
+        )
     write_tsv(outputs["manifest"], rows, ["sample", *wanted])
+
+
+def render_failure(sample: str, error: Exception) -> str:
+    """Log why sample's report failed; the one-line reason the cohort report shows."""
+    if isinstance(error, InputError):
+        log.error("input error: sample %s: %s", sample, error)
+        return f"report not rendered: {error}"
+    log.error("internal error rendering the report of %s:\n%s", sample, traceback.format_exc())
+    return f"report not rendered: internal error ({type(error).__name__}: {error})"
+
+
+def remove_files(paths: Iterable[str | Path]) -> None:
+    for path in paths:
+        Path(path).unlink(missing_ok=True)
+
+
+def source_table_digests(inputs: Mapping[str, str]) -> dict[str, str]:
+    """sha256 of each table a sample's report was built from (report.json source_tables):
+    a report whose digests differ from its sample's current tables is stale."""
+    from nenprofile.cohort.provenance import sha256_file
+
+    return {name: sha256_file(inputs[name]) for name in REPORT_TABLES}
 
 
 def _shared_report_inputs(inputs: dict[str, Any], config: dict[str, Any]) -> dict[str, Any]:
@@ -102,6 +148,7 @@ def _render_one(
         cohort_biomarkers=shared["cohort_biomarkers"],
         cohort_markers=shared["cohort_markers"],
     )
+    data["source_tables"] = source_table_digests(inputs)
     write_report_json(data, outputs["json"])
     with atomic_write(outputs["html"]) as out:
         out.write(render_sample_html(data))

@@ -1,0 +1,171 @@
+"""No stale results: after a rerun in which one sample's input was corrected and another's
+broke, every report left matches its sample's current tables, or is gone."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+# 5 samples: reports render in batches of 2, so NEN01 and NEN02 share a batch
+SAMPLES = ["NEN01", "NEN02", "NEN04", "NEN05", "NEN06"]
+TABLES = {"alterations": "alterations.tsv", "biomarkers": "biomarkers.json",
+          "therapies": "therapies.tsv", "ingest": "ingest.json"}  # fmt: skip
+pytestmark = [pytest.mark.workflow, pytest.mark.slow]
+
+
+def prepare(workdir: Path) -> None:
+    shutil.copytree(REPO / "config", workdir / "config")
+    sheet = workdir / "config" / "samples.tsv"
+    lines = sheet.read_text().splitlines()
+    kept = [line for line in lines if line.split("\t")[0] in ("sample", *SAMPLES)]
+    sheet.write_text("\n".join(kept) + "\n")
+    config = workdir / "config" / "config.yaml"
+    config.write_text(config.read_text().replace("pdf: true", "pdf: false"))
+
+
+def snakemake(workdir: Path, *extra: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=str(REPO / "src"))
+    return subprocess.run(
+        [sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile"), "-d", str(workdir),
+         "--cores", "2", *extra],
+        capture_output=True, text=True, env=env, timeout=900, check=False,
+    )  # fmt: skip
+
+
+def sample_file(workdir: Path, sample: str, suffix: str) -> Path:
+    return workdir / "results" / "demo" / "samples" / sample / f"{sample}.{suffix}"
+
+
+def report_genes(workdir: Path, sample: str) -> str:
+    return sample_file(workdir, sample, "report.json").read_text()
+
+
+@pytest.fixture(scope="module")
+def completed(tmp_path_factory) -> Path:
+    """A working directory after one complete run (tests copy it before changing it)."""
+    workdir = tmp_path_factory.mktemp("complete")
+    prepare(workdir)
+    first = snakemake(workdir)
+    assert first.returncode == 0, first.stderr[-3000:]
+    return workdir
+
+
+def copy_of(completed: Path, tmp_path: Path) -> Path:
+    workdir = tmp_path / "work"
+    shutil.copytree(completed, workdir, symlinks=True)
+    return workdir
+
+
+def break_ingest(workdir: Path, sample: str) -> None:
+    sample_file(workdir, sample, "ingest.json").write_text("{not json")
+
+
+def test_one_reports_failure_leaves_its_batch_mates_reports(completed, tmp_path, monkeypatch):
+    from nenprofile.errors import BatchInputError
+    from nenprofile.jobs.reports import render_sample_reports
+    from nenprofile.layout import REPORT_TABLES, Layout
+
+    workdir = copy_of(completed, tmp_path)
+    monkeypatch.chdir(workdir)
+    layout = Layout("demo")
+    batch = ["NEN04", "NEN05", "NEN06"]
+    break_ingest(workdir, "NEN05")
+    inputs = {name: [layout.sample_file(s, name) for s in batch] for name in REPORT_TABLES}
+    inputs.update(cohort_biomarkers=layout.cohort_file("biomarkers"),
+                  provenance=layout.provenance_file("provenance"),
+                  markers=layout.cohort_file("expression_markers"))  # fmt: skip
+    outputs = {name: [layout.sample_file(s, name) for s in batch] for name in ("html", "json")}
+    outputs["manifest"] = str(tmp_path / "batch.tsv")
+    for path in outputs["html"] + outputs["json"]:
+        Path(path).write_text("an old report")
+    with pytest.raises(BatchInputError) as caught:
+        render_sample_reports(inputs=inputs, outputs=outputs, params={"samples": batch},
+                              config={"report": {"pdf": False}}, wildcards={})  # fmt: skip
+    assert list(caught.value.sample_errors) == ["NEN05"]
+    assert caught.value.sample_errors["NEN05"].startswith(
+        "report not rendered: internal error (JSONDecodeError: "
+    )
+    for sample in ("NEN04", "NEN06"):
+        assert "source_tables" in json.loads(Path(layout.sample_file(sample, "json")).read_text())
+    assert not Path(layout.sample_file("NEN05", "html")).exists()
+    assert not Path(layout.sample_file("NEN05", "json")).exists()
+
+
+def test_partial_cohort_report_lists_report_stage_failures(completed, tmp_path, monkeypatch):
+    """What onerror does after a report batch failed: Snakemake removed the batch's reports;
+    the batch-mate's report is rendered again, the failing one listed, not left stale."""
+    from nenprofile.jobs.recovery import report_is_current, write_partial_cohort_report
+    from nenprofile.layout import Layout, error_record_path
+
+    workdir = copy_of(completed, tmp_path)
+    monkeypatch.chdir(workdir)
+    layout = Layout("demo")
+    break_ingest(workdir, "NEN05")
+    for sample in ("NEN04", "NEN05"):  # Snakemake removes the failed batch's outputs
+        for name in ("html", "json"):
+            Path(layout.sample_file(sample, name)).unlink()
+    report_log = layout.log("render_sample_reports", "batch2")
+    error = "report not rendered: internal error (JSONDecodeError: x)"
+    error_record_path(report_log).write_text(json.dumps(
+        {"error": "1 of 2", "internal": False, "log": report_log, "samples": {"NEN05": error}}))  # fmt: skip
+    profile_logs = {s: layout.log("profile_sample", s) for s in SAMPLES}
+    report_logs = {s: layout.log("render_sample_reports", "batch1") for s in SAMPLES}
+    report_logs.update(NEN04=report_log, NEN05=report_log)
+    records = {s: {"sample": s} for s in SAMPLES}
+    failed = write_partial_cohort_report(layout, profile_logs, SAMPLES, records,
+                                         {"pdf": False}, report_logs=report_logs)  # fmt: skip
+    assert [entry["sample"] for entry in failed] == ["NEN05"]
+    assert failed[0]["error"].startswith("report not rendered: internal error (JSONDecodeError")
+    assert report_is_current("NEN04", layout)
+    assert not Path(layout.sample_file("NEN05", "html")).exists()
+    cohort_report = Path(layout.cohort_file("report")).read_text()
+    assert "1 failed" in cohort_report and "report not rendered" in cohort_report
+
+
+def test_rerun_after_one_fix_and_one_break_leaves_no_stale_report(completed, tmp_path):
+    tmp_path = copy_of(completed, tmp_path)
+    men1_loss = '"MEN1'
+    assert men1_loss in report_genes(tmp_path, "NEN01")
+    old_nen02_report = sample_file(tmp_path, "NEN02", "report.html")
+    assert old_nen02_report.is_file()
+
+    # correct NEN01's copy number (MEN1 is not deleted after all) and break NEN02's VCF
+    cna = tmp_path / "config" / "demo" / "cna" / "NEN01.gene_cn.tsv"
+    cna.write_text(cna.read_text().replace("MEN1\t0\t0", "MEN1\t2\t1"))
+    vcf = tmp_path / "config" / "demo" / "NEN02.snpeff.vcf.gz"
+    vcf.write_bytes(vcf.read_bytes()[: vcf.stat().st_size // 2])
+    second = snakemake(tmp_path, "--keep-going")
+    assert second.returncode != 0
+
+    for sample in SAMPLES:
+        report = sample_file(tmp_path, sample, "report.json")
+        if not report.exists():
+            assert not sample_file(tmp_path, sample, "report.html").exists(), sample
+            continue
+        recorded = json.loads(report.read_text())["source_tables"]
+        current = {
+            name: hashlib.sha256(sample_file(tmp_path, sample, suffix).read_bytes()).hexdigest()
+            for name, suffix in TABLES.items()
+        }
+        assert recorded == current, sample
+        assert sample_file(tmp_path, sample, "report.html").is_file(), sample
+    # the corrected sample's report follows its new tables; the broken one's is gone
+    assert men1_loss not in report_genes(tmp_path, "NEN01")
+    assert "MEN1" not in sample_file(tmp_path, "NEN01", "report.html").read_text()
+    assert not old_nen02_report.exists()
+    assert not sample_file(tmp_path, "NEN02", "report.json").exists()
+    for sample in ("NEN04", "NEN05", "NEN06"):
+        assert sample_file(tmp_path, sample, "report.html").is_file(), sample
+    cohort = tmp_path / "results" / "demo" / "cohort"
+    cohort_report = (cohort / "cohort_report.html").read_text()
+    assert "1 failed" in cohort_report
+    assert "NEN02.snpeff.vcf.gz" in cohort_report
+    assert not (cohort / "alterations.tsv").exists()  # it held NEN02's old rows
