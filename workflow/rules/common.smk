@@ -7,7 +7,7 @@ from snakemake.utils import update_config
 
 from nenprofile.errors import InputError
 from nenprofile.ingest.sheet import load_cohort_config, load_sample_sheet, validate_config
-from nenprofile.io.validation import load_schema
+from nenprofile.io.validation import load_schema, schema_defaults
 from nenprofile.layout import PROVENANCE_FILES, REPORT_TABLES, Layout
 
 SCHEMAS = Path(workflow.basedir) / "workflow" / "schemas"
@@ -74,6 +74,10 @@ REPORT_BATCHES = batches_of(SAMPLES, REPORT_BATCH_SIZE)
 REPORT_BATCH_MANIFESTS = [
     LAYOUT.report_batch_manifest(b) for b in range(1, len(REPORT_BATCHES) + 1)
 ]
+
+
+# the report names the variant filters a cohort changed from these
+FILTER_DEFAULTS = schema_defaults(load_schema(SCHEMAS / "config.schema.yaml"), "filters")
 
 
 # the sheet schema's sample-id pattern: cheap to match even for thousands of samples
@@ -231,12 +235,26 @@ def get_final_outputs():
     return outputs
 
 
+def report_logs():
+    """sample -> the log of the job rendering its report."""
+    return {
+        s: LAYOUT.log("render_sample_reports", f"batch{b}")
+        for b, batch in enumerate(REPORT_BATCHES, start=1)
+        for s in batch
+    }
+
+
 def report_failed_samples():
     """onerror: a cohort report over the finished samples that lists the failed ones."""
     from nenprofile.jobs.recovery import write_partial_cohort_report
 
     failed = write_partial_cohort_report(
-        LAYOUT, {s: profile_log(s) for s in SAMPLES}, SAMPLES, SHEET.rows, config["report"]
+        LAYOUT,
+        {s: profile_log(s) for s in SAMPLES},
+        SAMPLES,
+        SHEET.rows,
+        config["report"],
+        report_logs=report_logs(),
     )
     for entry in failed:
         logger.error(f"sample {entry['sample']} failed: {entry['error']}")

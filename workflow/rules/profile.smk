@@ -11,6 +11,7 @@ if PROFILE_BATCH_SIZE == 1:
             **LAYOUT.profile_outputs("{sample}"),
         params:
             record=get_sample_record,
+            filter_defaults=FILTER_DEFAULTS,
         conda:
             "../envs/nenprofile.yaml"
         log:
@@ -40,6 +41,7 @@ else:
                 inputs={s: profile_inputs(s) for s in batch_samples},
                 outputs={s: LAYOUT.profile_outputs(s) for s in batch_samples},
                 records={s: SHEET.rows[s] for s in batch_samples},
+                filter_defaults=FILTER_DEFAULTS,
             conda:
                 "../envs/nenprofile.yaml"
             log:

@@ -92,7 +92,17 @@ def profile_sample(
             ingest.annotation,
             ingest.build,
         )
-        _profile_rest(sample, record, ingest, sink.tally, resources, inputs, outputs, config)
+        _profile_rest(
+            sample,
+            record,
+            ingest,
+            sink.tally,
+            resources,
+            inputs,
+            outputs,
+            config,
+            filters=filter_record(filters, params.get("filter_defaults")),
+        )
 
 
 def _profile_rest(
@@ -104,6 +114,7 @@ def _profile_rest(
     inputs: dict[str, str],
     outputs: dict[str, str],
     config: dict[str, Any],
+    filters: dict[str, Any] | None = None,
 ) -> None:
     """profile_sample after the variants: copy number, fusions, markers, interpretation and
     every output but the variant table."""
@@ -161,8 +172,20 @@ def _profile_rest(
             "n_copy_number_genes": len(cna),
             "n_fusions": len(fusions),
             "expression": "available" if markers else "not available",
+            "filters": filters or {},
         },
     )
+
+
+def filter_record(filters: dict[str, Any], defaults: dict[str, Any] | None) -> dict[str, Any]:
+    """The variant filters used, and those that differ from the schema's defaults (the
+    report names them: pass_only false lets FILTER-failed variants drive options)."""
+    non_default = {
+        key: {"value": value, "default": defaults[key]}
+        for key, value in sorted(filters.items())
+        if defaults is not None and key in defaults and value != defaults[key]
+    }
+    return {"settings": dict(sorted(filters.items())), "non_default": non_default}
 
 
 def profile_samples(
@@ -185,7 +208,10 @@ def profile_samples(
             profile_sample(
                 inputs=params["inputs"][sample],
                 outputs=params["outputs"][sample],
-                params={"record": params["records"][sample]},
+                params={
+                    "record": params["records"][sample],
+                    "filter_defaults": params.get("filter_defaults"),
+                },
                 config=config,
                 wildcards={"sample": sample},
                 resources=resources,

@@ -21,6 +21,7 @@ import pandas as pd
 from nenprofile.errors import InputError
 from nenprofile.interpret.expression.genesets import MARKER_GENES, SCORE_NAMES
 from nenprofile.io.outputs import atomic_write
+from nenprofile.report.qc import TUMOR_ONLY_PREFIX, qc_section
 
 REPORT_SCHEMA_VERSION = 1
 SUMMARY_LIMIT = 5
@@ -250,6 +251,7 @@ def alteration_row(row: Mapping[str, Any], index: int) -> dict[str, Any]:
         "evidence": as_text(row.get("evidence")),
         "biallelic": as_bool(row.get("biallelic")),
         "caveats": as_text(row.get("caveats")),
+        "filter": as_text(row.get("filter")),
     }
 
 
@@ -416,15 +418,22 @@ def alerts(sample_info: Mapping[str, Any], ingest: Mapping[str, Any]) -> list[st
     tumor_only = as_bool(ingest.get("tumor_only"))
     if tumor_only is None:
         tumor_only = as_bool(sample_info.get("tumor_only"))
+    warnings = [text for w in ingest.get("warnings") or [] if (text := as_text(w))]
     if tumor_only:
-        messages.append(TUMOR_ONLY_WARNING)
+        # one tumor-only caveat: the report's, with the ingest's germline-filter detail
+        details = [w.split(":", 1)[-1].strip() for w in warnings if _is_tumor_only_note(w)]
+        detail = f" {details[0][:1].upper()}{details[0][1:].rstrip('.')}." if details else ""
+        messages.append(TUMOR_ONLY_WARNING + detail)
     if as_text(ingest.get("annotation")) == "gene-overlap":
         messages.append(GENE_OVERLAP_WARNING)
-    for warning in ingest.get("warnings") or []:
-        text = as_text(warning)
-        if text and text not in messages:
+    for text in warnings:
+        if text not in messages and not _is_tumor_only_note(text):
             messages.append(text)
     return messages
+
+
+def _is_tumor_only_note(text: str) -> bool:
+    return text.lower().startswith(TUMOR_ONLY_PREFIX)
 
 
 def header_section(sample_info: Mapping[str, Any], ingest: Mapping[str, Any]) -> dict[str, Any]:
@@ -503,15 +512,18 @@ def build_report_data(
     settings = settings or {}
     header = header_section(sample_info, ingest)
     therapy_rows = ranked_therapies(records(therapies))
+    alteration_records = records(alterations)
+    qc = qc_section(sample_info, ingest, alteration_records, biomarkers)
     return {
         "schema_version": REPORT_SCHEMA_VERSION,
         "title": as_text(settings.get("title")) or DEFAULT_TITLE,
         "institution": as_text(settings.get("institution")),
         "header": header,
         "alerts": alerts(sample_info, ingest),
-        "ingest_warnings": [str(w) for w in ingest.get("warnings") or []],
+        "ingest_warnings": qc["other_warnings"],
+        "qc": qc,
         "summary": summary_options(therapy_rows),
-        "sections": alteration_sections(records(alterations)),
+        "sections": alteration_sections(alteration_records),
         "biomarkers": biomarker_section(biomarkers, cohort_biomarkers, header["sample"]),
         "expression": expression_section(biomarkers.get("expression_markers"), cohort_markers),
         "pattern": pattern_section(biomarkers),

@@ -1,0 +1,127 @@
+"""The report's quality-control and discordance section: where the sample sheet and the
+sequencing disagree, and what about the input a reader must know, each point stated once."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+# ingest counts worth naming when non-zero: count key -> what it means for the reader
+SKIP_COUNTS = {
+    "duplicates": "duplicate records (same position and alleles) were counted once",
+    "duplicate_records": "duplicate records (same position and alleles) were counted once",
+    "nocall_skipped": "records without a called genotype in the tumor column were skipped",
+    "reference_only_skipped": "records whose tumor genotype is reference-only were skipped",
+    "symbolic_skipped": "symbolic or breakend alleles (<DEL>, ]chr1:5]) were skipped",
+    "filtered": "records failed the FILTER and allele-fraction settings and were dropped",
+}
+TUMOR_ONLY_PREFIX = "tumor-only input"
+
+
+def msi_discordance(biomarkers: Mapping[str, Any]) -> dict[str, str] | None:
+    """Sheet MSI result vs the MMR evidence from sequencing."""
+    msi = biomarkers.get("msi") or {}
+    mmr = biomarkers.get("mmr") or {}
+    if msi.get("source") != "sample sheet":
+        return None
+    sheet, mmr_call = str(msi.get("call")), str(mmr.get("call") or "")
+    if sheet == "MSS" and mmr_call.startswith("dMMR (biallelic"):
+        return {
+            "topic": "MSI vs MMR",
+            "sheet": "MSS",
+            "sequencing": mmr_call,
+            "note": "the sheet's MSS result and biallelic MMR gene loss disagree; options "
+            "that rest on MSI-H/dMMR need this resolved first (MMR IHC or a repeat MSI test)",
+        }
+    if sheet == "MSI-H" and mmr_call == "dMMR (MSI-H)" and not mmr.get("value"):
+        return {
+            "topic": "MSI vs MMR",
+            "sheet": "MSI-H",
+            "sequencing": "no MMR gene alteration found",
+            "note": "sequence data cannot show MLH1 promoter methylation or alterations outside "
+            "the analysed genes; not a contradiction by itself",
+        }
+    return None
+
+
+def pdl1_discordance(biomarkers: Mapping[str, Any]) -> list[dict[str, str]]:
+    """PD-L1 IHC vs CD274 amplification or mRNA, as interpret.pdl1 found it."""
+    pdl1 = biomarkers.get("pdl1") or {}
+    return [
+        {
+            "topic": "PD-L1 IHC vs CD274",
+            "sheet": str(pdl1.get("call")),
+            "sequencing": "CD274 " + ("amplified" if "amplified" in note else "mRNA high"),
+            "note": note,
+        }
+        for note in pdl1.get("discordance") or []
+    ]
+
+
+def differentiation_discordance(
+    sample_info: Mapping[str, Any], biomarkers: Mapping[str, Any]
+) -> dict[str, str] | None:
+    pattern = biomarkers.get("differentiation_pattern") or {}
+    if not pattern.get("conflict"):
+        return None
+    return {
+        "topic": "Differentiation vs molecular pattern",
+        "sheet": str(sample_info.get("differentiation")),
+        "sequencing": str(pattern.get("call")),
+        "note": str(pattern["conflict"]),
+    }
+
+
+def non_pass_variants(alterations: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
+    """Reported variants whose caller FILTER was not PASS (only with filters.pass_only off
+    or filters.allowed_filters)."""
+    found = []
+    for row in alterations:
+        value = str(row.get("filter") or "")
+        if value and value not in ("PASS", "."):
+            change = row.get("hgvsp") or row.get("hgvsc") or row.get("consequence") or ""
+            found.append({"alteration": f"{row.get('gene')} {change}".strip(), "filter": value})
+    return found
+
+
+def input_checks(ingest: Mapping[str, Any]) -> list[str]:
+    """Build evidence, skipped and duplicate records, and non-default filter settings."""
+    checks = [f"genome build {ingest.get('build') or 'unknown'}"]
+    counts = ingest.get("counts") or {}
+    for key, meaning in SKIP_COUNTS.items():
+        if counts.get(key):
+            checks.append(f"{counts[key]} {meaning}")
+    for key, change in sorted(((ingest.get("filters") or {}).get("non_default") or {}).items()):
+        checks.append(
+            f"non-default filter setting filters.{key}: {json.dumps(change['value'])} "
+            f"(default {json.dumps(change['default'])})"
+        )
+    return checks
+
+
+def qc_section(
+    sample_info: Mapping[str, Any],
+    ingest: Mapping[str, Any],
+    alterations: Sequence[Mapping[str, Any]],
+    biomarkers: Mapping[str, Any],
+) -> dict[str, Any]:
+    discordance = [
+        entry
+        for entry in (
+            msi_discordance(biomarkers),
+            *pdl1_discordance(biomarkers),
+            differentiation_discordance(sample_info, biomarkers),
+        )
+        if entry
+    ]
+    return {
+        "discordance": discordance,
+        "input": input_checks(ingest),
+        "non_pass_variants": non_pass_variants(alterations),
+        "other_warnings": [
+            str(w)
+            for w in ingest.get("warnings") or []
+            if not str(w).lower().startswith(TUMOR_ONLY_PREFIX)
+        ],
+    }

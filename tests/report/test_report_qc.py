@@ -1,0 +1,139 @@
+"""The quality-control and discordance section: sheet vs sequencing, input QC, FILTER of
+reported variants, non-default filters, and the tumor-only caveat stated once."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from nenprofile.jobs.profile import filter_record
+from nenprofile.report import build_report_data, render_sample_html
+
+DATA = Path(__file__).parents[1] / "data" / "report"
+
+
+def fixture(name: str) -> dict:
+    return json.loads((DATA / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def build(f: dict) -> dict:
+    return build_report_data(
+        f["sample_info"], f["ingest"], f["alterations"], f["biomarkers"], f["therapies"],
+        json.loads((DATA / "provenance.json").read_text()),
+        cohort_biomarkers=pd.read_csv(DATA / "cohort_biomarkers.tsv", sep="\t"),
+        cohort_markers=pd.read_csv(DATA / "cohort_markers.tsv", sep="\t"),
+    )  # fmt: skip
+
+
+def mss_sheet_with_biallelic_mlh1() -> dict:
+    """NEN02 as the issue found it: 'MSI: MSS (sheet)' next to dMMR and an MSI-H/dMMR line."""
+    f = copy.deepcopy(fixture("NEN02"))
+    f["sample_info"]["msi_status"] = "MSS"
+    f["biomarkers"]["msi"] = {"value": "MSS", "call": "MSS", "source": "sample sheet"}
+    f["biomarkers"]["mmr"] = {"value": ["MLH1"], "call": "dMMR (biallelic MLH1)",
+                              "source": "sequencing: MLH1: LOH"}  # fmt: skip
+    return f
+
+
+def section_text(html: str) -> str:
+    match = re.search(r'<section id="input-qc">(.*?)</section>', html, re.S)
+    assert match
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", match.group(1)))
+
+
+def test_mss_sheet_against_biallelic_mmr_loss_is_named():
+    data = build(mss_sheet_with_biallelic_mlh1())
+    assert data["qc"]["discordance"] == [
+        {
+            "topic": "MSI vs MMR",
+            "sheet": "MSS",
+            "sequencing": "dMMR (biallelic MLH1)",
+            "note": "the sheet's MSS result and biallelic MMR gene loss disagree; options that "
+            "rest on MSI-H/dMMR need this resolved first (MMR IHC or a repeat MSI test)",
+        }
+    ]
+    text = section_text(render_sample_html(data))
+    assert "MSI vs MMR : sheet MSS; sequencing dMMR (biallelic MLH1)." in text
+
+
+def test_concordant_sample_says_so():
+    data = build(fixture("NEN02"))  # MSI-H sheet, biallelic MLH1
+    assert data["qc"]["discordance"] == []
+    assert "No discordance found between the sample sheet and the sequencing." in (
+        section_text(render_sample_html(data))
+    )
+
+
+def test_pdl1_and_differentiation_discordance():
+    f = copy.deepcopy(fixture("NEN02"))
+    f["biomarkers"]["pdl1"]["call"] = "negative (TPS < 1)"
+    f["biomarkers"]["pdl1"]["discordance"] = [
+        "IHC negative but CD274 amplified (discordant sources)"
+    ]
+    f["sample_info"]["differentiation"] = "well"
+    f["biomarkers"]["differentiation_pattern"]["conflict"] = (
+        "NEC-like genotype but sample sheet differentiation 'well': review histology; "
+        "histology decides"
+    )
+    topics = [(d["topic"], d["sheet"], d["sequencing"]) for d in build(f)["qc"]["discordance"]]
+    assert topics == [
+        ("PD-L1 IHC vs CD274", "negative (TPS < 1)", "CD274 amplified"),
+        ("Differentiation vs molecular pattern", "well", "NEC-like"),
+    ]
+
+
+def test_filter_of_a_reported_variant_and_non_default_settings_are_shown():
+    f = copy.deepcopy(fixture("NEN02"))
+    f["alterations"][1]["filter"] = "germline;normal_artifact"
+    f["alterations"][0]["filter"] = "PASS"
+    f["ingest"]["filters"] = filter_record(
+        {"pass_only": False, "allowed_filters": [], "min_vaf": 0.0},
+        {"pass_only": True, "allowed_filters": [], "min_vaf": 0.0},
+    )
+    f["ingest"]["counts"].update(nocall_skipped=3, duplicates=2)
+    data = build(f)
+    assert data["qc"]["non_pass_variants"] == [
+        {"alteration": "MLH1 p.K618Afs*4", "filter": "germline;normal_artifact"}
+    ]
+    assert data["qc"]["input"] == [
+        "genome build GRCh38",
+        "2 duplicate records (same position and alleles) were counted once",
+        "3 records without a called genotype in the tumor column were skipped",
+        "non-default filter setting filters.pass_only: false (default true)",
+    ]
+    text = section_text(render_sample_html(data))
+    assert "reported variant MLH1 p.K618Afs*4 did not pass the caller's FILTER" in text
+    assert "filters.pass_only: false (default true)" in text
+
+
+def test_filter_record_names_only_what_differs_from_the_defaults():
+    defaults = {"pass_only": True, "allowed_filters": [], "min_vaf": 0.0, "min_depth": 0}
+    used = {"pass_only": True, "allowed_filters": ["germline"], "min_vaf": 0.0, "min_depth": 0}
+    assert filter_record(used, defaults)["non_default"] == {
+        "allowed_filters": {"value": ["germline"], "default": []}
+    }
+
+
+def test_the_tumor_only_caveat_is_stated_once():
+    f = copy.deepcopy(fixture("NEN02"))
+    f["ingest"]["tumor_only"] = True
+    f["ingest"]["warnings"] = [
+        "tumor-only input: germline variants are removed only by population AF >= 0.01 and "
+        "known polymorphisms; confirm germline status of reported variants with a matched normal",
+        "3 MAF rows had no t_depth; VAF and depth left empty",
+    ]
+    data = build(f)
+    html = render_sample_html(data)
+    assert len(re.findall("tumor-only input", html, re.IGNORECASE)) == 1
+    assert len(re.findall("confirm germline status", html)) == 1
+    assert data["alerts"][0] == (
+        "Tumor-only input: no matched normal. Germline variants may remain among the reported "
+        "alterations, and VAF cannot separate somatic from germline events. Germline variants "
+        "are removed only by population AF >= 0.01 and known polymorphisms; confirm germline "
+        "status of reported variants with a matched normal."
+    )
+    assert data["ingest_warnings"] == ["3 MAF rows had no t_depth; VAF and depth left empty"]
