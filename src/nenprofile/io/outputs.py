@@ -141,6 +141,27 @@ def read_tsv(path: str | Path) -> tuple[list[str], list[dict[str, str]]]:
     return columns, rows
 
 
+def _frame_cell(value: Any) -> str:
+    """A DataFrame value as pandas' to_csv spells it (shortest round-trip floats, True/False),
+    text in the TSV dialect."""
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):  # numpy scalars
+        value = value.item()
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return ""
+    if isinstance(value, (bool, int, float)):
+        return str(value)
+    return encode_text(str(value))
+
+
+def write_frame_tsv(path: str | Path, frame: Any) -> None:
+    """A pandas DataFrame (no index) as TSV in the one dialect."""
+    columns = [str(c) for c in frame.columns]
+    with atomic_write(path) as out:
+        out.write("\t".join(columns) + "\n")
+        for values in frame.itertuples(index=False, name=None):
+            out.write("\t".join(map(_frame_cell, values)) + "\n")
+
+
 def _json_default(value: Any) -> Any:
     if isinstance(value, (set, frozenset)):
         return sorted(value)

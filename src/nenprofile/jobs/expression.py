@@ -21,7 +21,7 @@ def score_expression_markers(
     """Markers, signatures and reference ranks for every sample that has RNA in the matrix."""
     from nenprofile.ingest.expression import detect_layout
     from nenprofile.interpret.expression import ExpressionSettings, score_cohort
-    from nenprofile.io.outputs import atomic_write
+    from nenprofile.io.outputs import write_frame_tsv
 
     expression_ids: dict[str, str] = params["expression_ids"]
     available = set(detect_layout(inputs["matrix"]).value_names)
@@ -47,5 +47,4 @@ def score_expression_markers(
     )
     for warning in table.attrs.get("warnings", []):
         log.warning("%s", warning)
-    with atomic_write(outputs["markers"]) as out:
-        table.to_csv(out, sep="\t", index=False, lineterminator="\n")
+    write_frame_tsv(outputs["markers"], table)

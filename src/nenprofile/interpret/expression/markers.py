@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import math
 import warnings
 from collections.abc import Mapping
@@ -28,6 +29,7 @@ from nenprofile.interpret.expression.genesets import (
     all_needed_genes,
 )
 from nenprofile.interpret.expression.settings import ExpressionSettings
+from nenprofile.io.outputs import decode_text
 
 MARKER_TABLE_COLUMNS = [
     "sample",
@@ -343,7 +345,11 @@ def read_marker_table(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     try:
         table = pd.read_csv(
-            path, sep="\t", dtype={"sample": str, "note": str}, keep_default_na=True
+            path,
+            sep="\t",
+            dtype={"sample": str, "note": str},
+            keep_default_na=True,
+            quoting=csv.QUOTE_NONE,  # the one TSV dialect (io.outputs): no quoting
         )
     except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         raise InputError(
@@ -359,6 +365,8 @@ def read_marker_table(path: str | Path) -> pd.DataFrame:
             line=1,
             fix="regenerate it with score_expression_markers",
         )
+    for column in table.select_dtypes(include="object").columns:
+        table[column] = table[column].map(decode_text, na_action="ignore")
     table["research_only"] = table["research_only"].astype(str).str.lower() == "true"
     table["note"] = table["note"].fillna("")
     return table
