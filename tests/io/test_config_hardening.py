@@ -17,7 +17,12 @@ import yaml
 
 from nenprofile.errors import InputError
 from nenprofile.ingest.copynumber import read_copy_number
-from nenprofile.ingest.sheet import load_cohort_config, load_sample_sheet, validate_config
+from nenprofile.ingest.sheet import (
+    check_config_paths,
+    load_cohort_config,
+    load_sample_sheet,
+    validate_config,
+)
 from nenprofile.io import textfiles
 from nenprofile.io.validation import load_schema
 
@@ -289,3 +294,34 @@ def test_wide_sheets_parse_in_linear_time(tmp_path):
 def test_yaml_dump_of_the_demo_config_round_trips():
     config = load_cohort_config(REPO / "config" / "config.yaml")
     assert yaml.safe_load(yaml.safe_dump(config)) == config
+
+
+@pytest.mark.parametrize(
+    "key, make, words",
+    [
+        ("expression.matrix", lambda tmp: tmp, "is a folder, not a file"),
+        ("expression.reference", _fifo, "is a named pipe (FIFO), not a file"),
+        ("annotation.gff3", lambda tmp: Path("/dev/zero"), "is a device, not a file"),
+        ("samples", lambda tmp: tmp / "absent.tsv", "does not exist"),
+        ("knowledge_base.path", lambda tmp: REPO / "README.md", "is a file, not a folder"),
+    ],
+    ids=["matrix_folder", "reference_fifo", "gff3_device", "missing_sheet", "kb_file"],
+)
+def test_config_paths_must_be_regular_files(tmp_path, key, make, words):
+    (tmp_path / "s.tsv").write_text("")
+    target = make(tmp_path)
+    config = config_with(key, str(target))
+    if key != "samples":
+        config["samples"] = str(tmp_path / "s.tsv")
+    validate_config(config, CONFIG_SCHEMA)
+    with pytest.raises(InputError) as caught:
+        check_config_paths(config, source="cohort.yaml")
+    assert str(caught.value).startswith(f"cohort.yaml: key '{key}': '{target}' {words}.")
+    assert "Fix: set " + key in str(caught.value)
+
+
+def test_the_demo_config_paths_pass(monkeypatch):
+    monkeypatch.chdir(REPO)
+    config = load_cohort_config(REPO / "config" / "config.yaml")
+    validate_config(config, CONFIG_SCHEMA)
+    check_config_paths(config)

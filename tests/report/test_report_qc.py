@@ -94,15 +94,17 @@ def test_filter_of_a_reported_variant_and_non_default_settings_are_shown():
         {"pass_only": False, "allowed_filters": [], "min_vaf": 0.0},
         {"pass_only": True, "allowed_filters": [], "min_vaf": 0.0},
     )
-    f["ingest"]["counts"].update(nocall_skipped=3, duplicates=2)
+    f["ingest"]["counts"].update(nocall_skipped=3, filtered=2)
+    f["alterations"].append(dict(f["alterations"][4]))  # TP53 p.R273H read twice
     data = build(f)
     assert data["qc"]["non_pass_variants"] == [
         {"alteration": "MLH1 p.K618Afs*4", "filter": "germline;normal_artifact"}
     ]
     assert data["qc"]["input"] == [
         "genome build GRCh38",
-        "2 duplicate records (same position and alleles) were counted once",
         "3 records without a called genotype in the tumor column were skipped",
+        "2 records failed the FILTER setting and were dropped",
+        "TP53 chr17:7673802 C>T is reported 2 times (duplicate input records)",
         "non-default filter setting filters.pass_only: false (default true)",
     ]
     text = section_text(render_sample_html(data))

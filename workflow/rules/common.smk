@@ -6,7 +6,12 @@ from snakemake.exceptions import WorkflowError
 from snakemake.utils import update_config
 
 from nenprofile.errors import InputError
-from nenprofile.ingest.sheet import load_cohort_config, load_sample_sheet, validate_config
+from nenprofile.ingest.sheet import (
+    check_config_paths,
+    load_cohort_config,
+    load_sample_sheet,
+    validate_config,
+)
 from nenprofile.io.validation import load_schema, schema_defaults
 from nenprofile.layout import PROVENANCE_FILES, REPORT_TABLES, Layout
 
@@ -37,6 +42,7 @@ def load_workflow_config():
 try:
     CONFIG_PATH = load_workflow_config()
     validate_config(config, SCHEMAS / "config.schema.yaml", source=CONFIG_PATH)
+    check_config_paths(config, source=CONFIG_PATH)
     SHEET = load_sample_sheet(
         config["samples"],
         SCHEMAS / "samples.schema.yaml",

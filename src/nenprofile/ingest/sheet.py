@@ -71,6 +71,38 @@ def validate_config(
     return config
 
 
+# config keys naming an input file, and the one naming a folder
+CONFIG_FILE_KEYS = (
+    "samples",
+    "expression.matrix",
+    "expression.reference",
+    "knowledge_base.civic",
+    "annotation.reference_fasta",
+    "annotation.gff3",
+)
+CONFIG_FOLDER_KEYS = ("knowledge_base.path",)
+
+
+def check_config_paths(config: dict[str, Any], source: str = "config") -> None:
+    """Every input path of a validated config is a regular file (the knowledge base a
+    folder): a FIFO or device would hang a job, a folder fail it late."""
+    for key in CONFIG_FILE_KEYS + CONFIG_FOLDER_KEYS:
+        value = config[key] if "." not in key else _dotted(config, key)
+        if value is None:
+            continue
+        kind = path_kind(value)
+        if key in CONFIG_FOLDER_KEYS:
+            kind = None if os.path.isdir(value) else (kind or "is a file, not a folder")
+        if kind is not None:
+            raise InputError(
+                f"key '{key}': '{value}' {kind}.",
+                path=source,
+                fix=f"set {key} to the path of the "
+                + ("knowledge-base folder" if key in CONFIG_FOLDER_KEYS else "input file")
+                + " (relative to the working directory)",
+            )
+
+
 def _dotted(config: dict[str, Any], key: str) -> Any:
     section, name = key.split(".")
     return config[section][name]

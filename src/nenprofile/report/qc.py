@@ -4,17 +4,20 @@ sequencing disagree, and what about the input a reader must know, each point sta
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 # ingest counts worth naming when non-zero: count key -> what it means for the reader
 SKIP_COUNTS = {
-    "duplicates": "duplicate records (same position and alleles) were counted once",
-    "duplicate_records": "duplicate records (same position and alleles) were counted once",
     "nocall_skipped": "records without a called genotype in the tumor column were skipped",
     "reference_only_skipped": "records whose tumor genotype is reference-only were skipped",
     "symbolic_skipped": "symbolic or breakend alleles (<DEL>, ]chr1:5]) were skipped",
-    "filtered": "records failed the FILTER and allele-fraction settings and were dropped",
+    "other_samples_skipped": "MAF rows of other samples were skipped",
+    "filtered": "records failed the FILTER setting and were dropped",
+    "below_min_vaf": "variants below filters.min_vaf were dropped",
+    "below_min_depth": "variants below filters.min_depth were dropped",
+    "unannotated_records": "records carried no consequence annotation",
 }
 TUMOR_ONLY_PREFIX = "tumor-only input"
 
@@ -85,13 +88,31 @@ def non_pass_variants(alterations: Sequence[Mapping[str, Any]]) -> list[dict[str
     return found
 
 
-def input_checks(ingest: Mapping[str, Any]) -> list[str]:
-    """Build evidence, skipped and duplicate records, and non-default filter settings."""
+def duplicate_alterations(alterations: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Reported variants that occur more than once (same position and alleles): the input
+    held the record twice, and counts built on it (TMB) may be inflated."""
+    seen: Counter[tuple[Any, ...]] = Counter(
+        (row.get("gene"), row.get("chrom"), row.get("pos"), row.get("ref"), row.get("alt"))
+        for row in alterations
+        if row.get("alteration_type") == "mutation"
+    )
+    return [
+        f"{gene} {chrom}:{pos} {ref}>{alt} is reported {n} times (duplicate input records)"
+        for (gene, chrom, pos, ref, alt), n in seen.items()
+        if n > 1
+    ]
+
+
+def input_checks(
+    ingest: Mapping[str, Any], alterations: Sequence[Mapping[str, Any]] = ()
+) -> list[str]:
+    """Build, skipped and duplicate records, and non-default filter settings."""
     checks = [f"genome build {ingest.get('build') or 'unknown'}"]
     counts = ingest.get("counts") or {}
     for key, meaning in SKIP_COUNTS.items():
         if counts.get(key):
             checks.append(f"{counts[key]} {meaning}")
+    checks += duplicate_alterations(alterations)
     for key, change in sorted(((ingest.get("filters") or {}).get("non_default") or {}).items()):
         checks.append(
             f"non-default filter setting filters.{key}: {json.dumps(change['value'])} "
@@ -117,7 +138,7 @@ def qc_section(
     ]
     return {
         "discordance": discordance,
-        "input": input_checks(ingest),
+        "input": input_checks(ingest, alterations),
         "non_pass_variants": non_pass_variants(alterations),
         "other_warnings": [
             str(w)
