@@ -325,3 +325,20 @@ def test_the_demo_config_paths_pass(monkeypatch):
     config = load_cohort_config(REPO / "config" / "config.yaml")
     validate_config(config, CONFIG_SCHEMA)
     check_config_paths(config)
+
+
+def test_a_knowledge_base_alias_bomb_is_refused(tmp_path):
+    from nenprofile.reference.knowledgebase import KB_FILES, load_knowledge_base
+
+    kb_dir = REPO / "src" / "nenprofile" / "kb"
+    for name in KB_FILES:
+        (tmp_path / name).write_bytes((kb_dir / name).read_bytes())
+    bomb = "\n".join(
+        ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+        + [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 9)]
+    )
+    (tmp_path / "release.yaml").write_text((kb_dir / "release.yaml").read_text() + bomb + "\n")
+    started = time.perf_counter()
+    with pytest.raises(InputError, match="too large for a knowledge base: it holds more than"):
+        load_knowledge_base(tmp_path)
+    assert time.perf_counter() - started < 10

@@ -19,7 +19,7 @@ import jsonschema
 import yaml
 
 from nenprofile.errors import InputError
-from nenprofile.io.yamltext import load_yaml
+from nenprofile.io.yamltext import find_oversize, load_yaml
 
 KB_FILES = ("genes.yaml", "release.yaml", "therapies.yaml")  # sorted: checksum order
 SCHEMA_FILE = "schema.yaml"
@@ -173,9 +173,22 @@ def _build(texts: dict[str, bytes], labels: dict[str, str], source: str) -> Know
     )
 
 
+# far above any curated knowledge base, far below what exhausts memory (alias bombs)
+KB_MAX_VALUES = 1_000_000
+KB_MAX_DEPTH = 32
+
+
 def _parse(text: bytes, label: str) -> Any:
     try:
-        return load_yaml(text.decode("utf-8"))
+        data = load_yaml(text.decode("utf-8"))
+        oversize = find_oversize(data, max_nodes=KB_MAX_VALUES, max_depth=KB_MAX_DEPTH)
+        if oversize:
+            raise InputError(
+                f"the file is too large for a knowledge base: {oversize}",
+                path=label,
+                fix="write entries out without YAML aliases (&, *) that expand into copies",
+            )
+        return data
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         mark = getattr(exc, "problem_mark", None)
         raise InputError(
