@@ -51,13 +51,13 @@ def test_mss_sheet_against_biallelic_mmr_loss_is_named():
         {
             "topic": "MSI vs MMR",
             "sheet": "MSS",
-            "sequencing": "dMMR (biallelic MLH1)",
+            "sequencing": "biallelic loss of MLH1 (dMMR)",
             "note": "the sheet's MSS result and biallelic MMR gene loss disagree; options that "
             "rest on MSI-H/dMMR need this resolved first (MMR IHC or a repeat MSI test)",
         }
     ]
     text = section_text(render_sample_html(data))
-    assert "MSI vs MMR : sheet MSS; sequencing dMMR (biallelic MLH1)." in text
+    assert "MSI vs MMR : sheet MSS; sequencing biallelic loss of MLH1 (dMMR)." in text
 
 
 def test_concordant_sample_says_so():
@@ -139,3 +139,11 @@ def test_the_tumor_only_caveat_is_stated_once():
         "status of reported variants with a matched normal."
     )
     assert data["ingest_warnings"] == ["3 MAF rows had no t_depth; VAF and depth left empty"]
+
+
+def test_msi_h_sheet_without_any_mmr_alteration_is_noted_not_called_a_contradiction():
+    f = copy.deepcopy(fixture("NEN02"))
+    f["alterations"] = [a for a in f["alterations"] if a["gene"] != "MLH1"]
+    (entry,) = build(f)["qc"]["discordance"]
+    assert (entry["sheet"], entry["sequencing"]) == ("MSI-H", "no MMR gene alteration found")
+    assert entry["note"].endswith("not a contradiction by itself")

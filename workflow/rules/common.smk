@@ -12,10 +12,9 @@ from nenprofile.ingest.sheet import (
     load_sample_sheet,
     validate_config,
 )
-from nenprofile.io.validation import load_schema, schema_defaults
+from nenprofile.io.validation import load_schema
+from nenprofile.settings import CONFIG_SCHEMA, SAMPLES_SCHEMA
 from nenprofile.layout import PROVENANCE_FILES, REPORT_TABLES, Layout
-
-SCHEMAS = Path(workflow.basedir) / "workflow" / "schemas"
 
 
 DEFAULT_CONFIG = "config/config.yaml"
@@ -41,11 +40,11 @@ def load_workflow_config():
 
 try:
     CONFIG_PATH = load_workflow_config()
-    validate_config(config, SCHEMAS / "config.schema.yaml", source=CONFIG_PATH)
+    validate_config(config, CONFIG_SCHEMA, source=CONFIG_PATH)
     check_config_paths(config, source=CONFIG_PATH)
     SHEET = load_sample_sheet(
         config["samples"],
-        SCHEMAS / "samples.schema.yaml",
+        SAMPLES_SCHEMA,
         default_build=config["genome_build"],
     )
 except InputError as error:
@@ -82,12 +81,8 @@ REPORT_BATCH_MANIFESTS = [
 ]
 
 
-# the report names the variant filters a cohort changed from these
-FILTER_DEFAULTS = schema_defaults(load_schema(SCHEMAS / "config.schema.yaml"), "filters")
-
-
 # the sheet schema's sample-id pattern: cheap to match even for thousands of samples
-SAMPLE_PATTERN = load_schema(SCHEMAS / "samples.schema.yaml")["properties"]["sample"]["pattern"]
+SAMPLE_PATTERN = load_schema(SAMPLES_SCHEMA)["properties"]["sample"]["pattern"]
 
 
 wildcard_constraints:
@@ -149,9 +144,7 @@ def get_explicit_expression_ids(wildcards):
 
 
 def sample_reports_inputs(samples):
-    inputs = {
-        name: [LAYOUT.sample_file(s, name) for s in samples] for name in REPORT_TABLES
-    }
+    inputs = {name: [LAYOUT.sample_file(s, name) for s in samples] for name in REPORT_TABLES}
     inputs["cohort_biomarkers"] = LAYOUT.cohort_file("biomarkers")
     inputs["provenance"] = LAYOUT.provenance_file("provenance")
     if HAS_EXPRESSION:
@@ -234,8 +227,7 @@ def get_final_outputs():
     # every sample's report.html/.json/.pdf: outputs of the batch jobs writing these
     outputs += REPORT_BATCH_MANIFESTS
     outputs += [
-        LAYOUT.cohort_file(name)
-        for name in ("alterations", "biomarkers", "therapies", "report")
+        LAYOUT.cohort_file(name) for name in ("alterations", "biomarkers", "therapies", "report")
     ]
     outputs.append(LAYOUT.provenance_file("provenance"))
     return outputs

@@ -54,12 +54,6 @@ def load_schema(path: str | Path) -> dict[str, Any]:
         return load_yaml(handle)
 
 
-def schema_defaults(schema: dict[str, Any], section: str) -> dict[str, Any]:
-    """key -> default of every key of one object section of a schema."""
-    properties = schema["properties"][section]["properties"]
-    return {key: sub["default"] for key, sub in properties.items() if "default" in sub}
-
-
 def _fix_for(error: ValidationError, root_schema: dict[str, Any]) -> str | None:
     schema = error.schema if isinstance(error.schema, dict) else {}
     if error.validator == "type" and _is_non_finite(error.instance):

@@ -8,6 +8,9 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from nenprofile.interpret.biomarkers import MMR_GENES
+from nenprofile.vocab import is_oncogenic
+
 # ingest counts worth naming when non-zero: count key -> what it means for the reader
 SKIP_COUNTS = {
     "nocall_skipped": "records without a called genotype in the tumor column were skipped",
@@ -22,22 +25,37 @@ SKIP_COUNTS = {
 TUMOR_ONLY_PREFIX = "tumor-only input"
 
 
-def msi_discordance(biomarkers: Mapping[str, Any]) -> dict[str, str] | None:
+def _mmr_genes(alterations: Sequence[Mapping[str, Any]], *, biallelic: bool) -> list[str]:
+    """Oncogenic MMR genes among the reported alterations (biallelic ones only, if asked)."""
+    return sorted(
+        {
+            str(row.get("gene"))
+            for row in alterations
+            if row.get("gene") in MMR_GENES
+            and is_oncogenic(row.get("oncogenicity"))
+            and (not biallelic or str(row.get("biallelic")).lower() == "true")
+        }
+    )
+
+
+def msi_discordance(
+    biomarkers: Mapping[str, Any], alterations: Sequence[Mapping[str, Any]]
+) -> dict[str, str] | None:
     """Sheet MSI result vs the MMR evidence from sequencing."""
     msi = biomarkers.get("msi") or {}
-    mmr = biomarkers.get("mmr") or {}
     if msi.get("source") != "sample sheet":
         return None
-    sheet, mmr_call = str(msi.get("call")), str(mmr.get("call") or "")
-    if sheet == "MSS" and mmr_call.startswith("dMMR (biallelic"):
+    sheet = str(msi.get("call"))
+    lost = _mmr_genes(alterations, biallelic=True)
+    if sheet == "MSS" and lost:
         return {
             "topic": "MSI vs MMR",
             "sheet": "MSS",
-            "sequencing": mmr_call,
+            "sequencing": f"biallelic loss of {', '.join(lost)} (dMMR)",
             "note": "the sheet's MSS result and biallelic MMR gene loss disagree; options "
             "that rest on MSI-H/dMMR need this resolved first (MMR IHC or a repeat MSI test)",
         }
-    if sheet == "MSI-H" and mmr_call == "dMMR (MSI-H)" and not mmr.get("value"):
+    if sheet == "MSI-H" and not _mmr_genes(alterations, biallelic=False):
         return {
             "topic": "MSI vs MMR",
             "sheet": "MSI-H",
@@ -130,7 +148,7 @@ def qc_section(
     discordance = [
         entry
         for entry in (
-            msi_discordance(biomarkers),
+            msi_discordance(biomarkers, alterations),
             *pdl1_discordance(biomarkers),
             differentiation_discordance(sample_info, biomarkers),
         )
