@@ -101,7 +101,6 @@ def test_filter_of_a_reported_variant_and_non_default_settings_are_shown():
         {"alteration": "MLH1 p.K618Afs*4", "filter": "germline;normal_artifact"}
     ]
     assert data["qc"]["input"] == [
-        "genome build GRCh38",
         "3 records without a called genotype in the tumor column were skipped",
         "2 records failed the FILTER setting and were dropped",
         "TP53 chr17:7673802 C>T is reported 2 times (duplicate input records)",

@@ -124,8 +124,9 @@ def duplicate_alterations(alterations: Sequence[Mapping[str, Any]]) -> list[str]
 def input_checks(
     ingest: Mapping[str, Any], alterations: Sequence[Mapping[str, Any]] = ()
 ) -> list[str]:
-    """Build, skipped and duplicate records, and non-default filter settings."""
-    checks = [f"genome build {ingest.get('build') or 'unknown'}"]
+    """Skipped and duplicate records, and non-default filter settings (the genome build is
+    on the section's first line)."""
+    checks: list[str] = []
     counts = ingest.get("counts") or {}
     for key, meaning in SKIP_COUNTS.items():
         if counts.get(key):
