@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from nenprofile import cli
-from nenprofile.discover import SheetRow, classify_file, sample_named_by_file
+from nenprofile.ingest.discover import SheetRow, classify_file, sample_named_by_file
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO = REPO / "config" / "demo"

@@ -12,7 +12,8 @@ from typing import Any
 
 import yaml
 
-from nenprofile.discover import (
+from nenprofile.errors import InputError
+from nenprofile.ingest.discover import (
     CohortPlan,
     Recognised,
     SheetRow,
@@ -21,11 +22,10 @@ from nenprofile.discover import (
     relative_to,
     scan_folder,
 )
-from nenprofile.errors import InputError
-from nenprofile.outputs import atomic_write, write_tsv
-from nenprofile.sheet import KNOWN_COLUMNS, SampleSheet, load_sample_sheet, validate_config
-from nenprofile.validation import load_schema
-from nenprofile.yamltext import load_yaml
+from nenprofile.ingest.sheet import KNOWN_COLUMNS, SampleSheet, load_sample_sheet, validate_config
+from nenprofile.io.outputs import atomic_write, write_tsv
+from nenprofile.io.validation import load_schema
+from nenprofile.io.yamltext import load_yaml
 
 # config keys naming files or folders the jobs read: (dotted key, must be a folder)
 CONFIG_PATHS = (

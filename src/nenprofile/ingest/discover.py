@@ -17,20 +17,20 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nenprofile.copynumber import copy_number_sample_ids, read_copy_number
 from nenprofile.errors import InputError
-from nenprofile.expression.readers import (
+from nenprofile.ingest.copynumber import copy_number_sample_ids, read_copy_number
+from nenprofile.ingest.expression.readers import (
     FEATURECOUNTS,
     NFCORE,
     PLAIN,
     detect_layout,
     read_expression_matrix,
 )
-from nenprofile.fusions import fusion_layout, read_fusions
-from nenprofile.textfiles import iter_lines, open_binary
-from nenprofile.variants.build import build_from_contigs, build_from_text, contig_lengths
-from nenprofile.variants.callers import choose_tumor_sample, header_value
-from nenprofile.variants.maf import maf_header, maf_sample_builds, missing_maf_columns
+from nenprofile.ingest.fusions import fusion_layout, read_fusions
+from nenprofile.ingest.variants.build import build_from_contigs, build_from_text, contig_lengths
+from nenprofile.ingest.variants.callers import choose_tumor_sample, header_value
+from nenprofile.ingest.variants.maf import maf_header, maf_sample_builds, missing_maf_columns
+from nenprofile.io.textfiles import iter_lines, open_binary
 
 VCF, MAF, CNA, FUSIONS, EXPRESSION = "vcf", "maf", "cna", "fusions", "expression"
 # expression layouts with one column per sample; the others hold a single sample
