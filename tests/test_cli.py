@@ -13,7 +13,6 @@ import pytest
 import yaml
 
 from nenprofile import cli
-from nenprofile.ingest.discover import SheetRow, classify_file, sample_named_by_file
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO = REPO / "config" / "demo"
@@ -181,29 +180,6 @@ def test_multi_sample_copy_number_pairs_by_its_columns(tmp_path):
     assert cli.main(["init", str(folder), "--out", str(tmp_path / "c")]) == 0
     sheet = read_sheet(tmp_path / "c" / "samples.tsv")
     assert sheet["S1"]["cna"] == sheet["S2"]["cna"] == str(folder / "cn.txt")
-
-
-def test_symbol_tpm_matrix_is_expression_not_discrete_copy_number(tmp_path):
-    matrix = tmp_path / "m.txt"
-    matrix.write_text("Hugo_Symbol\tS1\tS2\nSSTR2\t12.5\t3.25\nDLL3\t40.0\t0.5\n")
-    found = classify_file(matrix, "GRCh38")
-    assert (found.kind, found.layout, found.sample_ids) == (
-        "expression",
-        "TPM matrix",
-        ("S1", "S2"),
-    )
-    discrete = tmp_path / "d.txt"
-    discrete.write_text("Hugo_Symbol\tS1\tS2\nSSTR2\t2\t-1\n")
-    found = classify_file(discrete, "GRCh38")
-    assert (found.kind, found.layout) == ("cna", "cBioPortal discrete")
-
-
-def test_file_names_pair_with_the_longest_sample_id():
-    rows = {name: SheetRow(name) for name in ("NEN1", "NEN10", "NEN10_T")}
-    assert sample_named_by_file(Path("NEN10_T.cns"), rows).sample == "NEN10_T"
-    assert sample_named_by_file(Path("NEN10-cn.tsv"), rows).sample == "NEN10"
-    assert sample_named_by_file(Path("NEN1.tsv"), rows).sample == "NEN1"
-    assert sample_named_by_file(Path("NEN100.tsv"), rows) is None
 
 
 def test_validate_demo_config(monkeypatch, capsys):

@@ -283,6 +283,12 @@ def run_command(configfile: Path | None, extra: list[str]) -> int:
 
 # ---------------------------------------------------------------------------------- parser
 
+TOP_EXAMPLE = """\
+a cohort in three steps (each command's --help explains it):
+  nenprofile init /data/nen_cohort --out cohorts/nen2026    # config + sample sheet
+  nenprofile validate --configfile cohorts/nen2026/config.yaml
+  nenprofile run --configfile cohorts/nen2026/config.yaml --cores 8"""
+
 INIT_HELP = """\
 Write a cohort config.yaml and samples.tsv from the input files found in DIR (and its
 subfolders). Files are recognised by their content, never by name:
@@ -322,26 +328,31 @@ RUN_EXAMPLE = """\
 examples:
   nenprofile run --configfile cohorts/nen2026/config.yaml -n          # dry run: list the jobs
   nenprofile run --configfile cohorts/nen2026/config.yaml --cores 8
-  nenprofile run --configfile cohorts/nen2026/config.yaml --profile workflow/profiles/slurm"""
+  nenprofile run --configfile cohorts/nen2026/config.yaml --cores 8 --keep-going"""
 
 
 def build_parser() -> argparse.ArgumentParser:
-    formatter = argparse.RawDescriptionHelpFormatter
     parser = argparse.ArgumentParser(
         prog="nenprofile",
         description="Molecular tumor board reports for high-grade neuroendocrine neoplasms.",
-        epilog="start here: nenprofile init --help",
-        formatter_class=formatter,
+        epilog=TOP_EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         allow_abbrev=False,
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    init = commands.add_parser(
-        "init",
-        help="write a cohort config and sample sheet from a folder of input files",
-        description=INIT_HELP,
-        epilog=INIT_EXAMPLE,
-        formatter_class=formatter,
-        allow_abbrev=False,
+
+    def command(name: str, summary: str, description: str, epilog: str) -> argparse.ArgumentParser:
+        return commands.add_parser(
+            name,
+            help=summary,
+            description=description,
+            epilog=epilog,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+            allow_abbrev=False,
+        )
+
+    init = command(
+        "init", "write a cohort config and sample sheet from a folder", INIT_HELP, INIT_EXAMPLE
     )
     init.add_argument("folder", metavar="DIR", type=Path, help="folder with the input files")
     init.add_argument("--cohort", metavar="NAME", help="cohort name (default: DIR's name)")
@@ -352,13 +363,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="folder for config.yaml and samples.tsv (default: cohorts/NAME)",
     )
     init.add_argument("--force", action="store_true", help="overwrite existing files")
-    validate = commands.add_parser(
+    validate = command(
         "validate",
-        help="check a cohort config and sample sheet without running",
-        description=VALIDATE_HELP,
-        epilog=VALIDATE_EXAMPLE,
-        formatter_class=formatter,
-        allow_abbrev=False,
+        "check a config and sample sheet without running",
+        VALIDATE_HELP,
+        VALIDATE_EXAMPLE,
     )
     validate.add_argument("--configfile", metavar="F", type=Path, required=True)
     validate.add_argument(
@@ -368,14 +377,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=Path(),
         help="folder the workflow will run from (default: the current folder)",
     )
-    run = commands.add_parser(
-        "run",
-        help="run the workflow (other options go to Snakemake)",
-        description=RUN_HELP,
-        epilog=RUN_EXAMPLE,
-        formatter_class=formatter,
-        allow_abbrev=False,
-    )
+    run = command("run", "run the workflow (other options go to Snakemake)", RUN_HELP, RUN_EXAMPLE)
     run.add_argument(
         "--configfile",
         metavar="F",
