@@ -20,14 +20,13 @@ Gene rows whose value is empty or NA are skipped; a gene listed twice keeps its 
 
 from __future__ import annotations
 
-import csv
 import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from nenprofile.errors import InputError
-from nenprofile.io.textfiles import iter_lines
+from nenprofile.io.textfiles import iter_lines, split_fields
 from nenprofile.model import GeneCopyNumber
 
 CALLS = ("AMP", "GAIN", "NEUTRAL", "HETLOSS", "DEEPDEL")
@@ -323,10 +322,11 @@ class _Table:
                 "copy-number file is empty", path=str(path), fix="give a header line and rows"
             )
         header_line, header_text = body[0]
-        columns = [c.strip() for c in _split(header_text.lstrip("#"), delimiter)]
+        header = split_fields(header_text.lstrip("#"), delimiter, path, header_line)
+        columns = [c.strip() for c in header]
         rows = []
         for number, text in body[1:]:
-            fields = [f.strip() for f in _split(text, delimiter)]
+            fields = [f.strip() for f in split_fields(text, delimiter, path, number)]
             fields += [""] * (len(columns) - len(fields))
             rows.append((number, fields))
         return cls(path, columns, header_line, rows)
@@ -376,10 +376,6 @@ class _Table:
                 fix="segment start and end must be integers",
             )
         return int(value)
-
-
-def _split(text: str, delimiter: str) -> list[str]:
-    return next(csv.reader([text], delimiter=delimiter))
 
 
 def _find(columns: list[str], names: tuple[str, ...]) -> str | None:

@@ -21,14 +21,13 @@ row is out of frame, else None.
 
 from __future__ import annotations
 
-import csv
 import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from nenprofile.errors import InputError
-from nenprofile.io.textfiles import iter_lines
+from nenprofile.io.textfiles import iter_lines, split_fields
 from nenprofile.model import Fusion
 
 ACCEPTED_FORMATS = (
@@ -163,11 +162,11 @@ def _read_table(path: Path) -> _Table:
     body = [(n, text) for n, text in lines if text.strip() and not text.startswith("##")]
     if not body:
         raise InputError("fusion file is empty", path=str(path), fix="give a header line")
-    header = next(csv.reader([body[0][1].lstrip("#")], delimiter="\t"))
+    header = split_fields(body[0][1].lstrip("#"), "\t", path, body[0][0])
     columns: dict[str, int] = {}
     for index, name in enumerate(header):
         columns.setdefault(name.strip().lower(), index)
-    rows = [(n, next(csv.reader([text], delimiter="\t"))) for n, text in body[1:]]
+    rows = [(n, split_fields(text, "\t", path, n)) for n, text in body[1:]]
     return _Table(path, columns, [h.strip() for h in header], rows)
 
 
