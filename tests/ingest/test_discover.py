@@ -28,3 +28,16 @@ def test_file_names_pair_with_the_longest_sample_id():
     assert sample_named_by_file(Path("NEN10-cn.tsv"), rows).sample == "NEN10"
     assert sample_named_by_file(Path("NEN1.tsv"), rows).sample == "NEN1"
     assert sample_named_by_file(Path("NEN100.tsv"), rows) is None
+
+
+def test_a_reader_crash_is_listed_with_the_file_not_raised(tmp_path, monkeypatch):
+    from nenprofile.ingest import discover
+
+    def crash(path):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(discover, "read_fusions", crash)
+    table = tmp_path / "f.txt"
+    table.write_text("gene5\tgene3\nEWSR1\tFLI1\n")
+    found = classify_file(table, "GRCh38")
+    assert found.reason.startswith("unreadable as fusions (RuntimeError: boom); not read as a")

@@ -149,7 +149,9 @@ def classify_file(path: Path, build: str) -> Recognised | Unused:
         try:
             result = probe(path, build)
         except InputError:
-            continue
+            continue  # not this kind of input
+        except Exception as error:  # a reader's unforeseen failure: list the file, go on
+            result = f"unreadable as {probe.__name__.strip('_')} ({type(error).__name__}: {error})"
         if isinstance(result, Recognised):
             return result
         if result:
