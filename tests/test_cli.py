@@ -123,6 +123,14 @@ def test_init_refuses_to_overwrite_without_force(neutral_folder, tmp_path, capsy
     assert (out / "config.yaml").read_text().startswith("# Cohort 'in', written by")
 
 
+def test_init_refuses_a_cohort_name_the_schema_rejects(neutral_folder, tmp_path, capsys):
+    assert cli.main(["init", str(neutral_folder), "--cohort", "my cohort"]) == 1
+    assert capsys.readouterr().err == (
+        "nenprofile init: error: cohort name 'my cohort'. Fix: use letters, digits, '_', '-' "
+        "or '.' only (it becomes a folder name)\n"
+    )
+
+
 def test_init_without_variant_files_writes_nothing(tmp_path, capsys):
     folder = tmp_path / "only_cn"
     copy_as("cna/NEN01.gene_cn.tsv", folder, "NEN01.tsv")

@@ -8,24 +8,25 @@ import shlex
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from nenprofile.errors import InputError
-from nenprofile.ingest.discover import (
-    CohortPlan,
-    Recognised,
-    SheetRow,
-    Unused,
-    plan_cohort,
-    relative_to,
-    scan_folder,
+from nenprofile.ingest.sheet import (
+    KNOWN_COLUMNS,
+    SampleSheet,
+    load_sample_sheet,
+    path_for_sheet,
+    validate_config,
 )
-from nenprofile.ingest.sheet import KNOWN_COLUMNS, SampleSheet, load_sample_sheet, validate_config
 from nenprofile.io.outputs import atomic_write, write_tsv
 from nenprofile.io.validation import load_schema
 from nenprofile.io.yamltext import load_yaml
+from nenprofile.layout import Layout
+
+if TYPE_CHECKING:  # the readers behind discovery load pandas: only `init` imports them
+    from nenprofile.ingest.discover import CohortPlan, Recognised, SheetRow, Unused
 
 # config keys naming files or folders the jobs read: (dotted key, must be a folder)
 CONFIG_PATHS = (
@@ -132,7 +133,7 @@ def cohort_summary(config: dict[str, Any], sheet: SampleSheet) -> str:
         f"OK: cohort '{config['cohort']}', {len(sheet.samples)} samples from {sheet.path}\n"
         f"  inputs: {count('vcf')} VCF, {count('maf')} MAF, {count('cna')} copy number, "
         f"{count('fusions')} fusions; expression matrix: {matrix}\n"
-        f"  results go to results/{config['cohort']}/"
+        f"  results go to {Layout(config['cohort']).results}/"
     )
 
 
@@ -165,7 +166,7 @@ def sheet_rows(plan: CohortPlan, sheet_folder: Path) -> list[dict[str, Any]]:
         for column in KNOWN_COLUMNS:
             value = getattr(row, column, None)
             if isinstance(value, Path):
-                value = relative_to(value, sheet_folder)
+                value = path_for_sheet(value, sheet_folder)
             if value is not None:
                 cells[column] = value
         rows.append(cells)
@@ -192,7 +193,7 @@ def describe_row(row: SheetRow, found: dict[Path, Recognised], folder: Path) -> 
     for column in ("vcf", "maf", "cna", "fusions"):
         path = getattr(row, column)
         if path is not None:
-            parts.append(f"{column} {relative_to(path, folder)} ({found[path].layout})")
+            parts.append(f"{column} {path_for_sheet(path, folder)} ({found[path].layout})")
     build = f", {row.genome_build}" if row.genome_build else ""
     return f"  {row.sample}{build}: " + "; ".join(parts)
 
@@ -201,7 +202,7 @@ def print_unused(unused: list[Unused], notes: list[str], folder: Path) -> None:
     if unused:
         print(f"not used ({len(unused)}):", file=sys.stderr)
         for entry in unused:
-            print(f"  {relative_to(entry.path, folder)}: {entry.reason}", file=sys.stderr)
+            print(f"  {path_for_sheet(entry.path, folder)}: {entry.reason}", file=sys.stderr)
     if notes:
         print(f"check ({len(notes)}):", file=sys.stderr)
         for note in notes:
@@ -213,7 +214,10 @@ def init_command(folder: Path, cohort: str | None, out: Path | None, force: bool
         raise CommandError(f"{folder} is not a folder. Fix: give the folder holding the inputs")
     config_schema = load_schema(schema_path("config"))
     properties = config_schema["properties"]
-    cohort = cohort or cohort_name(folder, properties["cohort"]["pattern"])
+    cohort_pattern = properties["cohort"]["pattern"]
+    cohort = cohort or cohort_name(folder, cohort_pattern)
+    if not re.match(cohort_pattern, cohort):
+        raise CommandError(f"cohort name '{cohort}'. Fix: {properties['cohort']['x-fix']}")
     out = out or Path("cohorts") / cohort
     config_path, sheet_path = out / "config.yaml", out / "samples.tsv"
     existing = [str(p) for p in (config_path, sheet_path) if p.exists()]
@@ -222,6 +226,8 @@ def init_command(folder: Path, cohort: str | None, out: Path | None, force: bool
             f"{' and '.join(existing)} already exist(s). Fix: add --force to overwrite, or "
             "choose another folder with --out"
         )
+    from nenprofile.ingest.discover import plan_cohort, scan_folder
+
     default_build = properties["genome_build"]["default"]
     found, unused = scan_folder(folder, default_build)
     pattern = load_schema(schema_path("samples"))["properties"]["sample"]["pattern"]
@@ -239,11 +245,11 @@ def init_command(folder: Path, cohort: str | None, out: Path | None, force: bool
     with atomic_write(config_path) as handle:
         handle.write(config_text(cohort, folder, sheet_path, plan))
     by_path = {f.path: f for f in found}
-    print(f"{len(found)} input files recognised in {folder}:")
+    print(f"{len(plan.rows)} samples from {folder}:")
     for row in plan.rows:
         print(describe_row(row, by_path, folder))
     if plan.matrix:
-        print(f"  expression matrix: {relative_to(plan.matrix, folder)}")
+        print(f"  expression matrix: {path_for_sheet(plan.matrix, folder)}")
     print(f"wrote {config_path} and {sheet_path} ({len(plan.rows)} samples)")
     status = validate_command(config_path, Path.cwd())
     if status == 0:

@@ -10,7 +10,6 @@ Everything not used is returned with the reason, for the person to see.
 
 from __future__ import annotations
 
-import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -27,6 +26,7 @@ from nenprofile.ingest.expression.readers import (
     read_expression_matrix,
 )
 from nenprofile.ingest.fusions import fusion_layout, read_fusions
+from nenprofile.ingest.sheet import FORMULA_START
 from nenprofile.ingest.variants.build import build_from_contigs, build_from_text, contig_lengths
 from nenprofile.ingest.variants.callers import choose_tumor_sample, header_value
 from nenprofile.ingest.variants.maf import maf_header, maf_sample_builds, missing_maf_columns
@@ -44,8 +44,6 @@ _BINARY_MAGIC = {
     b"BAM\x01": "BAM file",
     b"BCF\x02": "BCF file (convert with bcftools view -Oz)",
 }
-# spreadsheet programs run a cell starting with one of these as a formula
-_FORMULA_START = ("=", "+", "-", "@")
 
 
 @dataclass(frozen=True)
@@ -325,7 +323,7 @@ def _vcf_row(found: Recognised, pattern: re.Pattern[str], notes: list[str]) -> S
         sample = _sample_id(tumor, pattern)
     if not sample:
         return Unused(found.path, "no usable sample id in the file or its name")
-    if tumor and tumor.startswith(_FORMULA_START):
+    if tumor and tumor.startswith(FORMULA_START):
         return Unused(found.path, f"tumour column '{tumor}' would read as a spreadsheet formula")
     pin_tumor = tumor is not None and (len(found.columns) > 1 or sample != tumor)
     return SheetRow(
@@ -341,7 +339,7 @@ def _maf_row(
     found: Recognised, barcode: str, pattern: re.Pattern[str], notes: list[str]
 ) -> SheetRow | Unused:
     sample = _sample_id(barcode, pattern)
-    if not sample or barcode.startswith(_FORMULA_START):
+    if not sample or barcode.startswith(FORMULA_START):
         return Unused(found.path, f"Tumor_Sample_Barcode '{barcode}' is no usable sample id")
     several = len(found.sample_ids) > 1
     return SheetRow(
@@ -469,12 +467,3 @@ def _list(names: Iterable[str], limit: int = 10) -> str:
     names = list(names)
     shown = ", ".join(names[:limit])
     return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
-
-
-def relative_to(path: Path, folder: Path) -> str:
-    """`path` relative to `folder` when it lies below it (else absolute), './'-prefixed when
-    it would otherwise start like a spreadsheet formula."""
-    text = os.path.relpath(path, folder)
-    if text.startswith(".."):
-        return str(path.resolve())
-    return f"./{text}" if text.startswith(_FORMULA_START) else text
