@@ -23,13 +23,16 @@ from typing import Protocol
 
 from nenprofile.model import TRUNCATING_CLASSES, Fusion, GeneCopyNumber, Variant
 from nenprofile.reference.hotspots import HotspotHit, HotspotTable
+from nenprofile.vocab import (
+    LIKELY_BENIGN,
+    LIKELY_ONCOGENIC,
+    ONCOGENIC,
+    ONCOGENIC_CALLS,
+    ONCOGENICITY_LEVELS,
+    VUS,
+)
 
-ONCOGENIC = "Oncogenic"
-LIKELY_ONCOGENIC = "Likely oncogenic"
-VUS = "VUS"
-LIKELY_BENIGN = "Likely benign"
-_RANK = {LIKELY_BENIGN: 0, VUS: 1, LIKELY_ONCOGENIC: 2, ONCOGENIC: 3}
-ONCOGENIC_CALLS = frozenset({ONCOGENIC, LIKELY_ONCOGENIC})
+_RANK = {level: rank for rank, level in enumerate(ONCOGENICITY_LEVELS)}
 
 TUMOR_SUPPRESSOR_ROLES = frozenset({"tumor_suppressor", "both"})
 ONCOGENE_ROLES = frozenset({"oncogene", "both"})
