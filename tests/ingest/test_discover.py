@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 from nenprofile.ingest.discover import SheetRow, classify_file, sample_named_by_file
@@ -41,3 +42,18 @@ def test_a_reader_crash_is_listed_with_the_file_not_raised(tmp_path, monkeypatch
     table.write_text("gene5\tgene3\nEWSR1\tFLI1\n")
     found = classify_file(table, "GRCh38")
     assert found.reason.startswith("unreadable as fusions (RuntimeError: boom); not read as a")
+
+
+def test_empty_truncated_and_blank_led_files(tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    assert classify_file(empty, "GRCh38").reason == "empty file"
+    truncated = tmp_path / "cut.gz"
+    truncated.write_bytes(gzip.compress(b"gene\tcopy_number\nRB1\t0\n" * 50)[:40])
+    assert classify_file(truncated, "GRCh38").reason.startswith(
+        "unreadable (the compressed file is truncated or corrupt"
+    )
+    blank_first = tmp_path / "cn.txt"
+    blank_first.write_text("\ngene\tcopy_number\nRB1\t0\n")
+    found = classify_file(blank_first, "GRCh38")
+    assert (found.kind, found.layout) == ("cna", "gene table")

@@ -30,7 +30,7 @@ from nenprofile.ingest.sheet import FORMULA_START
 from nenprofile.ingest.variants.build import build_from_contigs, build_from_text, contig_lengths
 from nenprofile.ingest.variants.callers import choose_tumor_sample, header_value
 from nenprofile.ingest.variants.maf import maf_header, maf_sample_builds, missing_maf_columns
-from nenprofile.io.textfiles import iter_lines, open_binary
+from nenprofile.io.textfiles import CORRUPT_COMPRESSED, iter_lines, open_binary
 
 VCF, MAF, CNA, FUSIONS, EXPRESSION = "vcf", "maf", "cna", "fusions", "expression"
 # expression layouts with one column per sample; the others hold a single sample
@@ -135,13 +135,16 @@ def classify_file(path: Path, build: str) -> Recognised | Unused:
     if binary:
         return Unused(path, f"{binary}, not an input")
     try:
-        first = next(iter_lines(path), None)
+        lines = iter_lines(path)
+        first = next(lines, None)
+        if first is not None and first[1].startswith("##fileformat=VCF"):
+            return _vcf(path)
+        for _line in lines:  # tables are read whole below: the file must be readable text
+            pass
     except InputError as error:
-        return Unused(path, f"not a text file ({error.message})")
-    if first is None or not first[1].strip():
-        return Unused(path, "empty file" if first is None else "starts with an empty line")
-    if first[1].startswith("##fileformat=VCF"):
-        return _vcf(path)
+        return Unused(path, f"unreadable ({error.message})")
+    if first is None:
+        return Unused(path, "empty file")
     near_misses = []
     for probe in (_maf, _fusions, _copy_number, _expression):
         try:
@@ -167,8 +170,8 @@ def _binary_kind(path: Path) -> str | None:
     try:
         with open_binary(path) as handle:
             magic = handle.read(4)
-    except (OSError, EOFError, ValueError):
-        return None
+    except (OSError, ValueError, *CORRUPT_COMPRESSED):
+        return None  # classify_file reports it when reading the lines
     return _BINARY_MAGIC.get(magic)
 
 
