@@ -23,6 +23,7 @@ from typing import Protocol
 
 from nenprofile.model import TRUNCATING_CLASSES, Fusion, GeneCopyNumber, Variant
 from nenprofile.reference.hotspots import HotspotHit, HotspotTable
+from nenprofile.settings import Settings, schema_default
 from nenprofile.vocab import (
     LIKELY_BENIGN,
     LIKELY_ONCOGENIC,
@@ -58,9 +59,13 @@ class GeneInfo(Protocol):
 
 @dataclass(frozen=True)
 class OncogenicitySettings:
-    max_population_af: float = 0.01
+    max_population_af: float = schema_default("filters.max_population_af")
     loh_vaf_margin: float = 0.1  # VAF above purity/2 + margin implies loss of the wild type
     loh_vaf_without_purity: float = 0.8  # conservative LOH hint when purity is unknown
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> OncogenicitySettings:
+        return cls(max_population_af=settings.filters.max_population_af)
 
 
 @dataclass
