@@ -306,10 +306,12 @@ def test_snakemake_command_passes_other_arguments_through(tmp_path):
     ]
 
 
-def test_missing_workflow_files_say_how_to_install(monkeypatch, tmp_path):
+def test_run_needs_the_checkout_but_validate_only_the_packaged_schemas(monkeypatch, tmp_path):
     monkeypatch.setattr(cli, "__file__", str(tmp_path / "site-packages" / "nenprofile" / "cli.py"))
     with pytest.raises(cli.CommandError, match=r"Fix: install nenprofile from a source checkout"):
         cli.workflow_root()
+    monkeypatch.chdir(REPO)
+    assert cli.main(["validate", "--configfile", "config/config.yaml"]) == 0
 
 
 def test_installed_console_script_help():

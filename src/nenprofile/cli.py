@@ -24,6 +24,7 @@ from nenprofile.io.outputs import atomic_write, write_tsv
 from nenprofile.io.validation import load_schema
 from nenprofile.io.yamltext import load_yaml
 from nenprofile.layout import Layout
+from nenprofile.settings import CONFIG_SCHEMA, SAMPLES_SCHEMA, schema_default
 
 if TYPE_CHECKING:  # the readers behind discovery load pandas: only `init` imports them
     from nenprofile.ingest.discover import CohortPlan, Recognised, SheetRow, Unused
@@ -45,20 +46,16 @@ class CommandError(Exception):
 
 
 def workflow_root() -> Path:
-    """The checkout holding the Snakefile and workflow/schemas (a source or editable install:
-    src/nenprofile/cli.py is two folders below it)."""
+    """The checkout holding the Snakefile (a source or editable install: src/nenprofile/cli.py
+    is two folders below it). The schemas are package data and need no checkout."""
     root = Path(__file__).resolve().parents[2]
-    if (root / "Snakefile").is_file() and (root / "workflow" / "schemas").is_dir():
+    if (root / "Snakefile").is_file() and (root / "workflow" / "rules").is_dir():
         return root
     raise CommandError(
-        f"the nenprofile workflow (Snakefile, workflow/schemas) is not beside the installed "
+        f"the nenprofile workflow (Snakefile, workflow/rules) is not beside the installed "
         f"package (looked in {root}). Fix: install nenprofile from a source checkout: "
         "git clone <nenprofile repository> && cd nenprofile && pip install -e ."
     )
-
-
-def schema_path(name: str) -> Path:
-    return workflow_root() / "workflow" / "schemas" / f"{name}.schema.yaml"
 
 
 # ---------------------------------------------------------------------------------- validate
@@ -102,10 +99,10 @@ def load_cohort(configfile: Path, directory: Path) -> tuple[dict[str, Any], Samp
     load_sample_sheet), then the files the config names. Relative paths in the config
     resolve against `directory`, the folder the workflow runs in."""
     config = read_config_file(configfile)
-    validate_config(config, schema_path("config"), source=str(configfile))
+    validate_config(config, CONFIG_SCHEMA, source=str(configfile))
     sheet = load_sample_sheet(
         directory / config["samples"],
-        schema_path("samples"),
+        SAMPLES_SCHEMA,
         default_build=config["genome_build"],
     )
     for key, is_folder in CONFIG_PATHS:
@@ -212,8 +209,7 @@ def print_unused(unused: list[Unused], notes: list[str], folder: Path) -> None:
 def init_command(folder: Path, cohort: str | None, out: Path | None, force: bool) -> int:
     if not folder.is_dir():
         raise CommandError(f"{folder} is not a folder. Fix: give the folder holding the inputs")
-    config_schema = load_schema(schema_path("config"))
-    properties = config_schema["properties"]
+    properties = load_schema(CONFIG_SCHEMA)["properties"]
     cohort_pattern = properties["cohort"]["pattern"]
     cohort = cohort or cohort_name(folder, cohort_pattern)
     if not re.match(cohort_pattern, cohort):
@@ -228,9 +224,9 @@ def init_command(folder: Path, cohort: str | None, out: Path | None, force: bool
         )
     from nenprofile.ingest.discover import plan_cohort, scan_folder
 
-    default_build = properties["genome_build"]["default"]
+    default_build = schema_default("genome_build")
     found, unused = scan_folder(folder, default_build)
-    pattern = load_schema(schema_path("samples"))["properties"]["sample"]["pattern"]
+    pattern = load_schema(SAMPLES_SCHEMA)["properties"]["sample"]["pattern"]
     plan = plan_cohort(found, default_build=default_build, sample_pattern=pattern)
     plan.unused[:0] = unused
     print_unused(plan.unused, plan.notes, folder)
