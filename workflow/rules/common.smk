@@ -6,6 +6,7 @@ from snakemake.exceptions import WorkflowError
 
 from nenprofile.errors import InputError
 from nenprofile.ingest.sheet import load_sample_sheet, validate_config
+from nenprofile.ingest.variants import cpu_need
 from nenprofile.io.validation import load_schema
 from nenprofile.settings import CONFIG_SCHEMA, SAMPLES_SCHEMA
 from nenprofile.layout import PROVENANCE_FILES, REPORT_TABLES, Layout
@@ -183,11 +184,7 @@ def get_provenance_inputs():
 
 def profile_threads(wildcards):
     """2 for a bgzipped VCF large enough that ingest reads it in two processes, else 1."""
-    from nenprofile.ingest.variants._fast.parallel import SPLIT_MIN_BYTES
-
-    path = Path(SHEET.rows[wildcards.sample].get("vcf") or "")
-    large = path.name.endswith(".gz") and path.is_file() and path.stat().st_size >= SPLIT_MIN_BYTES
-    return 2 if large else 1
+    return cpu_need(SHEET.rows[wildcards.sample].get("vcf") or "")
 
 
 def mem_mb_profile(wildcards, attempt):
