@@ -536,6 +536,7 @@ def _read_segments(
             )
         copy_number = minor = log2_ratio = None
         if label == "allele-specific segments":
+            assert major_col is not None and minor_col is not None  # that layout has both
             major = table.copies(line, fields, major_col)
             minor = table.copies(line, fields, minor_col)
             if major is not None and minor is not None:
@@ -544,6 +545,7 @@ def _read_segments(
             copy_number = table.copies(line, fields, cn_col)
             minor = table.copies(line, fields, minor_col) if minor_col else None
         else:
+            assert log2_col is not None  # a segment table without copy numbers has log2
             log2_ratio = table.number(line, fields, log2_col)
         if copy_number is None and log2_ratio is None:
             continue
