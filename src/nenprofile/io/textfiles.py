@@ -103,7 +103,7 @@ def open_binary(path: str | Path) -> BinaryIO:
     gzip magic number. InputError for a folder, pipe or device."""
     require_regular_file(path)
     if is_gzipped(path):
-        return io.BufferedReader(_BoundedGzip(path), 1 << 16)  # type: ignore[return-value]
+        return io.BufferedReader(_BoundedGzip(path), 1 << 16)
     return open(path, "rb")
 
 
