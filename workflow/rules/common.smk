@@ -18,7 +18,6 @@ from nenprofile.io.validation import load_schema
 from nenprofile.settings import CONFIG_SCHEMA, SAMPLES_SCHEMA
 from nenprofile.layout import PROVENANCE_FILES, REPORT_TABLES, Layout
 
-
 DEFAULT_CONFIG = "config/config.yaml"
 
 
