@@ -300,6 +300,7 @@ def civic_options(
                 "direction": DIRECTIONS[item.significance],
                 "rule_id": f"CIViC:EID{item.evidence_id}",
                 "research_only": False,
+                "line": "",
             }
         )
     return sort_rows(rows)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from nenprofile.clinical import HISTOLOGY_SITE, clinical_fields, derived_differentiation
 from nenprofile.errors import InputError
 from nenprofile.model import SampleInfo
 from nenprofile.sites import normalise_site
@@ -32,6 +33,12 @@ KNOWN_COLUMNS = (
     "pdl1_cps",
     "msi_status",
     "her2_ihc",
+    "histology",
+    "stage",
+    "line",
+    "prior_therapies",
+    "sstr_imaging",
+    "germline_findings",
     "genome_build",
     "purity",
     "ploidy",
@@ -213,6 +220,9 @@ def load_sample_sheet(
             )
         record["tumor_site_input"] = record.get("tumor_site")
         record["tumor_site"] = site
+        warnings.extend(
+            f"{path}: line {line_number}: {text}" for text in _normalise_clinical(record)
+        )
         record.setdefault("genome_build", default_build)
         record["expression_id_explicit"] = "expression_id" in record
         record.setdefault("expression_id", sample)
@@ -227,6 +237,32 @@ def load_sample_sheet(
     return SampleSheet(path=path, rows=rows, line_of=line_of, warnings=warnings)
 
 
+def _normalise_clinical(record: dict[str, Any]) -> tuple[str, ...]:
+    """Controlled terms for the clinical columns, derived differentiation and site; warnings."""
+    fields = clinical_fields(record)
+    record["histology_input"] = record.get("histology")
+    record["histology"] = fields.histology
+    record["stage"] = fields.stage
+    record["line"] = fields.line
+    record["prior_therapies"] = list(fields.prior_therapies)
+    record["sstr_imaging"] = fields.sstr_imaging
+    record["germline_findings"] = list(fields.germline_findings)
+    derived = derived_differentiation(fields.histology)
+    given = record.get("differentiation", "unknown")
+    notes = list(fields.warnings)
+    if given == "unknown" and derived != "unknown":
+        record["differentiation"] = derived
+        record["differentiation_from_histology"] = True
+    elif given != "unknown" and derived not in ("unknown", given):
+        notes.append(
+            f"differentiation '{given}' disagrees with histology '{fields.histology}' "
+            f"({derived}ly differentiated); the sheet's differentiation is used"
+        )
+    if record.get("tumor_site") == "unknown" and fields.histology in HISTOLOGY_SITE:
+        record["tumor_site"] = HISTOLOGY_SITE[fields.histology]
+    return tuple(notes)
+
+
 def _validate_row(record: dict[str, Any], schema: dict[str, Any], path: Path, line: int) -> None:
     for key, message, fix in iter_problems(record, schema):
         raise InputError(message + ".", path=str(path), line=line, column=key or None, fix=fix)
@@ -239,6 +275,14 @@ def sample_info(record: dict[str, Any]) -> SampleInfo:
         tumor_site=record.get("tumor_site", "unknown"),
         tumor_site_input=record.get("tumor_site_input"),
         differentiation=record.get("differentiation", "unknown"),
+        differentiation_from_histology=bool(record.get("differentiation_from_histology")),
+        histology=record.get("histology", "unknown"),
+        histology_input=record.get("histology_input"),
+        stage=record.get("stage", "unknown"),
+        line=record.get("line"),
+        prior_therapies=tuple(record.get("prior_therapies", ())),
+        sstr_imaging=record.get("sstr_imaging", "unknown"),
+        germline_findings=tuple(record.get("germline_findings", ())),
         ki67=record.get("ki67"),
         pdl1_tps=record.get("pdl1_tps"),
         pdl1_cps=record.get("pdl1_cps"),
