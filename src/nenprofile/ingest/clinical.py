@@ -14,35 +14,28 @@ from dataclasses import dataclass
 UNKNOWN = "unknown"
 
 # WHO 2019/2022 entities (nen-facts 1.1); NEC subtypes by site are expressed with tumor_site.
-HISTOLOGIES = (
+WELL_DIFFERENTIATED_HISTOLOGIES = (
     "net_g1",
     "net_g2",
     "net_g3",
     "typical_carcinoid",
     "atypical_carcinoid",
+)
+POORLY_DIFFERENTIATED_HISTOLOGIES = (
     "sclc",
     "lcnec",
     "nec_small_cell",
     "nec_large_cell",
     "nec_nos",
     "merkel_cell_carcinoma",
-    "minen",
     "nepc",
+)
+# MiNEN: differentiation follows its neuroendocrine component, so it is not derived.
+HISTOLOGIES = (
+    *WELL_DIFFERENTIATED_HISTOLOGIES,
+    *POORLY_DIFFERENTIATED_HISTOLOGIES,
+    "minen",
     UNKNOWN,
-)
-WELL_DIFFERENTIATED = frozenset(
-    {"net_g1", "net_g2", "net_g3", "typical_carcinoid", "atypical_carcinoid"}
-)
-POORLY_DIFFERENTIATED = frozenset(
-    {
-        "sclc",
-        "lcnec",
-        "nec_small_cell",
-        "nec_large_cell",
-        "nec_nos",
-        "merkel_cell_carcinoma",
-        "nepc",
-    }
 )
 # Histologies that name their organ; used only when the sheet leaves tumor_site empty.
 HISTOLOGY_SITE = {
@@ -282,9 +275,9 @@ def germline_genes(entries: tuple[str, ...]) -> frozenset[str]:
 
 
 def derived_differentiation(histology: str) -> str:
-    if histology in WELL_DIFFERENTIATED:
+    if histology in WELL_DIFFERENTIATED_HISTOLOGIES:
         return "well"
-    if histology in POORLY_DIFFERENTIATED:
+    if histology in POORLY_DIFFERENTIATED_HISTOLOGIES:
         return "poor"
     return UNKNOWN
 
