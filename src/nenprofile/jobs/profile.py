@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from nenprofile.ingest.variants import IngestResult
     from nenprofile.interpret.biomarkers import TmbTally
     from nenprofile.match.civic import CivicEvidence
+    from nenprofile.match.moalmanac import MoaAssertion
     from nenprofile.model import SampleInfo
     from nenprofile.reference.knowledgebase import KnowledgeBase
 
@@ -26,16 +27,25 @@ class ProfileResources:
 
     kb: KnowledgeBase
     civic: list[CivicEvidence] | None  # config knowledge_base.civic, when given
+    moalmanac: list[MoaAssertion] | None = None  # config knowledge_base.moalmanac, when given
 
 
 def load_profile_resources(config: dict[str, Any]) -> ProfileResources:
     from nenprofile.match.civic import load_civic_evidence
+    from nenprofile.match.moalmanac import load_moalmanac
     from nenprofile.reference.knowledgebase import load_knowledge_base
 
     civic_path = config["knowledge_base"].get("civic")
+    moalmanac_path = config["knowledge_base"].get("moalmanac")
+    moalmanac = None
+    if moalmanac_path:
+        moalmanac, skipped = load_moalmanac(moalmanac_path)
+        for reason, count in sorted(skipped.items()):
+            log.info("MOAlmanac %s: %d assertion(s) not used (%s)", moalmanac_path, count, reason)
     return ProfileResources(
         kb=load_knowledge_base(config["knowledge_base"]["path"]),
         civic=load_civic_evidence(civic_path) if civic_path else None,
+        moalmanac=moalmanac,
     )
 
 
@@ -135,7 +145,9 @@ def _profile_rest(
     interpretation = interpret_sample(
         sample, ingest, cna, fusions, markers, kb, config, tmb_tally=tmb_tally
     )
-    profile = match_sample(interpretation, sample, kb, civic=resources.civic)
+    profile = match_sample(
+        interpretation, sample, kb, civic=resources.civic, moalmanac=resources.moalmanac
+    )
     therapies = profile.therapies
 
     alteration_columns = list(ALTERATION_COLUMNS) + sorted(
