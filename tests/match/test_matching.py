@@ -13,12 +13,11 @@ from nenprofile.match.therapies import (
     SampleFindings,
     match_therapies,
     protein_change,
-    rank_group,
-    row_sort_key,
     variant_matches,
 )
 from nenprofile.model import SampleInfo
 from nenprofile.reference.knowledgebase import load_knowledge_base
+from nenprofile.vocab import rank_group, therapy_rank
 
 
 @pytest.fixture(scope="module")
@@ -1139,7 +1138,7 @@ def test_ranking_groups_then_amp_escat_line(kb):
         "dll3_t_cell_engager_trials",  # research-only last
     ]
     assert [rank_group(row) for row in rows] == [0, 0, 0, 1, 1, 2, 2, 2, 5]
-    assert rows == sorted(rows, key=row_sort_key)
+    assert rows == sorted(rows, key=therapy_rank)
     assert rows_for(kb, findings, **SCLC_ES, line=1) == rows
 
 

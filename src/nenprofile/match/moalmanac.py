@@ -19,16 +19,10 @@ from typing import Any
 
 from nenprofile.errors import InputError
 from nenprofile.match.civic import covered_by_curated, curated_pairs, is_nen_disease
-from nenprofile.match.therapies import (
-    CAVEAT_SEPARATOR,
-    CITATION_SEPARATOR,
-    ONCOGENIC,
-    SampleFindings,
-    alteration_label,
-    protein_change,
-)
+from nenprofile.match.therapies import SampleFindings, alteration_label, protein_change
 from nenprofile.model import SampleInfo
 from nenprofile.reference.knowledgebase import KnowledgeBase
+from nenprofile.vocab import CAVEAT_SEPARATOR, CITATION_SEPARATOR, ONCOGENIC_CALLS
 
 SOURCE = "MOAlmanac"
 # MOAlmanac predictive implication -> (AMP tier, ESCAT tier) outside NEN
@@ -159,7 +153,10 @@ def _hits(item: MoaAssertion, findings: SampleFindings, sample: SampleInfo) -> l
     }[item.feature_type]
     hits = []
     for alteration in findings.alterations:
-        if alteration.get("gene") != item.gene or alteration.get("oncogenicity") not in ONCOGENIC:
+        if (
+            alteration.get("gene") != item.gene
+            or alteration.get("oncogenicity") not in ONCOGENIC_CALLS
+        ):
             continue
         if alteration.get("alteration_type") != wanted:
             continue

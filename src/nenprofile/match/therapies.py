@@ -23,13 +23,14 @@ from nenprofile.reference.knowledgebase import (
     KnowledgeBase,
     TherapyRule,
 )
+from nenprofile.vocab import (
+    CAVEAT_SEPARATOR,
+    CITATION_SEPARATOR,
+    ONCOGENIC_CALLS,
+    therapy_rank,
+)
 
 ROW_COLUMNS = [*THERAPY_COLUMNS, "direction", "rule_id", "research_only", "line"]
-ONCOGENIC = frozenset({"Oncogenic", "Likely oncogenic"})
-AMP_ORDER = ("I-A", "I-B", "II-C", "II-D")
-ESCAT_ORDER = ("I-A", "I-B", "I-C", "II-A", "II-B", "III-A", "III-B", "IV", "V", "X", "NA")
-CAVEAT_SEPARATOR = " | "
-CITATION_SEPARATOR = ";"
 UNKNOWN_SITES = frozenset({"unknown"})
 
 _PROTEIN = re.compile(r"^([A-Z*])(\d+)(.*)$")
@@ -100,7 +101,7 @@ def _alteration_hits(
     wanted_genes = set(clause.genes) if genes is None else genes
     hits = []
     for alteration in findings.alterations:
-        if alteration.get("oncogenicity") not in ONCOGENIC:
+        if alteration.get("oncogenicity") not in ONCOGENIC_CALLS:
             continue
         if alteration.get("gene") not in wanted_genes:
             continue
@@ -290,60 +291,9 @@ def _match_rule(
     }
 
 
-# Ranking groups, in order: the entity's standard of care and NEN-specific options of AMP tier
-# I, then tissue-agnostic, then other-tumour-type options (with NEN-specific evidence of AMP
-# tier II, ordered by tier among them), then resistance rows, germline referrals and
-# research-only rows. Within a group: AMP, then ESCAT, then line of therapy.
-LINE_ORDER = ("first", "first/later", "first/maintenance", "maintenance", "later", "")
-STRONG_AMP_TIERS = ("I-A", "I-B")
-
-
-def rank_group(row: dict[str, Any]) -> int:
-    if _is_true(row.get("research_only")):
-        return 5
-    direction = row.get("direction") or "sensitivity"
-    if direction == "germline_referral" or row.get("context") == "germline":
-        return 4
-    if direction == "resistance":
-        return 3
-    if direction == "standard_of_care":
-        return 0
-    context = row.get("context")
-    if context == "NEN-specific" and row.get("amp_tier") in STRONG_AMP_TIERS:
-        return 0
-    if context == "tissue-agnostic":
-        return 1
-    return 2
-
-
-def _is_true(value: Any) -> bool:
-    return value is True or str(value).strip().lower() == "true"
-
-
-def row_sort_key(row: dict[str, Any]) -> tuple[int, int, int, int, str, str]:
-    """The one therapy ranking (therapies.tsv, summary, report): group, AMP, ESCAT, line.
-
-    Reads therapies.tsv rows as well (strings, missing tiers or line rank last).
-    """
-    amp = row.get("amp_tier")
-    amp_rank = AMP_ORDER.index(amp) if amp in AMP_ORDER else len(AMP_ORDER)
-    escat = row.get("escat_tier")
-    escat_rank = ESCAT_ORDER.index(escat) if escat in ESCAT_ORDER else len(ESCAT_ORDER)
-    line = str(row.get("line") or "")
-    line_rank = LINE_ORDER.index(line) if line in LINE_ORDER else len(LINE_ORDER)
-    therapy = str(row.get("therapy") or "").lower()
-    return (
-        rank_group(row),
-        amp_rank,
-        escat_rank,
-        line_rank,
-        therapy,
-        str(row.get("rule_id") or ""),
-    )
-
-
 def sort_rows(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    return sorted(rows, key=row_sort_key)
+    """Strongest first, by the project's one ranking (vocab.therapy_rank)."""
+    return sorted(rows, key=therapy_rank)
 
 
 def match_therapies(
