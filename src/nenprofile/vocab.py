@@ -8,7 +8,7 @@ therapies.tsv, the report's summary and tables and the cohort report all order o
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Protocol
 
 # strongest first; NA: not a therapy claim (germline referral rows)
 AMP_TIERS: tuple[str, ...] = ("I-A", "I-B", "II-C", "II-D", "NA")
@@ -105,11 +105,21 @@ def rank_group(option: Mapping[str, Any]) -> int:
     return 1 if context == "tissue-agnostic" else 2
 
 
-def therapy_rank(option: Mapping[str, Any]) -> tuple[int, int, int, int, str, str, str]:
+class RankedOption(Protocol):
+    """What ranking reads of an option: a model.TherapyOption, or a row read back from TSV."""
+
+    def to_row(self) -> dict[str, Any]: ...
+
+
+def therapy_rank(
+    option: RankedOption | Mapping[str, Any],
+) -> tuple[int, int, int, int, str, str, str]:
     """The one order of therapy options, strongest first: ranking group (RANK_GROUPS), AMP
     tier, ESCAT tier, line of therapy (first before maintenance before later), then therapy,
     biomarker and rule id so that equal ranks have a stable, reproducible order. Reads
     therapies.tsv rows too (strings; a missing value ranks last)."""
+    if not isinstance(option, Mapping):
+        option = option.to_row()
     return (
         rank_group(option),
         *tier_rank(option.get("amp_tier"), option.get("escat_tier")),

@@ -15,7 +15,7 @@ from nenprofile.match.therapies import (
     protein_change,
     variant_matches,
 )
-from nenprofile.model import SampleInfo
+from nenprofile.model import Alteration, SampleInfo
 from nenprofile.reference.knowledgebase import load_knowledge_base
 from nenprofile.vocab import rank_group, therapy_rank
 
@@ -26,15 +26,17 @@ def kb():
 
 
 def alt(gene, kind="mutation", hgvsp=None, onc="Oncogenic", biallelic=False, **extra):
-    return {
-        "gene": gene,
-        "alteration_type": kind,
-        "hgvsp": hgvsp,
-        "variant_class": extra.pop("variant_class", "missense" if hgvsp else None),
-        "oncogenicity": onc,
-        "biallelic": biallelic,
+    return Alteration(
+        sample="S1",
+        gene=gene,
+        pathway="",
+        alteration_type=kind,
+        hgvsp=hgvsp,
+        variant_class=extra.pop("variant_class", "missense" if hgvsp else None),
+        oncogenicity=onc,
+        biallelic=biallelic,
         **extra,
-    }
+    )
 
 
 def sample(**info: Any) -> SampleInfo:
@@ -42,7 +44,8 @@ def sample(**info: Any) -> SampleInfo:
 
 
 def rows_for(kb, findings: dict[str, Any] | None = None, **info: Any) -> list[dict[str, Any]]:
-    return match_therapies(SampleFindings(**(findings or {})), sample(**info), kb)
+    options = match_therapies(SampleFindings(**(findings or {})), sample(**info), kb)
+    return [option.to_row() for option in options]
 
 
 def run(kb, findings: dict[str, Any] | None = None, **info: Any) -> dict[str, dict]:
@@ -781,7 +784,7 @@ def test_every_rule_fires_on_a_generated_case(kb):
 
 
 def test_row_columns_are_the_therapies_tsv_columns(kb):
-    rows = match_therapies(SampleFindings(msi_call="MSI-H"), SampleInfo("S1"), kb)
+    rows = rows_for(kb, {"msi_call": "MSI-H"})
     assert rows
     assert all(list(row) == ROW_COLUMNS for row in rows)
     assert ROW_COLUMNS[-1] == "line"
@@ -986,7 +989,7 @@ def test_germline_vhl_needs_germline_finding_not_somatic(kb):
 def test_germline_referral_only_tumor_only_and_heterozygous_vaf(kb):
     men1 = alt("MEN1", hgvsp="p.R98*", variant_class="nonsense", vaf=0.48)
     assert "germline_testing_referral" in run(kb, {"alterations": [men1]}, **PNET)
-    low = {**men1, "vaf": 0.12}
+    low = alt("MEN1", hgvsp="p.R98*", variant_class="nonsense", vaf=0.12)
     assert "germline_testing_referral" not in run(kb, {"alterations": [low]}, **PNET)
     paired = run(kb, {"alterations": [men1]}, **PNET, tumor_only=False)
     assert "germline_testing_referral" not in paired

@@ -10,7 +10,7 @@ from nenprofile.errors import InputError
 from nenprofile.match.moalmanac import load_moalmanac, moalmanac_options
 from nenprofile.match.sample import match_sample
 from nenprofile.match.therapies import SampleFindings
-from nenprofile.model import SampleInfo
+from nenprofile.model import Alteration, SampleInfo
 from nenprofile.reference.knowledgebase import load_knowledge_base
 
 FIXTURE = Path(__file__).resolve().parents[1] / "data" / "kb" / "moalmanac_small.json"
@@ -22,8 +22,9 @@ def kb():
 
 
 def alt(gene, kind="mutation", hgvsp=None, **extra):
-    return {"gene": gene, "alteration_type": kind, "hgvsp": hgvsp, "oncogenicity": "Oncogenic",
-            "biallelic": False, "variant_class": "missense" if hgvsp else None, **extra}  # fmt: skip
+    return Alteration(sample="S1", gene=gene, pathway="", alteration_type=kind, hgvsp=hgvsp,
+                      oncogenicity="Oncogenic", variant_class="missense" if hgvsp else None,
+                      **extra)  # fmt: skip
 
 
 def test_load_counts_skipped_assertions():
@@ -45,7 +46,8 @@ def test_options_are_labelled_tiered_and_curated_rules_win(kb):
         ]
     )
     sample = SampleInfo("S1", germline_findings=("BRCA2 c.5946del",))
-    rows = {r["rule_id"]: r for r in moalmanac_options(findings, assertions, sample, kb)}
+    options = moalmanac_options(findings, assertions, sample, kb)
+    rows = {option.rule_id: option.to_row() for option in options}
     # alectinib + ALK is already a curated rule
     assert set(rows) == {"MOAlmanac:901", "MOAlmanac:902", "MOAlmanac:904", "MOAlmanac:905"}
     kras = rows["MOAlmanac:901"]
@@ -73,7 +75,7 @@ def test_match_sample_ranks_moalmanac_rows_with_the_curated_ones(kb):
     sample = SampleInfo("S1", tumor_site="lung", differentiation="poor", histology="sclc",
                         stage="extensive", line=1)  # fmt: skip
     profile = match_sample(interpretation, sample, kb, moalmanac=assertions)
-    ids = [row["rule_id"] for row in profile.therapies]
+    ids = [option.rule_id for option in profile.therapies]
     assert ids == [
         "chemo_immunotherapy_sclc",
         "serplulimab_sclc_eu",
@@ -106,8 +108,8 @@ def test_real_2025_release_loads_and_matches(shared_data, kb):
     assert skipped["deprecated"] == 3
     findings = SampleFindings(alterations=[alt("KRAS", hgvsp="p.G12C")])
     rows = moalmanac_options(findings, assertions, SampleInfo("S1", tumor_site="lung"), kb)
-    therapies = {row["therapy"] for row in rows}
+    therapies = {option.therapy for option in rows}
     # the curated sotorasib/adagrasib rules win over the label assertions for the same drugs
     assert "Avutometinib + Defactinib" in therapies
     assert not {"Sotorasib", "Adagrasib"} & therapies
-    assert all(row["rule_id"].startswith("MOAlmanac:") for row in rows)
+    assert all(option.rule_id.startswith("MOAlmanac:") for option in rows)

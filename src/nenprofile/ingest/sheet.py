@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -19,35 +19,15 @@ from nenprofile.ingest.clinical import (
 from nenprofile.ingest.sites import normalise_site
 from nenprofile.io.validation import iter_problems, load_schema
 from nenprofile.model import SampleInfo
+from nenprofile.settings import SAMPLES_SCHEMA
 
-PATH_COLUMNS = ("vcf", "maf", "cna", "fusions")
-NUMBER_COLUMNS = ("ki67", "pdl1_tps", "pdl1_cps", "purity", "ploidy")
-KNOWN_COLUMNS = (
-    "sample",
-    "vcf",
-    "maf",
-    "tumor_sample",
-    "normal_sample",
-    "cna",
-    "fusions",
-    "expression_id",
-    "tumor_site",
-    "differentiation",
-    "ki67",
-    "pdl1_tps",
-    "pdl1_cps",
-    "msi_status",
-    "her2_ihc",
-    "histology",
-    "stage",
-    "line",
-    "prior_therapies",
-    "sstr_imaging",
-    "germline_findings",
-    "genome_build",
-    "purity",
-    "ploidy",
-)
+# spreadsheet programs run a cell starting with one of these as a formula
+FORMULA_START = ("=", "+", "-", "@")
+# the sheet's columns, as the schema declares them: adding a column is a schema edit
+_COLUMNS: dict[str, Any] = load_schema(SAMPLES_SCHEMA)["properties"]
+KNOWN_COLUMNS = tuple(_COLUMNS)
+NUMBER_COLUMNS = tuple(c for c, spec in _COLUMNS.items() if spec.get("type") == "number")
+PATH_COLUMNS = tuple(c for c, spec in _COLUMNS.items() if spec.get("x-path"))
 
 
 def validate_config(
@@ -244,20 +224,20 @@ def load_sample_sheet(
 
 def _normalise_clinical(record: dict[str, Any]) -> tuple[str, ...]:
     """Controlled terms for the clinical columns, derived differentiation and site; warnings."""
-    fields = clinical_fields(record)
+    clinical = clinical_fields(record)
     record["histology_input"] = record.get("histology")
-    histology = fields.histology
+    histology = clinical.histology
     if record.get("tumor_site") == "lung":
         histology = LUNG_NEC.get(histology, histology)
     record["histology"] = histology
-    record["stage"] = fields.stage
-    record["line"] = fields.line
-    record["prior_therapies"] = list(fields.prior_therapies)
-    record["sstr_imaging"] = fields.sstr_imaging
-    record["germline_findings"] = list(fields.germline_findings)
+    record["stage"] = clinical.stage
+    record["line"] = clinical.line
+    record["prior_therapies"] = clinical.prior_therapies
+    record["sstr_imaging"] = clinical.sstr_imaging
+    record["germline_findings"] = clinical.germline_findings
     derived = derived_differentiation(histology)
     given = record.get("differentiation", "unknown")
-    notes = list(fields.warnings)
+    notes = list(clinical.warnings)
     if given == "unknown" and derived != "unknown":
         record["differentiation"] = derived
         record["differentiation_from_histology"] = True
@@ -271,34 +251,21 @@ def _normalise_clinical(record: dict[str, Any]) -> tuple[str, ...]:
     return tuple(notes)
 
 
+def path_for_sheet(path: Path, sheet_folder: Path) -> str:
+    """How a sheet stores `path`: relative to the sheet's folder when it lies below it (else
+    absolute), './'-prefixed when it would otherwise start like a spreadsheet formula."""
+    text = os.path.relpath(path, sheet_folder)
+    if text.startswith(".."):
+        return str(path.resolve())
+    return f"./{text}" if text.startswith(FORMULA_START) else text
+
+
 def _validate_row(record: dict[str, Any], schema: dict[str, Any], path: Path, line: int) -> None:
     for key, message, fix in iter_problems(record, schema):
         raise InputError(message + ".", path=str(path), line=line, column=key or None, fix=fix)
 
 
 def sample_info(record: dict[str, Any]) -> SampleInfo:
-    """SampleInfo from a validated sheet row."""
-    return SampleInfo(
-        sample=record["sample"],
-        tumor_site=record.get("tumor_site", "unknown"),
-        tumor_site_input=record.get("tumor_site_input"),
-        differentiation=record.get("differentiation", "unknown"),
-        differentiation_from_histology=bool(record.get("differentiation_from_histology")),
-        histology=record.get("histology", "unknown"),
-        histology_input=record.get("histology_input"),
-        stage=record.get("stage", "unknown"),
-        line=record.get("line"),
-        prior_therapies=tuple(record.get("prior_therapies", ())),
-        sstr_imaging=record.get("sstr_imaging", "unknown"),
-        germline_findings=tuple(record.get("germline_findings", ())),
-        ki67=record.get("ki67"),
-        pdl1_tps=record.get("pdl1_tps"),
-        pdl1_cps=record.get("pdl1_cps"),
-        msi_status=record.get("msi_status", "unknown"),
-        her2_ihc=record.get("her2_ihc"),
-        genome_build=record.get("genome_build", "GRCh38"),
-        tumor_only="normal_sample" not in record,
-        purity=record.get("purity"),
-        ploidy=record.get("ploidy"),
-        expression_id=record.get("expression_id"),
-    )
+    """SampleInfo from a validated sheet row: every SampleInfo field the row has, by name."""
+    given = {f.name: record[f.name] for f in fields(SampleInfo) if f.name in record}
+    return SampleInfo(**given, tumor_only="normal_sample" not in record)

@@ -326,7 +326,7 @@ def differentiation_pattern(
             pattern = "indeterminate"
         citations = LUNG_PATTERN_CITATIONS
     else:
-        adeno_hits = [g for g in ("KRAS", "APC") if g in oncogenic]
+        adeno_hits: list[str] = [g for g in ("KRAS", "APC") if g in oncogenic]
         if _has_braf_v600e(classification):
             adeno_hits.append("BRAF V600E")
         gep = sample.tumor_site in GEP_SITES

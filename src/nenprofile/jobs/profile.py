@@ -88,6 +88,7 @@ def profile_sample(
             inputs["variants"],
             tumor_sample=record.get("tumor_sample"),
             normal_sample=record.get("normal_sample"),
+            file_format="vcf" if "vcf" in record else "maf",
             build=sample.genome_build,
             pass_only=filters.pass_only,
             allowed_filters=filters.allowed_filters,
@@ -127,7 +128,7 @@ def _profile_rest(
     from nenprofile.interpret.sample import interpret_sample
     from nenprofile.match.sample import match_sample
     from nenprofile.match.therapies import ROW_COLUMNS
-    from nenprofile.model import ALTERATION_COLUMNS
+    from nenprofile.model import ALTERATION_TABLE_COLUMNS
 
     sample.tumor_only = ingest.tumor_only
     cna = []
@@ -154,11 +155,12 @@ def _profile_rest(
     )
     therapies = profile.therapies
 
-    alteration_columns = list(ALTERATION_COLUMNS) + sorted(
-        {k for row in profile.alterations for k in row} - set(ALTERATION_COLUMNS)
+    write_tsv(
+        outputs["alterations"],
+        [alteration.to_row() for alteration in profile.alterations],
+        ALTERATION_TABLE_COLUMNS,
     )
-    write_tsv(outputs["alterations"], profile.alterations, alteration_columns)
-    write_tsv(outputs["therapies"], therapies, ROW_COLUMNS)
+    write_tsv(outputs["therapies"], [option.to_row() for option in therapies], ROW_COLUMNS)
     write_json(outputs["biomarkers"], profile.biomarkers)
     write_json(
         outputs["ingest"],

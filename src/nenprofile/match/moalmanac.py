@@ -20,7 +20,7 @@ from typing import Any
 from nenprofile.errors import InputError
 from nenprofile.match.civic import covered_by_curated, curated_pairs, is_nen_disease
 from nenprofile.match.therapies import SampleFindings, alteration_label, protein_change
-from nenprofile.model import SampleInfo
+from nenprofile.model import Alteration, SampleInfo, TherapyOption
 from nenprofile.reference.knowledgebase import KnowledgeBase
 from nenprofile.vocab import CAVEAT_SEPARATOR, CITATION_SEPARATOR, ONCOGENIC_CALLS
 
@@ -153,12 +153,9 @@ def _hits(item: MoaAssertion, findings: SampleFindings, sample: SampleInfo) -> l
     }[item.feature_type]
     hits = []
     for alteration in findings.alterations:
-        if (
-            alteration.get("gene") != item.gene
-            or alteration.get("oncogenicity") not in ONCOGENIC_CALLS
-        ):
+        if alteration.gene != item.gene or alteration.oncogenicity not in ONCOGENIC_CALLS:
             continue
-        if alteration.get("alteration_type") != wanted:
+        if alteration.alteration_type != wanted:
             continue
         if wanted == "mutation" and not _mutation_matches(item, alteration):
             continue
@@ -166,11 +163,11 @@ def _hits(item: MoaAssertion, findings: SampleFindings, sample: SampleInfo) -> l
     return hits
 
 
-def _mutation_matches(item: MoaAssertion, alteration: dict[str, Any]) -> bool:
+def _mutation_matches(item: MoaAssertion, alteration: Alteration) -> bool:
     if item.protein_change:
-        return protein_change(alteration.get("hgvsp")) == item.protein_change
+        return protein_change(alteration.hgvsp) == item.protein_change
     classes = ANNOTATION_CLASSES.get(item.variant_annotation)
-    return classes is None or alteration.get("variant_class") in classes
+    return classes is None or alteration.variant_class in classes
 
 
 def _citations(item: MoaAssertion) -> list[str]:
@@ -185,8 +182,8 @@ def moalmanac_options(
     assertions: list[MoaAssertion],
     sample: SampleInfo,
     kb: KnowledgeBase,
-) -> list[dict[str, Any]]:
-    """Rows for the assertions the sample meets, labelled with their source."""
+) -> list[TherapyOption]:
+    """Options for the assertions the sample meets, labelled with their source."""
     curated = curated_pairs(kb)
     rows = []
     for item in assertions:
@@ -207,24 +204,22 @@ def moalmanac_options(
         if not nen:
             caveats.append(f"Evidence is from {item.disease}, not from a neuroendocrine neoplasm.")
         rows.append(
-            {
-                "therapy": item.therapy,
-                "biomarker": "; ".join(hits),
-                "amp_tier": amp,
-                "escat_tier": escat,
-                "context": "NEN-specific" if nen else "other tumor type",
-                "rationale": (
+            TherapyOption(
+                therapy=item.therapy,
+                biomarker="; ".join(hits),
+                amp_tier=amp,
+                escat_tier=escat,
+                context="NEN-specific" if nen else "other tumor type",
+                rationale=(
                     f"{SOURCE} assertion {item.assertion_id}: {item.implication} evidence for "
                     f"{'resistance to' if item.resistance else 'sensitivity to'} {item.therapy} "
                     f"with {item.gene} {item.protein_change or item.feature_type.lower()} "
                     f"in {item.disease}."
                 ),
-                "caveats": CAVEAT_SEPARATOR.join(caveats),
-                "citations": CITATION_SEPARATOR.join(_citations(item)),
-                "direction": "resistance" if item.resistance else "sensitivity",
-                "rule_id": f"{SOURCE}:{item.assertion_id}",
-                "research_only": False,
-                "line": "",
-            }
+                caveats=CAVEAT_SEPARATOR.join(caveats),
+                citations=CITATION_SEPARATOR.join(_citations(item)),
+                direction="resistance" if item.resistance else "sensitivity",
+                rule_id=f"{SOURCE}:{item.assertion_id}",
+            )
         )
     return rows

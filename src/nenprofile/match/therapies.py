@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
 
 from nenprofile.ingest.clinical import effective_line, germline_genes
 from nenprofile.interpret.sample import SampleFindings
-from nenprofile.model import THERAPY_COLUMNS, SampleInfo
+from nenprofile.model import THERAPY_COLUMNS, Alteration, SampleInfo, TherapyOption
 from nenprofile.reference.knowledgebase import (
     ALL_SITES,
     DIFFERENTIATIONS,
@@ -75,22 +74,20 @@ def variant_matches(protein: str | None, wanted: str) -> bool:
     return found.group(1) == residue.group(1) and found.group(2) == residue.group(2)
 
 
-def alteration_label(alteration: dict[str, Any]) -> str:
-    gene = alteration.get("gene", "?")
-    kind = alteration.get("alteration_type", "")
+def alteration_label(alteration: Alteration) -> str:
+    gene = alteration.gene
+    kind = alteration.alteration_type
     if kind == "mutation":
-        protein = protein_change(alteration.get("hgvsp"))
+        protein = protein_change(alteration.hgvsp)
         label = (
-            f"{gene} {protein}"
-            if protein
-            else f"{gene} {alteration.get('variant_class') or 'mutation'}"
+            f"{gene} {protein}" if protein else f"{gene} {alteration.variant_class or 'mutation'}"
         )
     elif kind == "fusion":
-        partner = alteration.get("partner")
+        partner = alteration.partner
         label = f"{gene} fusion" + (f" ({partner})" if partner else "")
     else:
         label = f"{gene} {kind.replace('_', ' ')}"
-    if alteration.get("biallelic"):
+    if alteration.biallelic:
         label += " (biallelic)"
     return label
 
@@ -101,22 +98,22 @@ def _alteration_hits(
     wanted_genes = set(clause.genes) if genes is None else genes
     hits = []
     for alteration in findings.alterations:
-        if alteration.get("oncogenicity") not in ONCOGENIC_CALLS:
+        if alteration.oncogenicity not in ONCOGENIC_CALLS:
             continue
-        if alteration.get("gene") not in wanted_genes:
+        if alteration.gene not in wanted_genes:
             continue
-        kind = alteration.get("alteration_type")
+        kind = alteration.alteration_type
         if kind not in clause.alteration_types:
             continue
-        vaf = alteration.get("vaf")
+        vaf = alteration.vaf
         if clause.min_vaf is not None and vaf is not None and float(vaf) < clause.min_vaf:
             continue
         if clause.variants:
-            protein = protein_change(alteration.get("hgvsp"))
+            protein = protein_change(alteration.hgvsp)
             if not any(variant_matches(protein, wanted) for wanted in clause.variants):
                 continue
         # a homozygous (deep) deletion removes both copies
-        both_copies = bool(alteration.get("biallelic")) or kind == "deep_deletion"
+        both_copies = alteration.biallelic or kind == "deep_deletion"
         if clause.biallelic is not None and clause.biallelic != both_copies:
             continue
         label = alteration_label(alteration)
@@ -248,7 +245,7 @@ def _match_rule(
     findings: SampleFindings,
     sample: SampleInfo,
     germline_relevant: frozenset[str] = frozenset(),
-) -> dict[str, Any] | None:
+) -> TherapyOption | None:
     applicability = _applicability(rule, sample)
     if applicability is None:
         return None
@@ -275,34 +272,30 @@ def _match_rule(
         c.type in ("alteration", "germline", "germline_relevant") for c in rule.any_of
     )
     biomarker = "; ".join(hits) if is_alteration_rule else rule.biomarker
-    return {
-        "therapy": rule.therapy,
-        "biomarker": biomarker,
-        "amp_tier": amp_tier,
-        "escat_tier": escat_tier,
-        "context": context,
-        "rationale": rule.rationale,
-        "caveats": CAVEAT_SEPARATOR.join(caveats),
-        "citations": CITATION_SEPARATOR.join(rule.citations),
-        "direction": rule.direction,
-        "rule_id": rule.id,
-        "research_only": rule.research_only,
-        "line": "/".join(rule.lines),
-    }
+    return TherapyOption(
+        therapy=rule.therapy,
+        biomarker=biomarker,
+        amp_tier=amp_tier,
+        escat_tier=escat_tier,
+        context=context,
+        rationale=rule.rationale,
+        caveats=CAVEAT_SEPARATOR.join(caveats),
+        citations=CITATION_SEPARATOR.join(rule.citations),
+        direction=rule.direction,
+        rule_id=rule.id,
+        research_only=rule.research_only,
+        line="/".join(rule.lines),
+    )
 
 
-def sort_rows(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+def sort_options(options: Iterable[TherapyOption]) -> list[TherapyOption]:
     """Strongest first, by the project's one ranking (vocab.therapy_rank)."""
-    return sorted(rows, key=therapy_rank)
+    return sorted(options, key=therapy_rank)
 
 
 def match_therapies(
     findings: SampleFindings, sample: SampleInfo, kb: KnowledgeBase
-) -> list[dict[str, Any]]:
-    """Therapy options for one sample: one row per matched rule, strongest first."""
-    rows = []
-    for rule in kb.rules:
-        row = _match_rule(rule, findings, sample, kb.germline_relevant)
-        if row is not None:
-            rows.append(row)
-    return sort_rows(rows)
+) -> list[TherapyOption]:
+    """Therapy options for one sample: one per matched rule, strongest first."""
+    options = (_match_rule(rule, findings, sample, kb.germline_relevant) for rule in kb.rules)
+    return sort_options(option for option in options if option is not None)
