@@ -302,10 +302,18 @@ def test_yaml_dump_of_the_demo_config_round_trips():
         ("expression.matrix", lambda tmp: tmp, "is a folder, not a file"),
         ("expression.reference", _fifo, "is a named pipe (FIFO), not a file"),
         ("annotation.gff3", lambda tmp: Path("/dev/zero"), "is a device, not a file"),
+        ("knowledge_base.moalmanac", lambda tmp: tmp, "is a folder, not a file"),
         ("samples", lambda tmp: tmp / "absent.tsv", "does not exist"),
         ("knowledge_base.path", lambda tmp: REPO / "README.md", "is a file, not a folder"),
     ],
-    ids=["matrix_folder", "reference_fifo", "gff3_device", "missing_sheet", "kb_file"],
+    ids=[
+        "matrix_folder",
+        "reference_fifo",
+        "gff3_device",
+        "moalmanac_folder",
+        "missing_sheet",
+        "kb_file",
+    ],
 )
 def test_config_paths_must_be_regular_files(tmp_path, key, make, words):
     (tmp_path / "s.tsv").write_text("")

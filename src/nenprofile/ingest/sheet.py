@@ -69,6 +69,7 @@ CONFIG_FILE_KEYS = (
     "expression.matrix",
     "expression.reference",
     "knowledge_base.civic",
+    "knowledge_base.moalmanac",
     "annotation.reference_fasta",
     "annotation.gff3",
 )
