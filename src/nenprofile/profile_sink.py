@@ -12,6 +12,7 @@ from typing import Any
 from nenprofile.biomarkers import COUNTERS, BiomarkerSettings, TmbTally
 from nenprofile.model import Variant
 from nenprofile.variant_table import VariantTableWriter
+from nenprofile.variants.duplicates import variant_key
 
 
 class ProfileSink:
@@ -28,36 +29,56 @@ class ProfileSink:
         self.table = table
         self.tally = TmbTally(tmb_settings)
         self.variants: list[Variant] = []
+        # every kept variant's key: a duplicate the reader's neighbour check cannot see
+        # (an unsorted file) is still one variant for classification
+        self.kept_keys: set[tuple[str, int, str, str]] = set()
+        self.duplicates = 0
 
     def add(self, variant: Variant) -> None:
-        self.tally.add(variant)
         if variant.gene in self.genes:
+            key = variant_key(variant)
+            if key in self.kept_keys:
+                self.duplicates += 1
+                return
+            self.kept_keys.add(key)
             self.variants.append(variant)
+        self.tally.add(variant)
         if self.table is not None:
             self.table.add(variant)
 
     def restart(self) -> None:
         self.tally = TmbTally(self.tmb_settings)
         self.variants.clear()
+        self.kept_keys.clear()
+        self.duplicates = 0
         if self.table is not None:
             self.table.restart()
 
     def start_worker(self) -> None:
         self.tally = TmbTally(self.tmb_settings)
         self.variants.clear()
+        self.kept_keys.clear()
+        self.duplicates = 0
         if self.table is not None:
             self.table.start_worker()
 
-    def worker_result(self) -> tuple[dict[str, int], list[Variant]]:
+    def worker_result(self) -> tuple[dict[str, int], list[Variant], int]:
         if self.table is not None:
             self.table.worker_finish()
         counters = {name: getattr(self.tally, name) for name in COUNTERS}
-        return counters, self.variants
+        return counters, self.variants, self.duplicates
 
-    def merge(self, result: tuple[dict[str, Any], list[Variant]]) -> None:
-        counters, variants = result
+    def merge(self, result: tuple[dict[str, Any], list[Variant], int]) -> None:
+        counters, variants, duplicates = result
         self.tally.merge(TmbTally(self.tmb_settings, **counters))
-        self.variants.extend(variants)
+        self.duplicates += duplicates
+        for variant in variants:
+            key = variant_key(variant)
+            if key in self.kept_keys:
+                self.duplicates += 1
+                continue
+            self.kept_keys.add(key)
+            self.variants.append(variant)
         if self.table is not None:
             self.table.append_part()
 

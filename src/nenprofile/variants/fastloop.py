@@ -19,8 +19,10 @@ from typing import Any
 from nenprofile.genes import normalise_chrom
 from nenprofile.model import Variant
 from nenprofile.variants.annotation import CsqParser, largest_population_af
+from nenprofile.variants.build import BuildMarkers
 from nenprofile.variants.callers import NO_COUNTS, Extractor, ImpossibleVaf
 from nenprofile.variants.consequences import variant_class
+from nenprofile.variants.duplicates import DUPLICATE_KEY, UNSORTED_KEY, seen_here
 from nenprofile.variants.hgvs import short_hgvsp
 from nenprofile.variants.textvcf import (
     Record,
@@ -70,6 +72,14 @@ def _plain_fraction(text: str) -> float | None:
     return round(vaf, 6) if vaf == vaf and vaf >= -2_000_000_000 else None
 
 
+def _phase_extra(gt: str, parts: list[str], i_ps: int | None) -> dict[str, str]:
+    """vcf._phase_extra for a phased GT text and the raw PS text."""
+    phase_set = parts[i_ps] if i_ps is not None and i_ps < len(parts) else "."
+    if phase_set in ("", "."):
+        return {"phased_genotype": gt}
+    return {"phased_genotype": gt, "phase_set": phase_set}
+
+
 def vep_fast_loop(
     reader: TextVCF,
     plan: list[Extractor],
@@ -79,6 +89,8 @@ def vep_fast_loop(
     allowed: frozenset[str],
     min_vaf: float,
     min_depth: int,
+    markers: BuildMarkers,
+    here: list[Any],
     *,
     intern: bool = True,
 ) -> Loop | None:
@@ -90,7 +102,9 @@ def vep_fast_loop(
         return None
     if reader.info_types.get("CSQ", "String") != "String":
         return None
-    wanted = ("GT", *tags)
+    wanted = ("GT", "PS", *tags)
+    marker_positions, span_genes = markers.positions, markers.span_genes
+    note_position, note_gene = markers.note_position, markers.note_gene
     column = 9 + reader.tumor_index
     expected = reader.n_columns
     parse = parser.parse_fields
@@ -154,15 +168,21 @@ def vep_fast_loop(
                     tags_here = fmt.split(":")
                     positions = {tag: i for i, tag in enumerate(tags_here)}
                     found = tuple(positions.get(t) if t else None for t in wanted)
-                    simple = None not in found[1:]
+                    simple = None not in found[2:]
                     where = layouts[fmt] = (*found, len(tags_here) if simple else -1)
-                i_gt, i_frac, i_ad, i_dp, width = where
+                i_gt, i_ps, i_frac, i_ad, i_dp, width = where
                 parts = fields[column].split(":")
+                phased = None
                 if check_gt and i_gt is not None:
                     gt = parts[i_gt] if i_gt < len(parts) else "."
-                    if not gt.strip("./|"):
-                        counts["nocall_skipped"] += 1
+                    if "1" not in gt:  # one ALT: no allele 1 is a no-call or reference
+                        if not gt.strip("./|"):
+                            counts["nocall_skipped"] += 1
+                        else:
+                            counts["homref_skipped"] += 1
                         continue
+                    if "|" in gt:
+                        phased = _phase_extra(gt, parts, i_ps)
                 if _symbolic(alt):
                     counts["symbolic_skipped"] += 1
                     continue
@@ -186,6 +206,9 @@ def vep_fast_loop(
                     vaf, depth, alt_reads = (
                         _fraction_and_depths(parts, i_frac, i_ad, i_dp, 1) or NO_COUNTS
                     )
+                if alt_reads == 0 and depth != 0:
+                    counts["no_alt_reads_skipped"] += 1
+                    continue
                 if min_vaf and vaf is not None and vaf < min_vaf:
                     counts["below_min_vaf"] += 1
                     continue
@@ -251,14 +274,34 @@ def vep_fast_loop(
                     pos = int(fields[1])
                 except ValueError as error:
                     raise TextPathUnsupported(f"POS {fields[1]!r}") from error
+                ref = fields[3]
+                if pos == here[1] and chrom == here[0]:
+                    if seen_here(here, chrom, pos, ref, alt):
+                        counts[DUPLICATE_KEY] += 1
+                        continue
+                else:  # duplicates.is_duplicate, inlined
+                    if pos < here[1] and chrom == here[0]:
+                        counts[UNSORTED_KEY] += 1
+                    here[0] = chrom
+                    here[1] = pos
+                    here[2] = ref
+                    here[3] = alt
+                    here[4] = None
+                if pos in marker_positions:
+                    note_position(counts, chrom, pos, ref)
+                if gene in span_genes:
+                    note_gene(counts, chrom, pos, gene)
                 cls = classes.get(consequence)
                 if cls is None:
                     cls = classes[consequence] = variant_class(consequence)
-                append(Variant(
-                    chrom, pos, fields[3], alt, gene, cls, consequence,
+                variant = Variant(
+                    chrom, pos, ref, alt, gene, cls, consequence,
                     hgvsc, hgvsp, transcript, exon, vaf, depth, alt_reads, pop_af, clinvar,
                     existing, flt, source,
-                ))  # fmt: skip
+                )  # fmt: skip
+                if phased is not None:
+                    variant.extra.update(phased)
+                append(variant)
         tally[0] += records
         tally[1] += passed
 

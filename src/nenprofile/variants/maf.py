@@ -17,13 +17,23 @@ output writers) can tell them apart from VCF-derived indels.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 from nenprofile.errors import InputError
 from nenprofile.model import Variant
 from nenprofile.textfiles import iter_lines
+from nenprofile.variants.build import (
+    BuildChoice,
+    BuildMarkers,
+    build_markers,
+    check_build,
+    data_evidence,
+)
 from nenprofile.variants.consequences import variant_class as consequence_class
+from nenprofile.variants.disclosure import skip_warnings
+from nenprofile.variants.duplicates import DUPLICATE_KEY, variant_key
 from nenprofile.variants.hgvs import short_hgvsp, strip_transcript
 from nenprofile.variants.result import IngestResult
 
@@ -146,13 +156,17 @@ def read_maf(
     barcodes_seen: dict[str, None] = {}
     builds_seen: dict[str, int] = {}
     unknown_classes: dict[str, None] = {}
-    counts = {"records_read": 0, "passed": 0, "filtered": 0, "other_samples_skipped": 0}
+    counts = {"records_read": 0, "passed": 0, "filtered": 0, "other_samples_skipped": 0,
+              "no_alt_reads_skipped": 0, DUPLICATE_KEY: 0}  # fmt: skip
     if min_vaf:
         counts["below_min_vaf"] = 0
     if min_depth:
         counts["below_min_depth"] = 0
     allowed = frozenset(allowed_filters)
     has_normal = False
+    added: set[tuple[str, int, str, str]] = set()
+    evidence: Counter[str] = Counter()
+    markers = build_markers()
 
     for line_number, row in _read_rows(path):
         barcode = row.get("Tumor_Sample_Barcode", "").strip()
@@ -181,6 +195,15 @@ def read_maf(
         if min_depth and variant.depth is not None and variant.depth < min_depth:
             counts["below_min_depth"] += 1
             continue
+        if variant.alt_reads == 0 and variant.depth:
+            counts["no_alt_reads_skipped"] += 1
+            continue
+        key = variant_key(variant)
+        if key in added:
+            counts[DUPLICATE_KEY] += 1
+            continue
+        added.add(key)
+        _note_build_evidence(markers, evidence, variant)
         variants.append(variant)
 
     if counts["records_read"] == 0:
@@ -193,7 +216,10 @@ def read_maf(
         )
 
     resolved_build = _resolve_build(path, builds_seen, build)
-    warnings = []
+    header_evidence = [f"NCBI_Build {resolved_build}"] if builds_seen else []
+    choice = BuildChoice(resolved_build, build is not None, header_evidence)
+    checked = check_build(str(path), choice, data_evidence(evidence))
+    warnings = checked.warnings + skip_warnings(counts, sample)
     if unknown_classes:
         warnings.append(
             "Variant_Classification value(s) not recognised, class set to 'unknown': "
@@ -209,7 +235,15 @@ def read_maf(
         tumor_only=not has_normal,
         counts=counts,
         warnings=warnings,
+        build_evidence=checked.how,
     )
+
+
+def _note_build_evidence(markers: BuildMarkers, evidence: Counter[str], variant: Variant) -> None:
+    if variant.pos in markers.positions:
+        markers.note_position(evidence, variant.chrom, variant.pos, variant.ref)
+    if variant.gene in markers.span_genes:
+        markers.note_gene(evidence, variant.chrom, variant.pos, variant.gene)
 
 
 def _list_barcodes(barcodes: list[str]) -> str:
