@@ -12,6 +12,8 @@ from nenprofile.errors import InputError
 from nenprofile.ingest.variants import read_variants
 from nenprofile.ingest.variants.build import SUPPORT, build_markers
 from nenprofile.ingest.variants.vcf import NO_ANNOTATION_WARNING, read_vcf
+from nenprofile.interpret.biomarkers import BiomarkerSettings
+from nenprofile.jobs.profile_sink import ProfileSink
 
 VCF = Path(__file__).resolve().parents[1] / "data" / "vcf"
 GRCH37_HOTSPOTS = VCF / "grch37_hotspots_nocontig.vcf"
@@ -151,3 +153,25 @@ def test_phased_genotype_and_phase_set_are_kept():
         {"phased_genotype": "0|1", "phase_set": "7674270"},
         {"phased_genotype": "1|0", "phase_set": "7674270"},
     ]
+
+
+# ------------------------------------------------------------------ 2. VEP without PICK
+
+
+@pytest.mark.parametrize("engine", ["auto", "text", "cyvcf2"])
+def test_neighbouring_gene_listed_first_does_not_hide_tp53(engine):
+    # sarek --per_gene: one entry per gene, no PICK; WRAP53's MANE entry comes first
+    result = read_vcf(str(VCF / "vep_per_gene_tp53.vcf"), engine=engine)
+    assert [(v.gene, v.hgvsp, v.variant_class, v.transcript) for v in result.variants] == [
+        ("TP53", "p.R248Q", "missense", "ENST00000269305")
+    ]
+
+
+def test_each_gene_of_interest_gets_its_own_variant_in_the_profile():
+    sink = ProfileSink({"TP53", "WRAP53"}, BiomarkerSettings())
+    read_variants(VCF / "vep_per_gene_tp53.vcf", genes={"TP53", "WRAP53"}, consumer=sink)
+    assert [(v.gene, v.variant_class, v.transcript) for v in sink.kept()] == [
+        ("TP53", "missense", "ENST00000269305"),
+        ("WRAP53", "upstream_downstream", "ENST00000357449"),
+    ]
+    assert sink.tally.variants == 1  # one record, counted once

@@ -81,6 +81,7 @@ def profile_sample(
             gff3=annotation["gff3"],
             workers=threads,
             consumer=sink,
+            genes=resources.kb.genes,
         )
         sink.finish()
         if sink.duplicates:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Container
 from typing import Any
 
+from nenprofile.ingest.variants.annotation import gene_variants
 from nenprofile.ingest.variants.duplicates import variant_key
 from nenprofile.ingest.variants.table import VariantTableWriter
 from nenprofile.interpret.biomarkers import COUNTERS, BiomarkerSettings, TmbTally
@@ -31,20 +32,30 @@ class ProfileSink:
         self.variants: list[Variant] = []
         # every kept variant's key: a duplicate the reader's neighbour check cannot see
         # (an unsorted file) is still one variant for classification
-        self.kept_keys: set[tuple[str, int, str, str]] = set()
+        self.kept_keys: set[tuple[str, int, str, str, str | None]] = set()
         self.duplicates = 0
 
     def add(self, variant: Variant) -> None:
-        if variant.gene in self.genes:
-            key = variant_key(variant)
-            if key in self.kept_keys:
-                self.duplicates += 1
-                return
-            self.kept_keys.add(key)
-            self.variants.append(variant)
+        if variant.gene in self.genes and not self._keep(variant):
+            self.duplicates += 1
+            return
+        if variant.extra and "other_genes" in variant.extra:
+            # another knowledge-base gene of the same record, with its own transcript
+            for other in gene_variants(variant):
+                if other.gene in self.genes:
+                    self._keep(other)
         self.tally.add(variant)
         if self.table is not None:
             self.table.add(variant)
+
+    def _keep(self, variant: Variant) -> bool:
+        """Keep a variant unless one with the same key was kept; False for a duplicate."""
+        key = variant_key(variant)
+        if key in self.kept_keys:
+            return False
+        self.kept_keys.add(key)
+        self.variants.append(variant)
+        return True
 
     def restart(self) -> None:
         self.tally = TmbTally(self.tmb_settings)
@@ -73,12 +84,8 @@ class ProfileSink:
         self.tally.merge(TmbTally(self.tmb_settings, **counters))
         self.duplicates += duplicates
         for variant in variants:
-            key = variant_key(variant)
-            if key in self.kept_keys:
+            if not self._keep(variant):
                 self.duplicates += 1
-                continue
-            self.kept_keys.add(key)
-            self.variants.append(variant)
         if self.table is not None:
             self.table.append_part()
 

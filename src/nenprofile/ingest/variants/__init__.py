@@ -3,6 +3,8 @@ or MAF into normalised Variants."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from nenprofile.ingest.variants.consumers import VariantConsumer, VariantList
 from nenprofile.ingest.variants.result import IngestResult
 
@@ -23,12 +25,14 @@ def read_variants(
     gff3: str | None = None,
     workers: int = 1,
     consumer: VariantConsumer | None = None,
+    genes: Collection[str] | None = None,
 ) -> IngestResult:
     """Read one tumor sample's small variants; see docs/ARCHITECTURE.md for IngestResult.
 
     workers: processes a large bgzipped VCF may be read with (2 splits it; see parallel.py).
     consumer: where each variant goes, in file order (consumers.py); IngestResult.variants is
-    what it keeps. By default every variant."""
+    what it keeps. By default every variant.
+    genes: genes whose VEP entries each give the variant its own transcript (vcf.read_vcf)."""
     # what both readers take: the build and the record filters
     options = {
         "build": build,
@@ -56,6 +60,7 @@ def read_variants(
         gff3=gff3,
         workers=workers,
         consumer=consumer,
+        genes=genes,
         **options,
     )
 

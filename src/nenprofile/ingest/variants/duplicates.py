@@ -50,5 +50,7 @@ def is_duplicate(
     return False
 
 
-def variant_key(variant: Any) -> tuple[str, int, str, str]:
-    return (variant.chrom, variant.pos, variant.ref, variant.alt)
+def variant_key(variant: Any) -> tuple[str, int, str, str, str | None]:
+    """What makes a variant the same one: position, alleles and gene (a record may give a
+    variant in each of two overlapping genes)."""
+    return (variant.chrom, variant.pos, variant.ref, variant.alt, variant.gene)

@@ -10,6 +10,7 @@ import gc
 import os
 import tempfile
 from collections import Counter
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,13 @@ from nenprofile.errors import InputError
 from nenprofile.ingest.variants._fast.fastloop import vep_fast_loop
 from nenprofile.ingest.variants._fast.parallel import SplitFailed, read_split, worth_splitting
 from nenprofile.ingest.variants._fast.textvcf import TextPathUnsupported, TextVCF, counts_function
-from nenprofile.ingest.variants.annotation import AnnParser, BcsqParser, CsqParser
+from nenprofile.ingest.variants.annotation import (
+    AnnParser,
+    BcsqParser,
+    CsqParser,
+    GeneBins,
+    gene_bins,
+)
 from nenprofile.ingest.variants.build import (
     build_markers,
     check_build,
@@ -143,6 +150,7 @@ def read_vcf(
     engine: str = "auto",
     workers: int = 1,
     consumer: VariantConsumer | None = None,
+    genes: Collection[str] | None = None,
 ) -> IngestResult:
     """consumer: where each variant goes, in file order (consumers.py); IngestResult.variants
     is consumer.kept(): every variant with the default VariantList.
@@ -150,7 +158,10 @@ def read_vcf(
     engine: 'auto' (fastloop's raw-text pass for VEP-annotated files with AF/AD/DP,
     cyvcf2 for everything else and whenever the text path cannot reproduce a record),
     'text' (raw text for every file via textvcf.Record; raises TextPathUnsupported instead
-    of falling back) or 'cyvcf2'. All engines return the same IngestResult."""
+    of falling back) or 'cyvcf2'. All engines return the same IngestResult.
+    genes: the genes of interest (default: every bundled gene of the build). A VEP entry of
+    such a gene is never hidden by another gene's entry: each gets its own best transcript
+    (annotation.CsqParser.parse_genes; the others in Variant.extra['other_genes'])."""
     path = str(path)
     if not Path(path).is_file():
         raise InputError("VCF file not found", path=path, fix="check the vcf path in the sheet")
@@ -184,6 +195,8 @@ def read_vcf(
         gc_was_enabled = gc.isenabled()
         gc.disable()
         consumer = VariantList() if consumer is None else consumer
+        wanted = genes if genes is not None else GeneIndex.load(build_used).genes
+        of_interest = gene_bins(wanted, build_used)
         try:
             counts = _stream_records(
                 path,
@@ -203,6 +216,7 @@ def read_vcf(
                 min_vaf,
                 min_depth,
                 consumer,
+                of_interest,
                 workers=workers,
             )
         finally:
@@ -323,6 +337,7 @@ def _stream(
     min_vaf: float,
     min_depth: int,
     consumer: VariantConsumer,
+    of_interest: GeneBins,
 ) -> dict[str, int]:
     consumer.restart()  # a second pass (another engine) starts from nothing
     add = consumer.add
@@ -337,6 +352,7 @@ def _stream(
     tag = parser.tag if parser else None
     source = "bcftools-csq" if annotation == "bcftools-csq" else annotation
     is_ann = isinstance(parser, AnnParser)
+    is_csq = isinstance(parser, CsqParser)
     genes: GeneIndex | None = None
     hotspots = hotspot_positions(build)
     markers = build_markers()
@@ -408,7 +424,9 @@ def _stream(
                 continue
             ann = None
             if info_value:
-                if is_ann:
+                if is_csq:
+                    ann = parser.parse(info_value, ref, alts, i, of_interest.genes)
+                elif is_ann:
                     ann = parser.parse(
                         info_value, ref, alts, i, v.INFO.get("LOF"), v.INFO.get("NMD")
                     )
@@ -466,7 +484,7 @@ def _stream(
     fast_possible = isinstance(parser, CsqParser) and tumor is not None and status_of is None
     if isinstance(vcf, TextVCF) and fast_possible:
         fast = vep_fast_loop(vcf, plan, parser, check_gt, pass_only, allowed, min_vaf, min_depth,
-                             markers, here, intern=consumer.keeps_all)  # fmt: skip
+                             markers, here, of_interest, intern=consumer.keeps_all)  # fmt: skip
     split = worth_splitting(vcf) if fast is not None and vcf.split else None
     if fast is not None and split is not None:
         read_split(vcf, split, fast, one_record, counts, consumer, tally, chroms)

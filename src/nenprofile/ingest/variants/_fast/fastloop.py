@@ -25,7 +25,12 @@ from nenprofile.ingest.variants._fast.textvcf import (
     info_text,
     usual_counts_tags,
 )
-from nenprofile.ingest.variants.annotation import CsqParser, largest_population_af
+from nenprofile.ingest.variants.annotation import (
+    GENE_BIN_SHIFT,
+    CsqParser,
+    GeneBins,
+    largest_population_af,
+)
 from nenprofile.ingest.variants.build import BuildMarkers
 from nenprofile.ingest.variants.callers import NO_COUNTS, Extractor, ImpossibleVaf
 from nenprofile.ingest.variants.consequences import variant_class
@@ -91,6 +96,7 @@ def vep_fast_loop(
     min_depth: int,
     markers: BuildMarkers,
     here: list[Any],
+    of_interest: GeneBins,
     *,
     intern: bool = True,
 ) -> Loop | None:
@@ -108,6 +114,9 @@ def vep_fast_loop(
     column = 9 + reader.tumor_index
     expected = reader.n_columns
     parse = parser.parse_fields
+    parse_genes = parser.parse_genes
+    genes_of_interest, bins_of = of_interest.genes, of_interest.bins
+    no_bins: frozenset[int] = frozenset()
     source = parser.source
     bars = parser.n - 1
     pick = parser.pick
@@ -130,6 +139,8 @@ def vep_fast_loop(
         chroms: dict[str, str],
     ) -> None:
         layouts: dict[str, tuple[Any, ...]] = {}
+        bins_chrom = None
+        chrom_bins = no_bins
         classes: dict[str | None, str] = {}
         fractions: dict[str, float | None] = {}
         records = passed = 0
@@ -223,14 +234,27 @@ def vep_fast_loop(
                     value: str | None = info[4:] if stop == -1 else info[4:stop]
                 else:
                     value = info_text(info, "CSQ")
-                e = None
-                if value and pick_first:
+                try:
+                    pos = int(fields[1])
+                except ValueError as error:
+                    raise TextPathUnsupported(f"POS {fields[1]!r}") from error
+                if chrom is not bins_chrom:
+                    bins_chrom = chrom
+                    chrom_bins = bins_of.get(chrom, no_bins)
+                e = ann = others = None
+                near_gene = pos >> GENE_BIN_SHIFT in chrom_bins
+                if value and near_gene:  # genes of interest, each its own transcript
+                    found = parse_genes(value, fields[3], [alt], 0, genes_of_interest)
+                    if found is not None:
+                        ann, others = found
+                elif value and pick_first:
                     comma = value.find(",")
                     e = (value if comma == -1 else value[:comma]).split("|")
                     if len(e) <= bars or e[pick] != "1":
                         e = None
                 if e is None:
-                    ann = parse(value, fields[3], [alt], 0) if value else None
+                    if ann is None and value and not near_gene:
+                        ann = parse(value, fields[3], [alt], 0)
                     if ann is None:  # gene-overlap fallback and its counters: the general route
                         records -= 1
                         passed -= 1
@@ -270,10 +294,6 @@ def vep_fast_loop(
                         hgvsp = residues(e) if e[i_pp] and e[i_aa] else None
                     clinvar = clinvar or None
                     existing = existing or None
-                try:
-                    pos = int(fields[1])
-                except ValueError as error:
-                    raise TextPathUnsupported(f"POS {fields[1]!r}") from error
                 ref = fields[3]
                 if pos == here[1] and chrom == here[0]:
                     if seen_here(here, chrom, pos, ref, alt):
@@ -301,6 +321,8 @@ def vep_fast_loop(
                 )  # fmt: skip
                 if phased is not None:
                     variant.extra.update(phased)
+                if others:
+                    variant.extra["other_genes"] = others
                 append(variant)
         tally[0] += records
         tally[1] += passed
