@@ -6,7 +6,7 @@ look only at the fields needed to pick the transcript and fill the Variant.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Container
+from collections.abc import Collection, Container, Iterable
 from dataclasses import dataclass, field, replace
 from operator import itemgetter
 from typing import Any
@@ -90,34 +90,37 @@ def largest_population_af(texts: tuple[str, ...]) -> float | None:
     return best
 
 
-GENE_BIN_SHIFT = 16  # 64 kb position bins
+BIN_SHIFT = 10  # 1 kb position bins
 GENE_PADDING = 20_000  # VEP annotates up/downstream genes within 5 kb by default
 
 
 @dataclass(frozen=True)
-class GeneBins:
-    """Genes of interest and, per chromosome, the position bins (pos >> GENE_BIN_SHIFT)
-    within GENE_PADDING of one of them: a VEP entry of such a gene outside these bins is
-    not expected, so the fast loop sends only records inside them to parse_genes."""
+class PositionBins:
+    """Per chromosome, the position bins (pos >> BIN_SHIFT) within GENE_PADDING of a gene
+    of interest, or holding a build marker position: the VEP fast loop sends records in
+    them to the general route (CsqParser.parse_genes, build evidence). A VEP entry of a
+    gene of interest farther from that gene than GENE_PADDING would be missed there."""
 
-    genes: frozenset[str]
     bins: dict[str, frozenset[int]]
 
 
-def gene_bins(genes: Collection[str], build: str) -> GeneBins:
+def position_bins(
+    genes: Collection[str], build: str, positions: Iterable[tuple[str, int]] = ()
+) -> PositionBins:
     from nenprofile.reference.genes import GeneIndex
 
     spans = GeneIndex.load(build).spans
     bins: dict[str, set[int]] = {}
     for gene in genes:
         span = spans.get(gene)
-        if span is None:
-            continue
-        chrom, start, end = span
-        first = max(start - GENE_PADDING, 0) >> GENE_BIN_SHIFT
-        last = (end + GENE_PADDING) >> GENE_BIN_SHIFT
-        bins.setdefault(chrom, set()).update(range(first, last + 1))
-    return GeneBins(frozenset(genes), {c: frozenset(b) for c, b in bins.items()})
+        if span is not None:
+            chrom, start, end = span
+            first = max(start - GENE_PADDING, 0) >> BIN_SHIFT
+            last = (end + GENE_PADDING) >> BIN_SHIFT
+            bins.setdefault(chrom, set()).update(range(first, last + 1))
+    for chrom, pos in positions:
+        bins.setdefault(chrom, set()).add(pos >> BIN_SHIFT)
+    return PositionBins({c: frozenset(b) for c, b in bins.items()})
 
 
 class CsqParser:

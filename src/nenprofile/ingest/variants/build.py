@@ -74,7 +74,7 @@ def build_from_contigs(lengths: dict[str, int]) -> tuple[str, str, int] | None:
 def build_from_text(header_lines: Sequence[str]) -> tuple[str, str] | None:
     """(build, the header line naming it) from ##reference / ##assembly / ##VEP text."""
     for line in header_lines:
-        if line.startswith(("##reference=", "##assembly=", "##VEP=")):
+        if line.startswith(("##reference=", "##assembly=", "##VEP=", "##SnpEffCmd=")):
             lower = line.lower()
             for build, words in _BUILD_WORDS.items():
                 if any(word in lower for word in words):

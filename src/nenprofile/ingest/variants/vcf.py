@@ -22,8 +22,7 @@ from nenprofile.ingest.variants.annotation import (
     AnnParser,
     BcsqParser,
     CsqParser,
-    GeneBins,
-    gene_bins,
+    position_bins,
 )
 from nenprofile.ingest.variants.build import (
     build_markers,
@@ -53,10 +52,15 @@ from nenprofile.reference.positional import hotspot_positions
 NO_ANNOTATION_WARNING = "consequences unknown: VCF has no CSQ/ANN/BCSQ annotation"
 
 
-def _phase(genotype: list[Any], v: Any, s: int) -> tuple[str, str | None]:
-    """('0|1', phase set or None) of a phased tumor genotype (cyvcf2's genotypes row)."""
+def _phase(genotype: list[Any], v: Any, s: int) -> dict[str, str] | None:
+    """Variant.extra entries of a phased tumor genotype (cyvcf2's genotypes row) with a
+    phase set: {'phased_genotype': '0|1', 'phase_set': '12345'}; None without a PS (the
+    phase of two records is then unknown)."""
+    phase_set = phase_set_text(_row_or_none(v, "PS", s))
+    if phase_set is None:
+        return None
     text = "|".join(str(a) if a >= 0 else "." for a in genotype[:-1])
-    return text, phase_set_text(_row_or_none(v, "PS", s))
+    return {"phased_genotype": text, "phase_set": phase_set}
 
 
 def _row_or_none(v: Any, tag: str, s: int) -> Any:
@@ -76,15 +80,6 @@ def phase_set_text(row: Any) -> str | None:
         return value if value not in ("", ".") else None
     number = int(value)
     return None if number < -2_000_000_000 else str(number)
-
-
-def _phase_extra(phase: tuple[str, str | None]) -> dict[str, str]:
-    genotype, phase_set = phase
-    return (
-        {"phased_genotype": genotype, "phase_set": phase_set}
-        if phase_set
-        else {"phased_genotype": genotype}
-    )
 
 
 def _open(path: str) -> Any:
@@ -195,8 +190,7 @@ def read_vcf(
         gc_was_enabled = gc.isenabled()
         gc.disable()
         consumer = VariantList() if consumer is None else consumer
-        wanted = genes if genes is not None else GeneIndex.load(build_used).genes
-        of_interest = gene_bins(wanted, build_used)
+        of_interest = frozenset(genes if genes is not None else GeneIndex.load(build_used).genes)
         try:
             counts = _stream_records(
                 path,
@@ -337,7 +331,7 @@ def _stream(
     min_vaf: float,
     min_depth: int,
     consumer: VariantConsumer,
-    of_interest: GeneBins,
+    of_interest: frozenset[str],
 ) -> dict[str, int]:
     consumer.restart()  # a second pass (another engine) starts from nothing
     add = consumer.add
@@ -373,7 +367,7 @@ def _stream(
             counts["filtered"] += 1
             return
         tally[1] += 1
-        phase: tuple[str, str | None] | None = None
+        phase: dict[str, str] | None = None
         called: list[int] | None = None
         if check_gt:
             try:
@@ -425,7 +419,7 @@ def _stream(
             ann = None
             if info_value:
                 if is_csq:
-                    ann = parser.parse(info_value, ref, alts, i, of_interest.genes)
+                    ann = parser.parse(info_value, ref, alts, i, of_interest)
                 elif is_ann:
                     ann = parser.parse(
                         info_value, ref, alts, i, v.INFO.get("LOF"), v.INFO.get("NMD")
@@ -440,12 +434,13 @@ def _stream(
                 evidence_due = False
                 if pos in marker_positions:
                     markers.note_position(counts, chrom, pos, ref)
-                if ann is not None and ann.gene in span_genes:
+                # VEP files name their assembly in ##VEP; gene spans speak for the others
+                if ann is not None and not is_csq and ann.gene in span_genes:
                     markers.note_gene(counts, chrom, pos, ann.gene)
             if ann is not None:
                 extra = ann.extra
                 if phase is not None:
-                    extra = {**extra, **_phase_extra(phase)}
+                    extra = {**extra, **phase}
                 add(Variant(
                     chrom, pos, ref, alt, gene=ann.gene,
                     variant_class=variant_class(ann.consequence), consequence=ann.consequence,
@@ -464,7 +459,7 @@ def _stream(
                 filter=flt or "PASS", annotation_source="gene-overlap",
             )  # fmt: skip
             if phase is not None:
-                variant.extra.update(_phase_extra(phase))
+                variant.extra.update(phase)
             overlapping = genes.genes_at(chrom, pos)
             if overlapping:
                 variant.gene = overlapping[0]
@@ -480,11 +475,12 @@ def _stream(
             add(variant)
 
     fast = None
+    slow_bins = position_bins(of_interest, build, (k for k in markers.bases))
     # caller status (SS, STATUS) is read by one_record only: such files take the general route
     fast_possible = isinstance(parser, CsqParser) and tumor is not None and status_of is None
     if isinstance(vcf, TextVCF) and fast_possible:
         fast = vep_fast_loop(vcf, plan, parser, check_gt, pass_only, allowed, min_vaf, min_depth,
-                             markers, here, of_interest, intern=consumer.keeps_all)  # fmt: skip
+                             here, slow_bins, intern=consumer.keeps_all)  # fmt: skip
     split = worth_splitting(vcf) if fast is not None and vcf.split else None
     if fast is not None and split is not None:
         read_split(vcf, split, fast, one_record, counts, consumer, tally, chroms)

@@ -26,12 +26,11 @@ from nenprofile.ingest.variants._fast.textvcf import (
     usual_counts_tags,
 )
 from nenprofile.ingest.variants.annotation import (
-    GENE_BIN_SHIFT,
+    BIN_SHIFT,
     CsqParser,
-    GeneBins,
+    PositionBins,
     largest_population_af,
 )
-from nenprofile.ingest.variants.build import BuildMarkers
 from nenprofile.ingest.variants.callers import NO_COUNTS, Extractor, ImpossibleVaf
 from nenprofile.ingest.variants.consequences import variant_class
 from nenprofile.ingest.variants.duplicates import DUPLICATE_KEY, UNSORTED_KEY, seen_here
@@ -61,10 +60,6 @@ Loop = Callable[
 ]
 
 
-def _symbolic(alt: str) -> bool:
-    return alt[0] in "<*." or alt[-1] == "." or "[" in alt or "]" in alt
-
-
 def _plain_fraction(text: str) -> float | None:
     """The allele fraction _fraction_and_depths returns for one plain AF string; None when
     that function would look elsewhere (missing, nan, several values, not a number)."""
@@ -77,12 +72,20 @@ def _plain_fraction(text: str) -> float | None:
     return round(vaf, 6) if vaf == vaf and vaf >= -2_000_000_000 else None
 
 
-def _phase_extra(gt: str, parts: list[str], i_ps: int | None) -> dict[str, str]:
-    """vcf._phase_extra for a phased GT text and the raw PS text."""
-    phase_set = parts[i_ps] if i_ps is not None and i_ps < len(parts) else "."
-    if phase_set in ("", "."):
-        return {"phased_genotype": gt}
-    return {"phased_genotype": gt, "phase_set": phase_set}
+def _general_route(
+    one_record: Callable[[Any], None],
+    record: Record,
+    here: list[Any],
+    d_chrom: Any,
+    d_pos: int,
+    d_fields: Any,
+    d_more: Any,
+) -> tuple[Any, int, Any, Any]:
+    """one_record on a record, with the loop's duplicate state (duplicates.py) handed over
+    through `here` and back: (chrom, pos, fields-like, other alleles) of the position."""
+    here[0], here[1], here[2], here[3], here[4] = d_chrom, d_pos, d_fields[3], d_fields[4], d_more
+    one_record(record)
+    return here[0], here[1], (None, None, None, here[2], here[3]), here[4]
 
 
 def vep_fast_loop(
@@ -94,9 +97,8 @@ def vep_fast_loop(
     allowed: frozenset[str],
     min_vaf: float,
     min_depth: int,
-    markers: BuildMarkers,
     here: list[Any],
-    of_interest: GeneBins,
+    slow_bins: PositionBins,
     *,
     intern: bool = True,
 ) -> Loop | None:
@@ -109,13 +111,10 @@ def vep_fast_loop(
     if reader.info_types.get("CSQ", "String") != "String":
         return None
     wanted = ("GT", "PS", *tags)
-    marker_positions, span_genes = markers.positions, markers.span_genes
-    note_position, note_gene = markers.note_position, markers.note_gene
     column = 9 + reader.tumor_index
     expected = reader.n_columns
     parse = parser.parse_fields
-    parse_genes = parser.parse_genes
-    genes_of_interest, bins_of = of_interest.genes, of_interest.bins
+    bins_of = slow_bins.bins
     no_bins: frozenset[int] = frozenset()
     source = parser.source
     bars = parser.n - 1
@@ -141,6 +140,11 @@ def vep_fast_loop(
         layouts: dict[str, tuple[Any, ...]] = {}
         bins_chrom = None
         chrom_bins = no_bins
+        bin_shift = BIN_SHIFT
+        # the current position's first variant and other alleles (duplicates.py); shared
+        # with one_record through `here` around its calls
+        d_chrom, d_pos, d_more = here[0], here[1], here[4]
+        d_fields: Any = (None, None, None, here[2], here[3])
         classes: dict[str | None, str] = {}
         fractions: dict[str, float | None] = {}
         records = passed = 0
@@ -161,7 +165,9 @@ def vep_fast_loop(
                     chrom = chroms[raw_chrom] = normalise_chrom(raw_chrom)
                 alt = fields[4]
                 if "," in alt or alt == ".":
-                    one_record(Record(fields, reader))
+                    d_chrom, d_pos, d_fields, d_more = _general_route(
+                        one_record, Record(fields, reader), here, d_chrom, d_pos, d_fields, d_more
+                    )
                     continue
                 records += 1
                 flt = fields[6]
@@ -183,7 +189,6 @@ def vep_fast_loop(
                     where = layouts[fmt] = (*found, len(tags_here) if simple else -1)
                 i_gt, i_ps, i_frac, i_ad, i_dp, width = where
                 parts = fields[column].split(":")
-                phased = None
                 if check_gt and i_gt is not None:
                     gt = parts[i_gt] if i_gt < len(parts) else "."
                     if "1" not in gt:  # one ALT: no allele 1 is a no-call or reference
@@ -192,9 +197,22 @@ def vep_fast_loop(
                         else:
                             counts["homref_skipped"] += 1
                         continue
-                    if "|" in gt:
-                        phased = _phase_extra(gt, parts, i_ps)
-                if _symbolic(alt):
+                    if i_ps is not None and "|" in gt:  # phase: the general route keeps it
+                        records -= 1
+                        passed -= 1
+                        d_chrom, d_pos, d_fields, d_more = _general_route(
+                            one_record,
+                            Record(fields, reader),
+                            here,
+                            d_chrom,
+                            d_pos,
+                            d_fields,
+                            d_more,
+                        )
+                        continue
+                if (
+                    alt[0] in "<*." or alt[-1] == "." or "[" in alt or "]" in alt
+                ):  # vcf._is_symbolic, inlined
                     counts["symbolic_skipped"] += 1
                     continue
                 vaf = None
@@ -228,12 +246,6 @@ def vep_fast_loop(
                     continue
                 if vaf is not None and not 0.0 <= vaf <= 1.0:
                     raise ImpossibleVaf(chrom, fields[1], fields[3], alt, vaf)
-                info = fields[7]
-                if info.startswith("CSQ="):
-                    stop = info.find(";")
-                    value: str | None = info[4:] if stop == -1 else info[4:stop]
-                else:
-                    value = info_text(info, "CSQ")
                 try:
                     pos = int(fields[1])
                 except ValueError as error:
@@ -241,24 +253,41 @@ def vep_fast_loop(
                 if chrom is not bins_chrom:
                     bins_chrom = chrom
                     chrom_bins = bins_of.get(chrom, no_bins)
-                e = ann = others = None
-                near_gene = pos >> GENE_BIN_SHIFT in chrom_bins
-                if value and near_gene:  # genes of interest, each its own transcript
-                    found = parse_genes(value, fields[3], [alt], 0, genes_of_interest)
-                    if found is not None:
-                        ann, others = found
-                elif value and pick_first:
+                if pos >> bin_shift in chrom_bins:
+                    # near a gene of interest or a build marker: the general route gives
+                    # each gene its own transcript and notes the build evidence
+                    records -= 1
+                    passed -= 1
+                    d_chrom, d_pos, d_fields, d_more = _general_route(
+                        one_record, Record(fields, reader), here, d_chrom, d_pos, d_fields, d_more
+                    )
+                    continue
+                info = fields[7]
+                if info.startswith("CSQ="):
+                    stop = info.find(";")
+                    value: str | None = info[4:] if stop == -1 else info[4:stop]
+                else:
+                    value = info_text(info, "CSQ")
+                e = None
+                if value and pick_first:
                     comma = value.find(",")
                     e = (value if comma == -1 else value[:comma]).split("|")
                     if len(e) <= bars or e[pick] != "1":
                         e = None
                 if e is None:
-                    if ann is None and value and not near_gene:
-                        ann = parse(value, fields[3], [alt], 0)
+                    ann = parse(value, fields[3], [alt], 0) if value else None
                     if ann is None:  # gene-overlap fallback and its counters: the general route
                         records -= 1
                         passed -= 1
-                        one_record(Record(fields, reader))
+                        d_chrom, d_pos, d_fields, d_more = _general_route(
+                            one_record,
+                            Record(fields, reader),
+                            here,
+                            d_chrom,
+                            d_pos,
+                            d_fields,
+                            d_more,
+                        )
                         continue
                     gene, consequence, hgvsc, hgvsp, transcript, exon, pop_af, clinvar, existing = (
                         ann
@@ -295,35 +324,35 @@ def vep_fast_loop(
                     clinvar = clinvar or None
                     existing = existing or None
                 ref = fields[3]
-                if pos == here[1] and chrom == here[0]:
-                    if seen_here(here, chrom, pos, ref, alt):
+                # duplicates.is_duplicate, inlined on local state
+                if pos == d_pos and chrom == d_chrom:
+                    here[0], here[1], here[2], here[3], here[4] = (
+                        d_chrom,
+                        d_pos,
+                        d_fields[3],
+                        d_fields[4],
+                        d_more,
+                    )
+                    repeated = seen_here(here, chrom, pos, ref, alt)
+                    d_more = here[4]
+                    if repeated:
                         counts[DUPLICATE_KEY] += 1
                         continue
-                else:  # duplicates.is_duplicate, inlined
-                    if pos < here[1] and chrom == here[0]:
+                else:
+                    if pos < d_pos and chrom == d_chrom:
                         counts[UNSORTED_KEY] += 1
-                    here[0] = chrom
-                    here[1] = pos
-                    here[2] = ref
-                    here[3] = alt
-                    here[4] = None
-                if pos in marker_positions:
-                    note_position(counts, chrom, pos, ref)
-                if gene in span_genes:
-                    note_gene(counts, chrom, pos, gene)
+                    d_chrom = chrom
+                    d_pos = pos
+                    d_fields = fields
+                    d_more = None
                 cls = classes.get(consequence)
                 if cls is None:
                     cls = classes[consequence] = variant_class(consequence)
-                variant = Variant(
+                append(Variant(
                     chrom, pos, ref, alt, gene, cls, consequence,
                     hgvsc, hgvsp, transcript, exon, vaf, depth, alt_reads, pop_af, clinvar,
                     existing, flt, source,
-                )  # fmt: skip
-                if phased is not None:
-                    variant.extra.update(phased)
-                if others:
-                    variant.extra["other_genes"] = others
-                append(variant)
+                ))  # fmt: skip
         tally[0] += records
         tally[1] += passed
 
