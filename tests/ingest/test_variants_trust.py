@@ -175,3 +175,9 @@ def test_each_gene_of_interest_gets_its_own_variant_in_the_profile():
         ("WRAP53", "upstream_downstream", "ENST00000357449"),
     ]
     assert sink.tally.variants == 1  # one record, counted once
+
+
+def test_vardict_germline_and_loh_status_are_skipped():
+    result = read_variants(VCF / "vardict_status.vcf", tumor_sample="S1_T", build="GRCh38")
+    assert [v.pos for v in result.variants] == [3000]
+    assert (result.counts["germline_status_skipped"], result.counts["loh_status_skipped"]) == (1, 1)

@@ -164,7 +164,7 @@ def read_maf(
         counts["below_min_depth"] = 0
     allowed = frozenset(allowed_filters)
     has_normal = False
-    added: set[tuple[str, int, str, str]] = set()
+    added: set[tuple[str, int, str, str, str | None]] = set()
     evidence: Counter[str] = Counter()
     markers = build_markers()
 
