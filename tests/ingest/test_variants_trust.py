@@ -181,3 +181,40 @@ def test_vardict_germline_and_loh_status_are_skipped():
     result = read_variants(VCF / "vardict_status.vcf", tumor_sample="S1_T", build="GRCh38")
     assert [v.pos for v in result.variants] == [3000]
     assert (result.counts["germline_status_skipped"], result.counts["loh_status_skipped"]) == (1, 1)
+
+
+# ------------------------------------------------------------------ 6, 7. MAF as people have it
+
+FUNCOTATOR_STYLE = Path(__file__).resolve().parents[1] / "data" / "maf" / "funcotator_style.maf"
+
+
+def test_maf_in_funcotator_and_oncotator_columns_is_read_right():
+    # Start_position (Oncotator case), Protein_Change (Funcotator), dbSNP_CAF / gnomAD AF;
+    # two samples, none named: the sheet's sample id picks its barcode
+    result = read_variants(FUNCOTATOR_STYLE, sample_id="TUMOR_1", build="GRCh37")
+    assert result.sample == "TUMOR_1"
+    assert [(v.gene, v.hgvsp, v.vaf, v.population_af) for v in result.variants] == [
+        ("PIK3CA", "p.E545K", 22 / 43, None),
+        ("PIK3CA", "p.H1047R", 0.3, None),  # no protein change: the hotspot position gives it
+        ("TP53", "p.V272M", 0.4, None),
+        ("ATM", "p.D1853N", 0.5, 0.38),
+    ]
+    assert result.variants[1].extra["positional_hotspot"] == "H1047"
+    counts = result.counts
+    assert (counts["duplicate_skipped"], counts["positional_hotspot_matches"]) == (1, 1)
+    assert result.build_evidence.startswith("GRCh37 (configured; confirmed by NCBI_Build GRCh37")
+
+
+def test_maf_alt_reads_above_depth_is_an_input_error(tmp_path):
+    path = tmp_path / "bad.maf"
+    path.write_text(
+        "Hugo_Symbol\tChromosome\tStart_Position\tReference_Allele\tTumor_Seq_Allele2\t"
+        "Variant_Classification\tTumor_Sample_Barcode\tt_alt_count\tt_depth\n"
+        "TP53\t17\t7577124\tC\tT\tMissense_Mutation\tT1\t60\t50\n"
+    )
+    with pytest.raises(InputError) as error:
+        read_variants(path, build="GRCh37")
+    assert str(error.value) == (
+        f"{path}, line 2, column 't_alt_count': t_alt_count 60 is above the depth 50 "
+        "Fix: check the read-count columns (t_alt_count, t_ref_count, t_depth)"
+    )

@@ -85,6 +85,7 @@ def profile_sample(
             workers=threads,
             consumer=sink,
             genes=resources.kb.genes,
+            sample_id=sample.sample,
         )
         sink.finish()
         if sink.duplicates:

@@ -39,6 +39,7 @@ def read_variants(
     consumer: VariantConsumer | None = None,
     genes: Collection[str] | None = None,
     file_format: Literal["vcf", "maf"] | None = None,
+    sample_id: str | None = None,
 ) -> IngestResult:
     """Read one tumor sample's small variants; see docs/ARCHITECTURE.md for IngestResult.
 
@@ -47,7 +48,9 @@ def read_variants(
     what it keeps. By default every variant.
     genes: genes whose VEP entries each give the variant its own transcript (vcf.read_vcf).
     file_format: "vcf" or "maf", as the sample sheet's column says; None tells a MAF by its
-    name (.maf, .maf.gz, .maf.txt)."""
+    name (.maf, .maf.gz, .maf.txt).
+    sample_id: the sheet's sample id; a MAF of several samples without tumor_sample is read
+    for the barcode equal to it."""
     # what both readers take: the build and the record filters
     options = {
         "build": build,
@@ -61,7 +64,7 @@ def read_variants(
     if file_format == "maf":
         from nenprofile.ingest.variants.maf import read_maf
 
-        result = read_maf(path, sample=tumor_sample, **options)
+        result = read_maf(path, sample=tumor_sample, default_sample=sample_id, **options)
         if consumer is not None:
             for variant in result.variants:
                 consumer.add(variant)
