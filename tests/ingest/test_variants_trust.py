@@ -198,7 +198,10 @@ def test_maf_in_funcotator_and_oncotator_columns_is_read_right():
         ("PIK3CA", "p.H1047R", 0.3, None),  # no protein change: the hotspot position gives it
         ("TP53", "p.V272M", 0.4, None),
         ("ATM", "p.D1853N", 0.5, 0.38),
+        ("MEN1", "p.Q260=", 0.3, None),
     ]
+    # Splice_Site with a synonymous change (last exonic base) is no canonical splice site
+    assert result.variants[-1].variant_class == "splice_region"
     assert result.variants[1].extra["positional_hotspot"] == "H1047"
     counts = result.counts
     assert (counts["duplicate_skipped"], counts["positional_hotspot_matches"]) == (1, 1)

@@ -549,6 +549,11 @@ def _row_to_variant(
         variant_class = consequence_class(consequence)
         if variant_class == "unknown" and classification:
             unknown_classes.setdefault(classification, None)
+    hgvsp = _protein_change(row)
+    if variant_class == "splice_site" and hgvsp and hgvsp.endswith("="):
+        # a synonymous change at the last exonic base: a splice region variant, not the
+        # canonical +/-1,2 intronic change a null (OVS1) call needs
+        variant_class = "splice_region"
 
     alt_reads = _int(row, "t_alt_count", path, line)
     ref_reads = _int(row, "t_ref_count", path, line)
@@ -589,7 +594,7 @@ def _row_to_variant(
         variant_class=variant_class,
         consequence=consequence or classification or None,
         hgvsc=hgvsc,
-        hgvsp=_protein_change(row),
+        hgvsp=hgvsp,
         transcript=transcript_hit[1] if transcript_hit else None,
         exon=_value(row, "Exon_Number") or _value(row, "EXON"),
         vaf=vaf,
