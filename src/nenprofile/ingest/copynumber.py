@@ -109,12 +109,12 @@ class CopyNumberThresholds:
     LOH: minor copy number < 0.5 (rounds to 0) while CN >= deep_deletion_below.
     """
 
-    amp_copies: float = schema_default("copy_number.amp_copies")
+    amp_copies: float = float(schema_default("copy_number.amp_copies"))
     deep_deletion_below: float = 0.5
-    log2_amp: float = schema_default("copy_number.log2_amp")
-    log2_gain: float = schema_default("copy_number.log2_gain")
-    log2_hetloss: float = schema_default("copy_number.log2_hetloss")
-    log2_deepdel: float = schema_default("copy_number.log2_deepdel")
+    log2_amp: float = float(schema_default("copy_number.log2_amp"))
+    log2_gain: float = float(schema_default("copy_number.log2_gain"))
+    log2_hetloss: float = float(schema_default("copy_number.log2_hetloss"))
+    log2_deepdel: float = float(schema_default("copy_number.log2_deepdel"))
 
     @classmethod
     def from_settings(cls, settings: Settings) -> CopyNumberThresholds:

@@ -64,7 +64,7 @@ class GeneInfo(Protocol):
 
 @dataclass(frozen=True)
 class OncogenicitySettings:
-    max_population_af: float = schema_default("filters.max_population_af")
+    max_population_af: float = float(schema_default("filters.max_population_af"))
     loh_vaf_margin: float = 0.1  # VAF above purity/2 + margin implies loss of the wild type
     loh_vaf_without_purity: float = 0.8  # conservative LOH hint when purity is unknown
 
