@@ -221,3 +221,17 @@ def test_maf_alt_reads_above_depth_is_an_input_error(tmp_path):
         f"{path}, line 2, column 't_alt_count': t_alt_count 60 is above the depth 50 "
         "Fix: check the read-count columns (t_alt_count, t_ref_count, t_depth)"
     )
+
+
+# ------------------------------------------------------------------ 9. identity
+
+
+def test_normal_sample_equal_to_the_tumor_column_is_an_error():
+    path = VCF / "mlh1_stop_twice.vcf"
+    with pytest.raises(InputError) as error:
+        read_variants(path, tumor_sample="TUMOR", normal_sample="TUMOR")
+    assert str(error.value) == (
+        f"{path}, column 'normal_sample': normal_sample 'TUMOR' is the tumor column too "
+        "Fix: set normal_sample to the matched normal's column (or leave it empty for "
+        "tumor-only) and tumor_sample to the tumor's"
+    )

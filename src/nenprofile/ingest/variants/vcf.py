@@ -242,6 +242,14 @@ def _tumor_only(
     normal_sample: str | None,
 ) -> bool:
     if normal_sample:
+        if normal_sample == tumor:
+            raise InputError(
+                f"normal_sample '{normal_sample}' is the tumor column too",
+                path=path,
+                column="normal_sample",
+                fix="set normal_sample to the matched normal's column (or leave it empty for "
+                "tumor-only) and tumor_sample to the tumor's",
+            )
         if normal_sample not in samples:
             listed = ", ".join(samples) or "(none)"
             raise InputError(
