@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any
 
 from nenprofile.ingest.variants._fast.textvcf import (
@@ -74,8 +75,8 @@ def _plain_fraction(text: str) -> float | None:
 
 def _general_route(
     one_record: Callable[[Any], None],
-    record: Record,
     here: list[Any],
+    record: Record,
     d_chrom: Any,
     d_pos: int,
     d_fields: Any,
@@ -141,6 +142,7 @@ def vep_fast_loop(
         bins_chrom = None
         chrom_bins = no_bins
         bin_shift = BIN_SHIFT
+        route = partial(_general_route, one_record, here)
         # the current position's first variant and other alleles (duplicates.py); shared
         # with one_record through `here` around its calls
         d_chrom, d_pos, d_more = here[0], here[1], here[4]
@@ -165,8 +167,8 @@ def vep_fast_loop(
                     chrom = chroms[raw_chrom] = normalise_chrom(raw_chrom)
                 alt = fields[4]
                 if "," in alt or alt == ".":
-                    d_chrom, d_pos, d_fields, d_more = _general_route(
-                        one_record, Record(fields, reader), here, d_chrom, d_pos, d_fields, d_more
+                    d_chrom, d_pos, d_fields, d_more = route(
+                        Record(fields, reader), d_chrom, d_pos, d_fields, d_more
                     )
                     continue
                 records += 1
@@ -200,14 +202,8 @@ def vep_fast_loop(
                     if i_ps is not None and "|" in gt:  # phase: the general route keeps it
                         records -= 1
                         passed -= 1
-                        d_chrom, d_pos, d_fields, d_more = _general_route(
-                            one_record,
-                            Record(fields, reader),
-                            here,
-                            d_chrom,
-                            d_pos,
-                            d_fields,
-                            d_more,
+                        d_chrom, d_pos, d_fields, d_more = route(
+                            Record(fields, reader), d_chrom, d_pos, d_fields, d_more
                         )
                         continue
                 if (
@@ -258,8 +254,8 @@ def vep_fast_loop(
                     # each gene its own transcript and notes the build evidence
                     records -= 1
                     passed -= 1
-                    d_chrom, d_pos, d_fields, d_more = _general_route(
-                        one_record, Record(fields, reader), here, d_chrom, d_pos, d_fields, d_more
+                    d_chrom, d_pos, d_fields, d_more = route(
+                        Record(fields, reader), d_chrom, d_pos, d_fields, d_more
                     )
                     continue
                 info = fields[7]
@@ -279,14 +275,8 @@ def vep_fast_loop(
                     if ann is None:  # gene-overlap fallback and its counters: the general route
                         records -= 1
                         passed -= 1
-                        d_chrom, d_pos, d_fields, d_more = _general_route(
-                            one_record,
-                            Record(fields, reader),
-                            here,
-                            d_chrom,
-                            d_pos,
-                            d_fields,
-                            d_more,
+                        d_chrom, d_pos, d_fields, d_more = route(
+                            Record(fields, reader), d_chrom, d_pos, d_fields, d_more
                         )
                         continue
                     gene, consequence, hgvsc, hgvsp, transcript, exon, pop_af, clinvar, existing = (
