@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from nenprofile.ingest.variants.consumers import VariantConsumer, VariantList
 from nenprofile.ingest.variants.result import IngestResult
@@ -52,7 +52,7 @@ def read_variants(
     sample_id: the sheet's sample id; a MAF of several samples without tumor_sample is read
     for the barcode equal to it."""
     # what both readers take: the build and the record filters
-    options = {
+    options: dict[str, Any] = {
         "build": build,
         "pass_only": pass_only,
         "allowed_filters": tuple(allowed_filters),

@@ -323,7 +323,7 @@ def _only_barcode(path: Path, default_sample: str | None = None) -> str:
         dict.fromkeys(row.get("Tumor_Sample_Barcode", "").strip() for _, row in _read_rows(path))
     )
     if len(barcodes) != 1 and default_sample in barcodes:
-        return default_sample  # type: ignore[return-value]
+        return default_sample
     if len(barcodes) != 1:
         raise InputError(
             f"the MAF holds {len(barcodes)} tumor samples and none was named; "
