@@ -219,7 +219,8 @@ def test_clinical_fields_map_synonyms_and_derive_differentiation_and_site(tmp_pa
         CLINICAL_HEADER
         + "P1\ta.vcf\t\t\tSmall cell lung cancer\tES-SCLC\t2L\tCarboplatin; atezolizumab; RT"
         "\tnot done\tnone\n"
-        + "P2\ta.vcf\tpancreas\t\tNET G3\tmetastatic\tfirst\t\tSSTR+\tMEN1 c.249_252del\n",
+        + "P2\tb.vcf\tpancreas\t\tNET G3\tmetastatic\tfirst\t\tSSTR+\tMEN1 c.249_252del\n",
+        files=("a.vcf", "b.vcf"),  # one file per tumor: two rows on one file are warned about
     )
     loaded = load(sheet)
     assert loaded.warnings == []
