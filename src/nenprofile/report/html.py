@@ -86,7 +86,7 @@ def _environment() -> jinja2.Environment:
         value=fmt_value,
     )
     env.globals.update(
-        tmb_strip_svg=plots.tmb_strip_svg,
+        tmb_histogram_svg=plots.tmb_histogram_svg,
         percentile_bars_svg=plots.percentile_bars_svg,
         count_bars_svg=plots.count_bars_svg,
     )
