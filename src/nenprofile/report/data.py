@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from nenprofile.errors import InputError
-from nenprofile.expression.genesets import MARKER_GENES, SCORE_NAMES
+from nenprofile.interpret.expression.genesets import MARKER_GENES, SCORE_NAMES
 from nenprofile.report.recommend import germline_referral, next_tests
 from nenprofile.report.values import (
     ONCOGENIC_LABELS,

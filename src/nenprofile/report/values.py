@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from nenprofile.outputs import atomic_write
+from nenprofile.io.outputs import atomic_write
 
 ONCOGENIC_LABELS = frozenset({"oncogenic", "likely oncogenic"})
 

@@ -1,0 +1,203 @@
+"""Job of rule profile_sample (and the profile_samples_<k> batch rules): ingest, classify,
+score biomarkers and match therapies for one sample, and write its tables."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from nenprofile.errors import BatchInputError, InputError
+from nenprofile.io.outputs import atomic_write, write_json, write_tsv
+
+if TYPE_CHECKING:
+    from nenprofile.ingest.variants import IngestResult
+    from nenprofile.interpret.biomarkers import TmbTally
+    from nenprofile.match.civic import CivicEvidence
+    from nenprofile.model import SampleInfo
+    from nenprofile.reference.knowledgebase import KnowledgeBase
+
+log = logging.getLogger("nenprofile")
+
+
+@dataclass(frozen=True)
+class ProfileResources:
+    """What every sample of a cohort is profiled against: read once per job."""
+
+    kb: KnowledgeBase
+    civic: list[CivicEvidence] | None  # config knowledge_base.civic, when given
+
+
+def load_profile_resources(config: dict[str, Any]) -> ProfileResources:
+    from nenprofile.match.civic import load_civic_evidence
+    from nenprofile.reference.knowledgebase import load_knowledge_base
+
+    civic_path = config["knowledge_base"].get("civic")
+    return ProfileResources(
+        kb=load_knowledge_base(config["knowledge_base"]["path"]),
+        civic=load_civic_evidence(civic_path) if civic_path else None,
+    )
+
+
+def profile_sample(
+    *,
+    inputs: dict[str, str],
+    outputs: dict[str, str],
+    params: dict[str, Any],
+    config: dict[str, Any],
+    wildcards: dict[str, str],
+    threads: int = 1,
+    resources: ProfileResources | None = None,
+) -> None:
+    """Ingest, classify, score biomarkers and match therapies for one sample. resources:
+    the knowledge base and CIViC evidence when the caller already loaded them."""
+    from nenprofile.ingest.sheet import sample_info
+    from nenprofile.ingest.variants import read_variants
+    from nenprofile.ingest.variants.table import VariantTableWriter, part_path_for
+    from nenprofile.interpret.sample import InterpretationSettings
+    from nenprofile.jobs.profile_sink import ProfileSink
+
+    record = params["record"]
+    sample = sample_info(record)
+    filters = config["filters"]
+    annotation = config["annotation"]
+    resources = resources or load_profile_resources(config)
+    settings = InterpretationSettings.from_config(config)
+    # the variant table is written while the variants stream past; it gets its final name
+    # last, once every other output is written
+    with atomic_write(outputs["variants"], "wb") as raw:
+        table = VariantTableWriter(raw, part_path_for(outputs["variants"]))
+        sink = ProfileSink(resources.kb.genes, settings.biomarkers(), table)
+        ingest = read_variants(
+            inputs["variants"],
+            tumor_sample=record.get("tumor_sample"),
+            normal_sample=record.get("normal_sample"),
+            build=sample.genome_build,
+            pass_only=filters["pass_only"],
+            allowed_filters=tuple(filters["allowed_filters"]),
+            min_vaf=filters["min_vaf"],
+            min_depth=filters["min_depth"],
+            reference_fasta=annotation["reference_fasta"],
+            gff3=annotation["gff3"],
+            workers=threads,
+            consumer=sink,
+        )
+        sink.finish()
+        log.info(
+            "%s: %d variants kept from %s (%s, %s annotation, %s)",
+            sample.sample,
+            sink.count(),
+            inputs["variants"],
+            ingest.caller,
+            ingest.annotation,
+            ingest.build,
+        )
+        _profile_rest(sample, record, ingest, sink.tally, resources, inputs, outputs, config)
+
+
+def _profile_rest(
+    sample: SampleInfo,
+    record: dict[str, Any],
+    ingest: IngestResult,
+    tmb_tally: TmbTally,
+    resources: ProfileResources,
+    inputs: dict[str, str],
+    outputs: dict[str, str],
+    config: dict[str, Any],
+) -> None:
+    """profile_sample after the variants: copy number, fusions, markers, interpretation and
+    every output but the variant table."""
+    from nenprofile.ingest.copynumber import CopyNumberThresholds, read_copy_number
+    from nenprofile.ingest.fusions import read_fusions
+    from nenprofile.interpret.sample import interpret_sample
+    from nenprofile.match.sample import match_sample
+    from nenprofile.match.therapies import ROW_COLUMNS
+    from nenprofile.model import ALTERATION_COLUMNS
+
+    sample.tumor_only = ingest.tumor_only
+    cna = []
+    if "cna" in inputs:
+        cn = config["copy_number"]
+        cna = read_copy_number(
+            inputs["cna"],
+            build=sample.genome_build,
+            thresholds=CopyNumberThresholds(**cn),
+            ploidy=sample.ploidy,
+            sample=record.get("tumor_sample") or sample.sample,
+        )
+    fusions = read_fusions(inputs["fusions"]) if "fusions" in inputs else []
+    markers = None
+    if "markers" in inputs:
+        from nenprofile.interpret.expression import markers_for_sample, read_marker_table
+
+        markers = markers_for_sample(read_marker_table(inputs["markers"]), sample.sample) or None
+    kb = resources.kb
+    interpretation = interpret_sample(
+        sample, ingest, cna, fusions, markers, kb, config, tmb_tally=tmb_tally
+    )
+    profile = match_sample(interpretation, sample, kb, civic=resources.civic)
+    therapies = profile.therapies
+
+    alteration_columns = list(ALTERATION_COLUMNS) + sorted(
+        {k for row in profile.alterations for k in row} - set(ALTERATION_COLUMNS)
+    )
+    write_tsv(outputs["alterations"], profile.alterations, alteration_columns)
+    write_tsv(outputs["therapies"], therapies, ROW_COLUMNS)
+    write_json(outputs["biomarkers"], profile.biomarkers)
+    write_json(
+        outputs["ingest"],
+        {
+            "sample": sample.sample,
+            "sample_info": sample.to_dict(),
+            "input_path": inputs["variants"],
+            "input_format": ingest.input_format,
+            "caller": ingest.caller,
+            "annotation": ingest.annotation,
+            "build": ingest.build,
+            "tumor_column": ingest.sample,
+            "tumor_only": ingest.tumor_only,
+            "counts": ingest.counts,
+            "warnings": list(ingest.warnings) + list(profile.warnings),
+            "n_copy_number_genes": len(cna),
+            "n_fusions": len(fusions),
+            "expression": "available" if markers else "not available",
+        },
+    )
+
+
+def profile_samples(
+    *,
+    inputs: dict[str, Any],
+    outputs: dict[str, Any],
+    params: dict[str, Any],
+    config: dict[str, Any],
+    wildcards: dict[str, str],
+) -> None:
+    """profile_sample for each sample of a batch (config profile_batch_size > 1).
+
+    Every sample is tried, so one run names every bad input of the batch; if any failed the
+    job fails (Snakemake then discards the batch's outputs) and the log says which.
+    """
+    resources = load_profile_resources(config)
+    errors: dict[str, str] = {}
+    for sample in params["samples"]:
+        try:
+            profile_sample(
+                inputs=params["inputs"][sample],
+                outputs=params["outputs"][sample],
+                params={"record": params["records"][sample]},
+                config=config,
+                wildcards={"sample": sample},
+                resources=resources,
+            )
+        except InputError as error:
+            log.error("input error: sample %s: %s", sample, error)
+            errors[sample] = str(error)
+    if errors:
+        raise BatchInputError(
+            f"{len(errors)} of {len(params['samples'])} samples of this profiling batch failed "
+            f"({', '.join(errors)}); Snakemake discards the outputs of the whole batch",
+            sample_errors=errors,
+            fix="correct or remove those samples (errors above) and run again; only this "
+            "batch is redone",
+        )
