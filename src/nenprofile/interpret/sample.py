@@ -30,6 +30,7 @@ EXTRA_ALTERATION_COLUMNS = [
     "copy_number",
     "partner",
     "caveats",
+    "population_af",  # shown in the report's germline referral block
 ]
 GROUP_ORDER = ("mTOR pathway", "DNA repair", "Epigenetic/chromatin", "Other drivers")
 IMMUNE_SCORE_MARKER = "TCELL_INFLAMED_GEP"
@@ -146,6 +147,7 @@ def reportable_alterations(
             vaf=variant.vaf,
             depth=variant.depth,
             variant_class=variant.variant_class,
+            population_af=variant.population_af,
         )
         rows.append((_sort_key(entry.group, entry.symbol, 0, variant.pos), _finish(row, call)))
     for item in classification.copy_numbers:

@@ -452,7 +452,10 @@ def build_report_data(
     expression = expression_section(biomarkers.get("expression_markers"), cohort)
     pattern = pattern_section(biomarkers)
     referral = germline_referral(
-        alteration_rows, header["tumor_only"], as_text(sample_info.get("germline_findings"))
+        alteration_rows,
+        header["tumor_only"],
+        header["purity"],
+        as_text(sample_info.get("germline_findings")),
     )
     return {
         "schema_version": REPORT_SCHEMA_VERSION,

@@ -98,6 +98,15 @@ def stylesheet(*names: str) -> Markup:
     return Markup("\n".join((TEMPLATE_DIR / name).read_text(encoding="utf-8") for name in names))
 
 
+def bundled_script(name: str) -> Markup:
+    """A bundled JavaScript file, inlined (no CDN, works offline). It must not contain
+    "</script": the page would end the script there."""
+    text = (TEMPLATE_DIR / name).read_text(encoding="utf-8")
+    if "</script" in text.lower():
+        raise ValueError(f"{name} contains '</script'")
+    return Markup(text)
+
+
 def render_template(name: str, css_files: tuple[str, ...] = ("report.css",), **context: Any) -> str:
     return _environment().get_template(name).render(css=stylesheet(*css_files), **context)
 

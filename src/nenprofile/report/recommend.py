@@ -76,13 +76,17 @@ def vaf_near_germline(vaf: float | None) -> bool:
 
 
 def germline_candidates(
-    alterations: Sequence[Mapping[str, Any]], tumor_only: bool
+    alterations: Sequence[Mapping[str, Any]], tumor_only: bool, purity: float | None
 ) -> list[dict[str, Any]]:
-    """Oncogenic small variants in cancer-susceptibility genes that may be germline.
+    """Oncogenic small variants in cancer-susceptibility genes of tumour-only input.
 
-    Tumour-only input: every such variant (its origin is unknown). With a matched normal,
-    germline variants were subtracted, so only those at a VAF near 0.5 or 1 remain suspect.
+    With a matched normal the caller has subtracted germline variants, and a clonal somatic
+    variant can sit at VAF 0.5 as well, so nothing is flagged there. A VAF near 0.5 or 1 is
+    given as supporting evidence, compared with the VAF a clonal heterozygous somatic
+    variant would have at the stated purity (purity / 2, diploid).
     """
+    if not tumor_only:
+        return []
     found = []
     for row in alterations:
         if row.get("gene") not in GERMLINE_GENES or not row.get("oncogenic"):
@@ -90,19 +94,21 @@ def germline_candidates(
         if (row.get("alteration_type") or "mutation") != "mutation":
             continue
         vaf = as_float(row.get("vaf"))
-        near = vaf_near_germline(vaf)
-        if not tumor_only and not near:
-            continue
-        reasons = ["tumour-only input: origin unknown"] if tumor_only else []
-        if near:
+        reasons = ["tumour-only input: germline or somatic origin unknown"]
+        if vaf_near_germline(vaf):
             reasons.append(f"VAF {vaf:.2f} is near 0.5 or 1, as for a germline variant")
+            if purity is not None:
+                reasons.append(
+                    f"a clonal heterozygous somatic variant at purity {purity:.2f} would be "
+                    f"near VAF {purity / 2:.2f}"
+                )
         found.append(
             {
                 "gene": row["gene"],
                 "change": row.get("change"),
                 "vaf": vaf,
                 "population_af": as_float(row.get("population_af")),
-                "origin": "tumour-only (no matched normal)" if tumor_only else "matched normal",
+                "origin": "tumour-only (no matched normal)",
                 "reason": "; ".join(reasons),
             }
         )
@@ -112,10 +118,11 @@ def germline_candidates(
 def germline_referral(
     alterations: Sequence[Mapping[str, Any]],
     tumor_only: bool,
+    purity: float | None,
     sheet_findings: str | None,
 ) -> dict[str, Any] | None:
     """The germline referral block, or None when nothing calls for a referral."""
-    candidates = germline_candidates(alterations, tumor_only)
+    candidates = germline_candidates(alterations, tumor_only, purity)
     if not candidates and not sheet_findings:
         return None
     return {
@@ -123,8 +130,8 @@ def germline_referral(
         "sheet_findings": sheet_findings,
         "wording": REFERRAL_WORDING,
         "note": (
-            "VAF also depends on tumour purity and copy number; a population allele frequency "
-            "above the filter would have removed the variant."
+            "VAF also depends on tumour purity and copy number; variants above the population "
+            "allele-frequency filter were removed before this list."
         ),
         "citations": citation_links([ESMO_GERMLINE_2023, ESMO_GERMLINE_2019, PANNET_GERMLINE]),
     }
