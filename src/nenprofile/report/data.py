@@ -222,33 +222,21 @@ def ranked_therapies(therapies: Iterable[Mapping[str, Any]]) -> list[dict[str, A
     return rows
 
 
-CONTEXT_ORDER = ("NEN-specific", "tissue-agnostic", "other tumor type")
-
-
-def summary_rank(row: Mapping[str, Any]) -> tuple[Any, ...]:
-    """Research-only last; then context (NEN-specific, tissue-agnostic, other); then tiers."""
-    context = row.get("context")
-    return (
-        bool(row.get("research_only")),
-        CONTEXT_ORDER.index(context) if context in CONTEXT_ORDER else len(CONTEXT_ORDER),
-        *tier_rank(row.get("amp_tier"), row.get("escat_tier")),
-        row.get("therapy") or "",
-        row.get("biomarker") or "",
-    )
-
-
 def summary_options(therapies: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Top tiered sensitivity options, best first: the finding, tiers, context, badge.
+    """Top tiered sensitivity options with the finding behind each, tiers, context and badge.
 
-    Research-only lines rank last, so the summary never leads with one while a line that
-    is not research-only exists.
+    `therapies` come in the project's one ranking (ranked_therapies); research-only lines
+    are moved after every other line (the issue's "research-only last"), so the summary never
+    leads with one while a line from a validated finding exists.
     """
     tiered = [
         row
         for row in therapies
         if row["direction"] == "sensitivity" and (row["amp_tier"] or row["escat_tier"])
     ]
-    ranked = sorted(tiered, key=summary_rank)[:SUMMARY_LIMIT]
+    validated = [row for row in tiered if not row["research_only"]]
+    research = [row for row in tiered if row["research_only"]]
+    ranked = (validated + research)[:SUMMARY_LIMIT]
     return [
         {
             "therapy": row["therapy"],
