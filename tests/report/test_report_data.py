@@ -12,7 +12,7 @@ from nenprofile.errors import InputError
 from nenprofile.report import build_report_data, write_report_json
 from nenprofile.report.cohort import build_cohort_data, oncoprint_cell, sample_report_href
 from nenprofile.report.context import build_cohort_context
-from nenprofile.report.data import TUMOR_ONLY_WARNING, citation_links, tier_rank
+from nenprofile.report.data import TUMOR_ONLY_WARNING, citation_links
 
 DATA = Path(__file__).parents[1] / "data" / "report"
 EVIL = "<script>alert(1)</script>\"x'"
@@ -129,17 +129,6 @@ def test_summary_never_leads_with_a_research_only_line():
     ] == [
         ("Everolimus", "TSC2 p.Q1178* (biallelic)", "other tumor type", False),
         ("Temozolomide-based therapy (CAPTEM)", "MGMT mRNA low", "NEN-specific", True),
-    ]
-
-
-def test_tier_rank_orders_amp_before_escat():
-    rows = [("II-D", "I-A"), (None, "I-A"), ("I-B", "IV"), ("I-A", None), ("I-A", "I-C")]
-    assert sorted(rows, key=lambda r: tier_rank(*r)) == [
-        ("I-A", "I-C"),
-        ("I-A", None),
-        ("I-B", "IV"),
-        ("II-D", "I-A"),
-        (None, "I-A"),
     ]
 
 

@@ -29,6 +29,7 @@ from typing import Protocol
 from nenprofile.errors import InputError
 from nenprofile.io.textfiles import iter_lines
 from nenprofile.model import GeneCopyNumber
+from nenprofile.settings import Settings, schema_default
 
 CALLS = ("AMP", "GAIN", "NEUTRAL", "HETLOSS", "DEEPDEL")
 
@@ -92,7 +93,7 @@ _MISSING = {"", ".", "NA", "N/A", "NaN", "nan", "None", "-"}
 class CopyNumberThresholds:
     """Rules that turn numbers into calls.
 
-    Absolute total copy number CN, tumor ploidy P (default 2):
+    Absolute total copy number CN, tumor ploidy P (default 2); defaults from the config schema:
       DEEPDEL if CN < deep_deletion_below (0.5, i.e. no copy left);
       AMP     if CN >= amp_copies * P / 2 (6 copies at ploidy 2, 9 at ploidy 3);
       GAIN    if CN >= P + 0.5 (a continuous estimate that rounds above ploidy);
@@ -104,12 +105,16 @@ class CopyNumberThresholds:
     LOH: minor copy number < 0.5 (rounds to 0) while CN >= deep_deletion_below.
     """
 
-    amp_copies: float = 6.0
+    amp_copies: float = schema_default("copy_number.amp_copies")
     deep_deletion_below: float = 0.5
-    log2_amp: float = 1.0
-    log2_gain: float = 0.3
-    log2_hetloss: float = -0.3
-    log2_deepdel: float = -1.2
+    log2_amp: float = schema_default("copy_number.log2_amp")
+    log2_gain: float = schema_default("copy_number.log2_gain")
+    log2_hetloss: float = schema_default("copy_number.log2_hetloss")
+    log2_deepdel: float = schema_default("copy_number.log2_deepdel")
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> CopyNumberThresholds:
+        return cls(**vars(settings.copy_number))
 
     def call_copy_number(self, copy_number: float, ploidy: float = 2.0) -> str:
         if copy_number < self.deep_deletion_below:

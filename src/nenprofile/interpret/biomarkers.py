@@ -1,7 +1,7 @@
 """Genome-wide and pathway biomarkers of one sample: TMB, MSI, MMR, HRR, differentiation pattern.
 
 Each function returns one biomarkers.json entry (value, call, source, ...; docs/ARCHITECTURE.md).
-Thresholds come from BiomarkerSettings; interpret.InterpretationSettings fills it from config.
+Thresholds come from BiomarkerSettings, built from the run's Settings.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from typing import Any
 
 from nenprofile.ingest.sites import GEP_SITES
 from nenprofile.interpret.oncogenicity import GeneInfo, SampleClassification, short_change
-from nenprofile.model import PROTEIN_CHANGING_CLASSES, SampleInfo, Variant
+from nenprofile.model import PROTEIN_CHANGING_CLASSES, BiomarkerCall, SampleInfo, Variant
+from nenprofile.settings import Settings, schema_default
 
 MMR_GENES = ("EPCAM", "MLH1", "MSH2", "MSH6", "PMS2")
 HRR_CORE_GENES = ("BRCA1", "BRCA2", "PALB2")
@@ -33,11 +34,23 @@ TMB_CITATIONS = "PMID:28420421"  # Chalmers 2017: panel vs WES TMB; variance bel
 
 @dataclass(frozen=True)
 class BiomarkerSettings:
-    target_size_mb: float = 33.0
-    tmb_high_threshold: float = 10.0
-    tmb_min_vaf: float = 0.05
-    max_population_af: float = 0.01
-    msi_min_indel_fraction: float = 0.2
+    """TMB and MSI thresholds; defaults are the config schema's."""
+
+    target_size_mb: float = schema_default("tmb.target_size_mb")
+    tmb_high_threshold: float = schema_default("tmb.high_threshold")
+    tmb_min_vaf: float = schema_default("tmb.min_vaf")
+    max_population_af: float = schema_default("filters.max_population_af")
+    msi_min_indel_fraction: float = schema_default("msi.min_indel_fraction")
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> BiomarkerSettings:
+        return cls(
+            target_size_mb=settings.tmb.target_size_mb,
+            tmb_high_threshold=settings.tmb.high_threshold,
+            tmb_min_vaf=settings.tmb.min_vaf,
+            max_population_af=settings.filters.max_population_af,
+            msi_min_indel_fraction=settings.msi_min_indel_fraction,
+        )
 
 
 # ----------------------------------------------------------------------------- TMB
@@ -200,32 +213,35 @@ def infer_msi(
     }
 
 
-def mmr_status(classification: SampleClassification, msi: Mapping[str, Any]) -> dict[str, Any]:
+def mmr_status(classification: SampleClassification, msi: Mapping[str, Any]) -> BiomarkerCall:
     altered = mmr_altered_genes(classification)
     biallelic = mmr_biallelic_genes(classification)
     if biallelic:
         rules = "; ".join(f"{g}: {classification.biallelic[g].rule}" for g in biallelic)
-        return {
-            "value": altered,
-            "call": f"dMMR (biallelic {', '.join(biallelic)})",
-            "source": f"sequencing: {rules}",
-        }
+        return BiomarkerCall(
+            value=altered,
+            call=f"dMMR (biallelic {', '.join(biallelic)})",
+            source=f"sequencing: {rules}",
+            deficient=True,
+        )
     if msi["call"] == "MSI-H":
-        return {"value": altered, "call": "dMMR (MSI-H)", "source": f"MSI {msi['source']}"}
+        return BiomarkerCall(
+            value=altered, call="dMMR (MSI-H)", source=f"MSI {msi['source']}", deficient=True
+        )
     if altered:
-        return {
-            "value": altered,
-            "call": f"MMR alteration (monoallelic {', '.join(altered)})",
-            "source": (
+        return BiomarkerCall(
+            value=altered,
+            call=f"MMR alteration (monoallelic {', '.join(altered)})",
+            source=(
                 "a single MMR mutation is not dMMR: confirm with MSI testing, MMR IHC or "
                 "mutational signature"
             ),
-        }
-    return {
-        "value": [],
-        "call": "MMR intact",
-        "source": "no oncogenic MMR gene alteration detected by sequencing",
-    }
+        )
+    return BiomarkerCall(
+        value=[],
+        call="MMR intact",
+        source="no oncogenic MMR gene alteration detected by sequencing",
+    )
 
 
 # ----------------------------------------------------------------------------- HRR
@@ -233,7 +249,7 @@ def mmr_status(classification: SampleClassification, msi: Mapping[str, Any]) -> 
 
 def hrr_status(
     classification: SampleClassification, genes: Mapping[str, GeneInfo]
-) -> dict[str, Any]:
+) -> BiomarkerCall:
     hr_genes = set(HRR_CORE_GENES) | {
         symbol for symbol, entry in genes.items() if getattr(entry, "pathway", "") == HRR_PATHWAY
     }
@@ -241,29 +257,30 @@ def hrr_status(
     deficient = [g for g in altered if g in HRR_CORE_GENES and g in classification.biallelic]
     if deficient:
         rules = "; ".join(f"{g}: {classification.biallelic[g].rule}" for g in deficient)
-        return {
-            "value": altered,
-            "call": f"HRR-deficient (biallelic {', '.join(deficient)})",
-            "source": f"sequencing: {rules}",
-        }
+        return BiomarkerCall(
+            value=altered,
+            call=f"HRR-deficient (biallelic {', '.join(deficient)})",
+            source=f"sequencing: {rules}",
+            deficient=True,
+        )
     if altered:
         parts = [
             f"{g} {'biallelic' if g in classification.biallelic else 'monoallelic'}"
             for g in altered
         ]
-        return {
-            "value": altered,
-            "call": f"HRR alteration ({', '.join(parts)})",
-            "source": (
+        return BiomarkerCall(
+            value=altered,
+            call=f"HRR alteration ({', '.join(parts)})",
+            source=(
                 "HRR deficiency is called only for biallelic BRCA1, BRCA2 or PALB2 loss; "
                 "germline vs somatic origin not determined"
             ),
-        }
-    return {
-        "value": [],
-        "call": "no HRR alteration",
-        "source": "no oncogenic homologous-recombination gene alteration detected",
-    }
+        )
+    return BiomarkerCall(
+        value=[],
+        call="no HRR alteration",
+        source="no oncogenic homologous-recombination gene alteration detected",
+    )
 
 
 # ----------------------------------------------------------------------------- pattern

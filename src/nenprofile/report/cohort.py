@@ -11,19 +11,17 @@ import pandas as pd
 
 from nenprofile.report.context import tmb_bins
 from nenprofile.report.data import (
-    AMP_TIER_ORDER,
     DEFAULT_TITLE,
     FALLBACK_GROUP,
     GROUP_NAMES,
     as_bool,
     as_float,
     as_text,
-    is_oncogenic,
     provenance_section,
     records,
-    tier_rank,
 )
 from nenprofile.report.html import bundled_script, render_template
+from nenprofile.vocab import AMP_TIERS, is_oncogenic, tier_rank
 
 ALTERATION_TYPES = {
     "mutation": "MUT",
@@ -231,8 +229,8 @@ def sample_rows(
         marker = by_sample.get(s, {})
         hits = oncogenic.get(s, [])
         groups = sorted({as_text(r.get("group")) or FALLBACK_GROUP for r in hits})
-        amp_rank = best.get(s, (len(AMP_TIER_ORDER), 0))[0]
-        best_tier = AMP_TIER_ORDER[amp_rank] if amp_rank < len(AMP_TIER_ORDER) else "–"
+        amp_rank = best.get(s, (len(AMP_TIERS), 0))[0]
+        best_tier = AMP_TIERS[amp_rank] if amp_rank < len(AMP_TIERS) else "–"
         rows.append(
             {
                 "sample": s,

@@ -19,20 +19,18 @@ from nenprofile.errors import InputError
 from nenprofile.interpret.expression.genesets import MARKER_GENES, SCORE_NAMES
 from nenprofile.report.recommend import germline_referral, next_tests
 from nenprofile.report.values import (
-    ONCOGENIC_LABELS,
     as_bool,
     as_float,
     as_int,
     as_text,
     atomic_write_bytes,
     citation_links,
-    is_oncogenic,
     plain,
     records,
 )
+from nenprofile.vocab import is_oncogenic, therapy_rank
 
 __all__ = [
-    "ONCOGENIC_LABELS",
     "as_bool",
     "as_float",
     "as_int",
@@ -57,9 +55,6 @@ SECTIONS: tuple[tuple[str, str, str], ...] = (
 )
 GROUP_NAMES = tuple(group for _, group, _ in SECTIONS)
 FALLBACK_GROUP = "Other drivers"
-
-AMP_TIER_ORDER = ("I-A", "I-B", "II-C", "II-D")
-ESCAT_TIER_ORDER = ("I-A", "I-B", "I-C", "II-A", "II-B", "III-A", "III-B", "IV", "X")
 
 MARKER_ORDER = (*MARKER_GENES, *SCORE_NAMES)
 
@@ -88,22 +83,6 @@ DISCLAIMER = (
     "Evidence tiers (AMP/ASCO/CAP, ESCAT) reflect the bundled knowledge base version shown "
     "under Provenance; check the cited sources for the current status.",
 )
-
-
-# ---------------------------------------------------------------------------------------
-# tiers and citations
-# ---------------------------------------------------------------------------------------
-
-
-def tier_rank(amp_tier: Any, escat_tier: Any) -> tuple[int, int]:
-    """Sort key: AMP I-A > I-B > II-C > II-D > none, then ESCAT I-A ... X > none."""
-    amp = as_text(amp_tier)
-    escat = as_text(escat_tier)
-    amp_rank = AMP_TIER_ORDER.index(amp) if amp in AMP_TIER_ORDER else len(AMP_TIER_ORDER)
-    escat_rank = (
-        ESCAT_TIER_ORDER.index(escat) if escat in ESCAT_TIER_ORDER else len(ESCAT_TIER_ORDER)
-    )
-    return amp_rank, escat_rank
 
 
 # ---------------------------------------------------------------------------------------
@@ -210,16 +189,7 @@ def therapy_row(row: Mapping[str, Any], index: int) -> dict[str, Any]:
 
 
 def ranked_therapies(therapies: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    rows = [therapy_row(row, i) for i, row in enumerate(therapies)]
-    rows.sort(
-        key=lambda r: (
-            *tier_rank(r["amp_tier"], r["escat_tier"]),
-            r["direction"] != "sensitivity",
-            r["therapy"],
-            r["biomarker"] or "",
-        )
-    )
-    return rows
+    return sorted((therapy_row(row, i) for i, row in enumerate(therapies)), key=therapy_rank)
 
 
 def summary_options(therapies: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -245,6 +215,7 @@ def summary_options(therapies: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "escat_tier": row["escat_tier"],
             "context": row["context"] or "context n/a",
             "research_only": row["research_only"],
+            "rule_id": row["rule_id"],
         }
         for row in ranked
     ]

@@ -13,8 +13,6 @@ import pandas as pd
 
 from nenprofile.io.outputs import atomic_write
 
-ONCOGENIC_LABELS = frozenset({"oncogenic", "likely oncogenic"})
-
 _PMID = re.compile(r"^PMID:\s*(\d+)$", re.IGNORECASE)
 _NCT = re.compile(r"^(NCT\d{8})$", re.IGNORECASE)
 
@@ -84,13 +82,6 @@ def records(table: Sequence[Mapping[str, Any]] | pd.DataFrame | None) -> list[di
         return []
     rows = table.to_dict(orient="records") if isinstance(table, pd.DataFrame) else list(table)
     return [{str(k): plain(v) for k, v in row.items()} for row in rows]
-
-
-def is_oncogenic(label: Any) -> bool:
-    text = as_text(label)
-    if text is None:
-        return False
-    return text.lower().replace("_", " ").replace("-", " ") in ONCOGENIC_LABELS
 
 
 def citation_links(citations: Any) -> list[dict[str, str | None]]:
