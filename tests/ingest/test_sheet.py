@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from nenprofile.errors import InputError
-from nenprofile.ingest.sheet import load_sample_sheet, sample_info, validate_config
+from nenprofile.ingest.sheet import load_sample_sheet, path_for_sheet, sample_info, validate_config
 from nenprofile.ingest.sites import normalise_site
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "workflow" / "schemas"
@@ -204,3 +204,36 @@ def test_demo_config_is_valid(repo_root):
 )
 def test_site_synonyms(text, site, known):
     assert normalise_site(text) == (site, known)
+
+
+def test_path_for_sheet_round_trips_through_the_reader(tmp_path):
+    folder = tmp_path / "cohort"
+    (folder / "in").mkdir(parents=True)
+    below, formula, outside = folder / "in" / "a.vcf", folder / "=b.vcf", tmp_path / "c.vcf"
+    for path in (below, formula, outside):
+        path.write_text("")
+    cells = [path_for_sheet(p, folder) for p in (below, formula, outside)]
+    assert cells == ["in/a.vcf", "./=b.vcf", str(outside)]
+    sheet = folder / "samples.tsv"
+    sheet.write_text("sample\tvcf\n" + "".join(f"S{i}\t{c}\n" for i, c in enumerate(cells)))
+    rows = load(sheet).rows
+    assert [rows[f"S{i}"]["vcf"] for i in range(3)] == [str(below), str(formula), str(outside)]
+
+
+def test_sheet_columns_come_from_the_schema_and_reach_sample_info():
+    """A sheet column is declared once, in the schema; SampleInfo takes it by name."""
+    from dataclasses import fields
+
+    from nenprofile.ingest.sheet import KNOWN_COLUMNS, NUMBER_COLUMNS, PATH_COLUMNS, sample_info
+    from nenprofile.io.validation import load_schema
+    from nenprofile.model import SampleInfo
+    from nenprofile.settings import SAMPLES_SCHEMA
+
+    properties = load_schema(SAMPLES_SCHEMA)["properties"]
+    assert tuple(properties) == KNOWN_COLUMNS
+    assert set(PATH_COLUMNS) == {"vcf", "maf", "cna", "fusions"} <= set(KNOWN_COLUMNS)
+    assert {"ki67", "pdl1_tps", "purity"} <= set(NUMBER_COLUMNS)
+    derived = {"tumor_only", "tumor_site_input"}  # set by the sheet loader, not a column
+    assert {f.name for f in fields(SampleInfo)} - derived <= set(KNOWN_COLUMNS)
+    info = sample_info({"sample": "S1", "ki67": 42.0, "her2_ihc": "2+", "normal_sample": "N"})
+    assert (info.sample, info.ki67, info.her2_ihc, info.tumor_only) == ("S1", 42.0, "2+", False)

@@ -58,7 +58,7 @@ def tool_versions() -> dict[str, str]:
     try:
         import pysam
 
-        versions["htslib"] = pysam.__htslib_version__
+        versions["htslib"] = str(getattr(pysam, "__htslib_version__", "unknown"))
     except (ImportError, AttributeError):
         pass
     return versions

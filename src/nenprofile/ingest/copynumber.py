@@ -20,18 +20,22 @@ Gene rows whose value is empty or NA are skipped; a gene listed twice keeps its 
 
 from __future__ import annotations
 
-import csv
 import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from nenprofile.errors import InputError
-from nenprofile.io.textfiles import iter_lines
+from nenprofile.io.textfiles import iter_lines, split_fields
 from nenprofile.model import GeneCopyNumber
 from nenprofile.settings import Settings, schema_default
 
 CALLS = ("AMP", "GAIN", "NEUTRAL", "HETLOSS", "DEEPDEL")
+
+# the layouts read_copy_number recognises from the header
+SEGMENTS = "segments"
+GENE_TABLE = "gene table"
+DISCRETE = "cBioPortal discrete"
 
 GENE_COLUMNS = ("gene", "hugo_symbol", "symbol", "gene_symbol")
 COPY_NUMBER_COLUMNS = ("copy_number", "cn", "total_cn", "total_copy_number", "copynumber")
@@ -187,15 +191,10 @@ def read_copy_number(
         )
     table = _Table.read(path)
     columns = table.columns
+    layout = copy_number_layout(columns)
     gene_col = _find(columns, GENE_COLUMNS)
-    chrom_col = _find(columns, CHROM_COLUMNS)
-    start_col = _find(columns, START_COLUMNS)
-    end_col = _find(columns, END_COLUMNS)
-    value_cols = [
-        _find(columns, names) for names in (COPY_NUMBER_COLUMNS, LOG2_COLUMNS, CALL_COLUMNS)
-    ]
-
-    if chrom_col and start_col and end_col and gene_col is None:
+    chrom_col, start_col, end_col = _segment_columns(columns)
+    if layout == SEGMENTS and chrom_col and start_col and end_col:
         if genes is None:
             from nenprofile.reference.genes import GeneIndex
 
@@ -204,15 +203,56 @@ def read_copy_number(
         return segments_to_genes(
             segments, genes, thresholds=thresholds, ploidy=ploidy or 2.0, source=label
         )
-    if gene_col and any(value_cols):
+    if layout == GENE_TABLE and gene_col:
         return _read_gene_table(table, gene_col, thresholds, ploidy or 2.0)
-    if gene_col and gene_col.lower() in ("hugo_symbol", "gene_symbol"):
+    if layout == DISCRETE and gene_col:
         return _read_discrete(table, gene_col, sample)
     raise InputError(
         f"copy-number format not recognised from the header ({', '.join(columns)})",
         path=str(path),
         line=table.header_line,
         fix=f"use one of the accepted layouts: {ACCEPTED_HEADERS}",
+    )
+
+
+def copy_number_layout(columns: list[str]) -> str | None:
+    """SEGMENTS, GENE_TABLE or DISCRETE from a header's column names; None when none fits."""
+    gene_col = _find(columns, GENE_COLUMNS)
+    value_cols = [
+        _find(columns, names) for names in (COPY_NUMBER_COLUMNS, LOG2_COLUMNS, CALL_COLUMNS)
+    ]
+    if gene_col is None and all(_segment_columns(columns)):
+        return SEGMENTS
+    if gene_col and any(value_cols):
+        return GENE_TABLE
+    if gene_col and gene_col.lower() in ("hugo_symbol", "gene_symbol"):
+        return DISCRETE
+    return None
+
+
+def copy_number_sample_ids(path: str | Path) -> tuple[str | None, list[str]]:
+    """(layout, sample ids the file names) for a file read as copy number.
+
+    The ids are a cBioPortal file's sample columns or a segment file's ID values, in file
+    order; a gene table names none. The layout is None when the header fits no layout.
+    """
+    table = _Table.read(Path(path))
+    layout = copy_number_layout(table.columns)
+    gene_col = _find(table.columns, GENE_COLUMNS)
+    if layout == DISCRETE and gene_col:
+        return layout, _discrete_sample_columns(table, gene_col)
+    id_col = _find(table.columns, SEGMENT_ID_COLUMNS)
+    if layout == SEGMENTS and id_col:
+        ids = dict.fromkeys(fields[table.index(id_col)] for _, fields in table.rows)
+        return layout, [i for i in ids if i]
+    return layout, []
+
+
+def _segment_columns(columns: list[str]) -> tuple[str | None, str | None, str | None]:
+    return (
+        _find(columns, CHROM_COLUMNS),
+        _find(columns, START_COLUMNS),
+        _find(columns, END_COLUMNS),
     )
 
 
@@ -287,10 +327,11 @@ class _Table:
                 "copy-number file is empty", path=str(path), fix="give a header line and rows"
             )
         header_line, header_text = body[0]
-        columns = [c.strip() for c in _split(header_text.lstrip("#"), delimiter)]
+        header = split_fields(header_text.lstrip("#"), delimiter, path, header_line)
+        columns = [c.strip() for c in header]
         rows = []
         for number, text in body[1:]:
-            fields = [f.strip() for f in _split(text, delimiter)]
+            fields = [f.strip() for f in split_fields(text, delimiter, path, number)]
             fields += [""] * (len(columns) - len(fields))
             rows.append((number, fields))
         return cls(path, columns, header_line, rows)
@@ -340,10 +381,6 @@ class _Table:
                 fix="segment start and end must be integers",
             )
         return int(value)
-
-
-def _split(text: str, delimiter: str) -> list[str]:
-    return next(csv.reader([text], delimiter=delimiter))
 
 
 def _find(columns: list[str], names: tuple[str, ...]) -> str | None:
@@ -424,12 +461,16 @@ def _pick_sample_column(table: _Table, candidates: list[str], sample: str | None
     )
 
 
-def _read_discrete(table: _Table, gene_col: str, sample: str | None) -> list[GeneCopyNumber]:
-    sample_columns = [
+def _discrete_sample_columns(table: _Table, gene_col: str) -> list[str]:
+    return [
         c
         for c in table.columns
         if c != gene_col and c.lower() not in DISCRETE_ANNOTATION_COLUMNS and c
     ]
+
+
+def _read_discrete(table: _Table, gene_col: str, sample: str | None) -> list[GeneCopyNumber]:
+    sample_columns = _discrete_sample_columns(table, gene_col)
     column = _pick_sample_column(table, sample_columns, sample, "sample column")
     calls: dict[str, GeneCopyNumber] = {}
     for line, fields in table.rows:

@@ -21,14 +21,13 @@ row is out of frame, else None.
 
 from __future__ import annotations
 
-import csv
 import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from nenprofile.errors import InputError
-from nenprofile.io.textfiles import iter_lines
+from nenprofile.io.textfiles import iter_lines, split_fields
 from nenprofile.model import Fusion
 
 ACCEPTED_FORMATS = (
@@ -37,6 +36,10 @@ ACCEPTED_FORMATS = (
     "SpanningFragCount, LeftGene, RightGene, ...); simple table (gene5, gene3 "
     "[, supporting_reads, in_frame])"
 )
+# the layouts read_fusions recognises from the header
+ARRIBA = "Arriba"
+STAR_FUSION = "STAR-Fusion"
+SIMPLE = "gene5/gene3 table"
 ARRIBA_COLUMNS = ("gene1", "gene2", "split_reads1", "split_reads2", "discordant_mates")
 STAR_FUSION_COLUMNS = ("fusionname", "junctionreadcount", "spanningfragcount")
 SIMPLE_COLUMNS = ("gene5", "gene3")
@@ -82,12 +85,12 @@ def read_fusions(path: str | Path, *, keep_low: bool = False) -> list[Fusion]:
     """Fusions from an Arriba, STAR-Fusion or simple gene5/gene3 table (module docstring)."""
     path = Path(path)
     table = _read_table(path)
-    names = set(table.columns)
-    if all(c in names for c in ARRIBA_COLUMNS):
+    layout = _layout(table)
+    if layout == ARRIBA:
         fusions = _arriba(table, keep_low)
-    elif all(c in names for c in STAR_FUSION_COLUMNS):
+    elif layout == STAR_FUSION:
         fusions = _star_fusion(table)
-    elif all(c in names for c in SIMPLE_COLUMNS):
+    elif layout == SIMPLE:
         fusions = _simple(table)
     else:
         raise InputError(
@@ -97,6 +100,23 @@ def read_fusions(path: str | Path, *, keep_low: bool = False) -> list[Fusion]:
             fix=f"give one of: {ACCEPTED_FORMATS}",
         )
     return merge_fusions(fusions)
+
+
+def fusion_layout(path: str | Path) -> str | None:
+    """ARRIBA, STAR_FUSION or SIMPLE from the file's header; None when none fits."""
+    return _layout(_read_table(Path(path)))
+
+
+def _layout(table: _Table) -> str | None:
+    names = set(table.columns)
+    for layout, required in (
+        (ARRIBA, ARRIBA_COLUMNS),
+        (STAR_FUSION, STAR_FUSION_COLUMNS),
+        (SIMPLE, SIMPLE_COLUMNS),
+    ):
+        if all(c in names for c in required):
+            return layout
+    return None
 
 
 def arriba_gene(text: str) -> str:
@@ -142,11 +162,11 @@ def _read_table(path: Path) -> _Table:
     body = [(n, text) for n, text in lines if text.strip() and not text.startswith("##")]
     if not body:
         raise InputError("fusion file is empty", path=str(path), fix="give a header line")
-    header = next(csv.reader([body[0][1].lstrip("#")], delimiter="\t"))
+    header = split_fields(body[0][1].lstrip("#"), "\t", path, body[0][0])
     columns: dict[str, int] = {}
     for index, name in enumerate(header):
         columns.setdefault(name.strip().lower(), index)
-    rows = [(n, next(csv.reader([text], delimiter="\t"))) for n, text in body[1:]]
+    rows = [(n, split_fields(text, "\t", path, n)) for n, text in body[1:]]
     return _Table(path, columns, [h.strip() for h in header], rows)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -13,29 +13,15 @@ from nenprofile.errors import InputError
 from nenprofile.ingest.sites import normalise_site
 from nenprofile.io.validation import iter_problems, load_schema
 from nenprofile.model import SampleInfo
+from nenprofile.settings import SAMPLES_SCHEMA
 
-PATH_COLUMNS = ("vcf", "maf", "cna", "fusions")
-NUMBER_COLUMNS = ("ki67", "pdl1_tps", "pdl1_cps", "purity", "ploidy")
-KNOWN_COLUMNS = (
-    "sample",
-    "vcf",
-    "maf",
-    "tumor_sample",
-    "normal_sample",
-    "cna",
-    "fusions",
-    "expression_id",
-    "tumor_site",
-    "differentiation",
-    "ki67",
-    "pdl1_tps",
-    "pdl1_cps",
-    "msi_status",
-    "her2_ihc",
-    "genome_build",
-    "purity",
-    "ploidy",
-)
+# spreadsheet programs run a cell starting with one of these as a formula
+FORMULA_START = ("=", "+", "-", "@")
+# the sheet's columns, as the schema declares them: adding a column is a schema edit
+_COLUMNS: dict[str, Any] = load_schema(SAMPLES_SCHEMA)["properties"]
+KNOWN_COLUMNS = tuple(_COLUMNS)
+NUMBER_COLUMNS = tuple(c for c, spec in _COLUMNS.items() if spec.get("type") == "number")
+PATH_COLUMNS = tuple(c for c, spec in _COLUMNS.items() if spec.get("x-path"))
 
 
 def validate_config(
@@ -227,26 +213,21 @@ def load_sample_sheet(
     return SampleSheet(path=path, rows=rows, line_of=line_of, warnings=warnings)
 
 
+def path_for_sheet(path: Path, sheet_folder: Path) -> str:
+    """How a sheet stores `path`: relative to the sheet's folder when it lies below it (else
+    absolute), './'-prefixed when it would otherwise start like a spreadsheet formula."""
+    text = os.path.relpath(path, sheet_folder)
+    if text.startswith(".."):
+        return str(path.resolve())
+    return f"./{text}" if text.startswith(FORMULA_START) else text
+
+
 def _validate_row(record: dict[str, Any], schema: dict[str, Any], path: Path, line: int) -> None:
     for key, message, fix in iter_problems(record, schema):
         raise InputError(message + ".", path=str(path), line=line, column=key or None, fix=fix)
 
 
 def sample_info(record: dict[str, Any]) -> SampleInfo:
-    """SampleInfo from a validated sheet row."""
-    return SampleInfo(
-        sample=record["sample"],
-        tumor_site=record.get("tumor_site", "unknown"),
-        tumor_site_input=record.get("tumor_site_input"),
-        differentiation=record.get("differentiation", "unknown"),
-        ki67=record.get("ki67"),
-        pdl1_tps=record.get("pdl1_tps"),
-        pdl1_cps=record.get("pdl1_cps"),
-        msi_status=record.get("msi_status", "unknown"),
-        her2_ihc=record.get("her2_ihc"),
-        genome_build=record.get("genome_build", "GRCh38"),
-        tumor_only="normal_sample" not in record,
-        purity=record.get("purity"),
-        ploidy=record.get("ploidy"),
-        expression_id=record.get("expression_id"),
-    )
+    """SampleInfo from a validated sheet row: every SampleInfo field the row has, by name."""
+    given = {f.name: record[f.name] for f in fields(SampleInfo) if f.name in record}
+    return SampleInfo(**given, tumor_only="normal_sample" not in record)

@@ -223,7 +223,7 @@ def _variant_hits(item: CivicEvidence, findings: SampleFindings) -> list[str]:
 
 def _curated_pairs(kb: KnowledgeBase) -> set[tuple[str, str]]:
     """(gene, lower-case therapy text) for every curated alteration rule."""
-    pairs = set()
+    pairs: set[tuple[str, str]] = set()
     for rule in kb.rules:
         for clause in rule.any_of:
             if clause.type == "alteration":

@@ -247,8 +247,9 @@ def expression_section(
     """One row per marker; `cohort_bins` counts the cohort's percentiles per decile."""
     cohort_markers = cohort.get("markers") or {}
     rows = []
-    for name in sorted((markers or {}).keys(), key=_marker_sort_key):
-        marker = plain(markers[name]) or {}
+    given = markers or {}
+    for name in sorted(given.keys(), key=_marker_sort_key):
+        marker = plain(given[name]) or {}
         call = as_text(marker.get("call")) or "not_available"
         rows.append(
             {

@@ -391,6 +391,7 @@ def read_expression_matrix(
     values = _numeric(frame, layout.value_columns, layout.value_names, lines, path, what)
     unit = "TPM"
     if layout.input_format == FEATURECOUNTS:
+        assert layout.length_column is not None  # detect_layout sets it for featureCounts
         lengths = _numeric(frame, (layout.length_column,), ("Length",), lines, path, "Length")[:, 0]
         rate = np.divide(
             values, lengths[:, None], out=np.zeros_like(values), where=lengths[:, None] > 0

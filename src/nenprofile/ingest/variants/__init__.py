@@ -3,10 +3,23 @@ or MAF into normalised Variants."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Literal
+
 from nenprofile.ingest.variants.consumers import VariantConsumer, VariantList
 from nenprofile.ingest.variants.result import IngestResult
 
 MAF_SUFFIXES = (".maf", ".maf.gz", ".maf.txt")
+
+
+def cpu_need(path: str | Path) -> int:
+    """Processes `read_variants(..., workers=)` uses well for this file: 2 for a bgzipped VCF
+    large enough to read in two parts, else 1 (what the workflow declares as the job's threads)."""
+    from nenprofile.ingest.variants._fast.parallel import SPLIT_MIN_BYTES
+
+    file = Path(path)
+    large = file.name.endswith(".gz") and file.is_file() and file.stat().st_size >= SPLIT_MIN_BYTES
+    return 2 if large else 1
 
 
 def read_variants(
@@ -23,12 +36,15 @@ def read_variants(
     gff3: str | None = None,
     workers: int = 1,
     consumer: VariantConsumer | None = None,
+    file_format: Literal["vcf", "maf"] | None = None,
 ) -> IngestResult:
     """Read one tumor sample's small variants; see docs/ARCHITECTURE.md for IngestResult.
 
     workers: processes a large bgzipped VCF may be read with (2 splits it; see parallel.py).
     consumer: where each variant goes, in file order (consumers.py); IngestResult.variants is
-    what it keeps. By default every variant."""
+    what it keeps. By default every variant.
+    file_format: "vcf" or "maf", as the sample sheet's column says; None tells a MAF by its
+    name (.maf, .maf.gz, .maf.txt)."""
     # what both readers take: the build and the record filters
     options = {
         "build": build,
@@ -37,7 +53,9 @@ def read_variants(
         "min_vaf": min_vaf,
         "min_depth": min_depth,
     }
-    if str(path).lower().endswith(MAF_SUFFIXES):
+    if file_format is None:
+        file_format = "maf" if str(path).lower().endswith(MAF_SUFFIXES) else "vcf"
+    if file_format == "maf":
         from nenprofile.ingest.variants.maf import read_maf
 
         result = read_maf(path, sample=tumor_sample, **options)
@@ -60,4 +78,4 @@ def read_variants(
     )
 
 
-__all__ = ["IngestResult", "VariantConsumer", "VariantList", "read_variants"]
+__all__ = ["IngestResult", "VariantConsumer", "VariantList", "cpu_need", "read_variants"]
