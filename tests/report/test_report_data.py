@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from nenprofile.errors import InputError
-from nenprofile.report import build_report_data, write_report_json
+from nenprofile.report import build_report_data, render_sample_html, write_report_json
 from nenprofile.report.cohort import build_cohort_data, oncoprint_cell, sample_report_href
 from nenprofile.report.context import build_cohort_context
 from nenprofile.report.data import TUMOR_ONLY_WARNING, citation_links
@@ -387,3 +387,32 @@ def test_plain_normalises_numpy_and_missing_values():
         None,
         None,
     ]
+
+
+def test_vus_rows_per_section_caps_only_not_oncogenic_rows():
+    f = fixture("NEN02")
+    vus = [
+        {"gene": f"GENE{i:02d}", "hgvsp": f"p.A{i}V", "oncogenicity": "VUS", "group": "DNA repair"}
+        for i in range(30)
+    ]
+    data = build_report_data(
+        f["sample_info"],
+        f["ingest"],
+        f["alterations"] + vus,
+        f["biomarkers"],
+        f["therapies"],
+        {},
+        settings={"vus_rows_per_section": 25},
+    )
+    repair = next(s for s in data["sections"] if s["id"] == "dna-repair")
+    # the oncogenic MLH1 row always, then 25 of the 31 VUS (ATM and GENE00-29), by gene
+    assert repair["alterations"][0]["gene"] == "MLH1"
+    assert len(repair["alterations"]) == 26
+    assert repair["vus_not_shown"] == 6
+    assert [s["vus_not_shown"] for s in data["sections"]] == [0, 6, 0, 0]
+    page = render_sample_html(data)
+    assert "6 more VUS / not-oncogenic alterations in this section not shown" in page
+    uncapped = build_report_data(
+        f["sample_info"], f["ingest"], f["alterations"] + vus, f["biomarkers"], [], {}
+    )
+    assert [len(s["alterations"]) for s in uncapped["sections"]][1] == 32

@@ -149,18 +149,35 @@ def alteration_row(row: Mapping[str, Any], index: int) -> dict[str, Any]:
     }
 
 
-def alteration_sections(alterations: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+def sorted_alterations(alterations: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Every alteration as a report row, oncogenic ones first."""
     rows = [alteration_row(row, i) for i, row in enumerate(alterations)]
     rows.sort(key=lambda r: (not r["oncogenic"], r["gene"], r["pos"] or 0, r["change"]))
-    return [
-        {
-            "id": element_id,
-            "group": group,
-            "title": title,
-            "alterations": [row for row in rows if row["group"] == group],
-        }
-        for element_id, group, title in SECTIONS
-    ]
+    return rows
+
+
+def alteration_sections(
+    rows: list[dict[str, Any]], vus_rows: int | None = None
+) -> list[dict[str, Any]]:
+    """The alteration table of each section (rows from sorted_alterations): every oncogenic
+    row, then at most `vus_rows` VUS / not-oncogenic rows (None: all); the rest are counted
+    in `vus_not_shown` (alterations.tsv lists them)."""
+    sections = []
+    for element_id, group, title in SECTIONS:
+        members = [row for row in rows if row["group"] == group]
+        oncogenic = [row for row in members if row["oncogenic"]]
+        others = members[len(oncogenic) :]
+        shown = others if vus_rows is None else others[:vus_rows]
+        sections.append(
+            {
+                "id": element_id,
+                "group": group,
+                "title": title,
+                "alterations": oncogenic + shown,
+                "vus_not_shown": len(others) - len(shown),
+            }
+        )
+    return sections
 
 
 def therapy_row(row: Mapping[str, Any], index: int) -> dict[str, Any]:
@@ -406,8 +423,8 @@ def build_report_data(
     cohort = cohort_context or {}
     header = header_section(sample_info, ingest)
     therapy_rows = ranked_therapies(records(therapies))
-    sections = alteration_sections(records(alterations))
-    alteration_rows = [row for s in sections for row in s["alterations"]]
+    alteration_rows = sorted_alterations(records(alterations))
+    sections = alteration_sections(alteration_rows, as_int(settings.get("vus_rows_per_section")))
     plain_biomarkers = plain(dict(biomarkers)) or {}
     expression = expression_section(biomarkers.get("expression_markers"), cohort)
     pattern = pattern_section(biomarkers)
