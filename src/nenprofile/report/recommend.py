@@ -237,7 +237,8 @@ def _dll3_ihc(
         reasons.append("DLL3 mRNA high is a research-only proxy, not a protein measurement")
     return _recommendation(
         "dll3-ihc",
-        "DLL3 immunohistochemistry (trials of DLL3-directed T-cell engagers select by IHC)",
+        "DLL3 immunohistochemistry (trials of DLL3-directed T-cell engagers report "
+        "response by DLL3 IHC level)",
         "; ".join(reasons),
         [DLL3_TRIAL, DLL3_IHC_GEP],
     )
