@@ -38,6 +38,11 @@ def schema_default(dotted_key: str) -> Any:
     return value
 
 
+def _floats(section: dict[str, Any]) -> dict[str, float]:
+    """A config section of numbers as floats (YAML writes 10 for 10.0)."""
+    return {key: float(value) for key, value in section.items()}
+
+
 @dataclass(frozen=True)
 class TmbSettings:
     target_size_mb: float
@@ -101,18 +106,24 @@ class Settings:
             samples=config["samples"],
             genome_build=config["genome_build"],
             profile_batch_size=config["profile_batch_size"],
-            tmb=TmbSettings(**config["tmb"]),
-            msi_min_indel_fraction=config["msi"]["min_indel_fraction"],
-            pdl1_thresholds=dict(config["pdl1"]),
+            tmb=TmbSettings(**_floats(config["tmb"])),
+            msi_min_indel_fraction=float(config["msi"]["min_indel_fraction"]),
+            pdl1_thresholds=_floats(config["pdl1"]),
             filters=FilterSettings(
                 pass_only=filters["pass_only"],
                 allowed_filters=tuple(filters["allowed_filters"]),
-                min_vaf=filters["min_vaf"],
+                min_vaf=float(filters["min_vaf"]),
                 min_depth=filters["min_depth"],
-                max_population_af=filters["max_population_af"],
+                max_population_af=float(filters["max_population_af"]),
             ),
-            copy_number=CopyNumberSettings(**config["copy_number"]),
-            expression=ExpressionConfig(**config["expression"]),
+            copy_number=CopyNumberSettings(**_floats(config["copy_number"])),
+            expression=ExpressionConfig(
+                matrix=config["expression"]["matrix"],
+                reference=config["expression"]["reference"],
+                min_reference_size=config["expression"]["min_reference_size"],
+                high_percentile=float(config["expression"]["high_percentile"]),
+                low_percentile=float(config["expression"]["low_percentile"]),
+            ),
             knowledge_base_path=config["knowledge_base"]["path"],
             civic_path=config["knowledge_base"]["civic"],
             reference_fasta=config["annotation"]["reference_fasta"],

@@ -7,12 +7,18 @@ import pytest
 
 from nenprofile.ingest.variants.result import IngestResult
 from nenprofile.interpret.sample import (
-    EXTRA_ALTERATION_COLUMNS,
     immune_score,
     interpret_sample,
 )
 from nenprofile.match.sample import SampleProfile, match_sample
-from nenprofile.model import ALTERATION_COLUMNS, Fusion, GeneCopyNumber, SampleInfo, Variant
+from nenprofile.model import (
+    ALTERATION_COLUMNS,
+    ALTERATION_TABLE_COLUMNS,
+    Fusion,
+    GeneCopyNumber,
+    SampleInfo,
+    Variant,
+)
 from nenprofile.reference.knowledgebase import load_knowledge_base
 from nenprofile.settings import Settings
 
@@ -79,15 +85,15 @@ def test_pancreatic_net_g3_case(kb) -> None:
     sample, result, cna = pancreatic_net_g3()
     profile = profile_of(sample, result, cna, [], None, kb, CONFIG)
 
-    rows = profile.alterations
+    rows = [alteration.to_row() for alteration in profile.alterations]
     # group order (mTOR pathway before Epigenetic/chromatin), then gene name
     assert [(r["gene"], r["alteration_type"], r["oncogenicity"]) for r in rows] == [
         ("TSC2", "deep_deletion", "Oncogenic"),
         ("DAXX", "mutation", "Oncogenic"),
         ("MEN1", "mutation", "Oncogenic"),
     ]
-    assert list(rows[0])[: len(ALTERATION_COLUMNS)] == ALTERATION_COLUMNS
-    assert list(rows[0])[len(ALTERATION_COLUMNS) :] == EXTRA_ALTERATION_COLUMNS
+    assert ALTERATION_TABLE_COLUMNS[: len(ALTERATION_COLUMNS)] == ALTERATION_COLUMNS
+    assert set(rows[0]) == set(ALTERATION_TABLE_COLUMNS)
     men1 = next(r for r in rows if r["gene"] == "MEN1")
     assert men1["evidence"] == (
         "OVS1: frameshift in tumor suppressor MEN1; biallelic: second hit LOH (copy number)"
@@ -113,9 +119,9 @@ def test_pancreatic_net_g3_case(kb) -> None:
     assert biomarkers["immune_score"]["call"] == "not_available"
     assert {"setting", "option", "citations"} == set(biomarkers["standard_of_care"][0])
 
-    rule_ids = {row["rule_id"] for row in profile.therapies}
+    rule_ids = {option.rule_id for option in profile.therapies}
     assert {"everolimus_net", "everolimus_tsc_loss"} <= rule_ids
-    everolimus = next(r for r in profile.therapies if r["rule_id"] == "everolimus_tsc_loss")
+    everolimus = next(r.to_row() for r in profile.therapies if r.rule_id == "everolimus_tsc_loss")
     assert "TSC2 deep deletion" in everolimus["biomarker"]
     soc = {row["option"] for row in biomarkers["standard_of_care"]}
     assert "Everolimus" in soc and "Sunitinib" in soc
@@ -135,7 +141,7 @@ def test_interpretation_is_deterministic(kb) -> None:
 def test_likely_benign_and_non_coding_are_not_reported(kb) -> None:
     sample, result, cna = pancreatic_net_g3()
     profile = profile_of(sample, result, cna, [], None, kb, CONFIG)
-    genes = {row["gene"] for row in profile.alterations}
+    genes = {alteration.gene for alteration in profile.alterations}
     assert "TP53" not in genes and "KRAS" not in genes and "NOTKB" not in genes
 
 
@@ -151,7 +157,7 @@ def test_nec_case_with_fusion_and_dmmr(kb) -> None:
     profile = profile_of(
         sample, ingest(variants), [], [Fusion("ETV6", "NTRK3", in_frame=True)], None, kb, CONFIG
     )
-    fusion = next(r for r in profile.alterations if r["alteration_type"] == "fusion")
+    fusion = next(r.to_row() for r in profile.alterations if r.alteration_type == "fusion")
     assert (fusion["gene"], fusion["partner"], fusion["oncogenicity"]) == (
         "NTRK3",
         "ETV6",
@@ -159,9 +165,9 @@ def test_nec_case_with_fusion_and_dmmr(kb) -> None:
     )
     assert profile.biomarkers["differentiation_pattern"]["value"] == "NEC-like"
     assert profile.biomarkers["mmr"]["call"] == "dMMR (MSI-H)"
-    rule_ids = {row["rule_id"] for row in profile.therapies}
+    rule_ids = {option.rule_id for option in profile.therapies}
     assert {"larotrectinib_ntrk_fusion", "pembrolizumab_msi_h_dmmr"} <= rule_ids
-    dnmt3a = next(r for r in profile.alterations if r["gene"] == "DNMT3A")
+    dnmt3a = next(r.to_row() for r in profile.alterations if r.gene == "DNMT3A")
     assert dnmt3a["caveats"] == (
         "DNMT3A variant may arise from clonal haematopoiesis; confirm with matched normal"
     )

@@ -58,8 +58,10 @@ def tool_versions() -> dict[str, str]:
     try:
         import pysam
 
-        versions["htslib"] = str(getattr(pysam, "__htslib_version__", "unknown"))
-    except (ImportError, AttributeError):
+        htslib = getattr(pysam, "__htslib_version__", None)
+        if htslib is not None:
+            versions["htslib"] = str(htslib)
+    except ImportError:
         pass
     return versions
 

@@ -109,12 +109,12 @@ class CopyNumberThresholds:
     LOH: minor copy number < 0.5 (rounds to 0) while CN >= deep_deletion_below.
     """
 
-    amp_copies: float = schema_default("copy_number.amp_copies")
+    amp_copies: float = float(schema_default("copy_number.amp_copies"))
     deep_deletion_below: float = 0.5
-    log2_amp: float = schema_default("copy_number.log2_amp")
-    log2_gain: float = schema_default("copy_number.log2_gain")
-    log2_hetloss: float = schema_default("copy_number.log2_hetloss")
-    log2_deepdel: float = schema_default("copy_number.log2_deepdel")
+    log2_amp: float = float(schema_default("copy_number.log2_amp"))
+    log2_gain: float = float(schema_default("copy_number.log2_gain"))
+    log2_hetloss: float = float(schema_default("copy_number.log2_hetloss"))
+    log2_deepdel: float = float(schema_default("copy_number.log2_deepdel"))
 
     @classmethod
     def from_settings(cls, settings: Settings) -> CopyNumberThresholds:
@@ -536,6 +536,7 @@ def _read_segments(
             )
         copy_number = minor = log2_ratio = None
         if label == "allele-specific segments":
+            assert major_col is not None and minor_col is not None  # that layout has both
             major = table.copies(line, fields, major_col)
             minor = table.copies(line, fields, minor_col)
             if major is not None and minor is not None:
@@ -544,6 +545,7 @@ def _read_segments(
             copy_number = table.copies(line, fields, cn_col)
             minor = table.copies(line, fields, minor_col) if minor_col else None
         else:
+            assert log2_col is not None  # a segment table without copy numbers has log2
             log2_ratio = table.number(line, fields, log2_col)
         if copy_number is None and log2_ratio is None:
             continue

@@ -114,7 +114,7 @@ def _profile_rest(
     from nenprofile.interpret.sample import interpret_sample
     from nenprofile.match.sample import match_sample
     from nenprofile.match.therapies import ROW_COLUMNS
-    from nenprofile.model import ALTERATION_COLUMNS
+    from nenprofile.model import ALTERATION_TABLE_COLUMNS
 
     sample.tumor_only = ingest.tumor_only
     cna = []
@@ -139,11 +139,12 @@ def _profile_rest(
     profile = match_sample(interpretation, sample, kb, civic=resources.civic)
     therapies = profile.therapies
 
-    alteration_columns = list(ALTERATION_COLUMNS) + sorted(
-        {k for row in profile.alterations for k in row} - set(ALTERATION_COLUMNS)
+    write_tsv(
+        outputs["alterations"],
+        [alteration.to_row() for alteration in profile.alterations],
+        ALTERATION_TABLE_COLUMNS,
     )
-    write_tsv(outputs["alterations"], profile.alterations, alteration_columns)
-    write_tsv(outputs["therapies"], therapies, ROW_COLUMNS)
+    write_tsv(outputs["therapies"], [option.to_row() for option in therapies], ROW_COLUMNS)
     write_json(outputs["biomarkers"], profile.biomarkers)
     write_json(
         outputs["ingest"],
