@@ -112,7 +112,7 @@ def test_pdl1_ihc_only_when_no_ihc_informs():
 
 
 def test_sstr_pet_for_well_differentiated_without_imaging():
-    item = recommended(report("NEN01"))["sstr-pet"]
+    item = recommended(report("NEN01", sample_info={"sstr_imaging": "unknown"}))["sstr-pet"]
     assert item["reason"] == (
         "well-differentiated tumour; SSTR2 mRNA high (research-only percentile call); "
         "no SSTR imaging result in the sample sheet"
@@ -121,8 +121,8 @@ def test_sstr_pet_for_well_differentiated_without_imaging():
         "PMID:36725249",
         "Hope et al., J Nucl Med 2018;59:66-74 (SNMMI appropriate use criteria)",
     ]
-    imaged = report("NEN01", sample_info={"sstr_imaging": "positive (Ga-68 DOTATATE)"})
-    assert "sstr-pet" not in recommended(imaged)
+    assert "sstr-pet" not in recommended(report("NEN01"))  # the sheet says positive
+    assert "sstr-pet" in recommended(report("NEN01", sample_info={"sstr_imaging": None}))
     assert "sstr-pet" not in recommended(report("NEN02"))  # poorly differentiated, SSTR2 low
 
 
@@ -234,14 +234,14 @@ def test_no_germline_block_with_a_matched_normal_or_without_candidates():
 
 
 def test_germline_findings_from_the_sheet_are_shown_and_escaped():
-    data = report("NEN01", sample_info={"germline_findings": f"MEN1 c.1A>G {EVIL}"})
+    data = report("NEN01", sample_info={"germline_findings": [f"MEN1 c.1A>G {EVIL}"]})
     assert data["germline"]["candidates"] == []
     assert data["germline"]["sheet_findings"] == f"MEN1 c.1A>G {EVIL}"
     page = render_sample_html(data)
     assert EVIL not in page
     assert "MEN1 c.1A&gt;G &lt;script&gt;alert(1)&lt;/script&gt;&#34;x&#39;" in page
-    assert 'id="germline"' in page
-    assert 'id="germline"' not in render_sample_html(report("NEN01"))
+    assert 'id="germline-referral"' in page
+    assert 'id="germline-referral"' not in render_sample_html(report("NEN01"))
 
 
 # ----------------------------------------------------------------------------- cohort context

@@ -10,7 +10,11 @@ PMID 35101336) in a reduced, documented form (nen-facts §2.1):
 - any gene: cancerhotspots.org hotspot meeting OS3 -> Oncogenic, other hotspots (OM3/OP3) ->
   Likely oncogenic; in-frame indels -> VUS (OM2) unless inside a hotspot indel region ->
   Likely oncogenic; ClinVar (likely) pathogenic -> at least Likely oncogenic.
-- kinase fusions with the kinase as 3' partner (ALK, BRAF, NTRK1-3, RET, ROS1) -> Oncogenic.
+- kinase fusions with the kinase as 3' partner (ALK, BRAF, NTRK1-3, RET, ROS1), FGFR1-3
+  fusions with FGFR as the 5' partner (kinase domain retained, e.g. FGFR2::BICC1,
+  FGFR3::TACC3) and NRG1 fusions with NRG1 as 3' partner (EGF-like domain) -> Oncogenic.
+- genes marked null_variant_oncogenic: false in the KB (essential kinases such as ATR and
+  CHEK1) do not get OVS1 for truncating variants.
 - germline guard: KB polymorphisms and population AF >= max_population_af -> Likely benign.
 """
 
@@ -39,6 +43,10 @@ TUMOR_SUPPRESSOR_ROLES = frozenset({"tumor_suppressor", "both"})
 ONCOGENE_ROLES = frozenset({"oncogene", "both"})
 # Receptor kinases whose fusions drive tumors when the kinase domain is the 3' partner.
 KINASE_3PRIME_DRIVERS = frozenset({"ALK", "BRAF", "NTRK1", "NTRK2", "NTRK3", "RET", "ROS1"})
+# NRG1 fusions keep the EGF-like domain of the ligand as the 3' partner (ERBB3 activation).
+LIGAND_3PRIME_DRIVERS = frozenset({"NRG1"})
+# FGFR fusions keep the FGFR kinase as the 5' partner, fused to a dimerising 3' partner.
+KINASE_5PRIME_DRIVERS = frozenset({"FGFR1", "FGFR2", "FGFR3"})
 CHIP_GENES = frozenset({"DNMT3A", "TET2"})
 CHIP_CAVEAT = "may arise from clonal haematopoiesis; confirm with matched normal"
 INFRAME_CLASSES = frozenset({"inframe_insertion", "inframe_deletion"})
@@ -164,7 +172,12 @@ def classify_variant(
     if klass == "unknown" and change is None:
         result.evidence.append("consequence unknown (no functional annotation)")
     if klass in TRUNCATING_CLASSES:
-        if role in TUMOR_SUPPRESSOR_ROLES:
+        if not getattr(gene, "null_variant_oncogenic", True):
+            result.evidence.append(
+                f"{klass} in {gene.symbol}: essential gene, null variants are not evidence of "
+                "oncogenicity (KB)"
+            )
+        elif role in TUMOR_SUPPRESSOR_ROLES:
             result.raise_to(ONCOGENIC, f"OVS1: {klass} in tumor suppressor {gene.symbol}")
         elif role == "oncogene":
             result.evidence.append(f"{klass} in oncogene {gene.symbol}: usually not activating")
@@ -231,9 +244,12 @@ def classify_copy_number(call: GeneCopyNumber, gene: GeneInfo) -> Classification
 
 
 def fusion_driver_gene(fusion: Fusion, genes: Mapping[str, GeneInfo]) -> str | None:
-    """The gene a fusion is reported under: the 3' kinase driver, else a KB partner."""
-    if fusion.gene3 in KINASE_3PRIME_DRIVERS:
+    """The gene a fusion is reported under: the 3' kinase or NRG1 driver, a 5' FGFR kinase,
+    else a KB partner."""
+    if fusion.gene3 in KINASE_3PRIME_DRIVERS | LIGAND_3PRIME_DRIVERS:
         return fusion.gene3
+    if fusion.gene5 in KINASE_5PRIME_DRIVERS:
+        return fusion.gene5
     for partner in (fusion.gene5, fusion.gene3):
         if partner in genes:
             return partner
@@ -246,6 +262,18 @@ def classify_fusion(fusion: Fusion) -> Classification:
             return Classification(VUS, [f"{fusion.name}: out-of-frame fusion of {fusion.gene3}"])
         return Classification(
             ONCOGENIC, [f"{fusion.name}: {fusion.gene3} kinase fusion with kinase as 3' partner"]
+        )
+    if fusion.gene3 in LIGAND_3PRIME_DRIVERS:
+        if fusion.in_frame is False:
+            return Classification(VUS, [f"{fusion.name}: out-of-frame fusion of {fusion.gene3}"])
+        return Classification(
+            ONCOGENIC, [f"{fusion.name}: {fusion.gene3} EGF-like domain retained as 3' partner"]
+        )
+    if fusion.gene5 in KINASE_5PRIME_DRIVERS:
+        if fusion.in_frame is False:
+            return Classification(VUS, [f"{fusion.name}: out-of-frame fusion of {fusion.gene5}"])
+        return Classification(
+            ONCOGENIC, [f"{fusion.name}: {fusion.gene5} kinase retained as 5' partner"]
         )
     if fusion.gene5 in KINASE_3PRIME_DRIVERS:
         return Classification(

@@ -202,27 +202,34 @@ def therapy_row(row: Mapping[str, Any], index: int) -> dict[str, Any]:
         "direction": as_text(row.get("direction")) or "sensitivity",
         "rule_id": as_text(row.get("rule_id")),
         "research_only": bool(as_bool(row.get("research_only"))),
+        "line": as_text(row.get("line")),
     }
 
 
 def ranked_therapies(therapies: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Therapy rows in the one ranking (vocab.therapy_rank), as in therapies.tsv."""
     return sorted((therapy_row(row, i) for i, row in enumerate(therapies)), key=therapy_rank)
 
 
+SUMMARY_DIRECTIONS = frozenset({"sensitivity", "standard_of_care"})
+
+
 def summary_options(therapies: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Top tiered sensitivity options with the finding behind each, tiers, context and badge.
+    """The first ranked options with a tier (standard of care and sensitivity rows; never a
+    resistance or germline-referral row), with the finding behind each, tiers, context and
+    badge.
 
     `therapies` come in the project's one ranking (ranked_therapies); research-only lines
     are moved after every other line (the issue's "research-only last"), so the summary never
-    leads with one while a line from a validated finding exists.
+    leads with one; without a validated line it shows none (the therapy table keeps them).
     """
     tiered = [
         row
         for row in therapies
-        if row["direction"] == "sensitivity" and (row["amp_tier"] or row["escat_tier"])
+        if row["direction"] in SUMMARY_DIRECTIONS and (row["amp_tier"] or row["escat_tier"])
     ]
     validated = [row for row in tiered if not row["research_only"]]
-    research = [row for row in tiered if row["research_only"]]
+    research = [row for row in tiered if row["research_only"]] if validated else []
     ranked = (validated + research)[:SUMMARY_LIMIT]
     return [
         {
@@ -364,6 +371,16 @@ def header_section(sample_info: Mapping[str, Any], ingest: Mapping[str, Any]) ->
         "tumor_site": as_text(sample_info.get("tumor_site")) or "unknown",
         "tumor_site_input": as_text(sample_info.get("tumor_site_input")),
         "differentiation": as_text(sample_info.get("differentiation")) or "unknown",
+        "differentiation_from_histology": bool(
+            as_bool(sample_info.get("differentiation_from_histology"))
+        ),
+        "histology": as_text(sample_info.get("histology")) or "unknown",
+        "histology_input": as_text(sample_info.get("histology_input")),
+        "stage": as_text(sample_info.get("stage")) or "unknown",
+        "line": as_int(sample_info.get("line")),
+        "prior_therapies": [str(t) for t in plain(sample_info.get("prior_therapies")) or []],
+        "sstr_imaging": as_text(sample_info.get("sstr_imaging")) or "unknown",
+        "germline_findings": [str(g) for g in plain(sample_info.get("germline_findings")) or []],
         "ki67": as_float(sample_info.get("ki67")),
         "pdl1_tps": as_float(sample_info.get("pdl1_tps")),
         "pdl1_cps": as_float(sample_info.get("pdl1_cps")),
@@ -432,7 +449,7 @@ def build_report_data(
         alteration_rows,
         header["tumor_only"],
         header["purity"],
-        as_text(sample_info.get("germline_findings")),
+        "; ".join(header["germline_findings"]) or None,
     )
     return {
         "schema_version": REPORT_SCHEMA_VERSION,

@@ -199,7 +199,7 @@ def _marker_call(expression: Sequence[Mapping[str, Any]], marker: str) -> str | 
 def _sstr_pet(
     sample_info: Mapping[str, Any], differentiation: str, expression: Sequence[Mapping[str, Any]]
 ) -> dict[str, Any] | None:
-    if as_text(sample_info.get("sstr_imaging")):
+    if (as_text(sample_info.get("sstr_imaging")) or "unknown") != "unknown":
         return None
     high_sstr2 = _marker_call(expression, "SSTR2") == "high"
     if differentiation != "well" and not high_sstr2:
