@@ -263,8 +263,11 @@ def test_report_context_is_computed_once_and_every_report_shows_it(demo):
         assert shown["biomarkers"]["tmb"]["cohort"] == context["tmb"]
         assert shown["cohort_size"] == 10
     nen01 = json.loads((demo / "samples" / "NEN01" / "NEN01.report.json").read_text())
-    assert [t["research_only"] for t in nen01["summary"]] == [False, True, True]
-    assert [t["id"] for t in nen01["next_tests"]] == ["pdl1-ihc", "germline", "sstr-pet"]
+    # research-only lines only after every validated line
+    flags = [t["research_only"] for t in nen01["summary"]]
+    assert flags and not flags[0] and flags == sorted(flags)
+    # SSTR imaging is positive in the sheet, so no SSTR PET; PD-L1 only from mRNA
+    assert [t["id"] for t in nen01["next_tests"]] == ["pdl1-ihc", "germline"]
     assert [c["gene"] for c in nen01["germline"]["candidates"]] == ["TSC2"]
 
 
