@@ -101,7 +101,7 @@ def oncoprint(alterations: list[dict[str, Any]], samples: list[str]) -> list[dic
         by_gene.setdefault((group, gene), {}).setdefault(sample, []).append(_hit(row))
     groups = []
     for group in GROUP_NAMES:
-        genes = []
+        genes: list[dict[str, Any]] = []
         for (gene_group, gene), per_sample in by_gene.items():
             if gene_group != group:
                 continue
@@ -182,7 +182,7 @@ def therapy_tiers(therapies: list[dict[str, Any]], samples: list[str]) -> list[d
             as_text(row.get("direction")) or "sensitivity",
         )
         grouped.setdefault(key, set()).add(sample)
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "therapy": therapy,
             "amp_tier": amp or None,
