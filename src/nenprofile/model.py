@@ -187,6 +187,7 @@ class Alteration:
     partner: str | None = None  # fusions: the other gene
     caveats: str | None = None
     filter: str | None = None  # a variant's caller FILTER (the report names non-PASS ones)
+    population_af: float | None = None  # shown in the report's germline referral block
 
     def to_row(self) -> dict[str, Any]:
         return asdict(self)

@@ -99,6 +99,7 @@ def reportable_alterations(
             depth=variant.depth,
             variant_class=variant.variant_class,
             filter=variant.filter,
+            population_af=variant.population_af,
         )
         key = _sort_key(entry.group, entry.symbol, 0, variant.pos)
         keyed.append((key, _finish(alteration, call)))

@@ -199,6 +199,7 @@ def _profile_rest(
             "warnings": list(ingest.warnings) + list(profile.warnings),
             "n_copy_number_genes": len(cna),
             "n_fusions": len(fusions),
+            "fusion_data": "fusions" in inputs,
             "expression": "available" if markers else "not available",
             "filters": filters or {},
         },

@@ -22,7 +22,6 @@ SKIP_COUNTS = {
     "below_min_depth": "variants below filters.min_depth were dropped",
     "unannotated_records": "records carried no consequence annotation",
 }
-TUMOR_ONLY_PREFIX = "tumor-only input"
 
 
 def _mmr_genes(alterations: Sequence[Mapping[str, Any]], *, biallelic: bool) -> list[str]:
@@ -159,9 +158,5 @@ def qc_section(
         "discordance": discordance,
         "input": input_checks(ingest, alterations),
         "non_pass_variants": non_pass_variants(alterations),
-        "other_warnings": [
-            str(w)
-            for w in ingest.get("warnings") or []
-            if not str(w).lower().startswith(TUMOR_ONLY_PREFIX)
-        ],
+        "other_warnings": [str(w) for w in ingest.get("warnings") or []],
     }
