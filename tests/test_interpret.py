@@ -189,3 +189,23 @@ def test_immune_score_from_markers() -> None:
         True,
     )
     assert immune_score(None)["call"] == "not_available"
+
+
+def test_zero_read_fusion_is_low_support_and_drives_no_therapy(kb) -> None:
+    sample = SampleInfo("NEC02", tumor_site="colorectal", differentiation="poor")
+    fusion = Fusion(
+        "ETV6",
+        "NTRK3",
+        0,
+        "STAR-Fusion",
+        True,
+        split_reads=0,
+        support="low-support",
+        support_note="0 supporting reads, 0 split (needs >= 2 with >= 1 split)",
+    )
+    profile = interpret_sample(sample, ingest([]), [], [fusion], None, kb, CONFIG)
+    row = next(r for r in profile.alterations if r["alteration_type"] == "fusion")
+    assert (row["gene"], row["oncogenicity"]) == ("NTRK3", "VUS")
+    assert row["evidence"].startswith("ETV6::NTRK3: low-support fusion (0 supporting reads")
+    assert not [t for t in profile.therapies if "ntrk" in t["rule_id"]]
+    assert row["caveats"] in profile.warnings

@@ -17,6 +17,7 @@ from nenprofile.oncogenicity import (
     classify_fusion,
     classify_sample,
     classify_variant,
+    fusion_driver_gene,
     infer_biallelic,
     matches_listed_change,
 )
@@ -243,6 +244,104 @@ def test_fusion_rules() -> None:
     assert classify_fusion(Fusion("RET", "CCDC6")).oncogenicity == VUS
     assert classify_fusion(Fusion("KIF5B", "RET", in_frame=False)).oncogenicity == VUS
     assert classify_fusion(Fusion("EWSR1", "FLI1")).oncogenicity == VUS
+
+
+def fusion_call(fusion: Fusion) -> tuple[str | None, str, list[str]]:
+    result = classify_fusion(fusion)
+    return fusion_driver_gene(fusion, {}), result.oncogenicity, result.evidence
+
+
+@pytest.mark.parametrize(
+    ("fusion", "expected"),
+    [
+        (
+            Fusion("FGFR2", "BICC1", in_frame=True),
+            (
+                "FGFR2",
+                ONCOGENIC,
+                [
+                    "FGFR2::BICC1: FGFR2 kinase fusion with kinase as 5' partner (kinase domain "
+                    "kept, C-terminal partner), in frame"
+                ],
+            ),
+        ),
+        (
+            Fusion("FGFR3", "TACC3"),
+            (
+                "FGFR3",
+                LIKELY_ONCOGENIC,
+                [
+                    "FGFR3::TACC3: FGFR3 kinase fusion with kinase as 5' partner (kinase domain "
+                    "kept, C-terminal partner) (frame not reported)"
+                ],
+            ),
+        ),
+        (
+            Fusion("FGFR2", "BICC1", in_frame=False),
+            ("FGFR2", VUS, ["FGFR2::BICC1: out-of-frame fusion of FGFR2"]),
+        ),
+        (
+            Fusion("CD74", "NRG1", in_frame=True),
+            (
+                "NRG1",
+                LIKELY_ONCOGENIC,
+                [
+                    "CD74::NRG1: NRG1 ligand fusion with NRG1 as 3' partner (EGF-like domain "
+                    "kept), in frame"
+                ],
+            ),
+        ),
+        (
+            Fusion("ETV6", "PDGFRB"),
+            ("PDGFRB", ONCOGENIC, ["ETV6::PDGFRB: PDGFRB kinase fusion with kinase as 3' partner"]),
+        ),
+        (
+            Fusion("ZMYM2", "FGFR1", in_frame=True),
+            (
+                "FGFR1",
+                ONCOGENIC,
+                ["ZMYM2::FGFR1: FGFR1 kinase fusion with kinase as 3' partner, in frame"],
+            ),
+        ),
+        (
+            Fusion("BICC1", "FGFR2"),
+            (None, VUS, ["BICC1::FGFR2: functional effect unknown"]),
+        ),
+    ],
+)
+def test_kinase_and_ligand_fusions_by_partner_position(fusion, expected) -> None:
+    assert fusion_call(fusion) == expected
+
+
+def test_low_support_fusion_is_vus_with_caveat_whatever_the_partners() -> None:
+    fusion = Fusion(
+        "ETV6",
+        "NTRK3",
+        0,
+        "STAR-Fusion",
+        True,
+        split_reads=0,
+        support="low-support",
+        support_note="0 supporting reads, 0 split (needs >= 2 with >= 1 split)",
+    )
+    result = classify_fusion(fusion)
+    assert (result.oncogenicity, result.evidence, result.caveats) == (
+        VUS,
+        [
+            "ETV6::NTRK3: low-support fusion (0 supporting reads, 0 split (needs >= 2 with >= 1 "
+            "split)); not called oncogenic"
+        ],
+        [
+            "ETV6::NTRK3 is low-support (0 supporting reads, 0 split (needs >= 2 with >= 1 "
+            "split)): confirm by an orthogonal assay"
+        ],
+    )
+    supported = Fusion("ETV6", "NTRK3", 25, "Arriba", True, support="supported")
+    supported.support_note = "Arriba confidence high"
+    assert classify_fusion(supported).evidence == [
+        "ETV6::NTRK3: NTRK3 kinase fusion with kinase as 3' partner, in frame",
+        "support: Arriba confidence high",
+    ]
 
 
 # ----------------------------------------------------------------------------- biallelic

@@ -226,8 +226,10 @@ def sample_warnings(
             "variant consequences unknown (gene-overlap annotation): only positional hotspots "
             "have protein changes; TMB counts all variants"
         )
-    for item in classification.variants:
-        for caveat in item.classification.caveats:
+    for call in [item.classification for item in classification.variants] + [
+        item.classification for item in classification.fusions
+    ]:
+        for caveat in call.caveats:
             if caveat not in warnings:
                 warnings.append(caveat)
     conflict = biomarkers["differentiation_pattern"].get("conflict")

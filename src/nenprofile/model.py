@@ -110,6 +110,10 @@ class Fusion:
     supporting_reads: int | None = None
     caller: str = ""
     in_frame: bool | None = None
+    split_reads: int | None = None  # reads across the junction, when the caller counts them
+    confidence: str | None = None  # the caller's own confidence word, lower-case
+    support: str = "not assessed"  # supported | low-support | not assessed (fusions.FusionEvidence)
+    support_note: str = ""
 
     @property
     def name(self) -> str:

@@ -10,7 +10,11 @@ PMID 35101336) in a reduced, documented form (nen-facts §2.1):
 - any gene: cancerhotspots.org hotspot meeting OS3 -> Oncogenic, other hotspots (OM3/OP3) ->
   Likely oncogenic; in-frame indels -> VUS (OM2) unless inside a hotspot indel region ->
   Likely oncogenic; ClinVar (likely) pathogenic -> at least Likely oncogenic.
-- kinase fusions with the kinase as 3' partner (ALK, BRAF, NTRK1-3, RET, ROS1) -> Oncogenic.
+- kinase fusions with the kinase as 3' partner (ALK, BRAF, NTRK1-3, RET, ROS1, PDGFRA/B,
+  FGFR1) -> Oncogenic unless out of frame; FGFR1-3 as 5' partner (kinase kept) -> Oncogenic
+  in frame, Likely oncogenic when the frame is not reported; NRG1 as 3' partner (ligand
+  fusion) -> Likely oncogenic; a low-support fusion (fusions.FusionEvidence) -> VUS with a
+  caveat, whatever its partners.
 - germline guard: KB polymorphisms and population AF >= max_population_af -> Likely benign.
 """
 
@@ -21,6 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from nenprofile.fusions import LOW_SUPPORT
 from nenprofile.hotspots import HotspotHit, HotspotTable
 from nenprofile.model import TRUNCATING_CLASSES, Fusion, GeneCopyNumber, Variant
 
@@ -33,8 +38,14 @@ ONCOGENIC_CALLS = frozenset({ONCOGENIC, LIKELY_ONCOGENIC})
 
 TUMOR_SUPPRESSOR_ROLES = frozenset({"tumor_suppressor", "both"})
 ONCOGENE_ROLES = frozenset({"oncogene", "both"})
-# Receptor kinases whose fusions drive tumors when the kinase domain is the 3' partner.
-KINASE_3PRIME_DRIVERS = frozenset({"ALK", "BRAF", "NTRK1", "NTRK2", "NTRK3", "RET", "ROS1"})
+# Kinases whose fusions drive tumors when the kinase domain is the 3' partner.
+KINASE_3PRIME_DRIVERS = frozenset(
+    {"ALK", "BRAF", "NTRK1", "NTRK2", "NTRK3", "RET", "ROS1", "PDGFRA", "PDGFRB", "FGFR1"}
+)
+# FGFR1-3 fuse as the 5' partner: the kinase is kept and the C-terminal partner dimerises it.
+KINASE_5PRIME_DRIVERS = frozenset({"FGFR1", "FGFR2", "FGFR3"})
+# NRG1 fusions keep the EGF-like domain of NRG1 as the 3' partner (an ERBB3 ligand).
+LIGAND_3PRIME_DRIVERS = frozenset({"NRG1"})
 CHIP_GENES = frozenset({"DNMT3A", "TET2"})
 CHIP_CAVEAT = "may arise from clonal haematopoiesis; confirm with matched normal"
 INFRAME_CLASSES = frozenset({"inframe_insertion", "inframe_deletion"})
@@ -218,9 +229,12 @@ def classify_copy_number(call: GeneCopyNumber, gene: GeneInfo) -> Classification
 
 
 def fusion_driver_gene(fusion: Fusion, genes: Mapping[str, GeneInfo]) -> str | None:
-    """The gene a fusion is reported under: the 3' kinase driver, else a KB partner."""
-    if fusion.gene3 in KINASE_3PRIME_DRIVERS:
+    """The gene a fusion is reported under: the 3' kinase or ligand driver, a 5' FGFR kinase,
+    else a KB partner."""
+    if fusion.gene3 in KINASE_3PRIME_DRIVERS | LIGAND_3PRIME_DRIVERS:
         return fusion.gene3
+    if fusion.gene5 in KINASE_5PRIME_DRIVERS:
+        return fusion.gene5
     for partner in (fusion.gene5, fusion.gene3):
         if partner in genes:
             return partner
@@ -228,17 +242,48 @@ def fusion_driver_gene(fusion: Fusion, genes: Mapping[str, GeneInfo]) -> str | N
 
 
 def classify_fusion(fusion: Fusion) -> Classification:
+    """Oncogenicity of a fusion from its partners' roles, its frame and its read support."""
+    name = fusion.name
+    if fusion.support == LOW_SUPPORT:
+        return Classification(
+            VUS,
+            [f"{name}: low-support fusion ({fusion.support_note}); not called oncogenic"],
+            [f"{name} is low-support ({fusion.support_note}): confirm by an orthogonal assay"],
+        )
+    support = [f"support: {fusion.support_note}"] if fusion.support_note else []
+    driver = _fusion_mechanism(fusion)
+    if driver is None:
+        if fusion.gene5 in KINASE_3PRIME_DRIVERS:
+            reason = f"{fusion.gene5} is the 5' partner (kinase domain not retained)"
+            return Classification(VUS, [f"{name}: {reason}", *support])
+        return Classification(VUS, [f"{name}: functional effect unknown", *support])
+    gene, mechanism, in_frame_call, frame_unknown_call = driver
+    if fusion.in_frame is False:
+        return Classification(VUS, [f"{name}: out-of-frame fusion of {gene}", *support])
+    if fusion.in_frame is True:
+        return Classification(in_frame_call, [f"{name}: {mechanism}, in frame", *support])
+    frame = "" if frame_unknown_call == in_frame_call else " (frame not reported)"
+    return Classification(frame_unknown_call, [f"{name}: {mechanism}{frame}", *support])
+
+
+def _fusion_mechanism(fusion: Fusion) -> tuple[str, str, str, str] | None:
+    """(driver gene, how the fusion activates it, call in frame, call when the frame is not
+    reported) or None."""
     if fusion.gene3 in KINASE_3PRIME_DRIVERS:
-        if fusion.in_frame is False:
-            return Classification(VUS, [f"{fusion.name}: out-of-frame fusion of {fusion.gene3}"])
-        return Classification(
-            ONCOGENIC, [f"{fusion.name}: {fusion.gene3} kinase fusion with kinase as 3' partner"]
+        mechanism = f"{fusion.gene3} kinase fusion with kinase as 3' partner"
+        return fusion.gene3, mechanism, ONCOGENIC, ONCOGENIC
+    if fusion.gene5 in KINASE_5PRIME_DRIVERS:
+        mechanism = (
+            f"{fusion.gene5} kinase fusion with kinase as 5' partner (kinase domain kept, "
+            "C-terminal partner)"
         )
-    if fusion.gene5 in KINASE_3PRIME_DRIVERS:
-        return Classification(
-            VUS, [f"{fusion.name}: {fusion.gene5} is the 5' partner (kinase domain not retained)"]
+        return fusion.gene5, mechanism, ONCOGENIC, LIKELY_ONCOGENIC
+    if fusion.gene3 in LIGAND_3PRIME_DRIVERS:
+        mechanism = (
+            f"{fusion.gene3} ligand fusion with {fusion.gene3} as 3' partner (EGF-like domain kept)"
         )
-    return Classification(VUS, [f"{fusion.name}: functional effect unknown"])
+        return fusion.gene3, mechanism, LIKELY_ONCOGENIC, LIKELY_ONCOGENIC
+    return None
 
 
 def infer_biallelic(

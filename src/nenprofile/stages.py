@@ -148,7 +148,7 @@ def _profile_rest(
     """profile_sample after the variants: copy number, fusions, markers, interpretation and
     every output but the variant table."""
     from nenprofile.copynumber import CopyNumberThresholds, read_copy_number
-    from nenprofile.fusions import read_fusions
+    from nenprofile.fusions import FusionEvidence, read_fusion_file
     from nenprofile.interpret import interpret_sample
     from nenprofile.matching import ROW_COLUMNS
     from nenprofile.model import ALTERATION_COLUMNS
@@ -164,7 +164,15 @@ def _profile_rest(
             ploidy=sample.ploidy,
             sample=record.get("tumor_sample") or sample.sample,
         )
-    fusions = read_fusions(inputs["fusions"]) if "fusions" in inputs else []
+    fusions = []
+    fusion_input: dict[str, Any] = {}
+    if "fusions" in inputs:
+        read = read_fusion_file(
+            inputs["fusions"],
+            evidence=FusionEvidence.from_config(config["fusions"]),
+            sample=record.get("tumor_sample") or sample.sample,
+        )
+        fusions, fusion_input = read.fusions, read.disclosure
     markers = None
     if "markers" in inputs:
         from nenprofile.expression import markers_for_sample, read_marker_table
@@ -205,6 +213,7 @@ def _profile_rest(
             "warnings": list(ingest.warnings) + list(profile.warnings),
             "n_copy_number_genes": len(cna),
             "n_fusions": len(fusions),
+            "fusion_input": fusion_input,
             "expression": "available" if markers else "not available",
         },
     )
