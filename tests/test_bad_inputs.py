@@ -335,7 +335,8 @@ def test_cna_header_only_is_legal_and_empty(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "value, words", [("abc", "expected a number"), ("inf", "expected a number"), ("-3", "negative")]
+    "value, words",
+    [("abc", "expected a number"), ("inf", "expected a number"), ("-3", "is below -1")],
 )
 def test_cna_bad_copy_number(tmp_path, value, words):
     path = write(tmp_path, "bad.tsv", f"gene\tcopy_number\nMEN1\t2\nTSC2\t{value}\n")

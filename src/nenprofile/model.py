@@ -99,6 +99,8 @@ class GeneCopyNumber:
     minor_copy_number: float | None = None
     loh: bool = False
     source: str = ""
+    segment: str | None = None  # the segment (or gene-row value) that decided the call
+    note: str = ""  # a conflict the reader resolved (copynumber module docstring)
 
 
 @dataclass(slots=True)
