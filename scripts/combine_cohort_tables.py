@@ -1,5 +1,6 @@
-"""Entry point of rule combine_cohort_tables: see nenprofile.stages.combine_cohort_tables."""
+"""Entry point of rule combine_cohort_tables: see nenprofile.jobs.cohort.combine_cohort_tables."""
 
-from nenprofile.stages import combine_cohort_tables, run_stage
+from nenprofile.jobs.cohort import combine_cohort_tables
+from nenprofile.jobs.runner import run_stage
 
 run_stage(snakemake, combine_cohort_tables)

@@ -1,5 +1,6 @@
-"""Entry point of the profile_samples_<k> batch rules: see nenprofile.stages.profile_samples."""
+"""Entry point of the profile_samples_<k> batch rules: see nenprofile.jobs.profile."""
 
-from nenprofile.stages import profile_samples, run_stage
+from nenprofile.jobs.profile import profile_samples
+from nenprofile.jobs.runner import run_stage
 
 run_stage(snakemake, profile_samples)

@@ -1,5 +1,6 @@
-"""Entry point of rule record_provenance: see nenprofile.stages.record_provenance."""
+"""Entry point of rule record_provenance: see nenprofile.jobs.provenance.record_provenance."""
 
-from nenprofile.stages import record_provenance, run_stage
+from nenprofile.jobs.provenance import record_provenance
+from nenprofile.jobs.runner import run_stage
 
 run_stage(snakemake, record_provenance)

@@ -1,5 +1,6 @@
-"""Entry point of rule render_sample_reports: see nenprofile.stages.render_sample_reports."""
+"""Entry point of the render_sample_reports_<k> batch rules: see nenprofile.jobs.reports."""
 
-from nenprofile.stages import render_sample_reports, run_stage
+from nenprofile.jobs.reports import render_sample_reports
+from nenprofile.jobs.runner import run_stage
 
 run_stage(snakemake, render_sample_reports)

@@ -1,5 +1,6 @@
-"""Entry point of rule score_expression_markers: see nenprofile.stages.score_expression_markers."""
+"""Entry point of rule score_expression_markers: see nenprofile.jobs.expression."""
 
-from nenprofile.stages import run_stage, score_expression_markers
+from nenprofile.jobs.expression import score_expression_markers
+from nenprofile.jobs.runner import run_stage
 
 run_stage(snakemake, score_expression_markers)

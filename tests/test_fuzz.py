@@ -15,15 +15,15 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from nenprofile.copynumber import read_copy_number
 from nenprofile.errors import InputError
-from nenprofile.expression import read_expression_matrix
-from nenprofile.knowledgebase import DIFFERENTIATIONS, load_knowledge_base
-from nenprofile.matching import AMP_ORDER, ESCAT_ORDER, SampleFindings, match_therapies
+from nenprofile.ingest.copynumber import read_copy_number
+from nenprofile.ingest.expression import read_expression_matrix
+from nenprofile.ingest.sites import SITES
+from nenprofile.ingest.variants import read_variants
+from nenprofile.ingest.variants.maf import read_maf
+from nenprofile.match.therapies import AMP_ORDER, ESCAT_ORDER, SampleFindings, match_therapies
 from nenprofile.model import THERAPY_COLUMNS, SampleInfo
-from nenprofile.sites import SITES
-from nenprofile.variants import read_variants
-from nenprofile.variants.maf import read_maf
+from nenprofile.reference.knowledgebase import DIFFERENTIATIONS, load_knowledge_base
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO = REPO / "config" / "demo"

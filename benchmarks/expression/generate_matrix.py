@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nenprofile.expression.readers import ensembl_to_symbol
+from nenprofile.ingest.expression.readers import ensembl_to_symbol
 
 CHUNK = 2000
 

@@ -14,7 +14,8 @@ import resource
 import time
 from pathlib import Path
 
-from nenprofile.expression import read_expression_matrix, score_cohort
+from nenprofile.ingest.expression import read_expression_matrix
+from nenprofile.interpret.expression import score_cohort
 
 
 def main() -> None:

@@ -12,8 +12,8 @@ import argparse
 import random
 import subprocess
 
-from nenprofile.knowledgebase import load_knowledge_base
-from nenprofile.variants.build import CONTIG_LENGTHS
+from nenprofile.ingest.variants.build import CONTIG_LENGTHS
+from nenprofile.reference.knowledgebase import load_knowledge_base
 
 KB_SYMBOLS = tuple(sorted(load_knowledge_base().genes))
 

@@ -27,15 +27,15 @@ import time
 
 READER = """
 import contextlib, os, resource, sys, tempfile
-from nenprofile.variants.vcf import read_vcf
+from nenprofile.ingest.variants.vcf import read_vcf
 path, engine, workers, mode = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 with contextlib.ExitStack() as stack:
     consumer = None
     if mode != "list":
-        from nenprofile.biomarkers import BiomarkerSettings
-        from nenprofile.knowledgebase import load_knowledge_base
-        from nenprofile.profile_sink import ProfileSink
-        from nenprofile.variant_table import VariantTableWriter, part_path_for
+        from nenprofile.interpret.biomarkers import BiomarkerSettings
+        from nenprofile.reference.knowledgebase import load_knowledge_base
+        from nenprofile.jobs.profile_sink import ProfileSink
+        from nenprofile.ingest.variants.table import VariantTableWriter, part_path_for
         table = None
         if mode == "table":
             out = os.path.join(stack.enter_context(tempfile.TemporaryDirectory()), "v.tsv.gz")

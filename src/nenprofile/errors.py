@@ -34,7 +34,15 @@ class InputError(Exception):
             where.append(f"line {self.line}")
         if self.column:
             where.append(f"column '{self.column}'")
-        text = f"{': '.join([', '.join(where)]) + ': ' if where else ''}{self.message}"
+        text = f"{', '.join(where)}: {self.message}" if where else self.message
         if self.fix:
             text += f" Fix: {self.fix}"
         return text
+
+
+class BatchInputError(InputError):
+    """Some samples of a batch job had input errors: sample -> that sample's error."""
+
+    def __init__(self, message: str, *, sample_errors: dict[str, str], fix: str) -> None:
+        self.sample_errors = dict(sample_errors)
+        super().__init__(message, fix=fix)

@@ -3,24 +3,24 @@
 
 rule combine_cohort_tables:
     input:
-        alterations=expand(sample_path("{sample}", "alterations.tsv"), sample=SAMPLES),
-        biomarkers=expand(sample_path("{sample}", "biomarkers.json"), sample=SAMPLES),
-        therapies=expand(sample_path("{sample}", "therapies.tsv"), sample=SAMPLES),
+        alterations=sample_report_files(SAMPLES, "alterations"),
+        biomarkers=sample_report_files(SAMPLES, "biomarkers"),
+        therapies=sample_report_files(SAMPLES, "therapies"),
     output:
         alterations=report(
-            f"{RESULTS}/cohort/alterations.tsv",
+            LAYOUT.cohort_file("alterations"),
             caption="../report/cohort_tables.rst",
             category="Cohort",
             labels={"table": "alterations"},
         ),
         biomarkers=report(
-            f"{RESULTS}/cohort/biomarkers.tsv",
+            LAYOUT.cohort_file("biomarkers"),
             caption="../report/cohort_tables.rst",
             category="Cohort",
             labels={"table": "biomarkers"},
         ),
         therapies=report(
-            f"{RESULTS}/cohort/therapies.tsv",
+            LAYOUT.cohort_file("therapies"),
             caption="../report/cohort_tables.rst",
             category="Cohort",
             labels={"table": "therapies"},
@@ -31,7 +31,7 @@ rule combine_cohort_tables:
     conda:
         "../envs/nenprofile.yaml"
     log:
-        f"{LOGS}/combine_cohort_tables/cohort.log",
+        LAYOUT.log("combine_cohort_tables", "cohort"),
     threads: 1
     resources:
         mem_mb=mem_mb_cohort,

@@ -5,8 +5,9 @@ from pathlib import Path
 from snakemake.exceptions import WorkflowError
 
 from nenprofile.errors import InputError
-from nenprofile.sheet import load_sample_sheet, validate_config
-from nenprofile.validation import load_schema
+from nenprofile.ingest.sheet import load_sample_sheet, validate_config
+from nenprofile.io.validation import load_schema
+from nenprofile.layout import PROVENANCE_FILES, REPORT_TABLES, Layout
 
 SCHEMAS = Path(workflow.basedir) / "workflow" / "schemas"
 
@@ -29,9 +30,7 @@ except InputError as error:
 for _warning in SHEET.warnings:
     logger.warning(f"WARNING: {_warning}")
 
-COHORT = config["cohort"]
-RESULTS = f"results/{COHORT}"
-LOGS = f"logs/{COHORT}"
+LAYOUT = Layout(config["cohort"])
 SAMPLES = SHEET.samples
 HAS_EXPRESSION = bool(config["expression"]["matrix"])
 WANT_PDF = bool(config["report"]["pdf"])
@@ -51,14 +50,12 @@ REPORT_BATCH_SIZE = max(1, min(20, -(-len(SAMPLES) // 4)))
 REPORT_BATCHES = batches_of(SAMPLES, REPORT_BATCH_SIZE)
 
 
-def report_batch_manifest(batch):
-    return f"{RESULTS}/cohort/report_batches/batch{batch}.tsv"
-
-
 # what rules downstream of the reports depend on: one manifest per batch instead of one file
 # per sample (a job asked for N files of a producer with N inputs makes Snakemake's DAG
 # building quadratic in N)
-REPORT_BATCH_MANIFESTS = [report_batch_manifest(b) for b in range(1, len(REPORT_BATCHES) + 1)]
+REPORT_BATCH_MANIFESTS = [
+    LAYOUT.report_batch_manifest(b) for b in range(1, len(REPORT_BATCHES) + 1)
+]
 
 
 # the sheet schema's sample-id pattern: cheap to match even for thousands of samples
@@ -69,10 +66,6 @@ wildcard_constraints:
     sample=SAMPLE_PATTERN.strip("^$"),
 
 
-def sample_path(sample, suffix):
-    return f"{RESULTS}/samples/{sample}/{sample}.{suffix}"
-
-
 def get_sample_record(wildcards):
     return SHEET.rows[wildcards.sample]
 
@@ -80,29 +73,16 @@ def get_sample_record(wildcards):
 def profile_inputs(sample):
     record = SHEET.rows[sample]
     inputs = {"variants": record.get("vcf") or record["maf"]}
-    for column in ("cna", "fusions"):
+    for column in ("cna", "purity_file", "fusions"):
         if column in record:
             inputs[column] = record[column]
     if HAS_EXPRESSION:
-        inputs["markers"] = f"{RESULTS}/cohort/expression_markers.tsv"
+        inputs["markers"] = LAYOUT.cohort_file("expression_markers")
     return inputs
 
 
 def get_profile_inputs(wildcards):
     return profile_inputs(wildcards.sample)
-
-
-def profile_outputs(sample):
-    return {
-        name: sample_path(sample, suffix)
-        for name, suffix in (
-            ("variants", "variants.tsv.gz"),
-            ("alterations", "alterations.tsv"),
-            ("biomarkers", "biomarkers.json"),
-            ("therapies", "therapies.tsv"),
-            ("ingest", "ingest.json"),
-        )
-    }
 
 
 def profile_batch_inputs(samples):
@@ -111,13 +91,13 @@ def profile_batch_inputs(samples):
 
 
 def profile_batch_log(batch):
-    return f"{LOGS}/profile_sample/batch{batch}.log"
+    return LAYOUT.log("profile_sample", f"batch{batch}")
 
 
 def profile_log(sample):
     """The log of the job that profiles this sample (its own, or its batch's)."""
     if PROFILE_BATCH_SIZE == 1:
-        return f"{LOGS}/profile_sample/{sample}.log"
+        return LAYOUT.log("profile_sample", sample)
     return profile_batch_log(PROFILE_BATCH_OF[sample])
 
 
@@ -142,19 +122,17 @@ def get_explicit_expression_ids(wildcards):
 
 def sample_reports_inputs(samples):
     inputs = {
-        name: [sample_path(s, f"{name}.{ext}") for s in samples]
-        for name, ext in (
-            ("alterations", "tsv"),
-            ("biomarkers", "json"),
-            ("therapies", "tsv"),
-            ("ingest", "json"),
-        )
+        name: [LAYOUT.sample_file(s, name) for s in samples] for name in REPORT_TABLES
     }
-    inputs["cohort_biomarkers"] = f"{RESULTS}/cohort/biomarkers.tsv"
-    inputs["provenance"] = f"{RESULTS}/provenance/provenance.json"
+    inputs["cohort_biomarkers"] = LAYOUT.cohort_file("biomarkers")
+    inputs["provenance"] = LAYOUT.provenance_file("provenance")
     if HAS_EXPRESSION:
-        inputs["markers"] = f"{RESULTS}/cohort/expression_markers.tsv"
+        inputs["markers"] = LAYOUT.cohort_file("expression_markers")
     return inputs
+
+
+def sample_report_files(samples, name):
+    return [LAYOUT.sample_file(s, name) for s in samples]
 
 
 def sample_report_html_outputs(samples):
@@ -162,7 +140,7 @@ def sample_report_html_outputs(samples):
     caption = "../report/sample_report.rst"
     entries = []
     for sample in samples:
-        html = sample_path(sample, "report.html")
+        html = LAYOUT.sample_file(sample, "html")
         labels = {"sample": sample}
         entries.append(report(html, caption=caption, category="Tumor board reports", labels=labels))
     return entries
@@ -174,12 +152,29 @@ def runtime_sample_reports(wildcards, attempt):
     return (10 + int(seconds / 60)) * attempt
 
 
+def provenance_outputs():
+    return {name: LAYOUT.provenance_file(name) for name in PROVENANCE_FILES}
+
+
+def inherit_resource_overrides(family, rule_name):
+    """--set-resources and --set-threads given for a rule family (profile_sample,
+    render_sample_reports) apply to each of its generated batch rules too, unless that
+    batch rule has its own. Must run before the batch rule is defined."""
+    settings = workflow.resource_settings
+    for overrides in (
+        settings._parsed_overwrite_resources,
+        settings._parsed_overwrite_threads,
+    ):
+        if family in overrides and rule_name not in overrides:
+            overrides[rule_name] = overrides[family]
+
+
 def get_provenance_inputs():
     """(sample, role, path) for every input file, in sheet order."""
     triples = []
     for sample in SAMPLES:
         record = SHEET.rows[sample]
-        for role in ("vcf", "maf", "cna", "fusions"):
+        for role in ("vcf", "maf", "cna", "purity_file", "fusions"):
             if role in record:
                 triples.append((sample, role, record[role]))
     for role in ("matrix", "reference"):
@@ -191,7 +186,7 @@ def get_provenance_inputs():
 
 def profile_threads(wildcards):
     """2 for a bgzipped VCF large enough that ingest reads it in two processes, else 1."""
-    from nenprofile.variants.parallel import SPLIT_MIN_BYTES
+    from nenprofile.ingest.variants._fast.parallel import SPLIT_MIN_BYTES
 
     path = Path(SHEET.rows[wildcards.sample].get("vcf") or "")
     large = path.name.endswith(".gz") and path.is_file() and path.stat().st_size >= SPLIT_MIN_BYTES
@@ -207,34 +202,28 @@ def mem_mb_cohort(wildcards, attempt):
 
 
 def get_final_outputs():
-    outputs = []
-    for sample in SAMPLES:
-        outputs += [
-            sample_path(sample, "alterations.tsv"),
-            sample_path(sample, "biomarkers.json"),
-            sample_path(sample, "therapies.tsv"),
-        ]
+    outputs = [path for s in SAMPLES for path in LAYOUT.profile_outputs(s).values()]
     # every sample's report.html/.json/.pdf: outputs of the batch jobs writing these
     outputs += REPORT_BATCH_MANIFESTS
     outputs += [
-        f"{RESULTS}/cohort/{name}"
-        for name in ("alterations.tsv", "biomarkers.tsv", "therapies.tsv", "cohort_report.html")
+        LAYOUT.cohort_file(name)
+        for name in ("alterations", "biomarkers", "therapies", "report")
     ]
-    outputs.append(f"{RESULTS}/provenance/provenance.json")
+    outputs.append(LAYOUT.provenance_file("provenance"))
     return outputs
 
 
 def report_failed_samples():
     """onerror: a cohort report over the finished samples that lists the failed ones."""
-    from nenprofile.stages import write_partial_cohort_report
+    from nenprofile.jobs.recovery import write_partial_cohort_report
 
     failed = write_partial_cohort_report(
-        RESULTS, {s: profile_log(s) for s in SAMPLES}, SAMPLES, SHEET.rows, config["report"]
+        LAYOUT, {s: profile_log(s) for s in SAMPLES}, SAMPLES, SHEET.rows, config["report"]
     )
     for entry in failed:
         logger.error(f"sample {entry['sample']} failed: {entry['error']}")
     if failed:
         logger.error(
             f"{len(failed)} of {len(SAMPLES)} samples failed; partial cohort report: "
-            f"{RESULTS}/cohort/cohort_report.html"
+            f"{LAYOUT.cohort_file('report')}"
         )

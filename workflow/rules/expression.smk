@@ -5,14 +5,14 @@ rule score_expression_markers:
     input:
         unpack(get_expression_inputs),
     output:
-        markers=f"{RESULTS}/cohort/expression_markers.tsv",
+        markers=LAYOUT.cohort_file("expression_markers"),
     params:
         expression_ids=get_expression_ids,
         explicit=get_explicit_expression_ids,
     conda:
         "../envs/nenprofile.yaml"
     log:
-        f"{LOGS}/score_expression_markers/cohort.log",
+        LAYOUT.log("score_expression_markers", "cohort"),
     threads: 1
     resources:
         mem_mb=mem_mb_cohort,

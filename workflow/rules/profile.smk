@@ -8,7 +8,7 @@ if PROFILE_BATCH_SIZE == 1:
         input:
             unpack(get_profile_inputs),
         output:
-            **profile_outputs("{sample}"),
+            **LAYOUT.profile_outputs("{sample}"),
         params:
             record=get_sample_record,
         conda:
@@ -26,6 +26,7 @@ if PROFILE_BATCH_SIZE == 1:
 
 else:
     for batch, batch_samples in enumerate(PROFILE_BATCHES, start=1):
+        inherit_resource_overrides("profile_sample", f"profile_samples_{batch}")
 
         rule:
             name:
@@ -33,11 +34,11 @@ else:
             input:
                 profile_batch_inputs(batch_samples),
             output:
-                [path for s in batch_samples for path in profile_outputs(s).values()],
+                [path for s in batch_samples for path in LAYOUT.profile_outputs(s).values()],
             params:
                 samples=batch_samples,
                 inputs={s: profile_inputs(s) for s in batch_samples},
-                outputs={s: profile_outputs(s) for s in batch_samples},
+                outputs={s: LAYOUT.profile_outputs(s) for s in batch_samples},
                 records={s: SHEET.rows[s] for s in batch_samples},
             conda:
                 "../envs/nenprofile.yaml"

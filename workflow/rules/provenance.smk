@@ -7,16 +7,13 @@ rule record_provenance:
     input:
         [path for _, _, path in PROVENANCE_INPUTS],
     output:
-        provenance=f"{RESULTS}/provenance/provenance.json",
-        config=f"{RESULTS}/provenance/config.resolved.yaml",
-        checksums=f"{RESULTS}/provenance/inputs.sha256.tsv",
-        versions=f"{RESULTS}/provenance/versions.tsv",
+        **provenance_outputs(),
     params:
         inputs=PROVENANCE_INPUTS,
     conda:
         "../envs/nenprofile.yaml"
     log:
-        f"{LOGS}/record_provenance/cohort.log",
+        LAYOUT.log("record_provenance", "cohort"),
     threads: 1
     resources:
         mem_mb=mem_mb_cohort,

@@ -5,6 +5,7 @@
 # start-up per batch, not per sample, and per-job bookkeeping (Snakemake records input
 # checksums for every output) stays linear in the cohort size.
 for batch, batch_samples in enumerate(REPORT_BATCHES, start=1):
+    inherit_resource_overrides("render_sample_reports", f"render_sample_reports_{batch}")
 
     rule:
         name:
@@ -13,15 +14,15 @@ for batch, batch_samples in enumerate(REPORT_BATCHES, start=1):
             **sample_reports_inputs(batch_samples),
         output:
             html=sample_report_html_outputs(batch_samples),
-            json=[sample_path(s, "report.json") for s in batch_samples],
-            pdf=[sample_path(s, "report.pdf") for s in batch_samples if WANT_PDF],
-            manifest=report_batch_manifest(batch),
+            json=sample_report_files(batch_samples, "json"),
+            pdf=sample_report_files(batch_samples if WANT_PDF else [], "pdf"),
+            manifest=LAYOUT.report_batch_manifest(batch),
         params:
             samples=batch_samples,
         conda:
             "../envs/nenprofile.yaml"
         log:
-            f"{LOGS}/render_sample_reports/batch{batch}.log",
+            LAYOUT.log("render_sample_reports", f"batch{batch}"),
         threads: 1
         resources:
             mem_mb=mem_mb_profile,
@@ -32,14 +33,14 @@ for batch, batch_samples in enumerate(REPORT_BATCHES, start=1):
 
 rule render_cohort_report:
     input:
-        alterations=f"{RESULTS}/cohort/alterations.tsv",
-        biomarkers=f"{RESULTS}/cohort/biomarkers.tsv",
-        therapies=f"{RESULTS}/cohort/therapies.tsv",
-        provenance=f"{RESULTS}/provenance/provenance.json",
+        alterations=LAYOUT.cohort_file("alterations"),
+        biomarkers=LAYOUT.cohort_file("biomarkers"),
+        therapies=LAYOUT.cohort_file("therapies"),
+        provenance=LAYOUT.provenance_file("provenance"),
         reports=REPORT_BATCH_MANIFESTS,
     output:
         html=report(
-            f"{RESULTS}/cohort/cohort_report.html",
+            LAYOUT.cohort_file("report"),
             caption="../report/cohort_report.rst",
             category="Cohort",
             labels={"table": "cohort report"},
@@ -49,7 +50,7 @@ rule render_cohort_report:
     conda:
         "../envs/nenprofile.yaml"
     log:
-        f"{LOGS}/render_cohort_report/cohort.log",
+        LAYOUT.log("render_cohort_report", "cohort"),
     threads: 1
     resources:
         mem_mb=mem_mb_cohort,

@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 
 from nenprofile.errors import InputError
-from nenprofile.expression.genesets import MARKER_GENES, SCORE_NAMES
-from nenprofile.outputs import atomic_write
+from nenprofile.interpret.expression.genesets import MARKER_GENES, SCORE_NAMES
+from nenprofile.io.outputs import atomic_write
 
 REPORT_SCHEMA_VERSION = 1
 SUMMARY_LIMIT = 5

@@ -1,0 +1,1 @@
+"""Cohort: the per-sample tables combined, and provenance of a run."""

@@ -1,0 +1,253 @@
+"""Sample sheet and config loading: validation, defaults, path resolution, site mapping."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from nenprofile.errors import InputError
+from nenprofile.ingest.sites import normalise_site
+from nenprofile.io.validation import iter_problems, load_schema
+from nenprofile.model import SampleInfo
+
+PATH_COLUMNS = ("vcf", "maf", "cna", "purity_file", "fusions")
+NUMBER_COLUMNS = ("ki67", "pdl1_tps", "pdl1_cps", "purity", "ploidy")
+KNOWN_COLUMNS = (
+    "sample",
+    "vcf",
+    "maf",
+    "tumor_sample",
+    "normal_sample",
+    "cna",
+    "purity_file",
+    "fusions",
+    "expression_id",
+    "tumor_site",
+    "differentiation",
+    "ki67",
+    "pdl1_tps",
+    "pdl1_cps",
+    "msi_status",
+    "her2_ihc",
+    "genome_build",
+    "purity",
+    "ploidy",
+)
+
+
+def validate_config(
+    config: dict[str, Any], schema_path: str | Path, source: str = "config"
+) -> dict[str, Any]:
+    """Validate a cohort config in place, filling defaults; InputError on the first problem."""
+    schema = load_schema(schema_path)
+    for key, message, fix in iter_problems(config, schema):
+        raise InputError(f"key '{key or '(top level)'}': {message}.", path=source, fix=fix)
+    return config
+
+
+@dataclass
+class SampleSheet:
+    """Validated rows of a sample sheet, keyed by sample id, in file order."""
+
+    path: Path
+    rows: dict[str, dict[str, Any]]
+    line_of: dict[str, int]
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def samples(self) -> list[str]:
+        return list(self.rows)
+
+
+def _read_text(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(
+            "sample sheet not found.", path=str(path), fix="check the 'samples' path in the config"
+        ) from None
+    except IsADirectoryError:
+        raise InputError(
+            "this is a folder, not a sample sheet.",
+            path=str(path),
+            fix="set 'samples' to the path of the tab-separated sheet file",
+        ) from None
+    except OSError as exc:
+        raise InputError(
+            f"cannot read the sample sheet ({exc.strerror}).",
+            path=str(path),
+            fix="check the path and the file's permissions",
+        ) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(
+            f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x}).",
+            path=str(path),
+            line=line,
+            fix="save the sheet as UTF-8 tab-separated text",
+        ) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _parse_number(value: str, column: str, path: Path, line: int) -> float:
+    cleaned = value.strip().rstrip("%")
+    try:
+        return float(cleaned)
+    except ValueError:
+        raise InputError(
+            f"'{value}' is not a number.",
+            path=str(path),
+            line=line,
+            column=column,
+            fix=f"write {column} as a plain number (for example 35 or 0.6), or leave it empty",
+        ) from None
+
+
+def load_sample_sheet(
+    path: str | Path,
+    schema_path: str | Path,
+    *,
+    default_build: str = "GRCh38",
+    check_files: bool = True,
+) -> SampleSheet:
+    """Read, validate and resolve a tab-separated sample sheet.
+
+    Lines starting with '#' are comments. Empty cells are missing values. Relative paths
+    resolve against the sheet's folder. Errors name the line, the column and the fix.
+    """
+    path = Path(path)
+    schema = load_schema(schema_path)
+    text = _read_text(path)
+    lines = [(n, line) for n, line in enumerate(text.split("\n"), start=1)]
+    content = [(n, line) for n, line in lines if line.strip() and not line.startswith("#")]
+    if not content:
+        raise InputError(
+            "the sample sheet is empty.",
+            path=str(path),
+            fix="add a header line and one row per sample",
+        )
+    header_line, header_text = content[0]
+    header = [h.strip() for h in next(csv.reader(io.StringIO(header_text), delimiter="\t"))]
+    if "sample" not in header:
+        hint = (
+            " (the file does not look tab-separated)"
+            if len(header) == 1 and "," in header_text
+            else ""
+        )
+        raise InputError(
+            f"the header has no 'sample' column{hint}.",
+            path=str(path),
+            line=header_line,
+            fix="the first non-comment line must be a tab-separated header starting with 'sample'",
+        )
+    duplicates = sorted({h for h in header if header.count(h) > 1})
+    if duplicates:
+        raise InputError(
+            f"column(s) {', '.join(duplicates)} appear more than once in the header.",
+            path=str(path),
+            line=header_line,
+            fix="keep one column of each name",
+        )
+    warnings: list[str] = []
+    unknown = [h for h in header if h not in KNOWN_COLUMNS]
+    if unknown:
+        warnings.append(
+            f"{path}: column(s) {', '.join(unknown)} are not used by nenprofile and are ignored"
+        )
+    rows: dict[str, dict[str, Any]] = {}
+    line_of: dict[str, int] = {}
+    base = path.parent
+    for line_number, line_text in content[1:]:
+        cells = next(csv.reader(io.StringIO(line_text), delimiter="\t"))
+        if len(cells) > len(header):
+            raise InputError(
+                f"the row has {len(cells)} fields but the header has {len(header)}.",
+                path=str(path),
+                line=line_number,
+                fix="separate columns with single tabs and remove extra fields",
+            )
+        record: dict[str, Any] = {}
+        for column, value in zip(header, cells, strict=False):
+            value = value.strip()
+            if value == "" or column not in KNOWN_COLUMNS:
+                continue
+            if column in NUMBER_COLUMNS:
+                record[column] = _parse_number(value, column, path, line_number)
+            else:
+                record[column] = value
+        _validate_row(record, schema, path, line_number)
+        sample = record["sample"]
+        if sample in rows:
+            raise InputError(
+                f"sample '{sample}' appears twice (first on line {line_of[sample]}).",
+                path=str(path),
+                line=line_number,
+                column="sample",
+                fix="give every row a unique sample id",
+            )
+        for column in PATH_COLUMNS:
+            if column in record:
+                resolved = Path(record[column])
+                if not resolved.is_absolute():
+                    resolved = base / resolved
+                resolved = Path(os.path.normpath(resolved))
+                if check_files and not resolved.is_file():
+                    raise InputError(
+                        f"file '{record[column]}' does not exist (looked for {resolved}).",
+                        path=str(path),
+                        line=line_number,
+                        column=column,
+                        fix="correct the path; relative paths are relative to the sheet's folder",
+                    )
+                record[column] = str(resolved)
+        site, known = normalise_site(record.get("tumor_site"))
+        if not known:
+            warnings.append(
+                f"{path}: line {line_number}: tumor_site '{record['tumor_site']}' is not in the "
+                "vocabulary; treated as 'other' (see config/README.md for the accepted words)"
+            )
+        record["tumor_site_input"] = record.get("tumor_site")
+        record["tumor_site"] = site
+        record.setdefault("genome_build", default_build)
+        record["expression_id_explicit"] = "expression_id" in record
+        record.setdefault("expression_id", sample)
+        rows[sample] = record
+        line_of[sample] = line_number
+    if not rows:
+        raise InputError(
+            "the sample sheet has a header but no sample rows.",
+            path=str(path),
+            fix="add one row per tumor sample",
+        )
+    return SampleSheet(path=path, rows=rows, line_of=line_of, warnings=warnings)
+
+
+def _validate_row(record: dict[str, Any], schema: dict[str, Any], path: Path, line: int) -> None:
+    for key, message, fix in iter_problems(record, schema):
+        raise InputError(message + ".", path=str(path), line=line, column=key or None, fix=fix)
+
+
+def sample_info(record: dict[str, Any]) -> SampleInfo:
+    """SampleInfo from a validated sheet row."""
+    return SampleInfo(
+        sample=record["sample"],
+        tumor_site=record.get("tumor_site", "unknown"),
+        tumor_site_input=record.get("tumor_site_input"),
+        differentiation=record.get("differentiation", "unknown"),
+        ki67=record.get("ki67"),
+        pdl1_tps=record.get("pdl1_tps"),
+        pdl1_cps=record.get("pdl1_cps"),
+        msi_status=record.get("msi_status", "unknown"),
+        her2_ihc=record.get("her2_ihc"),
+        genome_build=record.get("genome_build", "GRCh38"),
+        tumor_only="normal_sample" not in record,
+        purity=record.get("purity"),
+        ploidy=record.get("ploidy"),
+        expression_id=record.get("expression_id"),
+    )

@@ -1,0 +1,63 @@
+"""Variant ingest: VCF (one streaming pass: raw-text fast path, cyvcf2 otherwise; see vcf.py)
+or MAF into normalised Variants."""
+
+from __future__ import annotations
+
+from nenprofile.ingest.variants.consumers import VariantConsumer, VariantList
+from nenprofile.ingest.variants.result import IngestResult
+
+MAF_SUFFIXES = (".maf", ".maf.gz", ".maf.txt")
+
+
+def read_variants(
+    path: str,
+    *,
+    tumor_sample: str | None = None,
+    normal_sample: str | None = None,
+    build: str | None = None,
+    pass_only: bool = True,
+    allowed_filters: tuple[str, ...] = (),
+    min_vaf: float = 0.0,
+    min_depth: int = 0,
+    reference_fasta: str | None = None,
+    gff3: str | None = None,
+    workers: int = 1,
+    consumer: VariantConsumer | None = None,
+) -> IngestResult:
+    """Read one tumor sample's small variants; see docs/ARCHITECTURE.md for IngestResult.
+
+    workers: processes a large bgzipped VCF may be read with (2 splits it; see parallel.py).
+    consumer: where each variant goes, in file order (consumers.py); IngestResult.variants is
+    what it keeps. By default every variant."""
+    # what both readers take: the build and the record filters
+    options = {
+        "build": build,
+        "pass_only": pass_only,
+        "allowed_filters": tuple(allowed_filters),
+        "min_vaf": min_vaf,
+        "min_depth": min_depth,
+    }
+    if str(path).lower().endswith(MAF_SUFFIXES):
+        from nenprofile.ingest.variants.maf import read_maf
+
+        result = read_maf(path, sample=tumor_sample, **options)
+        if consumer is not None:
+            for variant in result.variants:
+                consumer.add(variant)
+            result.variants = consumer.kept()
+        return result
+    from nenprofile.ingest.variants.vcf import read_vcf
+
+    return read_vcf(
+        path,
+        tumor_sample=tumor_sample,
+        normal_sample=normal_sample,
+        reference_fasta=reference_fasta,
+        gff3=gff3,
+        workers=workers,
+        consumer=consumer,
+        **options,
+    )
+
+
+__all__ = ["IngestResult", "VariantConsumer", "VariantList", "read_variants"]

@@ -1,0 +1,265 @@
+"""The tight loop for the common VCF: VEP CSQ, one ALT, tumor FORMAT AF/AD/DP, raw text.
+
+Only the work vcf._stream does for such records, inlined: no per-record Record object, lines
+split from ~1 MB text blocks, the tumor column split once, FORMAT tag positions cached per
+FORMAT string, allele fractions cached per AF string, the transcript taken from the first
+CSQ entry when that entry is the PICK one (else CsqParser's own choice). Every record that
+is not that simple case (several or no ALTs, records without a CSQ entry for the allele,
+unusual counts) goes through the general function for that step, so both routes count and
+build identically.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from nenprofile.ingest.variants._fast.textvcf import (
+    Record,
+    TextPathUnsupported,
+    TextVCF,
+    _fraction_and_depths,
+    float32,
+    info_text,
+    usual_counts_tags,
+)
+from nenprofile.ingest.variants.annotation import CsqParser, largest_population_af
+from nenprofile.ingest.variants.callers import NO_COUNTS, Extractor, ImpossibleVaf
+from nenprofile.ingest.variants.consequences import variant_class
+from nenprofile.ingest.variants.hgvs import short_hgvsp
+from nenprofile.model import Variant
+from nenprofile.reference.genes import normalise_chrom
+
+# Variant is built positionally here (kwargs cost 2.5x per object); only if the model's
+# field order is the one this loop writes
+VARIANT_FIELDS = ("chrom", "pos", "ref", "alt", "gene", "variant_class", "consequence",
+                  "hgvsc", "hgvsp", "transcript", "exon", "vaf", "depth", "alt_reads",
+                  "population_af", "clinvar", "existing_variation", "filter",
+                  "annotation_source", "extra")  # fmt: skip
+POSITIONAL_VARIANT = tuple(f.name for f in dataclasses.fields(Variant)) == VARIANT_FIELDS
+_CACHE_LIMIT = 200_000  # entries per per-file cache; cleared beyond (pathological files)
+
+Loop = Callable[
+    [
+        Iterable[list[str]],
+        Callable[[Any], None],
+        Counter[str],
+        Callable[[Any], None],
+        list[int],
+        dict[str, str],
+    ],
+    None,
+]
+
+
+def _symbolic(alt: str) -> bool:
+    return alt[0] in "<*." or alt[-1] == "." or "[" in alt or "]" in alt
+
+
+def _plain_fraction(text: str) -> float | None:
+    """The allele fraction _fraction_and_depths returns for one plain AF string; None when
+    that function would look elsewhere (missing, nan, several values, not a number)."""
+    if "," in text or text == "." or not text:
+        return None
+    try:
+        vaf = float32(float(text))
+    except ValueError:
+        return None
+    return round(vaf, 6) if vaf == vaf and vaf >= -2_000_000_000 else None
+
+
+def vep_fast_loop(
+    reader: TextVCF,
+    plan: list[Extractor],
+    parser: CsqParser,
+    check_gt: bool,
+    pass_only: bool,
+    allowed: frozenset[str],
+    min_vaf: float,
+    min_depth: int,
+    *,
+    intern: bool = True,
+) -> Loop | None:
+    """The loop for this file, or None when the file is not the common case. intern: share
+    equal gene / consequence / transcript / exon strings between the Variants (memory, when
+    every variant is kept; it costs about a sixth of the loop's time)."""
+    tags = usual_counts_tags(reader, plan)
+    if tags is None or not POSITIONAL_VARIANT or reader.n_samples == 0:
+        return None
+    if reader.info_types.get("CSQ", "String") != "String":
+        return None
+    wanted = ("GT", *tags)
+    column = 9 + reader.tumor_index
+    expected = reader.n_columns
+    parse = parser.parse_fields
+    source = parser.source
+    bars = parser.n - 1
+    pick = parser.pick
+    first_rule = parser._rules[0] if parser._rules else None
+    pick_first = first_rule is not None and first_rule == (pick, "1")
+    get_fields = parser._fields
+    get_pop = parser._pop_fields
+    residues = parser._hgvsp_from_residues
+    interned = parser._interned
+    # absent Protein_position / Amino_acids read the '' appended to the entry
+    i_pp = -1 if parser.protein_position is None else parser.protein_position
+    i_aa = -1 if parser.amino_acids is None else parser.amino_acids
+
+    def loop(
+        blocks: Iterable[list[str]],
+        one_record: Callable[[Any], None],
+        counts: Counter[str],
+        append: Callable[[Any], None],
+        tally: list[int],
+        chroms: dict[str, str],
+    ) -> None:
+        layouts: dict[str, tuple[Any, ...]] = {}
+        classes: dict[str | None, str] = {}
+        fractions: dict[str, float | None] = {}
+        records = passed = 0
+        for block in blocks:
+            for line in block:
+                fields = line.split("\t")
+                if len(fields) != expected:
+                    if line[:1] == "#":
+                        reader.header_line(line)
+                        continue
+                    raise TextPathUnsupported(f"{len(fields)} columns, expected {expected}")
+                raw_chrom = fields[0]
+                chrom = chroms.get(raw_chrom)
+                if chrom is None:
+                    if raw_chrom[:1] == "#":
+                        reader.header_line(line)
+                        continue
+                    chrom = chroms[raw_chrom] = normalise_chrom(raw_chrom)
+                alt = fields[4]
+                if "," in alt or alt == ".":
+                    one_record(Record(fields, reader))
+                    continue
+                records += 1
+                flt = fields[6]
+                if flt == "PASS" or flt == ".":
+                    flt = "PASS"
+                elif pass_only and not (allowed and allowed.issuperset(flt.split(";"))):
+                    counts["filtered"] += 1
+                    continue
+                elif not flt:
+                    flt = "PASS"
+                passed += 1
+                fmt = fields[8]
+                where = layouts.get(fmt)
+                if where is None:
+                    tags_here = fmt.split(":")
+                    positions = {tag: i for i, tag in enumerate(tags_here)}
+                    found = tuple(positions.get(t) if t else None for t in wanted)
+                    simple = None not in found[1:]
+                    where = layouts[fmt] = (*found, len(tags_here) if simple else -1)
+                i_gt, i_frac, i_ad, i_dp, width = where
+                parts = fields[column].split(":")
+                if check_gt and i_gt is not None:
+                    gt = parts[i_gt] if i_gt < len(parts) else "."
+                    if not gt.strip("./|"):
+                        counts["nocall_skipped"] += 1
+                        continue
+                if _symbolic(alt):
+                    counts["symbolic_skipped"] += 1
+                    continue
+                vaf = None
+                if len(parts) == width:
+                    af = parts[i_frac]
+                    vaf = fractions.get(af)
+                    if vaf is None and af not in fractions:
+                        if len(fractions) > _CACHE_LIMIT:
+                            fractions.clear()
+                        vaf = fractions[af] = _plain_fraction(af)
+                if vaf is not None:
+                    alt_text = parts[i_ad].partition(",")[2]
+                    depth_text = parts[i_dp]
+                    if alt_text.isdigit() and depth_text.isdigit():
+                        depth: int | None = int(depth_text)
+                        alt_reads: int | None = int(alt_text)
+                    else:
+                        vaf = None
+                if vaf is None:
+                    vaf, depth, alt_reads = (
+                        _fraction_and_depths(parts, i_frac, i_ad, i_dp, 1) or NO_COUNTS
+                    )
+                if min_vaf and vaf is not None and vaf < min_vaf:
+                    counts["below_min_vaf"] += 1
+                    continue
+                if min_depth and depth is not None and depth < min_depth:
+                    counts["below_min_depth"] += 1
+                    continue
+                if vaf is not None and not 0.0 <= vaf <= 1.0:
+                    raise ImpossibleVaf(chrom, fields[1], fields[3], alt, vaf)
+                info = fields[7]
+                if info.startswith("CSQ="):
+                    stop = info.find(";")
+                    value: str | None = info[4:] if stop == -1 else info[4:stop]
+                else:
+                    value = info_text(info, "CSQ")
+                e = None
+                if value and pick_first:
+                    comma = value.find(",")
+                    e = (value if comma == -1 else value[:comma]).split("|")
+                    if len(e) <= bars or e[pick] != "1":
+                        e = None
+                if e is None:
+                    ann = parse(value, fields[3], [alt], 0) if value else None
+                    if ann is None:  # gene-overlap fallback and its counters: the general route
+                        records -= 1
+                        passed -= 1
+                        one_record(Record(fields, reader))
+                        continue
+                    gene, consequence, hgvsc, hgvsp, transcript, exon, pop_af, clinvar, existing = (
+                        ann
+                    )
+                else:
+                    # CsqParser.parse_fields on the chosen entry, inlined
+                    e.append("")
+                    consequence, gene, hgvsc, hgvsp, transcript, exon, clinvar, existing = (
+                        get_fields(e)
+                    )
+                    pop_af = None
+                    if get_pop is not None:
+                        texts = get_pop(e)
+                        try:  # the usual case: every population field one plain number
+                            pop_af = max(map(float, texts[:-1]))
+                        except ValueError:
+                            pop_af = largest_population_af(texts)
+                    if intern:
+                        if len(interned) > 500_000:
+                            interned.clear()
+                        gene = interned.setdefault(gene, gene)
+                        consequence = interned.setdefault(consequence, consequence)
+                        transcript = interned.setdefault(transcript, transcript)
+                        exon = interned.setdefault(exon, exon)
+                    gene = gene or None
+                    consequence = consequence or None
+                    transcript = transcript or None
+                    exon = exon or None
+                    hgvsc = (hgvsc.rpartition(":")[2] or None) if hgvsc else None
+                    if hgvsp:
+                        hgvsp = short_hgvsp(hgvsp)
+                    if not hgvsp:
+                        hgvsp = residues(e) if e[i_pp] and e[i_aa] else None
+                    clinvar = clinvar or None
+                    existing = existing or None
+                try:
+                    pos = int(fields[1])
+                except ValueError as error:
+                    raise TextPathUnsupported(f"POS {fields[1]!r}") from error
+                cls = classes.get(consequence)
+                if cls is None:
+                    cls = classes[consequence] = variant_class(consequence)
+                append(Variant(
+                    chrom, pos, fields[3], alt, gene, cls, consequence,
+                    hgvsc, hgvsp, transcript, exon, vaf, depth, alt_reads, pop_af, clinvar,
+                    existing, flt, source,
+                ))  # fmt: skip
+        tally[0] += records
+        tally[1] += passed
+
+    return loop

@@ -1,0 +1,415 @@
+"""One streaming pass over a VCF into normalised Variants.
+
+Records come from textvcf (raw text, the fast path) and, when that path meets something it
+does not reproduce, from cyvcf2; both feed the same _stream, so they yield the same result.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import tempfile
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from nenprofile.errors import InputError
+from nenprofile.ingest.variants._fast.fastloop import vep_fast_loop
+from nenprofile.ingest.variants._fast.parallel import SplitFailed, read_split, worth_splitting
+from nenprofile.ingest.variants._fast.textvcf import TextPathUnsupported, TextVCF, counts_function
+from nenprofile.ingest.variants.annotation import AnnParser, BcsqParser, CsqParser
+from nenprofile.ingest.variants.build import resolve_build
+from nenprofile.ingest.variants.callers import (
+    ImpossibleVaf,
+    choose_tumor_sample,
+    detect_caller,
+    extract_counts,
+    header_value,
+    plan_extractors,
+)
+from nenprofile.ingest.variants.consequences import variant_class
+from nenprofile.ingest.variants.consumers import VariantConsumer, VariantList
+from nenprofile.ingest.variants.result import IngestResult
+from nenprofile.ingest.variants.tools import annotate_csq, left_align
+from nenprofile.model import Variant
+from nenprofile.reference.genes import GeneIndex, normalise_chrom
+from nenprofile.reference.positional import hotspot_positions
+
+NO_ANNOTATION_WARNING = "consequences unknown: VCF has no CSQ/ANN/BCSQ annotation"
+_GT_UNKNOWN = 2  # cyvcf2 gt_types code for ./.
+
+
+def _open(path: str) -> Any:
+    from cyvcf2 import VCF
+
+    try:
+        return VCF(path)
+    except (OSError, Exception) as error:
+        raise InputError(
+            f"cannot read as VCF ({error})",
+            path=path,
+            fix="give a VCF or bgzipped VCF (.vcf, .vcf.gz) with a ##fileformat header",
+        ) from error
+
+
+def _declared_ids(header_lines: list[str], kind: str) -> dict[str, str]:
+    """ID -> full header line for ##INFO / ##FORMAT declarations."""
+    prefix = f"##{kind}=<ID="
+    return {
+        line[len(prefix) :].split(",", 1)[0]: line
+        for line in header_lines
+        if line.startswith(prefix)
+    }
+
+
+def declared_types(declared: dict[str, str]) -> dict[str, str]:
+    """ID -> Type ('String', 'Float', 'Integer', 'Flag', 'Character') of header declarations."""
+    types = {}
+    for key, line in declared.items():
+        kind = (
+            line.split("Type=", 1)[1].split(",", 1)[0].split(">", 1)[0] if "Type=" in line else ""
+        )
+        types[key] = kind or "String"
+    return types
+
+
+def _annotation_parser(info: dict[str, str]) -> CsqParser | AnnParser | BcsqParser | None:
+    if "CSQ" in info and "Format:" in info["CSQ"]:
+        return CsqParser(info["CSQ"].split("Description=", 1)[1].rsplit(">", 1)[0])
+    if "ANN" in info:
+        return AnnParser()
+    if "BCSQ" in info:
+        return BcsqParser()
+    return None
+
+
+def _is_symbolic(alt: str) -> bool:
+    return alt[0] in "<*." or alt[-1] == "." or "[" in alt or "]" in alt
+
+
+def read_vcf(
+    path: str,
+    *,
+    tumor_sample: str | None = None,
+    normal_sample: str | None = None,
+    build: str | None = None,
+    pass_only: bool = True,
+    allowed_filters: tuple[str, ...] = (),
+    min_vaf: float = 0.0,
+    min_depth: int = 0,
+    reference_fasta: str | None = None,
+    gff3: str | None = None,
+    engine: str = "auto",
+    workers: int = 1,
+    consumer: VariantConsumer | None = None,
+) -> IngestResult:
+    """consumer: where each variant goes, in file order (consumers.py); IngestResult.variants
+    is consumer.kept(): every variant with the default VariantList.
+    workers: 2 lets a large bgzipped VEP file be read in two processes (parallel.py).
+    engine: 'auto' (fastloop's raw-text pass for VEP-annotated files with AF/AD/DP,
+    cyvcf2 for everything else and whenever the text path cannot reproduce a record),
+    'text' (raw text for every file via textvcf.Record; raises TextPathUnsupported instead
+    of falling back) or 'cyvcf2'. All engines return the same IngestResult."""
+    path = str(path)
+    if not Path(path).is_file():
+        raise InputError("VCF file not found", path=path, fix="check the vcf path in the sheet")
+    vcf = _open(path)
+    header_lines = vcf.raw_header.splitlines()
+    samples = list(vcf.samples)
+    vcf.close()
+    build_used, warnings = resolve_build(path, header_lines, build)
+    tumor = choose_tumor_sample(path, samples, header_lines, tumor_sample)
+    tumor_only = _tumor_only(path, samples, header_lines, tumor, normal_sample)
+    info = _declared_ids(header_lines, "INFO")
+    formats = _declared_ids(header_lines, "FORMAT")
+    caller = detect_caller(header_lines, set(info))
+    parser = _annotation_parser(info)
+    annotation = parser.source if parser else "gene-overlap"
+
+    with tempfile.TemporaryDirectory(prefix="nenprofile-") as tmp:
+        source = path
+        if reference_fasta:
+            source = left_align(source, reference_fasta, os.path.join(tmp, "norm.vcf.gz"))
+        if parser is None and reference_fasta and gff3:
+            source = annotate_csq(source, reference_fasta, gff3, os.path.join(tmp, "csq.vcf.gz"))
+            parser = BcsqParser()
+            annotation = "bcftools-csq"
+        if annotation == "gene-overlap":
+            warnings.append(NO_ANNOTATION_WARNING)
+        # the cyclic GC would rescan the growing variant list again and again (quadratic
+        # on million-record files); nothing built here forms reference cycles
+        gc_was_enabled = gc.isenabled()
+        gc.disable()
+        consumer = VariantList() if consumer is None else consumer
+        try:
+            counts = _stream_records(
+                path,
+                len(header_lines),
+                engine,
+                source,
+                samples,
+                tumor,
+                formats,
+                info,
+                caller,
+                parser,
+                annotation,
+                build_used,
+                pass_only,
+                frozenset(allowed_filters),
+                min_vaf,
+                min_depth,
+                consumer,
+                workers=workers,
+            )
+        finally:
+            if gc_was_enabled:
+                gc.enable()
+    if reference_fasta:
+        counts["left_aligned"] = 1
+    return IngestResult(
+        variants=consumer.kept(),
+        sample=tumor or "",
+        input_format="VCF",
+        caller=caller,
+        annotation=annotation,
+        build=build_used,
+        tumor_only=tumor_only,
+        counts=counts,
+        warnings=warnings,
+    )
+
+
+def _tumor_only(
+    path: str,
+    samples: list[str],
+    header_lines: list[str],
+    tumor: str | None,
+    normal_sample: str | None,
+) -> bool:
+    if normal_sample:
+        if normal_sample not in samples:
+            listed = ", ".join(samples) or "(none)"
+            raise InputError(
+                f"normal_sample '{normal_sample}' is not a column of this VCF; its sample "
+                f"columns are: {listed}",
+                path=path,
+                column="normal_sample",
+                fix=f"set normal_sample in the sample sheet to one of: {listed}, or leave it empty",
+            )
+        return False
+    declared = header_value(header_lines, "normal_sample")
+    others = [s for s in samples if s != tumor]
+    return not (others or (declared and declared in samples))
+
+
+class UnparsableRecord(Exception):
+    """htslib could not parse the index-th data record (1-based)."""
+
+    def __init__(self, index: int, reason: str) -> None:
+        super().__init__(reason)
+        self.index = index
+        self.reason = reason
+
+
+def _stream_records(path: str, n_header_lines: int, *args: Any, workers: int = 1) -> dict[str, int]:
+    """_stream_any with htslib parse failures and impossible VAFs turned into InputError."""
+    try:
+        return _stream_any(*args, workers=workers)
+    except ImpossibleVaf as error:
+        raise InputError(
+            str(error),
+            path=path,
+            fix="check the caller's AF/VF/FREQ values; an allele fraction lies between 0 and 1",
+        ) from None
+    except UnparsableRecord as error:
+        raise InputError(
+            f"data record {error.index} cannot be parsed ({error.reason})",
+            path=path,
+            line=n_header_lines + error.index,
+            fix="each record needs 8 or more tab-separated columns, an integer POS, and values "
+            "that match the Number/Type the header declares for each INFO and FORMAT field",
+        ) from None
+    except Exception as exc:  # htslib header/record errors surface as a bare Exception
+        if type(exc) is not Exception:
+            raise
+        raise InputError(
+            f"cannot be read as VCF ({exc})",
+            path=path,
+            fix="check the header's INFO/FORMAT definitions (Number, Type) and the records",
+        ) from None
+
+
+def _stream_any(engine: str, source: str, *args: Any, workers: int = 1) -> dict[str, int]:
+    samples, tumor, formats, info_ids = args[0], args[1], args[2], args[3]
+    if engine != "cyvcf2":
+        tumor_index = samples.index(tumor) if tumor is not None else 0
+        info_types = declared_types(info_ids)
+        records = TextVCF(source, samples, tumor_index, info_types, declared_types(formats))
+        # 'auto' keeps the text path only where fastloop applies; elsewhere cyvcf2 is faster
+        # than textvcf's general Record adapter
+        records.fast_loop_only = engine == "auto"
+        records.split = workers >= 2
+        try:
+            try:
+                return _stream(records, *args)
+            except SplitFailed:
+                records.split = False
+                return _stream(records, *args)
+        except TextPathUnsupported:
+            if engine == "text":
+                raise
+    return _stream(_open(source), *args)
+
+
+def _stream(
+    vcf: Any,
+    samples: list[str],
+    tumor: str | None,
+    formats: dict[str, str],
+    info_ids: dict[str, str],
+    caller: str,
+    parser: Any,
+    annotation: str,
+    build: str,
+    pass_only: bool,
+    allowed: frozenset[str],
+    min_vaf: float,
+    min_depth: int,
+    consumer: VariantConsumer,
+) -> dict[str, int]:
+    consumer.restart()  # a second pass (another engine) starts from nothing
+    add = consumer.add
+    counts: Counter[str] = Counter()
+    s = samples.index(tumor) if tumor is not None else 0
+    plan = plan_extractors(set(formats), set(info_ids), caller)
+    if tumor is None:
+        plan = [p for p in plan if p.__name__ == "_info_tvaf"]
+    counts_of = counts_function(vcf, plan) if isinstance(vcf, TextVCF) else extract_counts
+    check_gt = tumor is not None and "GT" in formats
+    tag = parser.tag if parser else None
+    source = "bcftools-csq" if annotation == "bcftools-csq" else annotation
+    is_ann = isinstance(parser, AnnParser)
+    genes: GeneIndex | None = None
+    hotspots = hotspot_positions(build)
+    chroms: dict[str, str] = {}
+    tally = [0, 0]  # records read, records passed
+
+    def one_record(v: Any) -> None:
+        nonlocal genes
+        tally[0] += 1
+        alts = v.ALT
+        if not alts:
+            counts["reference_only_skipped"] += 1
+            return
+        flt = v.FILTER
+        if flt is not None and pass_only and not (allowed and allowed.issuperset(flt.split(";"))):
+            counts["filtered"] += 1
+            return
+        tally[1] += 1
+        if check_gt:
+            try:
+                if v.gt_types[s] == _GT_UNKNOWN:
+                    counts["nocall_skipped"] += 1
+                    return
+            except Exception:  # record without GT among records with GT
+                pass
+        raw_chrom = v.CHROM
+        chrom = chroms.get(raw_chrom)
+        if chrom is None:
+            chrom = chroms[raw_chrom] = normalise_chrom(raw_chrom)
+        pos, ref = v.POS, v.REF
+        if len(alts) > 1:
+            counts["multiallelic_split"] += 1
+        info_value = v.INFO.get(tag) if tag else None
+        for i, alt in enumerate(alts):
+            if _is_symbolic(alt):
+                counts["symbolic_skipped"] += 1
+                continue
+            vaf, depth, alt_reads = counts_of(plan, v, s, i + 1, ref, alt)
+            if min_vaf and vaf is not None and vaf < min_vaf:
+                counts["below_min_vaf"] += 1
+                continue
+            if min_depth and depth is not None and depth < min_depth:
+                counts["below_min_depth"] += 1
+                continue
+            ann = None
+            if info_value:
+                if is_ann:
+                    ann = parser.parse(
+                        info_value, ref, alts, i, v.INFO.get("LOF"), v.INFO.get("NMD")
+                    )
+                else:
+                    ann = parser.parse(info_value, ref, alts, i)
+            if vaf is not None and not 0.0 <= vaf <= 1.0:
+                raise ImpossibleVaf(chrom, pos, ref, alt, vaf)
+            if ann is not None:
+                add(Variant(
+                    chrom, pos, ref, alt, gene=ann.gene,
+                    variant_class=variant_class(ann.consequence), consequence=ann.consequence,
+                    hgvsc=ann.hgvsc, hgvsp=ann.hgvsp, transcript=ann.transcript, exon=ann.exon,
+                    vaf=vaf, depth=depth, alt_reads=alt_reads, population_af=ann.population_af,
+                    clinvar=ann.clinvar, existing_variation=ann.existing_variation,
+                    filter=flt or "PASS", annotation_source=source, extra=ann.extra,
+                ))  # fmt: skip
+                continue
+            if tag:
+                counts["unannotated_records"] += 1
+            if genes is None:
+                genes = GeneIndex.load(build)
+            variant = Variant(
+                chrom, pos, ref, alt, vaf=vaf, depth=depth, alt_reads=alt_reads,
+                filter=flt or "PASS", annotation_source="gene-overlap",
+            )  # fmt: skip
+            overlapping = genes.genes_at(chrom, pos)
+            if overlapping:
+                variant.gene = overlapping[0]
+                if len(overlapping) > 1:
+                    variant.extra["overlapping_genes"] = overlapping
+            hotspot = hotspots.get((chrom, pos, ref, alt))
+            if hotspot is not None:
+                variant.gene = hotspot.gene
+                variant.hgvsp = hotspot.hgvsp
+                variant.variant_class = hotspot.variant_class
+                variant.extra["positional_hotspot"] = hotspot.residue
+                counts["positional_hotspot_matches"] += 1
+            add(variant)
+
+    fast = None
+    if isinstance(vcf, TextVCF) and isinstance(parser, CsqParser) and tumor is not None:
+        fast = vep_fast_loop(vcf, plan, parser, check_gt, pass_only, allowed, min_vaf, min_depth,
+                             intern=consumer.keeps_all)  # fmt: skip
+    split = worth_splitting(vcf) if fast is not None and vcf.split else None
+    if fast is not None and split is not None:
+        read_split(vcf, split, fast, one_record, counts, consumer, tally, chroms)
+    elif fast is not None:
+        fast(vcf.blocks(), one_record, counts, add, tally, chroms)
+    elif isinstance(vcf, TextVCF) and vcf.fast_loop_only and parser is not None:
+        # unannotated files (gene overlap) stay on the text path: its Records beat cyvcf2
+        raise TextPathUnsupported("not the VEP + AF/AD/DP layout fastloop handles")
+    else:
+        iterator = iter(vcf)
+        while True:
+            try:
+                v = next(iterator)
+            except StopIteration:
+                break
+            except Exception as exc:  # cyvcf2 raises a bare Exception when htslib cannot parse
+                if type(exc) is not Exception:
+                    raise
+                raise UnparsableRecord(tally[0] + 1, str(exc)) from None
+            one_record(v)
+    records, passed = tally
+    vcf.close()
+    counts["records_read"] = records
+    counts["passed"] = passed
+    counts["variants"] = consumer.count()
+    for key in (
+        "filtered",
+        "multiallelic_split",
+        "symbolic_skipped",
+        "reference_only_skipped",
+        "nocall_skipped",
+    ):
+        counts.setdefault(key, 0)
+    return dict(counts)

@@ -1,0 +1,464 @@
+"""Oncogenicity of variants, copy-number calls and fusions, and biallelic status per gene.
+
+Rules follow the ClinGen/CGC/VICC oncogenicity SOP (Horak et al., Genet Med 2022,
+PMID 35101336) in a reduced, documented form (nen-facts §2.1):
+
+- tumor suppressor: null variant (frameshift, nonsense, canonical splice, start lost) or deep
+  deletion -> Oncogenic (OVS1); known loss-of-function missense from the KB -> Likely oncogenic.
+- oncogene: KB activating variant -> Oncogenic (OS1); truncation -> VUS (usually not
+  activating); amplification -> Likely oncogenic (gene-level calls cannot prove focality).
+- any gene: cancerhotspots.org hotspot meeting OS3 -> Oncogenic, other hotspots (OM3/OP3) ->
+  Likely oncogenic; in-frame indels -> VUS (OM2) unless inside a hotspot indel region ->
+  Likely oncogenic; ClinVar (likely) pathogenic -> at least Likely oncogenic.
+- kinase fusions with the kinase as 3' partner (ALK, BRAF, NTRK1-3, RET, ROS1, PDGFRA/B,
+  FGFR1) -> Oncogenic unless out of frame; FGFR1-3 as 5' partner (kinase kept) -> Oncogenic
+  in frame, Likely oncogenic when the frame is not reported; NRG1 as 3' partner (ligand
+  fusion) -> Likely oncogenic; a low-support fusion (fusions.FusionEvidence) -> VUS with a
+  caveat, whatever its partners.
+- germline guard: KB polymorphisms and population AF >= max_population_af -> Likely benign.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from nenprofile.ingest.fusions import LOW_SUPPORT
+from nenprofile.model import TRUNCATING_CLASSES, Fusion, GeneCopyNumber, Variant
+from nenprofile.reference.hotspots import HotspotHit, HotspotTable
+
+ONCOGENIC = "Oncogenic"
+LIKELY_ONCOGENIC = "Likely oncogenic"
+VUS = "VUS"
+LIKELY_BENIGN = "Likely benign"
+_RANK = {LIKELY_BENIGN: 0, VUS: 1, LIKELY_ONCOGENIC: 2, ONCOGENIC: 3}
+ONCOGENIC_CALLS = frozenset({ONCOGENIC, LIKELY_ONCOGENIC})
+
+TUMOR_SUPPRESSOR_ROLES = frozenset({"tumor_suppressor", "both"})
+ONCOGENE_ROLES = frozenset({"oncogene", "both"})
+# Kinases whose fusions drive tumors when the kinase domain is the 3' partner.
+KINASE_3PRIME_DRIVERS = frozenset(
+    {"ALK", "BRAF", "NTRK1", "NTRK2", "NTRK3", "RET", "ROS1", "PDGFRA", "PDGFRB", "FGFR1"}
+)
+# FGFR1-3 fuse as the 5' partner: the kinase is kept and the C-terminal partner dimerises it.
+KINASE_5PRIME_DRIVERS = frozenset({"FGFR1", "FGFR2", "FGFR3"})
+# NRG1 fusions keep the EGF-like domain of NRG1 as the 3' partner (an ERBB3 ligand).
+LIGAND_3PRIME_DRIVERS = frozenset({"NRG1"})
+CHIP_GENES = frozenset({"DNMT3A", "TET2"})
+CHIP_CAVEAT = "may arise from clonal haematopoiesis; confirm with matched normal"
+INFRAME_CLASSES = frozenset({"inframe_insertion", "inframe_deletion"})
+_RESIDUE_ONLY = re.compile(r"^[A-Z*]\d+$")
+_RESIDUE_RANGE = re.compile(r"^(\d+)-(\d+)$")
+_CHANGE_POSITION = re.compile(r"^[A-Z*](\d+)")
+
+
+class GeneInfo(Protocol):
+    """The parts of knowledgebase.GeneEntry that classification reads."""
+
+    symbol: str
+    role: str
+    activating: tuple[str, ...]
+    lof_missense: tuple[str, ...]
+    polymorphisms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class OncogenicitySettings:
+    max_population_af: float = 0.01
+    loh_vaf_margin: float = 0.1  # VAF above purity/2 + margin implies loss of the wild type
+    loh_vaf_without_purity: float = 0.8  # conservative LOH hint when purity is unknown
+
+
+@dataclass
+class Classification:
+    oncogenicity: str
+    evidence: list[str] = field(default_factory=list)
+    caveats: list[str] = field(default_factory=list)
+    hotspot: HotspotHit | None = None
+
+    @property
+    def is_oncogenic(self) -> bool:
+        return self.oncogenicity in ONCOGENIC_CALLS
+
+    @property
+    def evidence_text(self) -> str:
+        return "; ".join(self.evidence)
+
+    def raise_to(self, level: str, reason: str) -> None:
+        """Record a rule; the call becomes the strongest level any rule reached."""
+        self.evidence.append(reason)
+        if _RANK[level] > _RANK[self.oncogenicity]:
+            self.oncogenicity = level
+
+
+@dataclass(frozen=True)
+class BiallelicCall:
+    gene: str
+    rule: str  # which evidence made the gene biallelic
+
+
+def short_change(hgvsp: str | None) -> str | None:
+    """'p.V600E' -> 'V600E' (transcript prefix and parentheses removed)."""
+    if not hgvsp:
+        return None
+    text = hgvsp.strip().rsplit(":", 1)[-1]
+    return text.removeprefix("p.").strip("()") or None
+
+
+def matches_listed_change(change: str | None, listed: Iterable[str]) -> str | None:
+    """The KB entry that matches: 'V600E' exactly, residue 'H1047' (any change there) or
+    residue range '268-471' (any change starting inside it)."""
+    if change is None:
+        return None
+    position_match = _CHANGE_POSITION.match(change)
+    for entry in listed:
+        if change == entry:
+            return entry
+        if (span := _RESIDUE_RANGE.match(entry)) and position_match:
+            if int(span.group(1)) <= int(position_match.group(1)) <= int(span.group(2)):
+                return entry
+            continue
+        if _RESIDUE_ONLY.match(entry) and change.startswith(entry):
+            rest = change[len(entry) :]
+            if rest and not rest[0].isdigit():
+                return entry
+    return None
+
+
+def classify_variant(
+    variant: Variant,
+    gene: GeneInfo,
+    *,
+    tumor_only: bool,
+    settings: OncogenicitySettings | None = None,
+    hotspots: HotspotTable | None = None,
+) -> Classification:
+    """Oncogenicity of one small variant in a knowledge-base gene."""
+    settings = settings or OncogenicitySettings()
+    hotspots = hotspots or HotspotTable.load()
+    change = short_change(variant.hgvsp)
+    result = Classification(VUS)
+    if gene.symbol in CHIP_GENES and tumor_only:
+        result.caveats.append(f"{gene.symbol} variant {CHIP_CAVEAT}")
+
+    polymorphism = matches_listed_change(change, gene.polymorphisms)
+    if polymorphism is not None:
+        result.oncogenicity = LIKELY_BENIGN
+        result.evidence.append(
+            f"known polymorphism {gene.symbol} {polymorphism} (KB): never oncogenic"
+        )
+        return result
+    af = variant.population_af
+    if af is not None and af >= settings.max_population_af:
+        where = "tumor-only: " if tumor_only else ""
+        result.oncogenicity = LIKELY_BENIGN
+        result.evidence.append(f"population AF {af:.2f} ({where}likely germline polymorphism)")
+        return result
+
+    role = gene.role
+    klass = variant.variant_class
+    if klass == "unknown" and change is None:
+        result.evidence.append("consequence unknown (no functional annotation)")
+    if klass in TRUNCATING_CLASSES:
+        if role in TUMOR_SUPPRESSOR_ROLES:
+            result.raise_to(ONCOGENIC, f"OVS1: {klass} in tumor suppressor {gene.symbol}")
+        elif role == "oncogene":
+            result.evidence.append(f"{klass} in oncogene {gene.symbol}: usually not activating")
+
+    activating = matches_listed_change(change, gene.activating)
+    if activating is not None:  # KB-listed, whatever the role (e.g. DNMT3A R882)
+        if _RESIDUE_RANGE.match(activating):
+            # a region is weaker evidence than a named variant: not every change there activates
+            result.raise_to(
+                LIKELY_ONCOGENIC,
+                f"OM1: in KB activating region {gene.symbol} {activating} (residues)",
+            )
+        else:
+            result.raise_to(
+                ONCOGENIC, f"OS1: known activating variant {gene.symbol} {activating} (KB)"
+            )
+    lof = matches_listed_change(change, gene.lof_missense)
+    if lof is not None and role in TUMOR_SUPPRESSOR_ROLES:
+        result.raise_to(
+            LIKELY_ONCOGENIC, f"known loss-of-function missense {gene.symbol} {lof} (KB)"
+        )
+
+    hit = hotspots.lookup(gene.symbol, variant.hgvsp)
+    result.hotspot = hit
+    if klass in INFRAME_CLASSES or (hit is not None and hit.type == "inframe_indel"):
+        if hit is not None and hit.type == "inframe_indel":
+            result.raise_to(
+                LIKELY_ONCOGENIC, f"OM2: in-frame indel inside hotspot region; {hit.describe()}"
+            )
+        else:
+            result.evidence.append(f"OM2: in-frame indel in {gene.symbol} (moderate only)")
+    elif hit is not None:
+        level = ONCOGENIC if hit.meets_os3 else LIKELY_ONCOGENIC
+        result.raise_to(level, f"{hit.horak_code}: {hit.describe()}")
+
+    if is_clinvar_pathogenic(variant.clinvar):
+        result.raise_to(LIKELY_ONCOGENIC, f"ClinVar: {variant.clinvar}")
+    if not result.evidence:
+        result.evidence.append(f"{klass} in {gene.symbol}: no oncogenicity rule met")
+    return result
+
+
+def is_clinvar_pathogenic(clinvar: str | None) -> bool:
+    text = (clinvar or "").lower()
+    return "pathogenic" in text and "conflicting" not in text and "benign" not in text
+
+
+def classify_copy_number(call: GeneCopyNumber, gene: GeneInfo) -> Classification | None:
+    """Oncogenicity of an amplification or deep deletion; None for other calls. The evidence
+    names the segment (or row) that decided the call; a resolved conflict is a caveat."""
+    result = _copy_number_rule(call, gene)
+    if result is not None:
+        if call.segment:
+            result.evidence.append(f"decided by {call.segment}")
+        if call.note:
+            result.caveats.append(call.note)
+    return result
+
+
+def _copy_number_rule(call: GeneCopyNumber, gene: GeneInfo) -> Classification | None:
+    if call.call == "DEEPDEL":
+        if gene.role in TUMOR_SUPPRESSOR_ROLES:
+            return Classification(
+                ONCOGENIC, [f"OVS1: deep (homozygous) deletion of tumor suppressor {gene.symbol}"]
+            )
+        return Classification(VUS, [f"deep deletion of {gene.role} {gene.symbol}: effect unknown"])
+    if call.call == "AMP":
+        if gene.role in ONCOGENE_ROLES | {"marker"}:
+            return Classification(
+                LIKELY_ONCOGENIC,
+                [f"amplification of {gene.symbol} (gene-level call; focality not assessed)"],
+            )
+        return Classification(VUS, [f"amplification of tumor suppressor {gene.symbol}"])
+    return None
+
+
+def fusion_driver_gene(fusion: Fusion, genes: Mapping[str, GeneInfo]) -> str | None:
+    """The gene a fusion is reported under: the 3' kinase or ligand driver, a 5' FGFR kinase,
+    else a KB partner."""
+    if fusion.gene3 in KINASE_3PRIME_DRIVERS | LIGAND_3PRIME_DRIVERS:
+        return fusion.gene3
+    if fusion.gene5 in KINASE_5PRIME_DRIVERS:
+        return fusion.gene5
+    for partner in (fusion.gene5, fusion.gene3):
+        if partner in genes:
+            return partner
+    return None
+
+
+def classify_fusion(fusion: Fusion) -> Classification:
+    """Oncogenicity of a fusion from its partners' roles, its frame and its read support."""
+    name = fusion.name
+    if fusion.support == LOW_SUPPORT:
+        return Classification(
+            VUS,
+            [f"{name}: low-support fusion ({fusion.support_note}); not called oncogenic"],
+            [f"{name} is low-support ({fusion.support_note}): confirm by an orthogonal assay"],
+        )
+    support = [f"support: {fusion.support_note}"] if fusion.support_note else []
+    driver = _fusion_mechanism(fusion)
+    if driver is None:
+        if fusion.gene5 in KINASE_3PRIME_DRIVERS:
+            reason = f"{fusion.gene5} is the 5' partner (kinase domain not retained)"
+            return Classification(VUS, [f"{name}: {reason}", *support])
+        return Classification(VUS, [f"{name}: functional effect unknown", *support])
+    gene, mechanism, in_frame_call, frame_unknown_call = driver
+    if fusion.in_frame is False:
+        return Classification(VUS, [f"{name}: out-of-frame fusion of {gene}", *support])
+    if fusion.in_frame is True:
+        return Classification(in_frame_call, [f"{name}: {mechanism}, in frame", *support])
+    frame = "" if frame_unknown_call == in_frame_call else " (frame not reported)"
+    return Classification(frame_unknown_call, [f"{name}: {mechanism}{frame}", *support])
+
+
+def _fusion_mechanism(fusion: Fusion) -> tuple[str, str, str, str] | None:
+    """(driver gene, how the fusion activates it, call in frame, call when the frame is not
+    reported) or None."""
+    if fusion.gene3 in KINASE_3PRIME_DRIVERS:
+        mechanism = f"{fusion.gene3} kinase fusion with kinase as 3' partner"
+        return fusion.gene3, mechanism, ONCOGENIC, ONCOGENIC
+    if fusion.gene5 in KINASE_5PRIME_DRIVERS:
+        mechanism = (
+            f"{fusion.gene5} kinase fusion with kinase as 5' partner (kinase domain kept, "
+            "C-terminal partner)"
+        )
+        return fusion.gene5, mechanism, ONCOGENIC, LIKELY_ONCOGENIC
+    if fusion.gene3 in LIGAND_3PRIME_DRIVERS:
+        mechanism = (
+            f"{fusion.gene3} ligand fusion with {fusion.gene3} as 3' partner (EGF-like domain kept)"
+        )
+        return fusion.gene3, mechanism, LIKELY_ONCOGENIC, LIKELY_ONCOGENIC
+    return None
+
+
+def infer_biallelic(
+    gene: str,
+    oncogenic_variants: Sequence[Variant],
+    copy_number: GeneCopyNumber | None,
+    *,
+    purity: float | None,
+    settings: OncogenicitySettings | None = None,
+) -> BiallelicCall | None:
+    """Biallelic inactivation of a tumor suppressor, with the rule that established it.
+
+    Rules, first match wins: deep deletion; two oncogenic hits; one hit plus LOH or
+    heterozygous loss from copy number; one hit with VAF implying loss of the wild-type allele
+    (VAF > purity/2 + margin, or VAF >= 0.8 when purity is unknown).
+    """
+    settings = settings or OncogenicitySettings()
+    if copy_number is not None and copy_number.call == "DEEPDEL":
+        return BiallelicCall(gene, "deep deletion")
+    if len(oncogenic_variants) >= 2:
+        return BiallelicCall(gene, f"two oncogenic hits ({len(oncogenic_variants)} variants)")
+    if not oncogenic_variants:
+        return None
+    if copy_number is not None and copy_number.loh:
+        return BiallelicCall(gene, "second hit LOH (copy number)")
+    if copy_number is not None and copy_number.call == "HETLOSS":
+        return BiallelicCall(gene, "second hit heterozygous deletion (copy number)")
+    vaf = oncogenic_variants[0].vaf
+    if vaf is None:
+        return None
+    if purity is not None:
+        limit = purity / 2 + settings.loh_vaf_margin
+        if vaf > limit:
+            return BiallelicCall(
+                gene, f"second hit LOH inferred: VAF {vaf:.2f} > purity/2 + margin ({limit:.2f})"
+            )
+        return None
+    if vaf >= settings.loh_vaf_without_purity:
+        return BiallelicCall(
+            gene,
+            f"second hit LOH suggested: VAF {vaf:.2f} >= {settings.loh_vaf_without_purity} "
+            "(purity unknown)",
+        )
+    return None
+
+
+@dataclass
+class ClassifiedVariant:
+    variant: Variant
+    classification: Classification
+
+
+@dataclass
+class ClassifiedCopyNumber:
+    call: GeneCopyNumber
+    classification: Classification
+
+
+@dataclass
+class ClassifiedFusion:
+    fusion: Fusion
+    gene: str
+    classification: Classification
+
+
+@dataclass
+class SampleClassification:
+    """Every knowledge-base alteration of one sample with its call, plus biallelic genes."""
+
+    variants: list[ClassifiedVariant]
+    copy_numbers: list[ClassifiedCopyNumber]  # AMP and DEEPDEL calls in KB genes
+    fusions: list[ClassifiedFusion]
+    copy_number_by_gene: dict[str, GeneCopyNumber]
+    biallelic: dict[str, BiallelicCall]
+
+    def oncogenic_genes(self) -> set[str]:
+        """Genes with at least one Oncogenic / Likely oncogenic alteration of any kind."""
+        genes = {item.variant.gene for item in self.variants if item.classification.is_oncogenic}
+        genes |= {item.call.gene for item in self.copy_numbers if item.classification.is_oncogenic}
+        genes |= {item.gene for item in self.fusions if item.classification.is_oncogenic}
+        return {gene for gene in genes if gene}
+
+    def oncogenic_variants(self, gene: str) -> list[Variant]:
+        return [
+            item.variant
+            for item in self.variants
+            if item.variant.gene == gene and item.classification.is_oncogenic
+        ]
+
+    def deep_deleted(self, gene: str) -> bool:
+        call = self.copy_number_by_gene.get(gene)
+        return call is not None and call.call == "DEEPDEL"
+
+    def copy_loss(self, gene: str) -> bool:
+        """Heterozygous loss, LOH or deep deletion of the gene."""
+        call = self.copy_number_by_gene.get(gene)
+        return call is not None and (call.call in ("HETLOSS", "DEEPDEL") or call.loh)
+
+
+def classify_sample(
+    variants: Sequence[Variant],
+    copy_numbers: Sequence[GeneCopyNumber],
+    fusions: Sequence[Fusion],
+    genes: Mapping[str, GeneInfo],
+    *,
+    tumor_only: bool,
+    purity: float | None,
+    settings: OncogenicitySettings | None = None,
+) -> SampleClassification:
+    """Classify all alterations of one sample in knowledge-base genes; infer biallelic loss."""
+    settings = settings or OncogenicitySettings()
+    hotspots = HotspotTable.load()
+    classified_variants = [
+        ClassifiedVariant(
+            variant,
+            classify_variant(
+                variant,
+                genes[variant.gene],
+                tumor_only=tumor_only,
+                settings=settings,
+                hotspots=hotspots,
+            ),
+        )
+        for variant in variants
+        if variant.gene in genes
+    ]
+    by_gene = {call.gene: call for call in copy_numbers}
+    classified_copy_numbers = []
+    for call in copy_numbers:
+        if call.gene in genes:
+            classification = classify_copy_number(call, genes[call.gene])
+            if classification is not None:
+                classified_copy_numbers.append(ClassifiedCopyNumber(call, classification))
+    classified_fusions = []
+    for fusion in fusions:
+        gene = fusion_driver_gene(fusion, genes)
+        if gene is not None:
+            classified_fusions.append(ClassifiedFusion(fusion, gene, classify_fusion(fusion)))
+
+    result = SampleClassification(
+        classified_variants, classified_copy_numbers, classified_fusions, by_gene, {}
+    )
+    for symbol, entry in sorted(genes.items()):
+        if entry.role not in TUMOR_SUPPRESSOR_ROLES:
+            continue
+        call = infer_biallelic(
+            symbol,
+            result.oncogenic_variants(symbol),
+            by_gene.get(symbol),
+            purity=purity,
+            settings=settings,
+        )
+        if call is not None:
+            result.biallelic[symbol] = call
+    for item in result.variants:
+        _note_biallelic(item.variant.gene, item.classification, result.biallelic)
+    for item in result.copy_numbers:
+        _note_biallelic(item.call.gene, item.classification, result.biallelic)
+    return result
+
+
+def _note_biallelic(
+    gene: str | None, classification: Classification, biallelic: Mapping[str, BiallelicCall]
+) -> None:
+    call = biallelic.get(gene or "")
+    if call is not None and classification.is_oncogenic:
+        classification.evidence.append(f"biallelic: {call.rule}")

@@ -1,0 +1,313 @@
+"""One sample interpreted (pure): classify alterations, score biomarkers, gather the findings
+that therapy matching reads."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from nenprofile.interpret.biomarkers import BiomarkerSettings, TmbTally, compute_biomarkers
+from nenprofile.interpret.oncogenicity import (
+    LIKELY_BENIGN,
+    OncogenicitySettings,
+    SampleClassification,
+    classify_sample,
+)
+from nenprofile.model import (
+    ALTERATION_COLUMNS,
+    PROTEIN_CHANGING_CLASSES,
+    Fusion,
+    GeneCopyNumber,
+    SampleInfo,
+)
+from nenprofile.reference.knowledgebase import KnowledgeBase
+
+EXTRA_ALTERATION_COLUMNS = [
+    "group",
+    "biallelic",
+    "variant_class",
+    "copy_number",
+    "partner",
+    "caveats",
+]
+GROUP_ORDER = ("mTOR pathway", "DNA repair", "Epigenetic/chromatin", "Other drivers")
+IMMUNE_SCORE_MARKER = "TCELL_INFLAMED_GEP"
+IMMUNE_CALLS = {"high": "inflamed", "intermediate": "intermediate", "low": "non-inflamed"}
+IMMUNE_SOURCE = "18-gene T-cell-inflamed GEP (Ayers 2017, PMID:28650338); research-only"
+
+
+@dataclass(frozen=True)
+class InterpretationSettings:
+    """Every threshold interpretation reads from config, with its default, in one place."""
+
+    target_size_mb: float = 33.0
+    tmb_high_threshold: float = 10.0
+    tmb_min_vaf: float = 0.05
+    max_population_af: float = 0.01
+    msi_min_indel_fraction: float = 0.2
+    pdl1_thresholds: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> InterpretationSettings:
+        tmb = config.get("tmb") or {}
+        filters = config.get("filters") or {}
+        msi = config.get("msi") or {}
+        return cls(
+            target_size_mb=float(tmb.get("target_size_mb", cls.target_size_mb)),
+            tmb_high_threshold=float(tmb.get("high_threshold", cls.tmb_high_threshold)),
+            tmb_min_vaf=float(tmb.get("min_vaf", cls.tmb_min_vaf)),
+            max_population_af=float(filters.get("max_population_af", cls.max_population_af)),
+            msi_min_indel_fraction=float(msi.get("min_indel_fraction", cls.msi_min_indel_fraction)),
+            pdl1_thresholds=dict(config.get("pdl1") or {}),
+        )
+
+    def oncogenicity(self) -> OncogenicitySettings:
+        return OncogenicitySettings(max_population_af=self.max_population_af)
+
+    def biomarkers(self) -> BiomarkerSettings:
+        return BiomarkerSettings(
+            target_size_mb=self.target_size_mb,
+            tmb_high_threshold=self.tmb_high_threshold,
+            tmb_min_vaf=self.tmb_min_vaf,
+            max_population_af=self.max_population_af,
+            msi_min_indel_fraction=self.msi_min_indel_fraction,
+        )
+
+
+@dataclass
+class SampleFindings:
+    """What the interpretation engine found in one sample, in the form matching needs.
+
+    alterations: dicts with keys gene, alteration_type (mutation | amplification |
+    deep_deletion | loh | fusion), hgvsp ('p.V600E' or None), variant_class, oncogenicity
+    (Oncogenic | Likely oncogenic | VUS | Likely benign), biallelic (bool), partner (fusions).
+    expression: marker -> call ('high' | 'intermediate' | 'low' | 'not_available'); a
+    biomarkers.json marker dict with a 'call' key is accepted too.
+    """
+
+    alterations: list[dict[str, Any]] = field(default_factory=list)
+    tmb_call: str = "not evaluable"  # TMB-high | TMB-low | not evaluable
+    msi_call: str = "unknown"  # MSI-H | MSS | suspected MSI-H | unknown
+    mmr_deficient: bool = False
+    hrr_deficient: bool = False
+    pdl1: dict[str, Any] = field(default_factory=dict)
+    expression: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class SampleInterpretation:
+    """Alterations, biomarkers.json (without the options, which matching adds), warnings."""
+
+    alterations: list[dict[str, Any]]
+    biomarkers: dict[str, Any]
+    warnings: list[str]
+    classification: SampleClassification
+    findings: SampleFindings
+
+
+# ----------------------------------------------------------------------------- alterations
+
+
+def _row(sample: str, gene: str, pathway: str, alteration_type: str) -> dict[str, Any]:
+    row: dict[str, Any] = dict.fromkeys(ALTERATION_COLUMNS + EXTRA_ALTERATION_COLUMNS)
+    row.update(sample=sample, gene=gene, pathway=pathway, alteration_type=alteration_type)
+    return row
+
+
+def reportable_alterations(
+    sample: str,
+    classification: SampleClassification,
+    kb: KnowledgeBase,
+) -> list[dict[str, Any]]:
+    """Rows for alterations.tsv: ALTERATION_COLUMNS then EXTRA_ALTERATION_COLUMNS.
+
+    Reported: variants in KB genes (marker genes excepted) that are protein-changing, or of
+    unknown consequence (gene-overlap input), and not Likely benign; AMP/DEEPDEL in KB genes;
+    fusions involving KB genes or a 3' kinase driver.
+    """
+    rows: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
+    for item in classification.variants:
+        variant, call = item.variant, item.classification
+        entry = kb.genes[variant.gene or ""]
+        if entry.role == "marker" or call.oncogenicity == LIKELY_BENIGN:
+            continue
+        if variant.variant_class not in PROTEIN_CHANGING_CLASSES | {"unknown"}:
+            continue
+        row = _row(sample, entry.symbol, entry.pathway, "mutation")
+        row.update(
+            consequence=variant.consequence or variant.variant_class,
+            hgvsp=variant.hgvsp,
+            hgvsc=variant.hgvsc,
+            chrom=variant.chrom,
+            pos=variant.pos,
+            ref=variant.ref,
+            alt=variant.alt,
+            vaf=variant.vaf,
+            depth=variant.depth,
+            variant_class=variant.variant_class,
+        )
+        rows.append((_sort_key(entry.group, entry.symbol, 0, variant.pos), _finish(row, call)))
+    for item in classification.copy_numbers:
+        entry = kb.genes[item.call.gene]
+        kind = "amplification" if item.call.call == "AMP" else "deep_deletion"
+        row = _row(sample, entry.symbol, entry.pathway, kind)
+        row.update(consequence=item.call.call, copy_number=item.call.copy_number)
+        rows.append((_sort_key(entry.group, entry.symbol, 1, 0), _finish(row, item.classification)))
+    for item in classification.fusions:
+        entry = kb.genes.get(item.gene)
+        pathway = entry.pathway if entry else ""
+        group = entry.group if entry else "Other drivers"
+        row = _row(sample, item.gene, pathway, "fusion")
+        fusion: Fusion = item.fusion
+        partner = fusion.gene5 if item.gene == fusion.gene3 else fusion.gene3
+        row.update(consequence=fusion.name, partner=partner)
+        rows.append((_sort_key(group, item.gene, 2, 0), _finish(row, item.classification)))
+    for _, row in rows:
+        row["biallelic"] = row["gene"] in classification.biallelic
+        entry = kb.genes.get(row["gene"])
+        row["group"] = entry.group if entry else "Other drivers"
+    rows.sort(key=lambda pair: pair[0])
+    return [row for _, row in rows]
+
+
+def _sort_key(group: str, gene: str, kind: int, pos: int) -> tuple[Any, ...]:
+    group_rank = GROUP_ORDER.index(group) if group in GROUP_ORDER else len(GROUP_ORDER)
+    return (group_rank, gene, kind, pos)
+
+
+def _finish(row: dict[str, Any], call: Any) -> dict[str, Any]:
+    row["oncogenicity"] = call.oncogenicity
+    row["evidence"] = call.evidence_text
+    row["caveats"] = "; ".join(call.caveats)
+    return row
+
+
+# ----------------------------------------------------------------------------- biomarkers
+
+
+def immune_score(markers: Mapping[str, Any] | None) -> dict[str, Any]:
+    entry = (markers or {}).get(IMMUNE_SCORE_MARKER)
+    if not entry or entry.get("call") in (None, "not_available"):
+        return {
+            "value": None,
+            "percentile": None,
+            "call": "not_available",
+            "source": IMMUNE_SOURCE,
+            "research_only": True,
+        }
+    value = entry.get("zscore")  # score rows carry the mean z-score of the gene set
+    return {
+        "value": value,
+        "percentile": entry.get("percentile"),
+        "call": IMMUNE_CALLS.get(entry["call"], entry["call"]),
+        "source": IMMUNE_SOURCE,
+        "research_only": True,
+    }
+
+
+def pdl1_entry(
+    sample: SampleInfo,
+    cna: Sequence[GeneCopyNumber],
+    markers: Mapping[str, Any] | None,
+    thresholds: Mapping[str, Any],
+) -> dict[str, Any]:
+    from nenprofile.interpret.pdl1 import pdl1_status
+
+    return pdl1_status(sample, list(cna), dict(markers) if markers else None, dict(thresholds))
+
+
+# ----------------------------------------------------------------------------- sample
+
+
+def sample_warnings(
+    sample: SampleInfo,
+    ingest: Any,
+    classification: SampleClassification,
+    biomarkers: Mapping[str, Any],
+    settings: InterpretationSettings,
+) -> list[str]:
+    warnings: list[str] = []
+    if ingest.tumor_only:
+        warnings.append(
+            "tumor-only input: germline variants are removed only by population AF >= "
+            f"{settings.max_population_af} and known polymorphisms; confirm germline status "
+            "of reported variants with a matched normal"
+        )
+    if ingest.annotation == "gene-overlap":
+        warnings.append(
+            "variant consequences unknown (gene-overlap annotation): only positional hotspots "
+            "have protein changes; TMB counts all variants"
+        )
+    for call in [item.classification for item in classification.variants] + [
+        item.classification for item in classification.fusions
+    ]:
+        for caveat in call.caveats:
+            if caveat not in warnings:
+                warnings.append(caveat)
+    conflict = biomarkers["differentiation_pattern"].get("conflict")
+    if conflict:
+        warnings.append(conflict)
+    return warnings
+
+
+def interpret_sample(
+    sample: SampleInfo,
+    ingest: Any,
+    cna: Sequence[GeneCopyNumber],
+    fusions: Sequence[Fusion],
+    markers: Mapping[str, Any] | None,
+    kb: KnowledgeBase,
+    config: Mapping[str, Any],
+    tmb_tally: TmbTally | None = None,
+) -> SampleInterpretation:
+    """Alterations, biomarkers.json (but its standard of care) and warnings for one sample.
+
+    ``ingest`` is a variants.IngestResult (variants, annotation, tumor_only are read). Its
+    variants are all the sample's variants, or (streamed ingest, profile_sink.ProfileSink)
+    those in knowledge-base genes with ``tmb_tally`` counted over all of them.
+    """
+    settings = InterpretationSettings.from_config(config)
+    tumor_only = bool(ingest.tumor_only)
+    classification = classify_sample(
+        ingest.variants,
+        cna,
+        fusions,
+        kb.genes,
+        tumor_only=tumor_only,
+        purity=sample.purity,
+        settings=settings.oncogenicity(),
+    )
+    alterations = reportable_alterations(sample.sample, classification, kb)
+    scored = compute_biomarkers(
+        sample,
+        ingest.variants if tmb_tally is None else tmb_tally,
+        classification,
+        kb.genes,
+        annotation=ingest.annotation,
+        tumor_only=tumor_only,
+        settings=settings.biomarkers(),
+    )
+    pdl1 = pdl1_entry(sample, cna, markers, settings.pdl1_thresholds)
+    findings = SampleFindings(
+        alterations=alterations,
+        tmb_call=scored["tmb"]["call"],
+        msi_call=scored["msi"]["call"],
+        mmr_deficient=scored["mmr"]["call"].startswith("dMMR"),
+        hrr_deficient=scored["hrr"]["call"].startswith("HRR-deficient"),
+        pdl1=pdl1,
+        expression=dict(markers or {}),
+    )
+    biomarkers = {
+        "sample": sample.sample,
+        "tmb": scored["tmb"],
+        "msi": scored["msi"],
+        "pdl1": pdl1,
+        "hrr": scored["hrr"],
+        "mmr": scored["mmr"],
+        "differentiation_pattern": scored["differentiation_pattern"],
+        "expression_markers": dict(markers or {}),
+        "immune_score": immune_score(markers),
+    }
+    warnings = sample_warnings(sample, ingest, classification, biomarkers, settings)
+    return SampleInterpretation(alterations, biomarkers, warnings, classification, findings)

@@ -1,0 +1,260 @@
+"""Job of rule profile_sample (and the profile_samples_<k> batch rules): ingest, classify,
+score biomarkers and match therapies for one sample, and write its tables."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from nenprofile.errors import BatchInputError, InputError
+from nenprofile.io.outputs import atomic_write, write_json, write_tsv
+
+if TYPE_CHECKING:
+    from nenprofile.ingest.variants import IngestResult
+    from nenprofile.interpret.biomarkers import TmbTally
+    from nenprofile.match.civic import CivicEvidence
+    from nenprofile.model import Fusion, GeneCopyNumber, SampleInfo
+    from nenprofile.reference.knowledgebase import KnowledgeBase
+
+log = logging.getLogger("nenprofile")
+
+
+@dataclass(frozen=True)
+class ProfileResources:
+    """What every sample of a cohort is profiled against: read once per job."""
+
+    kb: KnowledgeBase
+    civic: list[CivicEvidence] | None  # config knowledge_base.civic, when given
+
+
+def load_profile_resources(config: dict[str, Any]) -> ProfileResources:
+    from nenprofile.match.civic import load_civic_evidence
+    from nenprofile.reference.knowledgebase import load_knowledge_base
+
+    civic_path = config["knowledge_base"].get("civic")
+    return ProfileResources(
+        kb=load_knowledge_base(config["knowledge_base"]["path"]),
+        civic=load_civic_evidence(civic_path) if civic_path else None,
+    )
+
+
+def profile_sample(
+    *,
+    inputs: dict[str, str],
+    outputs: dict[str, str],
+    params: dict[str, Any],
+    config: dict[str, Any],
+    wildcards: dict[str, str],
+    threads: int = 1,
+    resources: ProfileResources | None = None,
+) -> None:
+    """Ingest, classify, score biomarkers and match therapies for one sample. resources:
+    the knowledge base and CIViC evidence when the caller already loaded them."""
+    from nenprofile.ingest.sheet import sample_info
+    from nenprofile.ingest.variants import read_variants
+    from nenprofile.ingest.variants.table import VariantTableWriter, part_path_for
+    from nenprofile.interpret.sample import InterpretationSettings
+    from nenprofile.jobs.profile_sink import ProfileSink
+
+    record = params["record"]
+    sample = sample_info(record)
+    filters = config["filters"]
+    annotation = config["annotation"]
+    resources = resources or load_profile_resources(config)
+    settings = InterpretationSettings.from_config(config)
+    # the variant table is written while the variants stream past; it gets its final name
+    # last, once every other output is written
+    with atomic_write(outputs["variants"], "wb") as raw:
+        table = VariantTableWriter(raw, part_path_for(outputs["variants"]))
+        sink = ProfileSink(resources.kb.genes, settings.biomarkers(), table)
+        ingest = read_variants(
+            inputs["variants"],
+            tumor_sample=record.get("tumor_sample"),
+            normal_sample=record.get("normal_sample"),
+            build=sample.genome_build,
+            pass_only=filters["pass_only"],
+            allowed_filters=tuple(filters["allowed_filters"]),
+            min_vaf=filters["min_vaf"],
+            min_depth=filters["min_depth"],
+            reference_fasta=annotation["reference_fasta"],
+            gff3=annotation["gff3"],
+            workers=threads,
+            consumer=sink,
+        )
+        sink.finish()
+        log.info(
+            "%s: %d variants kept from %s (%s, %s annotation, %s)",
+            sample.sample,
+            sink.count(),
+            inputs["variants"],
+            ingest.caller,
+            ingest.annotation,
+            ingest.build,
+        )
+        _profile_rest(sample, record, ingest, sink.tally, resources, inputs, outputs, config)
+
+
+def _profile_rest(
+    sample: SampleInfo,
+    record: dict[str, Any],
+    ingest: IngestResult,
+    tmb_tally: TmbTally,
+    resources: ProfileResources,
+    inputs: dict[str, str],
+    outputs: dict[str, str],
+    config: dict[str, Any],
+) -> None:
+    """profile_sample after the variants: copy number, fusions, markers, interpretation and
+    every output but the variant table."""
+    from nenprofile.interpret.sample import interpret_sample
+    from nenprofile.match.sample import match_sample
+    from nenprofile.match.therapies import ROW_COLUMNS
+    from nenprofile.model import ALTERATION_COLUMNS
+
+    sample.tumor_only = ingest.tumor_only
+    other = read_other_inputs(sample, record, inputs, config)
+    cna, fusions = other.copy_numbers, other.fusions
+    markers = None
+    if "markers" in inputs:
+        from nenprofile.interpret.expression import markers_for_sample, read_marker_table
+
+        markers = markers_for_sample(read_marker_table(inputs["markers"]), sample.sample) or None
+    kb = resources.kb
+    interpretation = interpret_sample(
+        sample, ingest, cna, fusions, markers, kb, config, tmb_tally=tmb_tally
+    )
+    profile = match_sample(interpretation, sample, kb, civic=resources.civic)
+    therapies = profile.therapies
+
+    alteration_columns = list(ALTERATION_COLUMNS) + sorted(
+        {k for row in profile.alterations for k in row} - set(ALTERATION_COLUMNS)
+    )
+    write_tsv(outputs["alterations"], profile.alterations, alteration_columns)
+    write_tsv(outputs["therapies"], therapies, ROW_COLUMNS)
+    write_json(outputs["biomarkers"], profile.biomarkers)
+    write_json(
+        outputs["ingest"],
+        {
+            "sample": sample.sample,
+            "sample_info": sample.to_dict(),
+            "input_path": inputs["variants"],
+            "input_format": ingest.input_format,
+            "caller": ingest.caller,
+            "annotation": ingest.annotation,
+            "build": ingest.build,
+            "tumor_column": ingest.sample,
+            "tumor_only": ingest.tumor_only,
+            "counts": ingest.counts,
+            "warnings": list(ingest.warnings) + other.warnings + list(profile.warnings),
+            "n_copy_number_genes": len(cna),
+            "n_fusions": len(fusions),
+            "purity_ploidy": other.purity_ploidy,
+            "copy_number_input": other.copy_number_input,
+            "fusion_input": other.fusion_input,
+            "expression": "available" if markers else "not available",
+        },
+    )
+
+
+@dataclass
+class OtherInputs:
+    """A sample's copy number and fusions, with what reading them did (ingest.json)."""
+
+    copy_numbers: list[GeneCopyNumber] = field(default_factory=list)
+    fusions: list[Fusion] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    purity_ploidy: dict[str, Any] = field(default_factory=dict)
+    copy_number_input: dict[str, Any] = field(default_factory=dict)
+    fusion_input: dict[str, Any] = field(default_factory=dict)
+
+
+def read_other_inputs(
+    sample: SampleInfo, record: dict[str, Any], inputs: dict[str, str], config: dict[str, Any]
+) -> OtherInputs:
+    """Purity/ploidy (sheet, else the caller's purity file), copy number and fusions. Sets
+    sample.purity and sample.ploidy to the values used."""
+    from nenprofile.ingest.copynumber import CopyNumberThresholds, read_copy_number_file
+    from nenprofile.ingest.fusions import FusionEvidence, read_fusion_file
+
+    result = OtherInputs(purity_ploidy=resolve_purity_ploidy(sample, inputs.get("purity_file")))
+    name_in_files = record.get("tumor_sample") or sample.sample
+    if "cna" in inputs:
+        read = read_copy_number_file(
+            inputs["cna"],
+            build=sample.genome_build,
+            thresholds=CopyNumberThresholds(**config["copy_number"]),
+            ploidy=sample.ploidy,
+            sample=name_in_files,
+        )
+        result.copy_numbers, result.copy_number_input = read.calls, read.disclosure
+        result.warnings += read.warnings
+    if "fusions" in inputs:
+        fusions = read_fusion_file(
+            inputs["fusions"],
+            evidence=FusionEvidence.from_config(config["fusions"]),
+            sample=name_in_files,
+        )
+        result.fusions, result.fusion_input = fusions.fusions, fusions.disclosure
+    return result
+
+
+def resolve_purity_ploidy(sample: SampleInfo, purity_file: str | None) -> dict[str, Any]:
+    """Sheet values win; the caller's purity file fills what the sheet leaves empty. Returns
+    each value with where it came from."""
+    from nenprofile.ingest.copynumber import read_purity_ploidy
+
+    caller = read_purity_ploidy(purity_file) if purity_file else None
+    chosen: dict[str, Any] = {}
+    for name in ("purity", "ploidy"):
+        sheet_value = getattr(sample, name)
+        file_value = getattr(caller, name) if caller else None
+        if sheet_value is not None:
+            source = "sample sheet"
+            if file_value is not None:
+                source += f" (overrides {file_value:g} in the {caller.source})"
+        elif file_value is not None:
+            setattr(sample, name, file_value)
+            source = caller.source
+        else:
+            source = "not given" + ("" if name == "purity" else "; calls assume ploidy 2")
+        chosen[name] = {"value": getattr(sample, name), "source": source}
+    return chosen
+
+
+def profile_samples(
+    *,
+    inputs: dict[str, Any],
+    outputs: dict[str, Any],
+    params: dict[str, Any],
+    config: dict[str, Any],
+    wildcards: dict[str, str],
+) -> None:
+    """profile_sample for each sample of a batch (config profile_batch_size > 1).
+
+    Every sample is tried, so one run names every bad input of the batch; if any failed the
+    job fails (Snakemake then discards the batch's outputs) and the log says which.
+    """
+    resources = load_profile_resources(config)
+    errors: dict[str, str] = {}
+    for sample in params["samples"]:
+        try:
+            profile_sample(
+                inputs=params["inputs"][sample],
+                outputs=params["outputs"][sample],
+                params={"record": params["records"][sample]},
+                config=config,
+                wildcards={"sample": sample},
+                resources=resources,
+            )
+        except InputError as error:
+            log.error("input error: sample %s: %s", sample, error)
+            errors[sample] = str(error)
+    if errors:
+        raise BatchInputError(
+            f"{len(errors)} of {len(params['samples'])} samples of this profiling batch failed "
+            f"({', '.join(errors)}); Snakemake discards the outputs of the whole batch",
+            sample_errors=errors,
+            fix="correct or remove those samples (errors above) and run again; only this "
+            "batch is redone",
+        )

@@ -1,0 +1,58 @@
+"""One sample matched: its interpretation, the therapy options it supports (knowledge base,
+plus CIViC evidence when the user brings it), strongest first."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from nenprofile.interpret.sample import SampleInterpretation
+from nenprofile.match.civic import CivicEvidence, civic_options
+from nenprofile.match.therapies import match_therapies, sort_rows
+from nenprofile.model import SampleInfo
+from nenprofile.reference.knowledgebase import KnowledgeBase
+
+
+@dataclass
+class SampleProfile:
+    """Everything profiling writes for one sample but the variant table."""
+
+    interpretation: SampleInterpretation
+    therapies: list[dict[str, Any]]
+
+    @property
+    def alterations(self) -> list[dict[str, Any]]:
+        return self.interpretation.alterations
+
+    @property
+    def biomarkers(self) -> dict[str, Any]:
+        return self.interpretation.biomarkers
+
+    @property
+    def warnings(self) -> list[str]:
+        return self.interpretation.warnings
+
+
+def match_sample(
+    interpretation: SampleInterpretation,
+    sample: SampleInfo,
+    kb: KnowledgeBase,
+    civic: Sequence[CivicEvidence] | None = None,
+) -> SampleProfile:
+    """Therapy options for an interpreted sample; biomarkers.json gains its standard of care."""
+    therapies = match_therapies(interpretation.findings, sample, kb)
+    if civic is not None:
+        therapies = sort_rows(
+            therapies + civic_options(interpretation.findings, list(civic), sample, kb)
+        )
+    interpretation.biomarkers["standard_of_care"] = standard_of_care(therapies)
+    return SampleProfile(interpretation, therapies)
+
+
+def standard_of_care(therapies: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {"setting": row["biomarker"], "option": row["therapy"], "citations": row["citations"]}
+        for row in therapies
+        if row.get("direction") == "standard_of_care"
+    ]

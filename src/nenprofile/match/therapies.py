@@ -1,0 +1,218 @@
+"""Therapy matching: a sample's findings against the knowledge-base rules.
+
+``match_therapies`` returns one row per matched rule with the therapies.tsv columns
+(docs/ARCHITECTURE.md). Only Oncogenic / Likely oncogenic alterations meet alteration
+conditions; the primary site and differentiation decide which standard-of-care and
+site-restricted rules apply, and unknown values keep the row with a caveat.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from nenprofile.interpret.sample import SampleFindings
+from nenprofile.model import THERAPY_COLUMNS, SampleInfo
+from nenprofile.reference.knowledgebase import (
+    ALL_SITES,
+    DIFFERENTIATIONS,
+    ConditionClause,
+    KnowledgeBase,
+    TherapyRule,
+)
+
+ROW_COLUMNS = [*THERAPY_COLUMNS, "direction", "rule_id", "research_only"]
+ONCOGENIC = frozenset({"Oncogenic", "Likely oncogenic"})
+AMP_ORDER = ("I-A", "I-B", "II-C", "II-D")
+ESCAT_ORDER = ("I-A", "I-B", "I-C", "II-A", "II-B", "III-A", "III-B", "IV", "V", "X", "NA")
+CAVEAT_SEPARATOR = " | "
+CITATION_SEPARATOR = ";"
+UNKNOWN_SITES = frozenset({"unknown"})
+
+_PROTEIN = re.compile(r"^([A-Z*])(\d+)(.*)$")
+_RESIDUE = re.compile(r"^([A-Z])(\d+)$")
+
+
+def protein_change(hgvsp: str | None) -> str | None:
+    """'p.V600E' -> 'V600E'; transcript prefixes ('ENSP...:p.') are dropped."""
+    if not hgvsp:
+        return None
+    text = str(hgvsp).strip()
+    if ":" in text:
+        text = text.rsplit(":", 1)[1]
+    return text.removeprefix("p.").strip("()") or None
+
+
+def variant_matches(protein: str | None, wanted: str) -> bool:
+    """Exact change ('V600E') or any change at a residue ('R132' matches 'R132H')."""
+    if protein is None:
+        return False
+    if protein == wanted:
+        return True
+    residue = _RESIDUE.match(wanted)
+    found = _PROTEIN.match(protein)
+    if residue is None or found is None:
+        return False
+    return found.group(1) == residue.group(1) and found.group(2) == residue.group(2)
+
+
+def alteration_label(alteration: dict[str, Any]) -> str:
+    gene = alteration.get("gene", "?")
+    kind = alteration.get("alteration_type", "")
+    if kind == "mutation":
+        protein = protein_change(alteration.get("hgvsp"))
+        label = (
+            f"{gene} {protein}"
+            if protein
+            else f"{gene} {alteration.get('variant_class') or 'mutation'}"
+        )
+    elif kind == "fusion":
+        partner = alteration.get("partner")
+        label = f"{gene} fusion" + (f" ({partner})" if partner else "")
+    else:
+        label = f"{gene} {kind.replace('_', ' ')}"
+    if alteration.get("biallelic"):
+        label += " (biallelic)"
+    return label
+
+
+def _alteration_hits(clause: ConditionClause, findings: SampleFindings) -> list[str]:
+    hits = []
+    for alteration in findings.alterations:
+        if alteration.get("oncogenicity") not in ONCOGENIC:
+            continue
+        if alteration.get("gene") not in clause.genes:
+            continue
+        kind = alteration.get("alteration_type")
+        if kind not in clause.alteration_types:
+            continue
+        if clause.variants:
+            protein = protein_change(alteration.get("hgvsp"))
+            if not any(variant_matches(protein, wanted) for wanted in clause.variants):
+                continue
+        # a homozygous (deep) deletion removes both copies
+        if clause.biallelic and not (alteration.get("biallelic") or kind == "deep_deletion"):
+            continue
+        hits.append(alteration_label(alteration))
+    return hits
+
+
+def _expression_call(findings: SampleFindings, marker: str | None) -> str | None:
+    value = findings.expression.get(marker or "")
+    if isinstance(value, dict):
+        value = value.get("call")
+    return None if value is None else str(value)
+
+
+def clause_hits(clause: ConditionClause, findings: SampleFindings, sample: SampleInfo) -> list[str]:
+    """Evidence strings for one condition clause; empty when it does not hold."""
+    if clause.type == "alteration":
+        return _alteration_hits(clause, findings)
+    if clause.type == "msi":
+        return [findings.msi_call] if findings.msi_call in clause.values else []
+    if clause.type == "mmr_deficient":
+        return ["dMMR"] if findings.mmr_deficient else []
+    if clause.type == "hrr_deficient":
+        return ["HRR-deficient"] if findings.hrr_deficient else []
+    if clause.type == "tmb":
+        return [findings.tmb_call] if findings.tmb_call in clause.values else []
+    if clause.type == "expression":
+        call = _expression_call(findings, clause.marker)
+        return [f"{clause.marker} mRNA {call}"] if call in clause.values else []
+    if clause.type == "her2_ihc":
+        her2 = (sample.her2_ihc or "").strip()
+        return [f"HER2 IHC {her2}"] if her2 in clause.values else []
+    if clause.type == "none":
+        return ["histology"]
+    raise ValueError(f"unknown condition type {clause.type!r}")
+
+
+def _applicability(rule: TherapyRule, sample: SampleInfo) -> list[str] | None:
+    """Caveats for applying ``rule`` to this sample, or None when it does not apply."""
+    site = sample.tumor_site or "unknown"
+    differentiation = sample.differentiation or "unknown"
+    caveats: list[str] = []
+    for exclusion in rule.exclusions:
+        if site in exclusion.sites:
+            return None
+    if ALL_SITES not in rule.sites and site not in rule.sites:
+        if site not in UNKNOWN_SITES:
+            return None
+        names = ", ".join(s.replace("_", " ") for s in rule.sites)
+        caveats.append(f"Primary site unknown: this option applies to {names} primaries only.")
+    if (
+        set(rule.differentiation) != set(DIFFERENTIATIONS)
+        and differentiation not in rule.differentiation
+    ):
+        if differentiation != "unknown":
+            return None
+        wanted = " or ".join(
+            "well-differentiated NET" if d == "well" else "poorly differentiated NEC"
+            for d in rule.differentiation
+        )
+        caveats.append(f"Differentiation unknown: this option applies to {wanted} only.")
+    return caveats
+
+
+def _match_rule(
+    rule: TherapyRule, findings: SampleFindings, sample: SampleInfo
+) -> dict[str, Any] | None:
+    applicability = _applicability(rule, sample)
+    if applicability is None:
+        return None
+    hits: list[str] = []
+    for clause in rule.any_of:
+        hits.extend(h for h in clause_hits(clause, findings, sample) if h not in hits)
+    if not hits:
+        return None
+    if any(clause_hits(clause, findings, sample) for clause in rule.none_of):
+        return None
+    amp_tier, escat_tier, context = rule.amp_tier, rule.escat_tier, rule.context
+    caveats = list(rule.caveats)
+    for adjustment in rule.site_adjustments:
+        if sample.tumor_site in adjustment.sites:
+            amp_tier = adjustment.amp_tier or amp_tier
+            escat_tier = adjustment.escat_tier or escat_tier
+            context = adjustment.context or context
+            caveats.insert(0, adjustment.caveat)
+    caveats.extend(applicability)
+    is_alteration_rule = any(c.type == "alteration" for c in rule.any_of)
+    biomarker = "; ".join(hits) if is_alteration_rule else rule.biomarker
+    return {
+        "therapy": rule.therapy,
+        "biomarker": biomarker,
+        "amp_tier": amp_tier,
+        "escat_tier": escat_tier,
+        "context": context,
+        "rationale": rule.rationale,
+        "caveats": CAVEAT_SEPARATOR.join(caveats),
+        "citations": CITATION_SEPARATOR.join(rule.citations),
+        "direction": rule.direction,
+        "rule_id": rule.id,
+        "research_only": rule.research_only,
+    }
+
+
+def row_sort_key(row: dict[str, Any]) -> tuple[int, int, str, str]:
+    """Strongest evidence first (AMP, then ESCAT), then therapy name, then rule id."""
+    amp = AMP_ORDER.index(row["amp_tier"]) if row["amp_tier"] in AMP_ORDER else len(AMP_ORDER)
+    escat = row["escat_tier"]
+    escat_rank = ESCAT_ORDER.index(escat) if escat in ESCAT_ORDER else len(ESCAT_ORDER)
+    return (amp, escat_rank, str(row["therapy"]).lower(), str(row["rule_id"]))
+
+
+def sort_rows(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(rows, key=row_sort_key)
+
+
+def match_therapies(
+    findings: SampleFindings, sample: SampleInfo, kb: KnowledgeBase
+) -> list[dict[str, Any]]:
+    """Therapy options for one sample: one row per matched rule, strongest first."""
+    rows = []
+    for rule in kb.rules:
+        row = _match_rule(rule, findings, sample)
+        if row is not None:
+            rows.append(row)
+    return sort_rows(rows)

@@ -1,0 +1,1 @@
+"""Reference data every stage reads: gene coordinates, hotspots and the knowledge base."""

@@ -1,0 +1,87 @@
+"""Bundled gene coordinates (GRCh37 and GRCh38), looked up by position."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from nenprofile.errors import InputError
+
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+BUILDS = ("GRCh37", "GRCh38")
+_BIN = 1 << 20  # 1 Mb bins keep genes_at to a handful of comparisons
+
+
+def normalise_chrom(chrom: str) -> str:
+    """'1' -> 'chr1', 'MT'/'chrMT'/'M' -> 'chrM'; already prefixed names pass through."""
+    bare = chrom[3:] if chrom.startswith("chr") else chrom
+    if bare in ("M", "MT"):
+        return "chrM"
+    return f"chr{bare}"
+
+
+@dataclass
+class GeneIndex:
+    """Gene spans of one build, from src/nenprofile/data/genes.<build>.bed (0-based BED)."""
+
+    build: str
+    spans: dict[str, tuple[str, int, int]]  # gene -> chrom, 1-based start, end (closed)
+    genes: frozenset[str] = field(init=False)
+    _bins: dict[tuple[str, int], list[tuple[int, int, str]]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.genes = frozenset(self.spans)
+        bins: dict[tuple[str, int], list[tuple[int, int, str]]] = defaultdict(list)
+        for gene, (chrom, start, end) in self.spans.items():
+            for b in range(start // _BIN, end // _BIN + 1):
+                bins[(chrom, b)].append((start, end, gene))
+        self._bins = dict(bins)
+
+    @classmethod
+    def load(cls, build: str) -> GeneIndex:
+        return _load(build)
+
+    @classmethod
+    def from_bed(cls, path: Path, build: str) -> GeneIndex:
+        spans: dict[str, tuple[str, int, int]] = {}
+        for number, line in enumerate(Path(path).read_text().splitlines(), start=1):
+            if not line.strip() or line.startswith(("#", "track")):
+                continue
+            fields = line.split("\t")
+            if len(fields) < 4:
+                raise InputError(
+                    "BED line has fewer than 4 columns",
+                    path=str(path),
+                    line=number,
+                    fix="use chrom, start, end, gene (tab-separated)",
+                )
+            spans[fields[3]] = (normalise_chrom(fields[0]), int(fields[1]) + 1, int(fields[2]))
+        return cls(build=build, spans=spans)
+
+    def genes_at(self, chrom: str, pos: int) -> list[str]:
+        return self.genes_overlapping(chrom, pos, pos)
+
+    def genes_overlapping(self, chrom: str, start: int, end: int) -> list[str]:
+        chrom = normalise_chrom(chrom)
+        found: set[str] = set()
+        for b in range(start // _BIN, end // _BIN + 1):
+            for gene_start, gene_end, gene in self._bins.get((chrom, b), ()):
+                if gene_start <= end and start <= gene_end:
+                    found.add(gene)
+        return sorted(found)
+
+    def span(self, gene: str) -> tuple[str, int, int] | None:
+        return self.spans.get(gene)
+
+
+@lru_cache(maxsize=2)
+def _load(build: str) -> GeneIndex:
+    if build not in BUILDS:
+        raise InputError(
+            f"unknown genome build '{build}'",
+            column="genome_build",
+            fix=f"use one of {', '.join(BUILDS)}",
+        )
+    return GeneIndex.from_bed(DATA_DIR / f"genes.{build}.bed", build)

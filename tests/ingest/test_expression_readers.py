@@ -1,0 +1,212 @@
+"""Expression readers: formats, symbol resolution, duplicate rule, input errors, real files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from nenprofile.errors import InputError
+from nenprofile.ingest.expression import assemble_matrix, read_expression_matrix, read_sample_quant
+from nenprofile.ingest.expression.readers import ensembl_to_symbol
+from nenprofile.interpret.expression import MARKER_GENES, SCORE_NAMES, score_cohort
+from nenprofile.interpret.expression.genesets import all_needed_genes
+
+FIXTURES = Path(__file__).parents[1] / "data" / "expression"
+NFCORE = "rnaseq/nfcore_rnaseq_3.14_salmon.merged.gene_tpm.tsv"
+NFCORE_SAMPLES = ["X1O", "X2O", "X3O", "P11_1", "P11_2", "P11_3"]
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+# --- real public files -------------------------------------------------------------------
+
+
+def test_nfcore_merged_matrix_full_read(shared_data: Path) -> None:
+    matrix = read_expression_matrix(shared_data / NFCORE)
+    assert matrix.input_format == "nf-core salmon merged gene TPM"
+    assert matrix.n_input_rows == 63140
+    assert list(matrix.tpm.columns) == NFCORE_SAMPLES
+    # 1,630 rows repeat a gene_name already seen; 61,510 distinct symbols remain
+    assert matrix.tpm.shape == (61510, 6)
+    assert matrix.warnings == [
+        "2118 rows share a gene symbol with another row; their TPM values were summed per symbol."
+    ]
+    assert matrix.tpm.loc["CD274", "X1O"] == pytest.approx(0.173029)
+    assert matrix.tpm.loc["MTOR", "P11_1"] == pytest.approx(29.887955)
+    assert all_needed_genes() <= set(matrix.tpm.index)
+
+
+def test_nfcore_filtered_read_equals_full_read(shared_data: Path) -> None:
+    genes = sorted(all_needed_genes())
+    full = read_expression_matrix(shared_data / NFCORE).tpm.loc[genes]
+    filtered = read_expression_matrix(shared_data / NFCORE, genes=genes, columns=["X2O", "X1O"])
+    assert filtered.n_input_rows == 63140
+    pd.testing.assert_frame_equal(filtered.tpm.loc[genes], full[["X2O", "X1O"]], check_names=False)
+
+
+def test_pcgr_two_column_file(shared_data: Path) -> None:
+    matrix = read_expression_matrix(shared_data / "rnaseq/pcgr_T001-BRCA.gene_expression.tsv.gz")
+    assert matrix.input_format == "PCGR gene expression"
+    assert matrix.tpm.shape == (19307, 1)
+    assert list(matrix.tpm.columns) == ["TPM"]
+    assert matrix.tpm.loc["ERBB2", "TPM"] == pytest.approx(1133.2294)
+    assert matrix.tpm.loc["CD274", "TPM"] == pytest.approx(1.0802)
+    assert matrix.tpm.loc["MTOR", "TPM"] == pytest.approx(10.4569)
+    assert all_needed_genes() <= set(matrix.tpm.index)
+
+
+def test_pcgr_files_assemble_into_cohort(shared_data: Path) -> None:
+    rnaseq = shared_data / "rnaseq"
+    matrix = assemble_matrix(
+        {
+            "BRCA": rnaseq / "pcgr_T001-BRCA.gene_expression.tsv.gz",
+            "COAD": rnaseq / "pcgr_T001-COAD.gene_expression.tsv.gz",
+        }
+    )
+    assert matrix.shape == (19307, 2)
+    assert matrix.loc["ERBB2", "BRCA"] == pytest.approx(1133.2294)
+
+
+def test_score_cohort_on_nfcore_matrix(shared_data: Path) -> None:
+    table = score_cohort(shared_data / NFCORE, {f"S_{c}": c for c in NFCORE_SAMPLES})
+    assert len(table) == 6 * (len(MARKER_GENES) + len(SCORE_NAMES))
+    assert "not_available" not in set(table["call"])
+    cd274 = table[(table["sample"] == "S_X1O") & (table["marker"] == "CD274")].iloc[0]
+    # X1O CD274 0.173029 is >= 5 of the 6 cohort values
+    assert cd274["percentile"] == pytest.approx(500 / 6)
+    assert cd274["call"] == "high"
+    assert table.attrs["warnings"][-1].startswith("reference has 6 samples (< min_reference")
+
+
+# --- formats -----------------------------------------------------------------------------
+
+
+def test_featurecounts_counts_become_tpm_with_length() -> None:
+    matrix = read_expression_matrix(FIXTURES / "sample.featureCounts.txt")
+    assert matrix.input_format == "featureCounts"
+    assert matrix.unit == "TPM"
+    # s1 rates 10/1000, 40/2000, 5/500 = 0.01, 0.02, 0.01 -> 250000, 500000, 250000
+    assert matrix.tpm.loc["DLL3", "s1.bam"] == pytest.approx(250000)
+    assert matrix.tpm.loc["MGMT", "s1.bam"] == pytest.approx(500000)
+    assert matrix.tpm.loc["OTHER1", "s2.bam"] == pytest.approx(500000)
+    assert "Length column" in matrix.warnings[0]
+
+
+def test_star_reads_per_gene_becomes_cpm_with_warning() -> None:
+    matrix = read_expression_matrix(FIXTURES / "sample.ReadsPerGene.out.tab")
+    assert matrix.input_format == "STAR ReadsPerGene"
+    assert matrix.unit == "CPM"
+    assert matrix.n_input_rows == 3
+    assert matrix.tpm["counts"].to_dict() == {
+        "DLL3": pytest.approx(300000),
+        "MGMT": pytest.approx(100000),
+        "ENSG00000000003": pytest.approx(600000),
+    }
+    assert "CPM, not TPM" in matrix.warnings[0]
+
+
+def test_salmon_gene_level_quant_and_rsem_genes_results() -> None:
+    salmon = read_sample_quant(FIXTURES / "quant.genes.sf")
+    assert salmon.to_dict() == {"DLL3": 12.5, "MGMT": 3.0, "CD274": 0.0}
+    rsem = read_sample_quant(FIXTURES / "sample.genes.results")
+    assert rsem.to_dict() == {"DLL3": 7.0, "MGMT": 1.5}  # versioned Ensembl IDs mapped
+
+
+def test_transcript_level_quant_sf_is_rejected() -> None:
+    with pytest.raises(InputError, match="transcript-level") as error:
+        read_sample_quant(FIXTURES / "quant.transcripts.sf")
+    assert "quant.genes.sf" in str(error.value)
+
+
+def test_assemble_keeps_missing_genes_as_nan() -> None:
+    matrix = assemble_matrix(
+        {"A": FIXTURES / "quant.genes.sf", "B": FIXTURES / "sample.genes.results"}
+    )
+    assert matrix.loc["DLL3"].tolist() == [12.5, 7.0]
+    assert matrix.loc["CD274", "A"] == 0.0
+    assert np.isnan(matrix.loc["CD274", "B"])
+
+
+def test_assemble_refuses_mixed_units() -> None:
+    with pytest.raises(InputError, match="mix units"):
+        assemble_matrix(
+            {"A": FIXTURES / "quant.genes.sf", "B": FIXTURES / "sample.ReadsPerGene.out.tab"}
+        )
+
+
+# --- symbols and duplicates ---------------------------------------------------------------
+
+
+def test_bundled_id_map_covers_every_needed_gene() -> None:
+    assert set(ensembl_to_symbol().values()) == set(all_needed_genes())
+    assert ensembl_to_symbol()["ENSG00000120217"] == "CD274"
+
+
+@pytest.mark.parametrize("genes", [None, ["DLL3", "MGMT"]])
+def test_duplicate_symbols_are_summed(tmp_path: Path, genes: list[str] | None) -> None:
+    path = write(
+        tmp_path,
+        "m.tsv",
+        "gene\tA\tB\n"
+        "DLL3\t1\t2\n"
+        "ENSG00000090932.12\t4\t8\n"  # DLL3 by Ensembl ID (versioned)
+        "DLL3\t0.5\t0\n"
+        "MGMT\t3\t3\n",
+    )
+    matrix = read_expression_matrix(path, genes=genes)
+    assert matrix.tpm.loc["DLL3"].tolist() == [5.5, 10.0]
+    assert matrix.tpm.loc["MGMT"].tolist() == [3.0, 3.0]
+    assert matrix.warnings == [
+        "3 rows share a gene symbol with another row; their TPM values were summed per symbol."
+    ]
+
+
+def test_plain_matrix_with_symbol_column_and_empty_name_falls_back_to_id(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "m.tsv",
+        "ensembl\tgene_symbol\tA\nENSG00000170430.16\t\t2\nENSG00000090932\tDLL3\t1\n",
+    )
+    matrix = read_expression_matrix(path)
+    assert matrix.input_format == "TPM matrix"
+    assert matrix.tpm["A"].to_dict() == {"MGMT": 2.0, "DLL3": 1.0}
+
+
+# --- input errors --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("genes", [None, ["DLL3", "MGMT"]])
+@pytest.mark.parametrize(
+    ("value", "problem"), [("-1", "negative"), ("abc", "not a number"), ("NA", "not a number")]
+)
+def test_bad_tpm_names_line_and_column(
+    tmp_path: Path, genes: list[str] | None, value: str, problem: str
+) -> None:
+    path = write(tmp_path, "m.tsv", f"gene\tA\tB\nDLL3\t1\t2\nMGMT\t3\t{value}\n")
+    with pytest.raises(InputError) as error:
+        read_expression_matrix(path, genes=genes)
+    assert error.value.line == 3
+    assert error.value.column == "B"
+    assert f"TPM value '{value}' is {problem}" in str(error.value)
+
+
+def test_unknown_sample_lists_matrix_columns(tmp_path: Path) -> None:
+    path = write(tmp_path, "m.tsv", "gene\tA\tB\nDLL3\t1\t2\n")
+    with pytest.raises(InputError) as error:
+        score_cohort(path, {"S1": "A", "S2": "C"})
+    assert "Sample column(s) C not found" in str(error.value)
+    assert "Matrix columns: A, B." in str(error.value)
+
+
+def test_missing_and_empty_files(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="not found"):
+        read_expression_matrix(tmp_path / "absent.tsv")
+    with pytest.raises(InputError, match="empty"):
+        read_expression_matrix(write(tmp_path, "e.tsv", ""))

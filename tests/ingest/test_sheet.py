@@ -1,0 +1,206 @@
+"""Sample sheet and config validation: defaults, exact error messages, path resolution."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from nenprofile.errors import InputError
+from nenprofile.ingest.sheet import load_sample_sheet, sample_info, validate_config
+from nenprofile.ingest.sites import normalise_site
+
+SCHEMAS = Path(__file__).resolve().parents[2] / "workflow" / "schemas"
+SHEET_SCHEMA = SCHEMAS / "samples.schema.yaml"
+CONFIG_SCHEMA = SCHEMAS / "config.schema.yaml"
+
+
+def write_sheet(tmp_path: Path, text: str, files: tuple[str, ...] = ("a.vcf",)) -> Path:
+    for name in files:
+        (tmp_path / name).write_text("")
+    sheet = tmp_path / "samples.tsv"
+    sheet.write_text(text)
+    return sheet
+
+
+def load(sheet: Path):
+    return load_sample_sheet(sheet, SHEET_SCHEMA)
+
+
+def test_valid_sheet_resolves_paths_and_fills_defaults(tmp_path):
+    sheet = write_sheet(
+        tmp_path,
+        "# comment line\nsample\tvcf\ttumor_site\tki67\tpdl1_tps\nP1\ta.vcf\tColon\t35%\t60\n",
+    )
+    loaded = load(sheet)
+    row = loaded.rows["P1"]
+    assert row["vcf"] == str(tmp_path / "a.vcf")
+    assert row["tumor_site"] == "colorectal"
+    assert row["tumor_site_input"] == "Colon"
+    assert row["ki67"] == 35.0
+    assert row["differentiation"] == "unknown"
+    assert row["msi_status"] == "unknown"
+    assert row["genome_build"] == "GRCh38"
+    assert row["expression_id"] == "P1"
+    assert row["expression_id_explicit"] is False
+    assert loaded.line_of == {"P1": 3}
+    info = sample_info(row)
+    assert info.tumor_only is True
+    assert info.pdl1_tps == 60.0
+
+
+def test_crlf_and_bom_are_accepted(tmp_path):
+    sheet = tmp_path / "samples.tsv"
+    (tmp_path / "a.vcf").write_text("")
+    sheet.write_bytes("\ufeffsample\tvcf\r\nP1\ta.vcf\r\n".encode())
+    assert load(sheet).samples == ["P1"]
+
+
+def test_unknown_site_is_kept_as_other_with_warning(tmp_path):
+    sheet = write_sheet(tmp_path, "sample\tvcf\ttumor_site\nP1\ta.vcf\tthymus\n")
+    loaded = load(sheet)
+    assert loaded.rows["P1"]["tumor_site"] == "other"
+    assert loaded.rows["P1"]["tumor_site_input"] == "thymus"
+    assert "line 2: tumor_site 'thymus' is not in the vocabulary" in loaded.warnings[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "sample\tvcf\nP1\ta.vcf\nP1\ta.vcf\n",
+            "line 3, column 'sample': sample 'P1' appears twice (first on line 2). "
+            "Fix: give every row a unique sample id",
+        ),
+        (
+            "sample\tvcf\n../evil\ta.vcf\n",
+            "line 2, column 'sample': '../evil' does not match",
+        ),
+        (
+            "sample\tvcf\tdifferentiation\nP1\ta.vcf\tmoderate\n",
+            "line 2, column 'differentiation': 'moderate' is not one of ['well', 'poor', 'unknown']. "
+            "Fix: write well, poor or unknown",
+        ),
+        (
+            "sample\tvcf\tki67\nP1\ta.vcf\t120\n",
+            "line 2, column 'ki67': 120.0 is greater than the maximum of 100. "
+            "Fix: give Ki-67 as a percentage between 0 and 100",
+        ),
+        (
+            "sample\tvcf\tpdl1_tps\nP1\ta.vcf\thigh\n",
+            "line 2, column 'pdl1_tps': 'high' is not a number.",
+        ),
+        (
+            "sample\ttumor_site\nP1\tlung\n",
+            "line 2: the row has neither a vcf nor a maf path. Fix: fill the 'vcf' or the 'maf' column",
+        ),
+        (
+            "sample\tvcf\nP1\tmissing.vcf\n",
+            "line 2, column 'vcf': file 'missing.vcf' does not exist",
+        ),
+        (
+            "sample,vcf\nP1,a.vcf\n",
+            "line 1: the header has no 'sample' column (the file does not look tab-separated).",
+        ),
+        ("sample\tvcf\n", "the sample sheet has a header but no sample rows."),
+        ("", "the sample sheet is empty."),
+        (
+            "sample\tvcf\tmsi_status\nP1\ta.vcf\tMSI-high\n",
+            "line 2, column 'msi_status': 'MSI-high' is not one of",
+        ),
+        (
+            "sample\tvcf\nP1\ta.vcf\textra\n",
+            "line 2: the row has 3 fields but the header has 2.",
+        ),
+    ],
+)
+def test_bad_sheets_name_line_column_and_fix(tmp_path, text, expected):
+    sheet = write_sheet(tmp_path, text)
+    with pytest.raises(InputError) as caught:
+        load(sheet)
+    message = str(caught.value)
+    assert message.startswith(str(sheet))
+    assert expected in message
+
+
+def test_non_utf8_sheet_names_the_line(tmp_path):
+    sheet = tmp_path / "samples.tsv"
+    (tmp_path / "a.vcf").write_text("")
+    sheet.write_bytes(b"sample\tvcf\ttumor_site\nP1\ta.vcf\tpancr\xe9as\n")
+    with pytest.raises(InputError, match=r"line 2: the file is not UTF-8 text \(byte 0xe9\)"):
+        load(sheet)
+
+
+def test_missing_sheet_names_the_config_key(tmp_path):
+    with pytest.raises(InputError, match=r"sample sheet not found\. Fix: check the 'samples' path"):
+        load(tmp_path / "nope.tsv")
+
+
+def test_config_defaults_are_filled():
+    config = validate_config({"cohort": "c1", "samples": "s.tsv"}, CONFIG_SCHEMA)
+    assert config["genome_build"] == "GRCh38"
+    assert config["tmb"] == {"target_size_mb": 33.0, "high_threshold": 10, "min_vaf": 0.05}
+    assert config["pdl1"] == {"tps_low": 1, "tps_high": 50, "cps_low": 1, "cps_high": 10}
+    assert config["filters"]["pass_only"] is True
+    assert config["expression"]["matrix"] is None
+    assert config["report"]["pdf"] is True
+
+
+@pytest.mark.parametrize(
+    ("config", "expected"),
+    [
+        (
+            {"cohort": "c1", "samples": "s.tsv", "tmb": {"target_size_mb": 0}},
+            "cfg.yaml: key 'tmb.target_size_mb': 0 is less than or equal to the minimum of 0. "
+            "Fix: give the assay's coding territory in megabases, a number above 0",
+        ),
+        (
+            {"cohort": "c 1", "samples": "s.tsv"},
+            "key 'cohort': 'c 1' does not match",
+        ),
+        ({"samples": "s.tsv"}, "key '(top level)': 'cohort' is required but missing."),
+        (
+            {"cohort": "c1", "samples": "s.tsv", "genome_build": "hg38"},
+            "key 'genome_build': 'hg38' is not one of ['GRCh37', 'GRCh38']. Fix: write GRCh37 or GRCh38",
+        ),
+        (
+            {"cohort": "c1", "samples": "s.tsv", "tmbb": {}},
+            "Additional properties are not allowed ('tmbb' was unexpected). Fix: remove or rename",
+        ),
+        (
+            {"cohort": "c1", "samples": "s.tsv", "report": {"date": "15/01/2026"}},
+            "key 'report.date': '15/01/2026' does not match",
+        ),
+    ],
+)
+def test_bad_configs_name_the_key_and_fix(config, expected):
+    with pytest.raises(InputError) as caught:
+        validate_config(config, CONFIG_SCHEMA, source="cfg.yaml")
+    assert expected in str(caught.value)
+
+
+def test_demo_config_is_valid(repo_root):
+    config = yaml.safe_load((repo_root / "config" / "config.yaml").read_text())
+    validate_config(config, CONFIG_SCHEMA)
+    assert config["cohort"] == "demo"
+
+
+@pytest.mark.parametrize(
+    ("text", "site", "known"),
+    [
+        ("Colon", "colorectal", True),
+        ("rectum", "colorectal", True),
+        ("Pancreatic", "pancreas", True),
+        ("small bowel", "small_intestine", True),
+        ("Small_Intestine", "small_intestine", True),
+        ("ileum", "small_intestine", True),
+        ("gastric", "stomach", True),
+        ("Pulmonary", "lung", True),
+        ("unknown primary", "unknown_primary", True),
+        (None, "unknown", True),
+        ("thymus", "other", False),
+    ],
+)
+def test_site_synonyms(text, site, known):
+    assert normalise_site(text) == (site, known)

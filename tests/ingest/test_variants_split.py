@@ -1,0 +1,313 @@
+"""Two-process reading (parallel.py) returns exactly what one pass returns, wherever the
+BGZF block boundary it splits at falls; unannotated files stay on the text path. Streamed
+ingest (profile_sink.ProfileSink) keeps what profiling would compute from every variant held
+in memory, in one process or two."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import struct
+import subprocess
+import sys
+import zlib
+from pathlib import Path
+
+import pytest
+
+import nenprofile.ingest.variants._fast.parallel as parallel
+import nenprofile.ingest.variants._fast.textvcf as textvcf
+import nenprofile.ingest.variants.vcf as vcf_module
+from nenprofile.errors import InputError
+from nenprofile.ingest.variants._fast.textvcf import TextPathUnsupported, line_blocks
+from nenprofile.ingest.variants.table import VariantTableWriter, part_path_for, write_variant_table
+from nenprofile.ingest.variants.vcf import read_vcf
+from nenprofile.interpret.biomarkers import BiomarkerSettings, TmbTally, compute_tmb, indel_fraction
+from nenprofile.io.outputs import atomic_write
+from nenprofile.jobs.profile_sink import ProfileSink
+
+REPO = Path(__file__).resolve().parents[2]
+BGZF_EOF = bytes.fromhex("1f8b08040000000000ff0600424302001b0003000000000000000000")
+EXTRA_LINES = (
+    # two ALTs: vcf._stream's general route, in whichever process owns the line
+    "chr22\t50000000\t.\tA\tC,T\t.\tPASS\tCSQ=C|missense_variant|MODERATE|GENEX|ENSGX|Transcript"
+    "|ENSTX|protein_coding|1/2||ENSTX.1:c.1A>C|ENSPX.1:p.Lys1Thr|1|1|1|K/T|Aag/Acg|||1||1|YES"
+    "|NM_1.1|0.01|0.02|,T|stop_gained|HIGH|GENEX|ENSGX|Transcript|ENSTX|protein_coding|1/2|"
+    "|ENSTX.1:c.1A>T|ENSPX.1:p.Lys1Ter|1|1|1|K/*|Aag/Tag|||1||1|YES|NM_1.1|0.03|0.04|"
+    "\tGT:AD:DP:AF\t0/1/2:10,5,6:21:0.238,0.286",
+    # no CSQ: gene overlap (TP53 on GRCh38)
+    "chr17\t7673803\t.\tG\tA\t.\tPASS\t.\tGT:AD:DP:AF\t0/1:30,12:42:0.286",
+)
+
+
+def _bgzf_block(data: bytes) -> bytes:
+    packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+    deflated = packer.compress(data) + packer.flush()
+    header = b"\x1f\x8b\x08\x04\x00\x00\x00\x00\x00\xff\x06\x00BC\x02\x00"
+    size = len(header) + 2 + len(deflated) + 8
+    trailer = struct.pack("<II", zlib.crc32(data), len(data))
+    return header + struct.pack("<H", size - 1) + deflated + trailer
+
+
+def _write_bgzf(path: Path, data: bytes, boundary: int) -> float:
+    """BGZF with a block boundary exactly at byte `boundary` (blocks <= 60 kB); the
+    MAIN_SHARE that makes parallel.py split there."""
+    head = b"".join(_bgzf_block(data[at : min(at + 60_000, boundary)])
+                    for at in range(0, boundary, 60_000))  # fmt: skip
+    tail = b"".join(
+        _bgzf_block(data[at : at + 60_000]) for at in range(boundary, len(data), 60_000)
+    )
+    path.write_bytes(head + tail + BGZF_EOF)
+    return len(head) / path.stat().st_size
+
+
+@pytest.fixture(scope="module")
+def bench_text(tmp_path_factory) -> str:
+    path = tmp_path_factory.mktemp("bench") / "bench.vcf.gz"
+    subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "ingest" / "generate_vcf.py"), str(path),
+         "--records", "2000"],
+        check=True, env={"PYTHONPATH": str(REPO / "src"), "PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+    text = gzip.decompress(path.read_bytes()).decode()
+    return text + "\n".join(EXTRA_LINES) + "\n"
+
+
+@pytest.fixture
+def split_everything(monkeypatch):
+    """Split every bgzipped file (at MAIN_SHARE, set per test); record the splits."""
+    monkeypatch.setattr(parallel, "SPLIT_MIN_BYTES", 0)
+    splits = []
+    real = vcf_module.read_split
+
+    def spy(reader, split, *args):
+        splits.append(split)
+        return real(reader, split, *args)
+
+    monkeypatch.setattr(vcf_module, "read_split", spy)
+    return splits
+
+
+def _single(path: Path, monkeypatch, **options):
+    return read_vcf(str(path), workers=1, **options)
+
+
+def _boundaries(text: str) -> dict[str, int]:
+    header_end = text.index("\n", text.index("#CHROM")) + 1
+    middle = text.index("\nchr", len(text) // 2) + 1  # a line start in the data
+    last = text.rindex("\nchr22\t50000000") + 1  # the multi-ALT line: the worker's first
+    return {
+        "mid_record": middle + 57,
+        "line_start": middle,
+        "one_after_line_start": middle + 1,
+        "at_newline": middle - 1,
+        "in_header": 200,
+        "after_header": header_end,
+        "multi_alt_line_start": last,
+        "in_last_line": len(text) - 5,
+    }
+
+
+@pytest.mark.parametrize(
+    "where",
+    ["mid_record", "line_start", "one_after_line_start", "at_newline", "in_header",
+     "after_header", "multi_alt_line_start", "in_last_line"],
+)  # fmt: skip
+def test_split_read_equals_one_pass(tmp_path, monkeypatch, bench_text, split_everything, where):
+    boundary = _boundaries(bench_text)[where]
+    path = tmp_path / "split.vcf.gz"
+    monkeypatch.setattr(parallel, "MAIN_SHARE", _write_bgzf(path, bench_text.encode(), boundary))
+    expected = _single(path, monkeypatch)
+    assert expected == read_vcf(str(path), engine="cyvcf2")
+    actual = read_vcf(str(path), workers=2)
+    assert [split.main_stop for split in split_everything] == [boundary]
+    assert actual == expected
+    assert actual.counts["records_read"] == 2002 and actual.counts["multiallelic_split"] == 1
+    assert {v.annotation_source for v in actual.variants} == {"VEP", "gene-overlap"}
+
+
+def test_split_read_with_filter_options(tmp_path, monkeypatch, bench_text, split_everything):
+    path = tmp_path / "split.vcf.gz"
+    boundary = _boundaries(bench_text)["mid_record"]
+    monkeypatch.setattr(parallel, "MAIN_SHARE", _write_bgzf(path, bench_text.encode(), boundary))
+    options = {"allowed_filters": ("germline",), "min_vaf": 0.3, "min_depth": 50}
+    expected = _single(path, monkeypatch, **options)
+    assert read_vcf(str(path), workers=2, **options) == expected
+    assert len(split_everything) == 1 and expected.counts["below_min_vaf"] > 0
+
+
+def test_worker_share_unsupported_falls_back_to_cyvcf2(
+    tmp_path, monkeypatch, bench_text, split_everything
+):
+    text = bench_text.replace("|GENEX|", "|GENE\u00e9|", 1)  # non-ASCII in the worker's share
+    boundary = _boundaries(text)["line_start"]
+    path = tmp_path / "accented.vcf.gz"
+    monkeypatch.setattr(parallel, "MAIN_SHARE", _write_bgzf(path, text.encode(), boundary))
+    with pytest.raises(TextPathUnsupported):
+        read_vcf(str(path), engine="text", workers=2)
+    auto = read_vcf(str(path), workers=2)
+    assert auto == read_vcf(str(path), engine="cyvcf2")
+    assert "GENE\u00e9" in {v.gene for v in auto.variants}
+    assert len(split_everything) == 2  # text engine and auto both tried the split
+
+
+def test_split_point_is_a_block_boundary(tmp_path, bench_text):
+    path = tmp_path / "split.vcf.gz"
+    boundary = _boundaries(bench_text)["mid_record"]
+    share = _write_bgzf(path, bench_text.encode(), boundary)
+    split = parallel.bgzf_split_point(str(path), share)
+    assert split is not None and split.main_stop == boundary
+    assert split.worker_skip == boundary % 60_000  # the last block before the boundary
+    first = parallel.bgzf_split_point(str(path), 0.0)
+    assert first is not None and first.main_stop == 60_000 and first.worker_offset == 0
+    plain = tmp_path / "plain.vcf.gz"
+    plain.write_bytes(gzip.compress(bench_text.encode()))
+    assert parallel.bgzf_split_point(str(plain), 0.0) is None  # not BGZF: no split
+
+
+def test_line_blocks_shares_partition_the_lines(monkeypatch):
+    text = "ab\ncd\r\n\nefg\nh"
+    monkeypatch.setattr(textvcf, "BLOCK_BYTES", 3)
+    whole = [line for block in line_blocks(io.BytesIO(text.encode())) for line in block]
+    assert whole == ["ab", "cd", "", "efg", "h"]
+    for boundary in range(1, len(text) + 1):
+        head = line_blocks(io.BytesIO(text.encode()), stop=boundary)
+        tail = line_blocks(io.BytesIO(text.encode()), start=boundary)
+        assert [x for b in head for x in b] + [x for b in tail for x in b] == whole, boundary
+
+
+def test_one_worker_never_splits(tmp_path, monkeypatch, bench_text, split_everything):
+    path = tmp_path / "split.vcf.gz"
+    boundary = _boundaries(bench_text)["mid_record"]
+    monkeypatch.setattr(parallel, "MAIN_SHARE", _write_bgzf(path, bench_text.encode(), boundary))
+    assert read_vcf(str(path)) == read_vcf(str(path), engine="cyvcf2")
+    assert split_everything == []
+
+
+# ----------------------------------------------------------------------------- streamed
+
+SETTINGS = BiomarkerSettings(target_size_mb=1.0, tmb_min_vaf=0.1, max_population_af=0.0005)
+
+
+def _genes(variants) -> set[str]:
+    """A few genes of the file (every 7th distinct one) and TP53 (the gene-overlap line)."""
+    names = sorted({v.gene for v in variants if v.gene})
+    return set(names[::7]) | {"TP53"}
+
+
+def _streamed(path: Path, genes: set[str], workers: int, **options):
+    table_path = path.parent / f"variants.w{workers}.tsv.gz"
+    with atomic_write(table_path, "wb") as raw:
+        sink = ProfileSink(genes, SETTINGS, VariantTableWriter(raw, part_path_for(table_path)))
+        result = read_vcf(str(path), workers=workers, consumer=sink, **options)
+        sink.finish()
+    return result, sink, table_path
+
+
+def _assert_same_as_in_memory(result, sink, table_path, everything, genes, tmp_path) -> None:
+    assert result.variants == [v for v in everything.variants if v.gene in genes]
+    assert 0 < len(result.variants) < len(everything.variants)
+    assert result.counts == everything.counts
+    assert sink.tally == TmbTally.of(everything.variants, SETTINGS)
+    for annotation in ("VEP", "gene-overlap"):
+        assert compute_tmb(sink.tally, annotation=annotation, tumor_only=False,
+                           settings=SETTINGS) == compute_tmb(
+            everything.variants, annotation=annotation, tumor_only=False, settings=SETTINGS
+        )  # fmt: skip
+        assert indel_fraction(sink.tally, annotation=annotation, settings=SETTINGS) == (
+            indel_fraction(everything.variants, annotation=annotation, settings=SETTINGS)
+        )
+    reference = tmp_path / "in_memory.tsv.gz"
+    write_variant_table(reference, everything.variants)
+    assert gzip.decompress(table_path.read_bytes()) == gzip.decompress(reference.read_bytes())
+    assert not part_path_for(table_path).exists()
+
+
+def test_streamed_ingest_equals_in_memory_one_process(tmp_path, bench_text) -> None:
+    path = tmp_path / "one.vcf.gz"
+    _write_bgzf(path, bench_text.encode(), len(bench_text) // 2)
+    everything = read_vcf(str(path))
+    genes = _genes(everything.variants)
+    result, sink, table_path = _streamed(path, genes, workers=1)
+    _assert_same_as_in_memory(result, sink, table_path, everything, genes, tmp_path)
+    # one process writes the very bytes the in-memory writer does
+    reference = tmp_path / "in_memory.tsv.gz"
+    assert table_path.read_bytes() == reference.read_bytes()
+    tally = sink.tally
+    # counted independently from the file: 1,912 variants, 229 below both germline and VAF
+    # limits, 78 of them protein-changing; the generator writes SNVs only
+    assert (tally.variants, tally.coding, tally.any_class) == (1912, 78, 229)
+    assert (tally.coding_indels, tally.any_class_indels, tally.unknown_class) == (0, 0, 0)
+
+
+@pytest.mark.parametrize("where", ["mid_record", "multi_alt_line_start", "in_header"])
+def test_streamed_ingest_split_in_two_processes(
+    tmp_path,
+    monkeypatch,
+    bench_text,
+    split_everything,
+    where,
+) -> None:
+    boundary = _boundaries(bench_text)[where]
+    path = tmp_path / "split.vcf.gz"
+    monkeypatch.setattr(parallel, "MAIN_SHARE", _write_bgzf(path, bench_text.encode(), boundary))
+    everything = read_vcf(str(path), workers=1)
+    genes = _genes(everything.variants)
+    result, sink, table_path = _streamed(path, genes, workers=2)
+    assert [split.main_stop for split in split_everything] == [boundary]
+    _assert_same_as_in_memory(result, sink, table_path, everything, genes, tmp_path)
+
+
+def test_streamed_ingest_restarts_when_the_worker_falls_back(
+    tmp_path,
+    monkeypatch,
+    bench_text,
+    split_everything,
+) -> None:
+    text = bench_text.replace("|GENEX|", "|GENE\u00e9|", 1)  # non-ASCII in the worker's share
+    path = tmp_path / "accented.vcf.gz"
+    boundary = _boundaries(text)["line_start"]
+    monkeypatch.setattr(parallel, "MAIN_SHARE", _write_bgzf(path, text.encode(), boundary))
+    everything = read_vcf(str(path), engine="cyvcf2")
+    genes = _genes(everything.variants) | {"GENE\u00e9"}
+    result, sink, table_path = _streamed(path, genes, workers=2)
+    assert len(split_everything) == 1  # tried, then the whole file again with cyvcf2
+    _assert_same_as_in_memory(result, sink, table_path, everything, genes, tmp_path)
+    assert "GENE\u00e9" in {v.gene for v in result.variants}
+
+
+def test_impossible_vaf_in_the_worker_share_leaves_no_table(
+    tmp_path,
+    monkeypatch,
+    bench_text,
+    split_everything,
+) -> None:
+    bad = EXTRA_LINES[1].replace("0/1:30,12:42:0.286", "0/1:30,12:42:1.5")
+    text = bench_text.replace(EXTRA_LINES[1], bad)
+    path = tmp_path / "bad_vaf.vcf.gz"
+    boundary = _boundaries(text)["mid_record"]
+    monkeypatch.setattr(parallel, "MAIN_SHARE", _write_bgzf(path, text.encode(), boundary))
+    with pytest.raises(InputError) as raised:
+        _streamed(path, {"TP53"}, workers=2)
+    message = str(raised.value)
+    assert "chr17:7673803 G>A has a variant allele fraction of 1.5, outside 0 to 1" in message
+    assert str(path) in message and "Fix: check the caller's AF/VF/FREQ values" in message
+    assert len(split_everything) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad_vaf.vcf.gz"]
+
+
+def test_impossible_vaf_in_this_process_share_removes_the_worker_part(
+    tmp_path, monkeypatch, bench_text, split_everything
+) -> None:
+    # the first PASS record: this process's share
+    first = bench_text.rindex("\n", 0, bench_text.index("\tPASS\t")) + 1
+    line = bench_text[first : bench_text.index("\n", first)]
+    bad = line[: line.rindex(":") + 1] + "1.5"
+    text = bench_text.replace(line, bad, 1)
+    path = tmp_path / "bad_vaf_first.vcf.gz"
+    boundary = _boundaries(text)["mid_record"]
+    monkeypatch.setattr(parallel, "MAIN_SHARE", _write_bgzf(path, text.encode(), boundary))
+    with pytest.raises(InputError, match=r"variant allele fraction of 1\.5, outside 0 to 1"):
+        _streamed(path, {"TP53"}, workers=2)
+    assert len(split_everything) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad_vaf_first.vcf.gz"]

@@ -1,0 +1,416 @@
+"""Oncogenicity rules (Horak 2022, reduced), germline guard, CHIP caveat, biallelic inference."""
+
+from __future__ import annotations
+
+import pytest
+
+from nenprofile.interpret.oncogenicity import (
+    CHIP_CAVEAT,
+    LIKELY_BENIGN,
+    LIKELY_ONCOGENIC,
+    ONCOGENIC,
+    VUS,
+    OncogenicitySettings,
+    classify_copy_number,
+    classify_fusion,
+    classify_sample,
+    classify_variant,
+    fusion_driver_gene,
+    infer_biallelic,
+    matches_listed_change,
+)
+from nenprofile.model import Fusion, GeneCopyNumber, Variant
+from nenprofile.reference.knowledgebase import GeneEntry
+
+
+def gene(
+    symbol: str,
+    role: str,
+    *,
+    activating: tuple[str, ...] = (),
+    lof_missense: tuple[str, ...] = (),
+    polymorphisms: tuple[str, ...] = (),
+    pathway: str = "test",
+) -> GeneEntry:
+    return GeneEntry(
+        symbol=symbol,
+        role=role,
+        pathway=pathway,
+        group="Other drivers",
+        activating=activating,
+        lof_missense=lof_missense,
+        polymorphisms=polymorphisms,
+        citations=("PMID:1",),
+    )
+
+
+MEN1 = gene("MEN1", "tumor_suppressor")
+TP53 = gene("TP53", "tumor_suppressor", polymorphisms=("P72R",))
+PTEN = gene("PTEN", "tumor_suppressor", lof_missense=("L42R",))
+BRAF = gene("BRAF", "oncogene", activating=("V600E",))
+KRAS = gene("KRAS", "oncogene", activating=("G12",))
+PIK3CA = gene("PIK3CA", "oncogene")
+POLE = gene("POLE", "oncogene", activating=("268-471",))
+DNMT3A = gene("DNMT3A", "tumor_suppressor")
+MYC = gene("MYC", "oncogene")
+BRCA2 = gene("BRCA2", "tumor_suppressor", polymorphisms=("N372H",))
+
+
+def variant(
+    gene_symbol: str,
+    hgvsp: str | None,
+    variant_class: str,
+    *,
+    vaf: float | None = 0.3,
+    population_af: float | None = None,
+    clinvar: str | None = None,
+    ref: str = "C",
+    alt: str = "T",
+    pos: int = 100,
+) -> Variant:
+    return Variant(
+        chrom="chr1",
+        pos=pos,
+        ref=ref,
+        alt=alt,
+        gene=gene_symbol,
+        variant_class=variant_class,
+        hgvsp=hgvsp,
+        vaf=vaf,
+        population_af=population_af,
+        clinvar=clinvar,
+    )
+
+
+def classify(v: Variant, g: GeneEntry, tumor_only: bool = True):
+    return classify_variant(v, g, tumor_only=tumor_only)
+
+
+@pytest.mark.parametrize(
+    ("variant_class", "hgvsp"),
+    [
+        ("frameshift", "p.L10fs"),
+        ("nonsense", "p.Q20*"),
+        ("splice_site", None),
+        ("start_lost", "p.M1?"),
+    ],
+)
+def test_truncating_in_tumor_suppressor_is_oncogenic_ovs1(variant_class: str, hgvsp) -> None:
+    result = classify(variant("MEN1", hgvsp, variant_class), MEN1)
+    assert result.oncogenicity == ONCOGENIC
+    assert result.evidence[0] == f"OVS1: {variant_class} in tumor suppressor MEN1"
+
+
+def test_truncation_in_oncogene_is_vus() -> None:
+    result = classify(variant("PIK3CA", "p.Q20*", "nonsense"), PIK3CA)
+    assert result.oncogenicity == VUS
+    assert result.evidence == ["nonsense in oncogene PIK3CA: usually not activating"]
+
+
+def test_kb_activating_variant_is_oncogenic_os1() -> None:
+    result = classify(variant("BRAF", "p.V600E", "missense"), BRAF)
+    assert result.oncogenicity == ONCOGENIC
+    assert result.evidence[0] == "OS1: known activating variant BRAF V600E (KB)"
+    assert result.evidence[1].startswith("OS3: cancer hotspot BRAF V600 (897 tumors")
+
+
+def test_kb_activating_residue_matches_any_change() -> None:
+    result = classify(variant("KRAS", "p.G12D", "missense"), KRAS)
+    assert result.oncogenicity == ONCOGENIC
+    assert "OS1: known activating variant KRAS G12 (KB)" in result.evidence
+
+
+def test_kb_activating_region_is_only_likely_oncogenic() -> None:
+    result = classify(variant("POLE", "p.L424V", "missense"), POLE)
+    assert result.oncogenicity == LIKELY_ONCOGENIC
+    assert result.evidence == ["OM1: in KB activating region POLE 268-471 (residues)"]
+
+
+def test_os3_hotspot_in_oncogene_without_kb_entry_is_oncogenic() -> None:
+    result = classify(variant("PIK3CA", "p.E545K", "missense"), PIK3CA)
+    assert result.oncogenicity == ONCOGENIC
+    assert result.evidence[0].startswith("OS3: cancer hotspot PIK3CA E545")
+
+
+def test_rare_hotspot_change_is_likely_oncogenic() -> None:
+    result = classify(variant("BRAF", "p.V600R", "missense"), BRAF)
+    assert result.oncogenicity == LIKELY_ONCOGENIC
+    assert result.evidence == [
+        "OP3: cancer hotspot BRAF V600 (897 tumors at the residue, 4 with this change)"
+    ]
+
+
+def test_hotspot_in_tumor_suppressor_per_os3() -> None:
+    os3 = classify(variant("TP53", "p.R175H", "missense"), TP53)
+    assert os3.oncogenicity == ONCOGENIC
+    rare = classify(variant("TP53", "p.R175L", "missense"), TP53)  # 8 with this change
+    assert rare.oncogenicity == LIKELY_ONCOGENIC
+
+
+def test_known_lof_missense_is_likely_oncogenic() -> None:
+    result = classify(variant("PTEN", "p.L42R", "missense"), PTEN)
+    assert result.oncogenicity == LIKELY_ONCOGENIC
+    assert result.evidence == ["known loss-of-function missense PTEN L42R (KB)"]
+
+
+def test_other_missense_is_vus() -> None:
+    result = classify(variant("MEN1", "p.A300T", "missense"), MEN1)
+    assert result.oncogenicity == VUS
+    assert result.evidence == ["missense in MEN1: no oncogenicity rule met"]
+
+
+def test_inframe_indel_outside_hotspot_is_vus_om2() -> None:
+    result = classify(variant("MEN1", "p.A300del", "inframe_deletion"), MEN1)
+    assert result.oncogenicity == VUS
+    assert result.evidence == ["OM2: in-frame indel in MEN1 (moderate only)"]
+
+
+def test_inframe_indel_in_hotspot_region_is_likely_oncogenic() -> None:
+    result = classify(variant("TP53", "p.P177_C182del", "inframe_deletion"), TP53)
+    assert result.oncogenicity == LIKELY_ONCOGENIC
+    assert result.evidence[0].startswith("OM2: in-frame indel inside hotspot region; cancer")
+
+
+def test_clinvar_pathogenic_raises_to_likely_oncogenic() -> None:
+    result = classify(variant("MEN1", "p.A300T", "missense", clinvar="Pathogenic"), MEN1)
+    assert result.oncogenicity == LIKELY_ONCOGENIC
+    assert result.evidence == ["ClinVar: Pathogenic"]
+
+
+@pytest.mark.parametrize(
+    "clinvar", ["Conflicting_interpretations_of_pathogenicity", "Benign/Likely_benign", None]
+)
+def test_clinvar_conflicting_or_benign_does_not_count(clinvar) -> None:
+    assert (
+        classify(variant("MEN1", "p.A300T", "missense", clinvar=clinvar), MEN1).oncogenicity == VUS
+    )
+
+
+def test_kb_polymorphism_is_likely_benign_even_if_truncating_class() -> None:
+    result = classify(variant("TP53", "p.P72R", "missense", clinvar="Pathogenic"), TP53)
+    assert result.oncogenicity == LIKELY_BENIGN
+    assert result.evidence == ["known polymorphism TP53 P72R (KB): never oncogenic"]
+    assert classify(variant("BRCA2", "p.N372H", "missense"), BRCA2).oncogenicity == LIKELY_BENIGN
+
+
+def test_population_af_guard_tumor_only() -> None:
+    result = classify(variant("MEN1", "p.Q20*", "nonsense", population_af=0.2), MEN1)
+    assert result.oncogenicity == LIKELY_BENIGN
+    assert result.evidence == ["population AF 0.20 (tumor-only: likely germline polymorphism)"]
+
+
+def test_population_af_guard_threshold_is_configurable() -> None:
+    v = variant("MEN1", "p.Q20*", "nonsense", population_af=0.02)
+    strict = classify_variant(v, MEN1, tumor_only=False)
+    assert strict.oncogenicity == LIKELY_BENIGN
+    assert strict.evidence == ["population AF 0.02 (likely germline polymorphism)"]
+    loose = classify_variant(
+        v, MEN1, tumor_only=False, settings=OncogenicitySettings(max_population_af=0.05)
+    )
+    assert loose.oncogenicity == ONCOGENIC
+
+
+def test_chip_caveat_only_for_tumor_only() -> None:
+    v = variant("DNMT3A", "p.R882H", "missense")
+    tumor_only = classify_variant(v, DNMT3A, tumor_only=True)
+    assert tumor_only.caveats == [f"DNMT3A variant {CHIP_CAVEAT}"]
+    assert classify_variant(v, DNMT3A, tumor_only=False).caveats == []
+
+
+def test_matches_listed_change() -> None:
+    assert matches_listed_change("H1047R", ["H1047"]) == "H1047"
+    assert matches_listed_change("H10470R", ["H1047"]) is None
+    assert matches_listed_change("V600E", ["V600K"]) is None
+    assert matches_listed_change("S297F", ["268-471"]) == "268-471"
+    assert matches_listed_change("P500L", ["268-471"]) is None
+
+
+def test_copy_number_rules() -> None:
+    deep = classify_copy_number(GeneCopyNumber("TSC2", "DEEPDEL"), gene("TSC2", "tumor_suppressor"))
+    assert deep is not None and deep.oncogenicity == ONCOGENIC
+    assert deep.evidence == ["OVS1: deep (homozygous) deletion of tumor suppressor TSC2"]
+    amp = classify_copy_number(GeneCopyNumber("MYC", "AMP", copy_number=12), MYC)
+    assert amp is not None and amp.oncogenicity == LIKELY_ONCOGENIC
+    amp_tsg = classify_copy_number(GeneCopyNumber("MEN1", "AMP"), MEN1)
+    assert amp_tsg is not None and amp_tsg.oncogenicity == VUS
+    assert classify_copy_number(GeneCopyNumber("MEN1", "HETLOSS"), MEN1) is None
+    assert classify_copy_number(GeneCopyNumber("MYC", "GAIN"), MYC) is None
+
+
+def test_fusion_rules() -> None:
+    ntrk = classify_fusion(Fusion("ETV6", "NTRK3"))
+    assert ntrk.oncogenicity == ONCOGENIC
+    assert ntrk.evidence == ["ETV6::NTRK3: NTRK3 kinase fusion with kinase as 3' partner"]
+    assert classify_fusion(Fusion("RET", "CCDC6")).oncogenicity == VUS
+    assert classify_fusion(Fusion("KIF5B", "RET", in_frame=False)).oncogenicity == VUS
+    assert classify_fusion(Fusion("EWSR1", "FLI1")).oncogenicity == VUS
+
+
+def fusion_call(fusion: Fusion) -> tuple[str | None, str, list[str]]:
+    result = classify_fusion(fusion)
+    return fusion_driver_gene(fusion, {}), result.oncogenicity, result.evidence
+
+
+@pytest.mark.parametrize(
+    ("fusion", "expected"),
+    [
+        (
+            Fusion("FGFR2", "BICC1", in_frame=True),
+            (
+                "FGFR2",
+                ONCOGENIC,
+                [
+                    "FGFR2::BICC1: FGFR2 kinase fusion with kinase as 5' partner (kinase domain "
+                    "kept, C-terminal partner), in frame"
+                ],
+            ),
+        ),
+        (
+            Fusion("FGFR3", "TACC3"),
+            (
+                "FGFR3",
+                LIKELY_ONCOGENIC,
+                [
+                    "FGFR3::TACC3: FGFR3 kinase fusion with kinase as 5' partner (kinase domain "
+                    "kept, C-terminal partner) (frame not reported)"
+                ],
+            ),
+        ),
+        (
+            Fusion("FGFR2", "BICC1", in_frame=False),
+            ("FGFR2", VUS, ["FGFR2::BICC1: out-of-frame fusion of FGFR2"]),
+        ),
+        (
+            Fusion("CD74", "NRG1", in_frame=True),
+            (
+                "NRG1",
+                LIKELY_ONCOGENIC,
+                [
+                    "CD74::NRG1: NRG1 ligand fusion with NRG1 as 3' partner (EGF-like domain "
+                    "kept), in frame"
+                ],
+            ),
+        ),
+        (
+            Fusion("ETV6", "PDGFRB"),
+            ("PDGFRB", ONCOGENIC, ["ETV6::PDGFRB: PDGFRB kinase fusion with kinase as 3' partner"]),
+        ),
+        (
+            Fusion("ZMYM2", "FGFR1", in_frame=True),
+            (
+                "FGFR1",
+                ONCOGENIC,
+                ["ZMYM2::FGFR1: FGFR1 kinase fusion with kinase as 3' partner, in frame"],
+            ),
+        ),
+        (
+            Fusion("BICC1", "FGFR2"),
+            (None, VUS, ["BICC1::FGFR2: functional effect unknown"]),
+        ),
+    ],
+)
+def test_kinase_and_ligand_fusions_by_partner_position(fusion, expected) -> None:
+    assert fusion_call(fusion) == expected
+
+
+def test_low_support_fusion_is_vus_with_caveat_whatever_the_partners() -> None:
+    fusion = Fusion(
+        "ETV6",
+        "NTRK3",
+        0,
+        "STAR-Fusion",
+        True,
+        split_reads=0,
+        support="low-support",
+        support_note="0 supporting reads, 0 split (needs >= 2 with >= 1 split)",
+    )
+    result = classify_fusion(fusion)
+    assert (result.oncogenicity, result.evidence, result.caveats) == (
+        VUS,
+        [
+            "ETV6::NTRK3: low-support fusion (0 supporting reads, 0 split (needs >= 2 with >= 1 "
+            "split)); not called oncogenic"
+        ],
+        [
+            "ETV6::NTRK3 is low-support (0 supporting reads, 0 split (needs >= 2 with >= 1 "
+            "split)): confirm by an orthogonal assay"
+        ],
+    )
+    supported = Fusion("ETV6", "NTRK3", 25, "Arriba", True, support="supported")
+    supported.support_note = "Arriba confidence high"
+    assert classify_fusion(supported).evidence == [
+        "ETV6::NTRK3: NTRK3 kinase fusion with kinase as 3' partner, in frame",
+        "support: Arriba confidence high",
+    ]
+
+
+# ----------------------------------------------------------------------------- biallelic
+
+
+def test_biallelic_two_hits() -> None:
+    hits = [variant("MEN1", "p.Q20*", "nonsense"), variant("MEN1", "p.L10fs", "frameshift")]
+    call = infer_biallelic("MEN1", hits, None, purity=None)
+    assert call is not None and call.rule == "two oncogenic hits (2 variants)"
+
+
+def test_biallelic_hit_plus_loh() -> None:
+    hit = [variant("MEN1", "p.Q20*", "nonsense")]
+    loh = GeneCopyNumber("MEN1", "NEUTRAL", loh=True)
+    call = infer_biallelic("MEN1", hit, loh, purity=None)
+    assert call is not None and call.rule == "second hit LOH (copy number)"
+    hetloss = infer_biallelic("MEN1", hit, GeneCopyNumber("MEN1", "HETLOSS"), purity=None)
+    assert hetloss is not None and hetloss.rule.startswith("second hit heterozygous deletion")
+
+
+def test_biallelic_from_vaf_and_purity() -> None:
+    high = [variant("MEN1", "p.Q20*", "nonsense", vaf=0.55)]
+    call = infer_biallelic("MEN1", high, None, purity=0.6)
+    assert call is not None
+    assert call.rule == "second hit LOH inferred: VAF 0.55 > purity/2 + margin (0.40)"
+    low = [variant("MEN1", "p.Q20*", "nonsense", vaf=0.35)]
+    assert infer_biallelic("MEN1", low, None, purity=0.6) is None
+
+
+def test_biallelic_vaf_without_purity_needs_0_8() -> None:
+    assert (
+        infer_biallelic("MEN1", [variant("MEN1", "p.Q20*", "nonsense", vaf=0.7)], None, purity=None)
+        is None
+    )
+    call = infer_biallelic(
+        "MEN1", [variant("MEN1", "p.Q20*", "nonsense", vaf=0.85)], None, purity=None
+    )
+    assert call is not None and call.rule.startswith("second hit LOH suggested: VAF 0.85 >= 0.8")
+
+
+def test_deep_deletion_alone_is_biallelic() -> None:
+    call = infer_biallelic("TSC2", [], GeneCopyNumber("TSC2", "DEEPDEL"), purity=None)
+    assert call is not None and call.rule == "deep deletion"
+    assert infer_biallelic("TSC2", [], GeneCopyNumber("TSC2", "HETLOSS"), purity=None) is None
+
+
+def test_classify_sample_marks_biallelic_and_ignores_non_kb_genes() -> None:
+    genes = {"MEN1": MEN1, "PIK3CA": PIK3CA, "TSC2": gene("TSC2", "tumor_suppressor")}
+    result = classify_sample(
+        [
+            variant("MEN1", "p.Q20*", "nonsense"),
+            variant("OTHER", "p.Q20*", "nonsense"),
+            variant("PIK3CA", "p.H1047R", "missense"),
+        ],
+        [GeneCopyNumber("MEN1", "HETLOSS", loh=True), GeneCopyNumber("TSC2", "DEEPDEL")],
+        [Fusion("ETV6", "NTRK3"), Fusion("EWSR1", "FLI1")],
+        genes,
+        tumor_only=True,
+        purity=None,
+    )
+    assert [item.variant.gene for item in result.variants] == ["MEN1", "PIK3CA"]
+    assert result.variants[0].classification.evidence == [
+        "OVS1: nonsense in tumor suppressor MEN1",
+        "biallelic: second hit LOH (copy number)",
+    ]
+    assert sorted(result.biallelic) == ["MEN1", "TSC2"]
+    assert [item.call.gene for item in result.copy_numbers] == ["TSC2"]
+    assert [(item.gene, item.classification.oncogenicity) for item in result.fusions] == [
+        ("NTRK3", ONCOGENIC)
+    ]
+    assert result.oncogenic_genes() == {"MEN1", "PIK3CA", "TSC2", "NTRK3"}
+    assert result.copy_loss("MEN1") and result.deep_deleted("TSC2")

@@ -1,0 +1,219 @@
+"""A sample interpreted and matched end to end (interpret_sample then match_sample) on
+constructed samples with the bundled knowledge base."""
+
+from __future__ import annotations
+
+import pytest
+
+from nenprofile.ingest.variants.result import IngestResult
+from nenprofile.interpret.sample import (
+    EXTRA_ALTERATION_COLUMNS,
+    InterpretationSettings,
+    immune_score,
+    interpret_sample,
+)
+from nenprofile.match.sample import SampleProfile, match_sample
+from nenprofile.model import ALTERATION_COLUMNS, Fusion, GeneCopyNumber, SampleInfo, Variant
+from nenprofile.reference.knowledgebase import load_knowledge_base
+
+
+def profile_of(sample, ingest, cna, fusions, markers, kb, config, **kwargs) -> SampleProfile:
+    interpretation = interpret_sample(sample, ingest, cna, fusions, markers, kb, config, **kwargs)
+    return match_sample(interpretation, sample, kb)
+
+
+BIOMARKER_KEYS = [
+    "sample",
+    "tmb",
+    "msi",
+    "pdl1",
+    "hrr",
+    "mmr",
+    "differentiation_pattern",
+    "expression_markers",
+    "immune_score",
+    "standard_of_care",
+]
+CONFIG = {"tmb": {"target_size_mb": 1.0, "high_threshold": 10}, "filters": {}}
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return load_knowledge_base()
+
+
+def ingest(variants: list[Variant], *, tumor_only: bool = True, annotation: str = "VEP"):
+    return IngestResult(
+        variants=variants,
+        sample="T",
+        input_format="VCF",
+        caller="Mutect2",
+        annotation=annotation,
+        build="GRCh38",
+        tumor_only=tumor_only,
+    )
+
+
+def mutation(gene: str, klass: str, hgvsp: str | None, pos: int, **kw) -> Variant:
+    ref, alt = ("CA", "C") if klass == "frameshift" else ("C", "T")
+    return Variant("chr1", pos, ref, alt, gene=gene, variant_class=klass, hgvsp=hgvsp, **kw)
+
+
+def pancreatic_net_g3() -> tuple[SampleInfo, IngestResult, list[GeneCopyNumber]]:
+    sample = SampleInfo("NET01", tumor_site="pancreas", differentiation="well", ki67=30.0)
+    variants = [
+        mutation("MEN1", "frameshift", "p.L10fs", 500, vaf=0.45, depth=200),
+        mutation("DAXX", "nonsense", "p.Q20*", 300, vaf=0.4, depth=150),
+        mutation("TP53", "missense", "p.P72R", 100, vaf=0.5, population_af=0.6),
+        mutation("KRAS", "synonymous", "p.G10=", 50, vaf=0.3),
+        mutation("NOTKB", "missense", "p.A1T", 40, vaf=0.3),
+    ]
+    cna = [
+        GeneCopyNumber("TSC2", "DEEPDEL", copy_number=0.0),
+        GeneCopyNumber("MEN1", "HETLOSS", loh=True),
+    ]
+    return sample, ingest(variants), cna
+
+
+def test_pancreatic_net_g3_case(kb) -> None:
+    sample, result, cna = pancreatic_net_g3()
+    profile = profile_of(sample, result, cna, [], None, kb, CONFIG)
+
+    rows = profile.alterations
+    # group order (mTOR pathway before Epigenetic/chromatin), then gene name
+    assert [(r["gene"], r["alteration_type"], r["oncogenicity"]) for r in rows] == [
+        ("TSC2", "deep_deletion", "Oncogenic"),
+        ("DAXX", "mutation", "Oncogenic"),
+        ("MEN1", "mutation", "Oncogenic"),
+    ]
+    assert list(rows[0])[: len(ALTERATION_COLUMNS)] == ALTERATION_COLUMNS
+    assert list(rows[0])[len(ALTERATION_COLUMNS) :] == EXTRA_ALTERATION_COLUMNS
+    men1 = next(r for r in rows if r["gene"] == "MEN1")
+    assert men1["evidence"] == (
+        "OVS1: frameshift in tumor suppressor MEN1; biallelic: second hit LOH (copy number)"
+    )
+    assert men1["biallelic"] is True and men1["pathway"] == "Histone modification"
+    tsc2 = rows[0]
+    assert tsc2["pathway"] == "PI3K/AKT/mTOR" and tsc2["copy_number"] == 0.0
+    assert tsc2["biallelic"] is True
+
+    biomarkers = profile.biomarkers
+    assert list(biomarkers) == BIOMARKER_KEYS
+    assert biomarkers["sample"] == "NET01"
+    # MEN1, DAXX and the non-KB missense count; TP53 P72R (population AF 0.6) and the
+    # synonymous KRAS change do not
+    assert biomarkers["tmb"]["n_mutations"] == 3 and biomarkers["tmb"]["value"] == 3.0
+    assert biomarkers["tmb"]["call"] == "TMB-low"
+    assert biomarkers["msi"]["call"] == "unknown"
+    assert biomarkers["mmr"]["call"] == "MMR intact"
+    assert biomarkers["hrr"]["call"] == "no HRR alteration"
+    pattern = biomarkers["differentiation_pattern"]
+    assert pattern["value"] == "NET-G3-like"
+    assert pattern["evidence"] == ["MEN1 oncogenic alteration", "DAXX oncogenic alteration"]
+    assert biomarkers["immune_score"]["call"] == "not_available"
+    assert {"setting", "option", "citations"} == set(biomarkers["standard_of_care"][0])
+
+    rule_ids = {row["rule_id"] for row in profile.therapies}
+    assert {"everolimus_net", "everolimus_tsc_loss"} <= rule_ids
+    everolimus = next(r for r in profile.therapies if r["rule_id"] == "everolimus_tsc_loss")
+    assert "TSC2 deep deletion" in everolimus["biomarker"]
+    soc = {row["option"] for row in biomarkers["standard_of_care"]}
+    assert "Everolimus" in soc and "Sunitinib" in soc
+    assert not any("etoposide" in option.lower() for option in soc)  # NEC regimen not offered
+    assert profile.warnings[0].startswith("tumor-only input")
+
+
+def test_interpretation_is_deterministic(kb) -> None:
+    sample, result, cna = pancreatic_net_g3()
+    first = profile_of(sample, result, cna, [], None, kb, CONFIG)
+    second = profile_of(sample, result, list(reversed(cna)), [], None, kb, CONFIG)
+    assert first.alterations == second.alterations
+    assert first.biomarkers == second.biomarkers
+    assert first.therapies == second.therapies
+
+
+def test_likely_benign_and_non_coding_are_not_reported(kb) -> None:
+    sample, result, cna = pancreatic_net_g3()
+    profile = profile_of(sample, result, cna, [], None, kb, CONFIG)
+    genes = {row["gene"] for row in profile.alterations}
+    assert "TP53" not in genes and "KRAS" not in genes and "NOTKB" not in genes
+
+
+def test_nec_case_with_fusion_and_dmmr(kb) -> None:
+    sample = SampleInfo(
+        "NEC01", tumor_site="colorectal", differentiation="poor", msi_status="MSI-H"
+    )
+    variants = [
+        mutation("TP53", "missense", "p.R175H", 10, vaf=0.6),
+        mutation("RB1", "nonsense", "p.Q20*", 20, vaf=0.5),
+        mutation("DNMT3A", "missense", "p.R882H", 30, vaf=0.1),
+    ]
+    profile = profile_of(
+        sample, ingest(variants), [], [Fusion("ETV6", "NTRK3", in_frame=True)], None, kb, CONFIG
+    )
+    fusion = next(r for r in profile.alterations if r["alteration_type"] == "fusion")
+    assert (fusion["gene"], fusion["partner"], fusion["oncogenicity"]) == (
+        "NTRK3",
+        "ETV6",
+        "Oncogenic",
+    )
+    assert profile.biomarkers["differentiation_pattern"]["value"] == "NEC-like"
+    assert profile.biomarkers["mmr"]["call"] == "dMMR (MSI-H)"
+    rule_ids = {row["rule_id"] for row in profile.therapies}
+    assert {"larotrectinib_ntrk_fusion", "pembrolizumab_msi_h_dmmr"} <= rule_ids
+    dnmt3a = next(r for r in profile.alterations if r["gene"] == "DNMT3A")
+    assert dnmt3a["caveats"] == (
+        "DNMT3A variant may arise from clonal haematopoiesis; confirm with matched normal"
+    )
+    assert dnmt3a["caveats"] in profile.warnings
+
+
+def test_settings_from_config_defaults_and_overrides() -> None:
+    defaults = InterpretationSettings.from_config({})
+    assert (defaults.target_size_mb, defaults.tmb_high_threshold, defaults.max_population_af) == (
+        33.0,
+        10.0,
+        0.01,
+    )
+    custom = InterpretationSettings.from_config(
+        {"tmb": {"target_size_mb": 1.2, "min_vaf": 0.1}, "filters": {"max_population_af": 0.001}}
+    )
+    assert (custom.target_size_mb, custom.tmb_min_vaf, custom.max_population_af) == (
+        1.2,
+        0.1,
+        0.001,
+    )
+    assert custom.biomarkers().target_size_mb == 1.2
+    assert custom.oncogenicity().max_population_af == 0.001
+
+
+def test_immune_score_from_markers() -> None:
+    markers = {"TCELL_INFLAMED_GEP": {"zscore": 0.8, "percentile": 70.0, "call": "high"}}
+    score = immune_score(markers)
+    assert (score["value"], score["percentile"], score["call"], score["research_only"]) == (
+        0.8,
+        70.0,
+        "inflamed",
+        True,
+    )
+    assert immune_score(None)["call"] == "not_available"
+
+
+def test_zero_read_fusion_is_low_support_and_drives_no_therapy(kb) -> None:
+    sample = SampleInfo("NEC02", tumor_site="colorectal", differentiation="poor")
+    fusion = Fusion(
+        "ETV6",
+        "NTRK3",
+        0,
+        "STAR-Fusion",
+        True,
+        split_reads=0,
+        support="low-support",
+        support_note="0 supporting reads, 0 split (needs >= 2 with >= 1 split)",
+    )
+    profile = profile_of(sample, ingest([]), [], [fusion], None, kb, CONFIG)
+    row = next(r for r in profile.alterations if r["alteration_type"] == "fusion")
+    assert (row["gene"], row["oncogenicity"]) == ("NTRK3", "VUS")
+    assert row["evidence"].startswith("ETV6::NTRK3: low-support fusion (0 supporting reads")
+    assert not [t for t in profile.therapies if "ntrk" in t["rule_id"]]
+    assert row["caveats"] in profile.warnings

@@ -1,0 +1,301 @@
+"""Report data assembly: sections, ranking, citations, normalisation, determinism."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from nenprofile.errors import InputError
+from nenprofile.report import build_report_data, write_report_json
+from nenprofile.report.cohort import build_cohort_data, sample_report_href
+from nenprofile.report.data import citation_links, tier_rank
+
+DATA = Path(__file__).parents[1] / "data" / "report"
+EVIL = "<script>alert(1)</script>\"x'"
+
+
+def fixture(name: str) -> dict:
+    return json.loads((DATA / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def provenance() -> dict:
+    return json.loads((DATA / "provenance.json").read_text(encoding="utf-8"))
+
+
+def cohort_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
+    return (
+        pd.read_csv(DATA / "cohort_biomarkers.tsv", sep="\t"),
+        pd.read_csv(DATA / "cohort_markers.tsv", sep="\t"),
+    )
+
+
+def report(name: str, **overrides) -> dict:
+    f = fixture(name)
+    biomarkers, markers = cohort_tables()
+    kwargs = {
+        "settings": {"title": "NEN MTB", "institution": "Test Hospital"},
+        "cohort_biomarkers": biomarkers,
+        "cohort_markers": markers,
+    }
+    kwargs.update(overrides)
+    return build_report_data(
+        f["sample_info"],
+        f["ingest"],
+        f["alterations"],
+        f["biomarkers"],
+        f["therapies"],
+        provenance(),
+        **kwargs,
+    )
+
+
+def section(data: dict, element_id: str) -> list[tuple[str, str]]:
+    match = next(s for s in data["sections"] if s["id"] == element_id)
+    return [(a["gene"], a["change"]) for a in match["alterations"]]
+
+
+def test_sections_of_pancreatic_net_sample():
+    data = report("NEN01")
+    assert [s["id"] for s in data["sections"]] == [
+        "mtor",
+        "dna-repair",
+        "chromatin",
+        "other-drivers",
+    ]
+    assert section(data, "mtor") == [("TSC2", "p.Q1178*")]
+    assert section(data, "dna-repair") == []
+    assert section(data, "chromatin") == [("DAXX", "p.K432Rfs*12"), ("MEN1", "p.R98*")]
+    assert section(data, "other-drivers") == []
+    tsc2 = data["sections"][0]["alterations"][0]
+    assert tsc2["biallelic"] is True
+    assert tsc2["vaf"] == 0.48
+    assert tsc2["depth"] == 210
+    assert tsc2["oncogenic"] is True
+
+
+def test_oncogenic_alterations_come_before_vus_and_cna_labels():
+    data = report("NEN02")
+    assert section(data, "dna-repair") == [("MLH1", "p.K618Afs*4"), ("ATM", "p.S707P")]
+    assert section(data, "other-drivers") == [
+        ("BRAF", "p.V600E"),
+        ("RB1", "Deep deletion"),
+        ("TP53", "p.R273H"),
+    ]
+    atm = data["sections"][1]["alterations"][1]
+    assert atm["oncogenic"] is False
+    assert atm["oncogenicity"] == "VUS"
+
+
+def test_summary_ranks_amp_then_escat_and_skips_untiered_and_standard_of_care():
+    data = report("NEN02")
+    summary = [
+        (t["therapy"], t["biomarker"], t["amp_tier"], t["escat_tier"]) for t in data["summary"]
+    ]
+    assert summary == [
+        ("Dostarlimab", "dMMR (MLH1)", "I-A", "I-C"),
+        ("Pembrolizumab", "MSI-H", "I-A", "I-C"),
+        ("Pembrolizumab", "TMB-high (42.3 mut/Mb)", "I-A", "I-C"),
+        ("Dabrafenib + trametinib", "BRAF p.V600E", "II-C", "I-C"),
+        ("Capivasertib", "PIK3CA p.H1047R", "II-D", "III-A"),
+    ]
+    # the full therapy table keeps the untiered research-only trial option, last
+    assert data["therapies"][-1]["therapy"] == "DLL3-directed T-cell engager (clinical trial)"
+    assert data["therapies"][-1]["research_only"] is True
+    assert [t["therapy"] for t in report("NEN01")["summary"]] == ["Everolimus"]
+
+
+def test_tier_rank_orders_amp_before_escat():
+    rows = [("II-D", "I-A"), (None, "I-A"), ("I-B", "IV"), ("I-A", None), ("I-A", "I-C")]
+    assert sorted(rows, key=lambda r: tier_rank(*r)) == [
+        ("I-A", "I-C"),
+        ("I-A", None),
+        ("I-B", "IV"),
+        ("II-D", "I-A"),
+        (None, "I-A"),
+    ]
+
+
+def test_citation_links():
+    assert citation_links("PMID:31980466; nct04429087;FDA:pembrolizumab 2017-05-23;") == [
+        {"text": "PMID:31980466", "url": "https://pubmed.ncbi.nlm.nih.gov/31980466/"},
+        {"text": "NCT04429087", "url": "https://clinicaltrials.gov/study/NCT04429087"},
+        {"text": "FDA:pembrolizumab 2017-05-23", "url": None},
+    ]
+    assert citation_links(["PMID: 123"]) == [
+        {"text": "PMID:123", "url": "https://pubmed.ncbi.nlm.nih.gov/123/"}
+    ]
+    assert citation_links(None) == []
+
+
+def test_biomarkers_expression_and_pattern():
+    data = report("NEN02")
+    tmb = data["biomarkers"]["tmb"]
+    assert tmb["value"] == 42.3
+    assert [(p["sample"], p["tmb"], p["is_self"]) for p in tmb["cohort"]] == [
+        ("NEN01", 1.5, False),
+        ("NEN03", 6.2, False),
+        ("NEN02", 42.3, True),
+    ]
+    assert data["biomarkers"]["pdl1"]["source"] == "IHC CPS"
+    assert data["biomarkers"]["pdl1"]["citations"][0]["url"] == (
+        "https://pubmed.ncbi.nlm.nih.gov/31980466/"
+    )
+    expression = {e["marker"]: e for e in data["expression"]}
+    assert list(expression) == ["CD274", "SSTR2", "DLL3", "MGMT"]
+    assert expression["DLL3"]["cohort_percentiles"] == [0.0, 50.0, 100.0]
+    assert expression["DLL3"]["research_only"] is True
+    assert expression["MGMT"]["available"] is False
+    assert data["pattern"]["call"] == "NEC-like"
+    assert "Histology decides" in data["pattern"]["note"]
+
+
+def test_alerts_for_tumor_only_gene_overlap_input():
+    data = report("XSS01")
+    assert data["header"]["sample"] == EVIL
+    assert data["header"]["tumor_only"] is True
+    assert data["alerts"][0].startswith("Tumor-only input")
+    assert data["alerts"][1].startswith("Consequences unknown")
+    assert data["alerts"][2] == 'line 14: INFO/CSQ "<img src=x onerror=alert(2)>" ignored'
+    assert data["summary"] == []
+    assert report("NEN01")["alerts"] == []
+
+
+def test_tsv_round_trip_gives_the_same_report(tmp_path):
+    f = fixture("NEN02")
+    path = tmp_path / "alterations.tsv"
+    pd.DataFrame(f["alterations"]).to_csv(path, sep="\t", index=False)
+    from_tsv = pd.read_csv(path, sep="\t")
+    therapies_path = tmp_path / "therapies.tsv"
+    pd.DataFrame(f["therapies"]).to_csv(therapies_path, sep="\t", index=False)
+    therapies = pd.read_csv(therapies_path, sep="\t")
+    args = (f["sample_info"], f["ingest"])
+    direct = build_report_data(*args, f["alterations"], f["biomarkers"], f["therapies"], {})
+    tabular = build_report_data(*args, from_tsv, f["biomarkers"], therapies, {})
+    assert tabular == direct
+
+
+def test_report_json_is_deterministic_and_sorted(tmp_path):
+    first, second = tmp_path / "a.json", tmp_path / "b.json"
+    write_report_json(report("NEN02"), first)
+    write_report_json(report("NEN02"), second)
+    assert first.read_bytes() == second.read_bytes()
+    loaded = json.loads(first.read_text(encoding="utf-8"))
+    assert list(loaded) == sorted(loaded)
+    assert loaded["provenance"]["run_date"] == "2025-08-01"
+    assert loaded["provenance"]["knowledge_base"]["version"] == "2025.1.0"
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_therapy_without_name_is_an_input_error():
+    f = fixture("NEN01")
+    therapies = [*f["therapies"], {"therapy": None, "amp_tier": "I-A"}]
+    with pytest.raises(InputError) as error:
+        build_report_data(
+            f["sample_info"], f["ingest"], f["alterations"], f["biomarkers"], therapies, {}
+        )
+    assert error.value.line == 4
+    assert error.value.column == "therapy"
+
+
+def test_missing_sample_name_is_an_input_error():
+    f = fixture("NEN01")
+    with pytest.raises(InputError, match="no sample name"):
+        build_report_data({}, f["ingest"], [], f["biomarkers"], [], {})
+
+
+# ----------------------------------------------------------------------------- cohort data
+
+
+def cohort_data(failed=None) -> dict:
+    fixtures = [fixture(n) for n in ("NEN01", "NEN02", "XSS01")]
+    alterations = pd.DataFrame([a for f in fixtures for a in f["alterations"]])
+    therapies = pd.DataFrame(
+        [{"sample": f["sample_info"]["sample"], **t} for f in fixtures for t in f["therapies"]]
+    )
+    biomarkers, _ = cohort_tables()
+    extra = pd.DataFrame([{"sample": EVIL, "tmb": None, "tmb_call": "not available"}])
+    biomarkers = pd.concat([biomarkers, extra], ignore_index=True)
+    infos = [f["sample_info"] for f in fixtures]
+    return build_cohort_data(alterations, biomarkers, therapies, infos, provenance(), {}, failed)
+
+
+def test_cohort_oncoprint_and_pathway_frequencies():
+    data = cohort_data()
+    assert [s["sample"] for s in data["samples"]] == ["NEN01", "NEN02", EVIL]
+    groups = {g["group"]: g["genes"] for g in data["oncoprint"]}
+    assert [g["gene"] for g in groups["mTOR pathway"]] == ["PIK3CA", "TSC2"]
+    assert [g["gene"] for g in groups["DNA repair"]] == ["MLH1", "ATM"]
+    atm = groups["DNA repair"][1]
+    assert atm["n_oncogenic"] == 0
+    assert [[(c["type"], c["oncogenic"]) for c in cells] for cells in atm["cells"]] == [
+        [],
+        [("mutation", False)],
+        [],
+    ]
+    rb1 = next(g for g in groups["Other drivers"] if g["gene"] == "RB1")
+    assert rb1["cells"][1][0]["type"] == "deep_deletion"
+    assert rb1["cells"][1][0]["code"] == "DEL"
+    frequencies = {f["group"]: (f["n"], f["total"]) for f in data["pathway_frequencies"]}
+    assert frequencies == {
+        "mTOR pathway": (2, 3),
+        "DNA repair": (1, 3),
+        "Epigenetic/chromatin": (2, 3),
+        "Other drivers": (2, 3),
+    }
+    assert data["pathway_frequencies"][1]["percent"] == pytest.approx(100 / 3)
+
+
+def test_cohort_biomarkers_and_therapy_tiers():
+    data = cohort_data()
+    assert [p["sample"] for p in data["tmb"]["points"]] == ["NEN01", "NEN02"]
+    assert data["tmb"]["threshold"] == 10.0
+    categories = {c["label"]: c["counts"] for c in data["distributions"]["categories"]}
+    assert categories["MSI"] == [
+        {"value": "MSI-H", "n": 1},
+        {"value": "MSS", "n": 1},
+        {"value": "not available", "n": 1},
+    ]
+    assert [m["marker"] for m in data["distributions"]["markers"]] == ["DLL3", "SSTR2"]
+    tiers = [(t["therapy"], t["amp_tier"], t["escat_tier"], t["n"]) for t in data["therapy_tiers"]]
+    assert tiers == [
+        ("Dostarlimab", "I-A", "I-C", 1),
+        ("Pembrolizumab", "I-A", "I-C", 1),
+        ("Dabrafenib + trametinib", "II-C", "I-C", 1),
+        ("Capivasertib", "II-D", "III-A", 1),
+        ("Everolimus", "II-D", "III-B", 1),
+        ("Cabozantinib", None, None, 1),
+        ("DLL3-directed T-cell engager (clinical trial)", None, None, 1),
+    ]
+    assert data["therapy_tiers"][5]["direction"] == "standard_of_care"
+
+
+def test_cohort_failed_samples_and_links():
+    data = cohort_data([{"sample": "NEN09", "error": "x.vcf: line 3: bad <QUAL>"}])
+    assert data["failed_samples"] == [{"sample": "NEN09", "error": "x.vcf: line 3: bad <QUAL>"}]
+    assert sample_report_href("NEN01") == "../samples/NEN01/NEN01.report.html"
+    assert sample_report_href(EVIL) == (
+        "../samples/%3Cscript%3Ealert%281%29%3C%2Fscript%3E%22x%27/"
+        "%3Cscript%3Ealert%281%29%3C%2Fscript%3E%22x%27.report.html"
+    )
+
+
+def test_plain_normalises_numpy_and_missing_values():
+    import numpy as np
+
+    from nenprofile.report.data import as_bool, plain
+
+    assert plain({"a": [np.float32(1.5), np.int64(3), np.nan, pd.NA]}) == {
+        "a": [1.5, 3, None, None]
+    }
+    assert plain(np.array([1, 2])) == [1, 2]
+    assert [as_bool(v) for v in ("True", "false", 1, np.bool_(True), float("nan"), "maybe")] == [
+        True,
+        False,
+        True,
+        True,
+        None,
+        None,
+    ]
