@@ -252,3 +252,23 @@ def test_column_total_above_a_million_is_not_tpm_even_when_few_genes_are_kept(
         read_expression_matrix(path, genes=["SSTR2", "DLL3", "CD274"])
     # the unscaled file passes: its columns sum to 1,000,000
     assert read_expression_matrix(shared_data / NFCORE, genes=["SSTR2"]).tpm.shape == (1, 6)
+
+
+def test_kallisto_transcripts_summed_per_gene_from_gencode_names(tmp_path: Path) -> None:
+    matrix = read_expression_matrix(FIXTURES / "abundance.tsv", genes=["DLL3", "CD274"])
+    assert matrix.input_format == "kallisto abundance.tsv"
+    assert matrix.tpm["TPM"].to_dict() == {"DLL3": 61.5 + 7.25, "CD274": 1.8}
+    assert matrix.warnings[0] == (
+        "kallisto transcript TPM summed per gene (gene name from the GENCODE target_id)."
+    )
+    plain = write(
+        tmp_path,
+        "abundance.tsv",
+        "target_id\tlength\teff_length\test_counts\ttpm\nENST00000205948.11\t2309\t2131\t812\t61.5\n",
+    )
+    with pytest.raises(InputError) as error:
+        read_expression_matrix(plain, genes=["DLL3"])
+    assert "kallisto abundance.tsv is transcript-level and target_id 'ENST00000205948.11'" in str(
+        error.value
+    )
+    assert error.value.column == "target_id"

@@ -11,6 +11,10 @@ Supported (detected from the header):
                                                    (counts -> TPM with the Length column)
   STAR `ReadsPerGene.out.tab`                      no header; N_unmapped ... rows, then counts
                                                    (unstranded column -> CPM; no gene lengths)
+  kallisto `abundance.tsv`                         target_id length eff_length est_counts tpm;
+                                                   transcript TPM summed per gene when the
+                                                   target_id is a GENCODE name (ENST|ENSG|...
+                                                   |gene name|...), else refused
 
 Counts are never read as TPM: a gene_id/gene_name or plain matrix whose file name says
 counts (nf-core's salmon.merged.gene_counts.tsv has the same header as gene_tpm), whose
@@ -46,6 +50,10 @@ SALMON = "salmon quant.sf"
 RSEM = "RSEM genes.results"
 FEATURECOUNTS = "featureCounts"
 STAR = "STAR ReadsPerGene"
+KALLISTO = "kallisto abundance.tsv"
+KALLISTO_HEADER = ["target_id", "length", "eff_length", "est_counts", "tpm"]
+# GENCODE transcript names: ENST|ENSG|OTTHUMG|OTTHUMT|transcript name|gene name|length|biotype|
+_GENCODE_GENE_FIELD = 5
 
 SYMBOL_HEADERS = frozenset(
     {"gene_name", "gene_symbol", "symbol", "hugo_symbol", "external_gene_name", "genename"}
@@ -102,9 +110,12 @@ def _strip(field_text: str) -> str:
 
 
 def symbol_for(identifier: str, name: str | None = None) -> str:
-    """Gene symbol of one row: its name if given, else the mapped Ensembl ID, else the ID."""
+    """Gene symbol of one row: its name if given, else the gene name of a GENCODE transcript
+    name, else the mapped Ensembl ID, else the ID."""
     if name:
         return name
+    if identifier.count("|") > _GENCODE_GENE_FIELD:
+        return identifier.split("|")[_GENCODE_GENE_FIELD]
     match = _ENSEMBL_GENE.match(identifier)
     if match:
         return ensembl_to_symbol().get(match.group(1), match.group(1))
@@ -168,6 +179,8 @@ def _detect_layout(path: Path) -> Layout:
         return Layout(NFCORE, line, 0, 1, tuple(range(2, n)), tuple(header[2:]))
     if header == ["TargetID", "TPM"]:
         return Layout(PCGR, line, 0, None, (1,), ("TPM",))
+    if header[:5] == KALLISTO_HEADER:
+        return Layout(KALLISTO, line, 0, None, (4,), ("TPM",))
     if header[:5] == ["Name", "Length", "EffectiveLength", "TPM", "NumReads"]:
         return Layout(SALMON, line, 0, None, (3,), ("TPM",))
     if lower[0] == "gene_id" and "tpm" in lower and "expected_count" in lower:
@@ -396,7 +409,9 @@ def read_expression_matrix(
     if not path.is_file():
         raise InputError("Expression file not found.", path=str(path), fix="check the path")
     layout = _select_columns(detect_layout(path), columns, path)
-    wanted = None if genes is None or layout.is_counts else frozenset(genes)
+    # counts need every gene for TPM/CPM; kallisto rows must all be checked for gene names
+    whole = genes is None or layout.is_counts or layout.input_format == KALLISTO
+    wanted = None if whole else frozenset(genes)
     frame, lines, n_rows, first_total = _read_rows(path, layout, wanted)
     warnings: list[str] = []
     if layout.input_format == STAR:
@@ -410,6 +425,11 @@ def read_expression_matrix(
             path=str(path),
             column="Name",
             fix="use salmon's quant.genes.sf or the nf-core salmon.merged.gene_tpm.tsv",
+        )
+    if layout.input_format == KALLISTO:
+        _require_gencode_names(ids, path)
+        warnings.append(
+            "kallisto transcript TPM summed per gene (gene name from the GENCODE target_id)."
         )
     what = "Count" if layout.is_counts else "TPM"
     values = _numeric(frame, layout.value_columns, layout.value_names, lines, path, what)
@@ -445,6 +465,20 @@ def read_expression_matrix(
     if wanted is None and genes is not None:
         table = table[table.index.isin(frozenset(genes))]
     return ExpressionMatrix(table, str(path), layout.input_format, unit, n_rows, warnings)
+
+
+def _require_gencode_names(ids: pd.Series, path: Path) -> None:
+    plain = ids[ids.str.count(r"\|") <= _GENCODE_GENE_FIELD]
+    if len(plain):
+        raise InputError(
+            f"kallisto abundance.tsv is transcript-level and target_id '{plain.iloc[0]}' names "
+            "no gene, so transcripts cannot be summed to genes.",
+            path=str(path),
+            column="target_id",
+            fix="quantify against a GENCODE transcriptome without --gencode (target_id keeps "
+            "the gene name), summarise to genes with tximport, or give nf-core's "
+            "salmon.merged.gene_tpm.tsv",
+        )
 
 
 def refuse_counts_as_tpm(
