@@ -115,6 +115,8 @@ class Fusion:
     split_reads: int | None = None  # reads across the junction, when the caller counts them
     confidence: str | None = None  # the caller's own confidence word, lower-case
     support: str = "not assessed"  # supported | low-support | not assessed (fusions.FusionEvidence)
+    exon5: int | None = None  # last exon of the 5' partner in the fusion, when the caller says
+    exon3: int | None = None  # first exon of the 3' partner
     support_note: str = ""
 
     @property

@@ -270,8 +270,10 @@ def test_linx_reported_is_the_caller_confidence():
         ("EML4::ALK", None, None, "supported", "LINX confidence reported"),
         ("NCOA4::RET", None, None, "low-support", "LINX confidence unreported, no read counts"),
         ("PTEN::PTEN", None, None, "low-support", "LINX confidence unreported, no read counts"),
+        ("MET::MET", None, None, "supported", "LINX confidence reported"),
     ]
-    assert [f.in_frame for f in fusions] == [True, True, False]
+    assert [f.in_frame for f in fusions] == [True, True, False, None]  # SKIPPED_EXONS: None
+    assert [(f.exon5, f.exon3) for f in fusions] == [(13, 20), (7, 12), (5, 7), (13, 15)]
 
 
 def test_jaffa_picks_the_sample_and_reads_confidence():

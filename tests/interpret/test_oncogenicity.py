@@ -414,3 +414,43 @@ def test_classify_sample_marks_biallelic_and_ignores_non_kb_genes() -> None:
     ]
     assert result.oncogenic_genes() == {"MEN1", "PIK3CA", "TSC2", "NTRK3"}
     assert result.copy_loss("MEN1") and result.deep_deleted("TSC2")
+
+
+MET = gene("MET", "oncogene")
+
+
+@pytest.mark.parametrize(
+    ("hgvsc", "variant_class", "call"),
+    [
+        ("c.3028+1G>T", "splice_site", ONCOGENIC),  # NM_000245 donor
+        ("ENST00000397752.8:c.3082+2T>C", "splice_site", ONCOGENIC),  # NM_001127500 donor
+        ("c.2888-1G>C", "splice_site", ONCOGENIC),  # acceptor
+        ("c.3024_3028+8del", "splice_site", ONCOGENIC),  # deletion from exon into intron
+        ("c.2888-18_2888-7del", "intronic", LIKELY_ONCOGENIC),  # acceptor polypyrimidine tract
+        ("c.3082+3A>G", "splice_region", LIKELY_ONCOGENIC),
+        ("c.3028+45A>G", "intronic", VUS),  # beyond 30 bp
+        ("c.3000G>A", "synonymous", VUS),
+    ],
+)
+def test_met_exon14_splice_variants(hgvsc, variant_class, call) -> None:
+    met = Variant("chr7", 116412044, "G", "T", gene="MET", variant_class=variant_class)
+    met.hgvsc = hgvsc
+    result = classify_variant(met, MET, tumor_only=False)
+    assert result.oncogenicity == call
+    if call != VUS:
+        assert result.evidence[-1].startswith(
+            "MET exon 14 skipping (Frampton et al. Cancer Discov 2015, PMID:25971938): "
+        )
+
+
+def test_met_exon14_skipping_reported_by_linx_as_exon_13_to_15() -> None:
+    fusion = Fusion("MET", "MET", None, "LINX", True, confidence="reported", exon5=13, exon3=15)
+    fusion.support, fusion.support_note = "supported", "LINX confidence reported"
+    result = classify_fusion(fusion)
+    assert (fusion_driver_gene(fusion, {"MET": MET}), result.oncogenicity) == ("MET", ONCOGENIC)
+    assert result.evidence[0] == (
+        "MET::MET: exon 13 joined to exon 15, MET exon 14 skipping (Frampton et al. Cancer "
+        "Discov 2015, PMID:25971938)"
+    )
+    other = Fusion("MET", "MET", None, "LINX", True, exon5=12, exon3=15)
+    assert classify_fusion(other).oncogenicity == VUS

@@ -217,3 +217,14 @@ def test_zero_read_fusion_is_low_support_and_drives_no_therapy(kb) -> None:
     assert row["evidence"].startswith("ETV6::NTRK3: low-support fusion (0 supporting reads")
     assert not [t for t in profile.therapies if "ntrk" in t["rule_id"]]
     assert row["caveats"] in profile.warnings
+
+
+def test_oncogenic_met_exon14_splice_region_variant_is_reported(kb) -> None:
+    sample = SampleInfo("NEC03", tumor_site="lung", differentiation="poor")
+    met = Variant("chr7", 116771936, "A", "G", gene="MET", variant_class="splice_region", vaf=0.3)
+    met.hgvsc = "c.3082+3A>G"
+    intronic_other = Variant("chr7", 116771990, "C", "T", gene="MET", variant_class="intronic")
+    intronic_other.hgvsc = "c.3082+57C>T"
+    profile = profile_of(sample, ingest([met, intronic_other]), [], [], None, kb, CONFIG)
+    rows = [r for r in profile.alterations if r["gene"] == "MET"]
+    assert [(r["hgvsc"], r["oncogenicity"]) for r in rows] == [("c.3082+3A>G", "Likely oncogenic")]

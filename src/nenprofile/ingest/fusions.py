@@ -85,6 +85,8 @@ _JAFFA_CONFIDENCE = {
     "potentialtransrearrangement": "low",
 }
 
+# LINX 'phased': SKIPPED_EXONS is in frame only if the skipping happens, so not stated
+_LINX_PHASE = {"INFRAME": True, "OUT_OF_FRAME": False}
 # caller confidence words, weakest first; a pair seen on several rows keeps its strongest
 _CONFIDENCE_RANK = {"unreported": 0, "low": 1, "medium": 2, "high": 3, "reported": 3}
 
@@ -255,10 +257,10 @@ def arriba_gene(text: str) -> str:
 
 
 def merge_fusions(fusions: list[Fusion]) -> list[Fusion]:
-    """One Fusion per (gene5, gene3, caller), in order of first appearance."""
-    merged: dict[tuple[str, str, str], Fusion] = {}
+    """One Fusion per (gene5, gene3, caller, fused exons), in order of first appearance."""
+    merged: dict[tuple[str, str, str, int | None, int | None], Fusion] = {}
     for fusion in fusions:
-        key = (fusion.gene5, fusion.gene3, fusion.caller)
+        key = (fusion.gene5, fusion.gene3, fusion.caller, fusion.exon5, fusion.exon3)
         kept = merged.get(key)
         if kept is None:
             merged[key] = Fusion(
@@ -269,6 +271,8 @@ def merge_fusions(fusions: list[Fusion]) -> list[Fusion]:
                 fusion.in_frame,
                 split_reads=fusion.split_reads,
                 confidence=fusion.confidence,
+                exon5=fusion.exon5,
+                exon3=fusion.exon3,
             )
             continue
         if fusion.supporting_reads is not None and (
@@ -402,8 +406,10 @@ def _linx(table: _Table) -> list[Fusion]:
                 gene5=_require_gene(table, line, table.get(fields, "genestart"), "geneStart"),
                 gene3=_require_gene(table, line, table.get(fields, "geneend"), "geneEnd"),
                 caller="LINX",
-                in_frame=True if phased == "INFRAME" else False if phased else None,
+                in_frame=_LINX_PHASE.get(phased),
                 confidence="reported" if reported else "unreported",
+                exon5=_exon(table.get(fields, "fusedexonup")),
+                exon3=_exon(table.get(fields, "fusedexondown")),
             )
         )
     return fusions
@@ -493,6 +499,10 @@ def _simple(table: _Table) -> list[Fusion]:
             )
         )
     return fusions
+
+
+def _exon(text: str) -> int | None:
+    return int(text) if text.isdigit() else None
 
 
 def _sample_rows(

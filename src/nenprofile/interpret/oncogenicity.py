@@ -46,6 +46,13 @@ KINASE_3PRIME_DRIVERS = frozenset(
 KINASE_5PRIME_DRIVERS = frozenset({"FGFR1", "FGFR2", "FGFR3"})
 # NRG1 fusions keep the EGF-like domain of NRG1 as the 3' partner (an ERBB3 ligand).
 LIGAND_3PRIME_DRIVERS = frozenset({"NRG1"})
+# MET exon 14 boundaries: acceptor c.2888 / donor c.3028 on NM_000245, c.2942 / c.3082 on
+# NM_001127500; intronic offsets only exist where these are exon ends, so both sets are safe
+_MET_EX14_INTRONIC = re.compile(r"(?:2888|2942)-(\d+)|(?:3028|3082)\+(\d+)")
+_DELETION_RANGE = re.compile(r"c\.\d+([+-]\d+)?_\d+([+-]\d+)?del")
+MET_EX14_CANONICAL_OFFSET = 2
+MET_EX14_REGION_OFFSET = 30
+MET_EX14_SOURCE = "MET exon 14 skipping (Frampton et al. Cancer Discov 2015, PMID:25971938)"
 CHIP_GENES = frozenset({"DNMT3A", "TET2"})
 CHIP_CAVEAT = "may arise from clonal haematopoiesis; confirm with matched normal"
 INFRAME_CLASSES = frozenset({"inframe_insertion", "inframe_deletion"})
@@ -198,11 +205,35 @@ def classify_variant(
         level = ONCOGENIC if hit.meets_os3 else LIKELY_ONCOGENIC
         result.raise_to(level, f"{hit.horak_code}: {hit.describe()}")
 
+    if gene.symbol == "MET":
+        skipping = met_exon14_skipping(variant.hgvsc)
+        if skipping is not None:
+            result.raise_to(*skipping)
     if is_clinvar_pathogenic(variant.clinvar):
         result.raise_to(LIKELY_ONCOGENIC, f"ClinVar: {variant.clinvar}")
     if not result.evidence:
         result.evidence.append(f"{klass} in {gene.symbol}: no oncogenicity rule met")
     return result
+
+
+def met_exon14_skipping(hgvsc: str | None) -> tuple[str, str] | None:
+    """(call, reason) for a MET variant at the exon 14 splice sites, else None.
+
+    Oncogenic: within 2 bp of the exon 14 acceptor or donor, or a deletion reaching from
+    the intron into the exon. Likely oncogenic: other changes within 30 intronic bp.
+    """
+    text = (hgvsc or "").rsplit(":", 1)[-1]
+    offsets = [int(a or b) for a, b in _MET_EX14_INTRONIC.findall(text)]
+    if not offsets:
+        return None
+    deletion = _DELETION_RANGE.search(text)
+    # one end in the exon, the other in the intron: the splice site itself is deleted
+    spans_exon = deletion is not None and (deletion.group(1) is None) != (deletion.group(2) is None)
+    if min(offsets) <= MET_EX14_CANONICAL_OFFSET or spans_exon:
+        return ONCOGENIC, f"{MET_EX14_SOURCE}: {text} disrupts an exon 14 splice site"
+    if min(offsets) <= MET_EX14_REGION_OFFSET:
+        return LIKELY_ONCOGENIC, f"{MET_EX14_SOURCE}: {text} in the exon 14 splice region"
+    return None
 
 
 def is_clinvar_pathogenic(clinvar: str | None) -> bool:
@@ -262,6 +293,9 @@ def classify_fusion(fusion: Fusion) -> Classification:
             [f"{name} is low-support ({fusion.support_note}): confirm by an orthogonal assay"],
         )
     support = [f"support: {fusion.support_note}"] if fusion.support_note else []
+    if (fusion.gene5, fusion.gene3, fusion.exon5, fusion.exon3) == ("MET", "MET", 13, 15):
+        reason = f"{name}: exon 13 joined to exon 15, {MET_EX14_SOURCE}"
+        return Classification(ONCOGENIC, [reason, *support])
     driver = _fusion_mechanism(fusion)
     if driver is None:
         if fusion.gene5 in KINASE_3PRIME_DRIVERS:

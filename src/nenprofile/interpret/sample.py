@@ -122,9 +122,10 @@ def reportable_alterations(
 ) -> list[dict[str, Any]]:
     """Rows for alterations.tsv: ALTERATION_COLUMNS then EXTRA_ALTERATION_COLUMNS.
 
-    Reported: variants in KB genes (marker genes excepted) that are protein-changing, or of
-    unknown consequence (gene-overlap input), and not Likely benign; AMP/DEEPDEL in KB genes;
-    fusions involving KB genes or a 3' kinase driver.
+    Reported: variants in KB genes (marker genes excepted) that are protein-changing, of
+    unknown consequence (gene-overlap input), or (Likely) oncogenic whatever their class, and
+    not Likely benign; AMP/DEEPDEL in KB genes; fusions involving KB genes or a 3' kinase
+    driver.
     """
     rows: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
     for item in classification.variants:
@@ -132,7 +133,8 @@ def reportable_alterations(
         entry = kb.genes[variant.gene or ""]
         if entry.role == "marker" or call.oncogenicity == LIKELY_BENIGN:
             continue
-        if variant.variant_class not in PROTEIN_CHANGING_CLASSES | {"unknown"}:
+        coding = variant.variant_class in PROTEIN_CHANGING_CLASSES | {"unknown"}
+        if not coding and not call.is_oncogenic:  # e.g. MET exon 14 splice-region variants
             continue
         row = _row(sample, entry.symbol, entry.pathway, "mutation")
         row.update(
