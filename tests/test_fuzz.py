@@ -21,9 +21,10 @@ from nenprofile.ingest.expression import read_expression_matrix
 from nenprofile.ingest.sites import SITES
 from nenprofile.ingest.variants import read_variants
 from nenprofile.ingest.variants.maf import read_maf
-from nenprofile.match.therapies import AMP_ORDER, ESCAT_ORDER, SampleFindings, match_therapies
+from nenprofile.match.therapies import SampleFindings, match_therapies
 from nenprofile.model import THERAPY_COLUMNS, SampleInfo
 from nenprofile.reference.knowledgebase import DIFFERENTIATIONS, load_knowledge_base
+from nenprofile.vocab import AMP_TIERS, ESCAT_TIERS
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO = REPO / "config" / "demo"
@@ -316,8 +317,8 @@ def test_fuzz_matcher(case):
     assert len({row["rule_id"] for row in rows}) == len(rows)
     for row in rows:
         assert all(column in row for column in THERAPY_COLUMNS)
-        assert row["amp_tier"] in AMP_ORDER
-        assert row["escat_tier"] in ESCAT_ORDER
+        assert row["amp_tier"] in AMP_TIERS
+        assert row["escat_tier"] in ESCAT_TIERS
         assert row["context"] in ("NEN-specific", "tissue-agnostic", "other tumor type")
         assert row["direction"] in ("sensitivity", "resistance", "standard_of_care")
         assert row["citations"]

@@ -29,6 +29,7 @@ from nenprofile.interpret.expression import ExpressionSettings, score_cohort
 from nenprofile.interpret.pdl1 import resolve_thresholds
 from nenprofile.interpret.sample import interpret_sample
 from nenprofile.reference.knowledgebase import load_knowledge_base
+from nenprofile.settings import Settings
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO = REPO / "config" / "demo"
@@ -44,7 +45,7 @@ CNA_TEXT = (DEMO / "cna" / "NEN01.gene_cn.tsv").read_text()
 EVIDENCE = FusionEvidence(2, 1, ("high", "medium", "reported"))
 FUSION_TEXT = (DEMO / "fusions" / "NEN10.arriba.fusions.tsv").read_text()
 EXPRESSION_TEXT = (DEMO / "expression" / "salmon.merged.gene_tpm.tsv").read_text()
-INTERPRET_CONFIG = {"tmb": {"target_size_mb": 1.0, "high_threshold": 10}, "filters": {}}
+INTERPRET_SETTINGS = Settings.from_partial({"tmb": {"target_size_mb": 1.0, "high_threshold": 10}})
 
 
 def write(directory: Path, name: str, data: str | bytes) -> Path:
@@ -210,7 +211,7 @@ def test_vcf_zero_variants_is_legal_and_interprets_to_nothing(tmp_path):
     assert result.counts["records_read"] == 0
     sample = sample_info({"sample": "S0", "genome_build": "GRCh38"})
     profile = interpret_sample(
-        sample, result, [], [], None, load_knowledge_base(), INTERPRET_CONFIG
+        sample, result, [], [], None, load_knowledge_base(), INTERPRET_SETTINGS
     )
     assert profile.alterations == []
     assert profile.biomarkers["tmb"]["value"] == 0

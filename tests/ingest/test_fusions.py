@@ -15,6 +15,7 @@ from nenprofile.ingest.fusions import (
     read_fusions,
 )
 from nenprofile.model import Fusion
+from nenprofile.settings import Settings
 
 DATA = Path(__file__).parents[1] / "data" / "fusions"
 ARRIBA = DATA / "arriba.fusions.tsv"
@@ -191,9 +192,11 @@ def test_thresholds_come_from_the_evidence_settings(tmp_path):
             "8 supporting reads, 4 split (needs >= 10 with >= 5 split)",
         )
     ]
-    config = {"min_supporting_reads": 8, "min_split_reads": 4, "trusted_confidence": ["High"]}
-    assert FusionEvidence.from_config(config) == FusionEvidence(8, 4, ("high",))
-    assert read_fusions(path, evidence=FusionEvidence.from_config(config))[0].support == "supported"
+    fusions = {"min_supporting_reads": 8, "min_split_reads": 4, "trusted_confidence": ["High"]}
+    evidence = FusionEvidence.from_settings(Settings.from_partial({"fusions": fusions}))
+    assert evidence == FusionEvidence(8, 4, ("high",))
+    assert read_fusions(path, evidence=evidence)[0].support == "supported"
+    assert FusionEvidence.from_settings(Settings.defaults()) == EVIDENCE
 
 
 def test_arriba_confidence_and_disclosure():

@@ -8,6 +8,7 @@ from pathlib import Path
 from nenprofile.ingest.sheet import load_sample_sheet, validate_config
 from nenprofile.jobs.profile import profile_sample, read_other_inputs, resolve_purity_ploidy
 from nenprofile.model import SampleInfo
+from nenprofile.settings import Settings
 
 REPO = Path(__file__).resolve().parents[2]
 SCHEMAS = REPO / "workflow" / "schemas"
@@ -49,8 +50,8 @@ CNA = REPO / "tests" / "data" / "cna"
 FUSIONS = REPO / "tests" / "data" / "fusions"
 
 
-def validated_config() -> dict:
-    return validate_config({"cohort": "t", "samples": "s.tsv"}, SCHEMAS / "config.schema.yaml")
+def default_settings() -> Settings:
+    return Settings.defaults()
 
 
 def test_purity_and_ploidy_from_the_caller_file_unless_the_sheet_gives_them():
@@ -81,7 +82,7 @@ def test_other_inputs_use_the_caller_ploidy_and_disclose_what_was_read():
         "purity_file": str(CNA / "sample.purple.purity.tsv"),
         "fusions": str(FUSIONS / "arriba.fusions.tsv"),
     }
-    other = read_other_inputs(sample, {}, inputs, validated_config())
+    other = read_other_inputs(sample, {}, inputs, default_settings())
     calls = {c.gene: c.call for c in other.copy_numbers}
     # PURPLE's ploidy 3.1: BRAF at 6.03 copies is a gain, not the amplification of ploidy 2
     assert (calls["BRAF"], calls["PTEN"]) == ("GAIN", "DEEPDEL")

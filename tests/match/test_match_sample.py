@@ -8,13 +8,13 @@ import pytest
 from nenprofile.ingest.variants.result import IngestResult
 from nenprofile.interpret.sample import (
     EXTRA_ALTERATION_COLUMNS,
-    InterpretationSettings,
     immune_score,
     interpret_sample,
 )
 from nenprofile.match.sample import SampleProfile, match_sample
 from nenprofile.model import ALTERATION_COLUMNS, Fusion, GeneCopyNumber, SampleInfo, Variant
 from nenprofile.reference.knowledgebase import load_knowledge_base
+from nenprofile.settings import Settings
 
 
 def profile_of(sample, ingest, cna, fusions, markers, kb, config, **kwargs) -> SampleProfile:
@@ -34,7 +34,7 @@ BIOMARKER_KEYS = [
     "immune_score",
     "standard_of_care",
 ]
-CONFIG = {"tmb": {"target_size_mb": 1.0, "high_threshold": 10}, "filters": {}}
+CONFIG = Settings.from_partial({"tmb": {"target_size_mb": 1.0, "high_threshold": 10}})
 
 
 @pytest.fixture(scope="module")
@@ -166,25 +166,6 @@ def test_nec_case_with_fusion_and_dmmr(kb) -> None:
         "DNMT3A variant may arise from clonal haematopoiesis; confirm with matched normal"
     )
     assert dnmt3a["caveats"] in profile.warnings
-
-
-def test_settings_from_config_defaults_and_overrides() -> None:
-    defaults = InterpretationSettings.from_config({})
-    assert (defaults.target_size_mb, defaults.tmb_high_threshold, defaults.max_population_af) == (
-        33.0,
-        10.0,
-        0.01,
-    )
-    custom = InterpretationSettings.from_config(
-        {"tmb": {"target_size_mb": 1.2, "min_vaf": 0.1}, "filters": {"max_population_af": 0.001}}
-    )
-    assert (custom.target_size_mb, custom.tmb_min_vaf, custom.max_population_af) == (
-        1.2,
-        0.1,
-        0.001,
-    )
-    assert custom.biomarkers().target_size_mb == 1.2
-    assert custom.oncogenicity().max_population_af == 0.001
 
 
 def test_immune_score_from_markers() -> None:

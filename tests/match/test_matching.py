@@ -11,11 +11,11 @@ from nenprofile.match.therapies import (
     SampleFindings,
     match_therapies,
     protein_change,
-    row_sort_key,
     variant_matches,
 )
 from nenprofile.model import SampleInfo
 from nenprofile.reference.knowledgebase import load_knowledge_base
+from nenprofile.vocab import therapy_rank
 
 
 @pytest.fixture(scope="module")
@@ -597,7 +597,7 @@ def test_rows_sorted_by_amp_then_escat_then_therapy(kb):
         "dll3_t_cell_engager_trials",  # II-D / II-B
         "atr_inhibitor_arid1a_atm",  # II-D / IV
     ]
-    assert rows == sorted(rows, key=row_sort_key)
+    assert rows == sorted(rows, key=therapy_rank)
     again = match_therapies(
         findings, SampleInfo("S1", tumor_site="lung", differentiation="poor"), kb
     )

@@ -11,7 +11,7 @@ import pytest
 from nenprofile.errors import InputError
 from nenprofile.report import build_report_data, write_report_json
 from nenprofile.report.cohort import build_cohort_data, sample_report_href
-from nenprofile.report.data import citation_links, tier_rank
+from nenprofile.report.data import citation_links
 
 DATA = Path(__file__).parents[1] / "data" / "report"
 EVIL = "<script>alert(1)</script>\"x'"
@@ -105,17 +105,6 @@ def test_summary_ranks_amp_then_escat_and_skips_untiered_and_standard_of_care():
     assert data["therapies"][-1]["therapy"] == "DLL3-directed T-cell engager (clinical trial)"
     assert data["therapies"][-1]["research_only"] is True
     assert [t["therapy"] for t in report("NEN01")["summary"]] == ["Everolimus"]
-
-
-def test_tier_rank_orders_amp_before_escat():
-    rows = [("II-D", "I-A"), (None, "I-A"), ("I-B", "IV"), ("I-A", None), ("I-A", "I-C")]
-    assert sorted(rows, key=lambda r: tier_rank(*r)) == [
-        ("I-A", "I-C"),
-        ("I-A", None),
-        ("I-B", "IV"),
-        ("II-D", "I-A"),
-        (None, "I-A"),
-    ]
 
 
 def test_citation_links():

@@ -7,9 +7,9 @@ from snakemake.exceptions import WorkflowError
 from nenprofile.errors import InputError
 from nenprofile.ingest.sheet import load_sample_sheet, validate_config
 from nenprofile.io.validation import load_schema
+from nenprofile.settings import CONFIG_SCHEMA, SAMPLES_SCHEMA
 from nenprofile.layout import PROVENANCE_FILES, REPORT_TABLES, Layout
 
-SCHEMAS = Path(workflow.basedir) / "workflow" / "schemas"
 
 
 def _config_source():
@@ -18,10 +18,10 @@ def _config_source():
 
 
 try:
-    validate_config(config, SCHEMAS / "config.schema.yaml", source=_config_source())
+    validate_config(config, CONFIG_SCHEMA, source=_config_source())
     SHEET = load_sample_sheet(
         config["samples"],
-        SCHEMAS / "samples.schema.yaml",
+        SAMPLES_SCHEMA,
         default_build=config["genome_build"],
     )
 except InputError as error:
@@ -59,7 +59,7 @@ REPORT_BATCH_MANIFESTS = [
 
 
 # the sheet schema's sample-id pattern: cheap to match even for thousands of samples
-SAMPLE_PATTERN = load_schema(SCHEMAS / "samples.schema.yaml")["properties"]["sample"]["pattern"]
+SAMPLE_PATTERN = load_schema(SAMPLES_SCHEMA)["properties"]["sample"]["pattern"]
 
 
 wildcard_constraints:

@@ -52,6 +52,7 @@ from typing import Any, Protocol
 from nenprofile.errors import InputError
 from nenprofile.io.textfiles import iter_lines
 from nenprofile.model import GeneCopyNumber
+from nenprofile.settings import Settings, schema_default
 
 CALLS = ("AMP", "GAIN", "NEUTRAL", "HETLOSS", "DEEPDEL")
 # which call a duplicate gene row keeps: the strongest event
@@ -147,7 +148,7 @@ _MISSING = {"", ".", "NA", "N/A", "NaN", "nan", "None", "-"}
 class CopyNumberThresholds:
     """Rules that turn numbers into calls (config `copy_number`).
 
-    Absolute total copy number CN, tumor ploidy P (default 2):
+    Absolute total copy number CN, tumor ploidy P (default 2); defaults from the config schema:
       DEEPDEL if CN < deep_deletion_below (0.5, i.e. no copy left);
       AMP     if CN >= amp_copies * P / 2 (6 copies at ploidy 2, 9 at ploidy 3);
       GAIN    if CN >= P + 0.5 (a continuous estimate that rounds above ploidy);
@@ -160,13 +161,17 @@ class CopyNumberThresholds:
     seg_scale: the logarithm of SEG seg.mean values (log2, or log10 for some aCGH exports).
     """
 
-    amp_copies: float = 6.0
+    amp_copies: float = schema_default("copy_number.amp_copies")
     deep_deletion_below: float = 0.5
-    log2_amp: float = 1.0
-    log2_gain: float = 0.3
-    log2_hetloss: float = -0.3
-    log2_deepdel: float = -1.2
-    seg_scale: str = "log2"
+    log2_amp: float = schema_default("copy_number.log2_amp")
+    log2_gain: float = schema_default("copy_number.log2_gain")
+    log2_hetloss: float = schema_default("copy_number.log2_hetloss")
+    log2_deepdel: float = schema_default("copy_number.log2_deepdel")
+    seg_scale: str = schema_default("copy_number.seg_scale")
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> CopyNumberThresholds:
+        return cls(**vars(settings.copy_number))
 
     def call_copy_number(self, copy_number: float, ploidy: float = 2.0) -> str:
         if copy_number < self.deep_deletion_below:

@@ -42,7 +42,6 @@ import csv
 import math
 import re
 from collections import Counter
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,6 +49,7 @@ from typing import Any
 from nenprofile.errors import InputError
 from nenprofile.io.textfiles import iter_lines
 from nenprofile.model import Fusion
+from nenprofile.settings import Settings
 
 ACCEPTED_FORMATS = (
     "Arriba fusions.tsv (#gene1, gene2, split_reads1, split_reads2, discordant_mates, "
@@ -101,11 +101,12 @@ class FusionEvidence:
     trusted_confidence: tuple[str, ...]  # caller confidence words that suffice on their own
 
     @classmethod
-    def from_config(cls, section: Mapping[str, Any]) -> FusionEvidence:
+    def from_settings(cls, settings: Settings) -> FusionEvidence:
+        fusions = settings.fusions
         return cls(
-            min_supporting_reads=int(section["min_supporting_reads"]),
-            min_split_reads=int(section["min_split_reads"]),
-            trusted_confidence=tuple(str(w).lower() for w in section["trusted_confidence"]),
+            min_supporting_reads=fusions.min_supporting_reads,
+            min_split_reads=fusions.min_split_reads,
+            trusted_confidence=tuple(word.lower() for word in fusions.trusted_confidence),
         )
 
 

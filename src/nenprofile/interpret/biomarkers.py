@@ -1,7 +1,7 @@
 """Genome-wide and pathway biomarkers of one sample: TMB, MSI, MMR, HRR, differentiation pattern.
 
 Each function returns one biomarkers.json entry (value, call, source, ...; docs/ARCHITECTURE.md).
-Thresholds come from BiomarkerSettings; interpret.InterpretationSettings fills it from config.
+Thresholds come from BiomarkerSettings, built from the run's Settings.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Any
 from nenprofile.ingest.sites import GEP_SITES
 from nenprofile.interpret.oncogenicity import GeneInfo, SampleClassification, short_change
 from nenprofile.model import PROTEIN_CHANGING_CLASSES, SampleInfo, Variant
+from nenprofile.settings import Settings, schema_default
 
 MMR_GENES = ("EPCAM", "MLH1", "MSH2", "MSH6", "PMS2")
 HRR_CORE_GENES = ("BRCA1", "BRCA2", "PALB2")
@@ -33,11 +34,23 @@ TMB_CITATIONS = "PMID:28420421"  # Chalmers 2017: panel vs WES TMB; variance bel
 
 @dataclass(frozen=True)
 class BiomarkerSettings:
-    target_size_mb: float = 33.0
-    tmb_high_threshold: float = 10.0
-    tmb_min_vaf: float = 0.05
-    max_population_af: float = 0.01
-    msi_min_indel_fraction: float = 0.2
+    """TMB and MSI thresholds; defaults are the config schema's."""
+
+    target_size_mb: float = schema_default("tmb.target_size_mb")
+    tmb_high_threshold: float = schema_default("tmb.high_threshold")
+    tmb_min_vaf: float = schema_default("tmb.min_vaf")
+    max_population_af: float = schema_default("filters.max_population_af")
+    msi_min_indel_fraction: float = schema_default("msi.min_indel_fraction")
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> BiomarkerSettings:
+        return cls(
+            target_size_mb=settings.tmb.target_size_mb,
+            tmb_high_threshold=settings.tmb.high_threshold,
+            tmb_min_vaf=settings.tmb.min_vaf,
+            max_population_af=settings.filters.max_population_af,
+            msi_min_indel_fraction=settings.msi_min_indel_fraction,
+        )
 
 
 # ----------------------------------------------------------------------------- TMB

@@ -28,13 +28,17 @@ from typing import Protocol
 from nenprofile.ingest.fusions import LOW_SUPPORT
 from nenprofile.model import TRUNCATING_CLASSES, Fusion, GeneCopyNumber, Variant
 from nenprofile.reference.hotspots import HotspotHit, HotspotTable
+from nenprofile.settings import Settings, schema_default
+from nenprofile.vocab import (
+    LIKELY_BENIGN,
+    LIKELY_ONCOGENIC,
+    ONCOGENIC,
+    ONCOGENIC_CALLS,
+    ONCOGENICITY_LEVELS,
+    VUS,
+)
 
-ONCOGENIC = "Oncogenic"
-LIKELY_ONCOGENIC = "Likely oncogenic"
-VUS = "VUS"
-LIKELY_BENIGN = "Likely benign"
-_RANK = {LIKELY_BENIGN: 0, VUS: 1, LIKELY_ONCOGENIC: 2, ONCOGENIC: 3}
-ONCOGENIC_CALLS = frozenset({ONCOGENIC, LIKELY_ONCOGENIC})
+_RANK = {level: rank for rank, level in enumerate(ONCOGENICITY_LEVELS)}
 
 TUMOR_SUPPRESSOR_ROLES = frozenset({"tumor_suppressor", "both"})
 ONCOGENE_ROLES = frozenset({"oncogene", "both"})
@@ -73,9 +77,13 @@ class GeneInfo(Protocol):
 
 @dataclass(frozen=True)
 class OncogenicitySettings:
-    max_population_af: float = 0.01
+    max_population_af: float = schema_default("filters.max_population_af")
     loh_vaf_margin: float = 0.1  # VAF above purity/2 + margin implies loss of the wild type
     loh_vaf_without_purity: float = 0.8  # conservative LOH hint when purity is unknown
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> OncogenicitySettings:
+        return cls(max_population_af=settings.filters.max_population_af)
 
 
 @dataclass

@@ -14,12 +14,10 @@ from typing import Any
 
 from nenprofile.errors import InputError
 from nenprofile.model import GeneCopyNumber, SampleInfo
+from nenprofile.settings import schema_default
 
 DEFAULT_THRESHOLDS: dict[str, float] = {
-    "tps_low": 1.0,
-    "tps_high": 50.0,
-    "cps_low": 1.0,
-    "cps_high": 10.0,
+    key: float(value) for key, value in schema_default("pdl1").items()
 }
 
 AMPLICON_PARTNERS = ("PDCD1LG2", "JAK2")  # 9p24.1 amplicon with CD274

@@ -22,6 +22,7 @@ from nenprofile.model import (
     SampleInfo,
 )
 from nenprofile.reference.knowledgebase import KnowledgeBase
+from nenprofile.settings import Settings
 
 EXTRA_ALTERATION_COLUMNS = [
     "group",
@@ -35,44 +36,6 @@ GROUP_ORDER = ("mTOR pathway", "DNA repair", "Epigenetic/chromatin", "Other driv
 IMMUNE_SCORE_MARKER = "TCELL_INFLAMED_GEP"
 IMMUNE_CALLS = {"high": "inflamed", "intermediate": "intermediate", "low": "non-inflamed"}
 IMMUNE_SOURCE = "18-gene T-cell-inflamed GEP (Ayers 2017, PMID:28650338); research-only"
-
-
-@dataclass(frozen=True)
-class InterpretationSettings:
-    """Every threshold interpretation reads from config, with its default, in one place."""
-
-    target_size_mb: float = 33.0
-    tmb_high_threshold: float = 10.0
-    tmb_min_vaf: float = 0.05
-    max_population_af: float = 0.01
-    msi_min_indel_fraction: float = 0.2
-    pdl1_thresholds: Mapping[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> InterpretationSettings:
-        tmb = config.get("tmb") or {}
-        filters = config.get("filters") or {}
-        msi = config.get("msi") or {}
-        return cls(
-            target_size_mb=float(tmb.get("target_size_mb", cls.target_size_mb)),
-            tmb_high_threshold=float(tmb.get("high_threshold", cls.tmb_high_threshold)),
-            tmb_min_vaf=float(tmb.get("min_vaf", cls.tmb_min_vaf)),
-            max_population_af=float(filters.get("max_population_af", cls.max_population_af)),
-            msi_min_indel_fraction=float(msi.get("min_indel_fraction", cls.msi_min_indel_fraction)),
-            pdl1_thresholds=dict(config.get("pdl1") or {}),
-        )
-
-    def oncogenicity(self) -> OncogenicitySettings:
-        return OncogenicitySettings(max_population_af=self.max_population_af)
-
-    def biomarkers(self) -> BiomarkerSettings:
-        return BiomarkerSettings(
-            target_size_mb=self.target_size_mb,
-            tmb_high_threshold=self.tmb_high_threshold,
-            tmb_min_vaf=self.tmb_min_vaf,
-            max_population_af=self.max_population_af,
-            msi_min_indel_fraction=self.msi_min_indel_fraction,
-        )
 
 
 @dataclass
@@ -227,14 +190,14 @@ def sample_warnings(
     ingest: Any,
     classification: SampleClassification,
     biomarkers: Mapping[str, Any],
-    settings: InterpretationSettings,
+    settings: Settings,
 ) -> list[str]:
     warnings: list[str] = []
     if ingest.tumor_only:
         warnings.append(
             "tumor-only input: germline variants are removed only by population AF >= "
-            f"{settings.max_population_af} and known polymorphisms; confirm germline status "
-            "of reported variants with a matched normal"
+            f"{settings.filters.max_population_af} and known polymorphisms; confirm germline "
+            "status of reported variants with a matched normal"
         )
     if ingest.annotation == "gene-overlap":
         warnings.append(
@@ -260,7 +223,7 @@ def interpret_sample(
     fusions: Sequence[Fusion],
     markers: Mapping[str, Any] | None,
     kb: KnowledgeBase,
-    config: Mapping[str, Any],
+    settings: Settings,
     tmb_tally: TmbTally | None = None,
 ) -> SampleInterpretation:
     """Alterations, biomarkers.json (but its standard of care) and warnings for one sample.
@@ -269,7 +232,6 @@ def interpret_sample(
     variants are all the sample's variants, or (streamed ingest, profile_sink.ProfileSink)
     those in knowledge-base genes with ``tmb_tally`` counted over all of them.
     """
-    settings = InterpretationSettings.from_config(config)
     tumor_only = bool(ingest.tumor_only)
     classification = classify_sample(
         ingest.variants,
@@ -278,7 +240,7 @@ def interpret_sample(
         kb.genes,
         tumor_only=tumor_only,
         purity=sample.purity,
-        settings=settings.oncogenicity(),
+        settings=OncogenicitySettings.from_settings(settings),
     )
     alterations = reportable_alterations(sample.sample, classification, kb)
     scored = compute_biomarkers(
@@ -288,7 +250,7 @@ def interpret_sample(
         kb.genes,
         annotation=ingest.annotation,
         tumor_only=tumor_only,
-        settings=settings.biomarkers(),
+        settings=BiomarkerSettings.from_settings(settings),
     )
     pdl1 = pdl1_entry(sample, cna, markers, settings.pdl1_thresholds)
     findings = SampleFindings(

@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from nenprofile.errors import InputError
+from nenprofile.settings import Settings
 
 log = logging.getLogger("nenprofile")
 
@@ -39,9 +40,7 @@ def score_expression_markers(
         log.warning(
             "sample %s has no column in the expression matrix; no expression markers", sample
         )
-    settings = ExpressionSettings.from_mapping(
-        {k: v for k, v in config["expression"].items() if k not in ("matrix", "reference")}
-    )
+    settings = ExpressionSettings.from_settings(Settings.from_config(config))
     table = score_cohort(
         inputs["matrix"], with_rna, reference_path=inputs.get("reference"), settings=settings
     )

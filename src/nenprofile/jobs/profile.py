@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from nenprofile.errors import BatchInputError, InputError
 from nenprofile.io.outputs import atomic_write, write_json, write_tsv
+from nenprofile.settings import Settings
 
 if TYPE_CHECKING:
     from nenprofile.ingest.variants import IngestResult
@@ -24,6 +25,7 @@ log = logging.getLogger("nenprofile")
 class ProfileResources:
     """What every sample of a cohort is profiled against: read once per job."""
 
+    settings: Settings
     kb: KnowledgeBase
     civic: list[CivicEvidence] | None  # config knowledge_base.civic, when given
 
@@ -32,10 +34,11 @@ def load_profile_resources(config: dict[str, Any]) -> ProfileResources:
     from nenprofile.match.civic import load_civic_evidence
     from nenprofile.reference.knowledgebase import load_knowledge_base
 
-    civic_path = config["knowledge_base"].get("civic")
+    settings = Settings.from_config(config)
     return ProfileResources(
-        kb=load_knowledge_base(config["knowledge_base"]["path"]),
-        civic=load_civic_evidence(civic_path) if civic_path else None,
+        settings=settings,
+        kb=load_knowledge_base(settings.knowledge_base_path),
+        civic=load_civic_evidence(settings.civic_path) if settings.civic_path else None,
     )
 
 
@@ -54,31 +57,30 @@ def profile_sample(
     from nenprofile.ingest.sheet import sample_info
     from nenprofile.ingest.variants import read_variants
     from nenprofile.ingest.variants.table import VariantTableWriter, part_path_for
-    from nenprofile.interpret.sample import InterpretationSettings
+    from nenprofile.interpret.biomarkers import BiomarkerSettings
     from nenprofile.jobs.profile_sink import ProfileSink
 
     record = params["record"]
     sample = sample_info(record)
-    filters = config["filters"]
-    annotation = config["annotation"]
     resources = resources or load_profile_resources(config)
-    settings = InterpretationSettings.from_config(config)
+    settings = resources.settings
+    filters = settings.filters
     # the variant table is written while the variants stream past; it gets its final name
     # last, once every other output is written
     with atomic_write(outputs["variants"], "wb") as raw:
         table = VariantTableWriter(raw, part_path_for(outputs["variants"]))
-        sink = ProfileSink(resources.kb.genes, settings.biomarkers(), table)
+        sink = ProfileSink(resources.kb.genes, BiomarkerSettings.from_settings(settings), table)
         ingest = read_variants(
             inputs["variants"],
             tumor_sample=record.get("tumor_sample"),
             normal_sample=record.get("normal_sample"),
             build=sample.genome_build,
-            pass_only=filters["pass_only"],
-            allowed_filters=tuple(filters["allowed_filters"]),
-            min_vaf=filters["min_vaf"],
-            min_depth=filters["min_depth"],
-            reference_fasta=annotation["reference_fasta"],
-            gff3=annotation["gff3"],
+            pass_only=filters.pass_only,
+            allowed_filters=filters.allowed_filters,
+            min_vaf=filters.min_vaf,
+            min_depth=filters.min_depth,
+            reference_fasta=settings.reference_fasta,
+            gff3=settings.gff3,
             workers=threads,
             consumer=sink,
         )
@@ -92,7 +94,7 @@ def profile_sample(
             ingest.annotation,
             ingest.build,
         )
-        _profile_rest(sample, record, ingest, sink.tally, resources, inputs, outputs, config)
+        _profile_rest(sample, record, ingest, sink.tally, resources, inputs, outputs)
 
 
 def _profile_rest(
@@ -103,7 +105,6 @@ def _profile_rest(
     resources: ProfileResources,
     inputs: dict[str, str],
     outputs: dict[str, str],
-    config: dict[str, Any],
 ) -> None:
     """profile_sample after the variants: copy number, fusions, markers, interpretation and
     every output but the variant table."""
@@ -113,7 +114,7 @@ def _profile_rest(
     from nenprofile.model import ALTERATION_COLUMNS
 
     sample.tumor_only = ingest.tumor_only
-    other = read_other_inputs(sample, record, inputs, config)
+    other = read_other_inputs(sample, record, inputs, resources.settings)
     cna, fusions = other.copy_numbers, other.fusions
     markers = None
     if "markers" in inputs:
@@ -122,7 +123,7 @@ def _profile_rest(
         markers = markers_for_sample(read_marker_table(inputs["markers"]), sample.sample) or None
     kb = resources.kb
     interpretation = interpret_sample(
-        sample, ingest, cna, fusions, markers, kb, config, tmb_tally=tmb_tally
+        sample, ingest, cna, fusions, markers, kb, resources.settings, tmb_tally=tmb_tally
     )
     profile = match_sample(interpretation, sample, kb, civic=resources.civic)
     therapies = profile.therapies
@@ -170,7 +171,7 @@ class OtherInputs:
 
 
 def read_other_inputs(
-    sample: SampleInfo, record: dict[str, Any], inputs: dict[str, str], config: dict[str, Any]
+    sample: SampleInfo, record: dict[str, Any], inputs: dict[str, str], settings: Settings
 ) -> OtherInputs:
     """Purity/ploidy (sheet, else the caller's purity file), copy number and fusions. Sets
     sample.purity and sample.ploidy to the values used."""
@@ -183,7 +184,7 @@ def read_other_inputs(
         read = read_copy_number_file(
             inputs["cna"],
             build=sample.genome_build,
-            thresholds=CopyNumberThresholds(**config["copy_number"]),
+            thresholds=CopyNumberThresholds.from_settings(settings),
             ploidy=sample.ploidy,
             sample=name_in_files,
         )
@@ -192,7 +193,7 @@ def read_other_inputs(
     if "fusions" in inputs:
         fusions = read_fusion_file(
             inputs["fusions"],
-            evidence=FusionEvidence.from_config(config["fusions"]),
+            evidence=FusionEvidence.from_settings(settings),
             sample=name_in_files,
         )
         result.fusions, result.fusion_input = fusions.fusions, fusions.disclosure

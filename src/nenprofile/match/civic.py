@@ -18,9 +18,6 @@ from typing import Any
 
 from nenprofile.errors import InputError
 from nenprofile.match.therapies import (
-    CAVEAT_SEPARATOR,
-    CITATION_SEPARATOR,
-    ONCOGENIC,
     SampleFindings,
     alteration_label,
     protein_change,
@@ -28,6 +25,7 @@ from nenprofile.match.therapies import (
 )
 from nenprofile.model import SampleInfo
 from nenprofile.reference.knowledgebase import KnowledgeBase, load_knowledge_base
+from nenprofile.vocab import CAVEAT_SEPARATOR, CITATION_SEPARATOR, ONCOGENIC_CALLS
 
 LAYOUT_2021 = "2021"
 LAYOUT_CURRENT = "current"
@@ -207,7 +205,10 @@ def _variant_hits(item: CivicEvidence, findings: SampleFindings) -> list[str]:
     generic = GENERIC_VARIANTS.get(item.variant.upper())
     hits = []
     for alteration in findings.alterations:
-        if alteration.get("gene") != item.gene or alteration.get("oncogenicity") not in ONCOGENIC:
+        if (
+            alteration.get("gene") != item.gene
+            or alteration.get("oncogenicity") not in ONCOGENIC_CALLS
+        ):
             continue
         kind = alteration.get("alteration_type")
         if generic is not None:

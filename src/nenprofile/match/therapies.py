@@ -21,13 +21,14 @@ from nenprofile.reference.knowledgebase import (
     KnowledgeBase,
     TherapyRule,
 )
+from nenprofile.vocab import (
+    CAVEAT_SEPARATOR,
+    CITATION_SEPARATOR,
+    ONCOGENIC_CALLS,
+    therapy_rank,
+)
 
 ROW_COLUMNS = [*THERAPY_COLUMNS, "direction", "rule_id", "research_only"]
-ONCOGENIC = frozenset({"Oncogenic", "Likely oncogenic"})
-AMP_ORDER = ("I-A", "I-B", "II-C", "II-D")
-ESCAT_ORDER = ("I-A", "I-B", "I-C", "II-A", "II-B", "III-A", "III-B", "IV", "V", "X", "NA")
-CAVEAT_SEPARATOR = " | "
-CITATION_SEPARATOR = ";"
 UNKNOWN_SITES = frozenset({"unknown"})
 
 _PROTEIN = re.compile(r"^([A-Z*])(\d+)(.*)$")
@@ -80,7 +81,7 @@ def alteration_label(alteration: dict[str, Any]) -> str:
 def _alteration_hits(clause: ConditionClause, findings: SampleFindings) -> list[str]:
     hits = []
     for alteration in findings.alterations:
-        if alteration.get("oncogenicity") not in ONCOGENIC:
+        if alteration.get("oncogenicity") not in ONCOGENIC_CALLS:
             continue
         if alteration.get("gene") not in clause.genes:
             continue
@@ -194,16 +195,9 @@ def _match_rule(
     }
 
 
-def row_sort_key(row: dict[str, Any]) -> tuple[int, int, str, str]:
-    """Strongest evidence first (AMP, then ESCAT), then therapy name, then rule id."""
-    amp = AMP_ORDER.index(row["amp_tier"]) if row["amp_tier"] in AMP_ORDER else len(AMP_ORDER)
-    escat = row["escat_tier"]
-    escat_rank = ESCAT_ORDER.index(escat) if escat in ESCAT_ORDER else len(ESCAT_ORDER)
-    return (amp, escat_rank, str(row["therapy"]).lower(), str(row["rule_id"]))
-
-
 def sort_rows(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    return sorted(rows, key=row_sort_key)
+    """Strongest first, by the project's one ranking (vocab.therapy_rank)."""
+    return sorted(rows, key=therapy_rank)
 
 
 def match_therapies(

@@ -15,12 +15,11 @@ from nenprofile.report.data import (
     GROUP_NAMES,
     as_float,
     as_text,
-    is_oncogenic,
     provenance_section,
     records,
-    tier_rank,
 )
 from nenprofile.report.html import render_template
+from nenprofile.vocab import is_oncogenic, tier_rank
 
 ALTERATION_TYPES = {
     "mutation": "MUT",

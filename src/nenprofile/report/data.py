@@ -21,6 +21,7 @@ import pandas as pd
 from nenprofile.errors import InputError
 from nenprofile.interpret.expression.genesets import MARKER_GENES, SCORE_NAMES
 from nenprofile.io.outputs import atomic_write
+from nenprofile.vocab import is_oncogenic, therapy_rank
 
 REPORT_SCHEMA_VERSION = 1
 SUMMARY_LIMIT = 5
@@ -36,12 +37,7 @@ SECTIONS: tuple[tuple[str, str, str], ...] = (
 GROUP_NAMES = tuple(group for _, group, _ in SECTIONS)
 FALLBACK_GROUP = "Other drivers"
 
-AMP_TIER_ORDER = ("I-A", "I-B", "II-C", "II-D")
-ESCAT_TIER_ORDER = ("I-A", "I-B", "I-C", "II-A", "II-B", "III-A", "III-B", "IV", "X")
-
 MARKER_ORDER = (*MARKER_GENES, *SCORE_NAMES)
-
-ONCOGENIC_LABELS = frozenset({"oncogenic", "likely oncogenic"})
 
 HISTOLOGY_NOTE = (
     "This is a molecular pattern only. Histology decides: morphology (differentiation) "
@@ -142,29 +138,6 @@ def records(table: Sequence[Mapping[str, Any]] | pd.DataFrame | None) -> list[di
         return []
     rows = table.to_dict(orient="records") if isinstance(table, pd.DataFrame) else list(table)
     return [{str(k): plain(v) for k, v in row.items()} for row in rows]
-
-
-def is_oncogenic(label: Any) -> bool:
-    text = as_text(label)
-    if text is None:
-        return False
-    return text.lower().replace("_", " ").replace("-", " ") in ONCOGENIC_LABELS
-
-
-# ---------------------------------------------------------------------------------------
-# tiers and citations
-# ---------------------------------------------------------------------------------------
-
-
-def tier_rank(amp_tier: Any, escat_tier: Any) -> tuple[int, int]:
-    """Sort key: AMP I-A > I-B > II-C > II-D > none, then ESCAT I-A ... X > none."""
-    amp = as_text(amp_tier)
-    escat = as_text(escat_tier)
-    amp_rank = AMP_TIER_ORDER.index(amp) if amp in AMP_TIER_ORDER else len(AMP_TIER_ORDER)
-    escat_rank = (
-        ESCAT_TIER_ORDER.index(escat) if escat in ESCAT_TIER_ORDER else len(ESCAT_TIER_ORDER)
-    )
-    return amp_rank, escat_rank
 
 
 def citation_links(citations: Any) -> list[dict[str, str | None]]:
@@ -293,16 +266,7 @@ def therapy_row(row: Mapping[str, Any], index: int) -> dict[str, Any]:
 
 
 def ranked_therapies(therapies: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    rows = [therapy_row(row, i) for i, row in enumerate(therapies)]
-    rows.sort(
-        key=lambda r: (
-            *tier_rank(r["amp_tier"], r["escat_tier"]),
-            r["direction"] != "sensitivity",
-            r["therapy"],
-            r["biomarker"] or "",
-        )
-    )
-    return rows
+    return sorted((therapy_row(row, i) for i, row in enumerate(therapies)), key=therapy_rank)
 
 
 def summary_options(therapies: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from nenprofile.errors import InputError
+from nenprofile.settings import Settings, schema_default
 
 
 @dataclass(frozen=True)
@@ -17,9 +18,9 @@ class ExpressionSettings:
     warned about. Values are log2(TPM + pseudocount).
     """
 
-    min_reference_size: int = 10
-    high_percentile: float = 75.0
-    low_percentile: float = 25.0
+    min_reference_size: int = schema_default("expression.min_reference_size")
+    high_percentile: float = schema_default("expression.high_percentile")
+    low_percentile: float = schema_default("expression.low_percentile")
     pseudocount: float = 1.0
 
     def __post_init__(self) -> None:
@@ -42,6 +43,15 @@ class ExpressionSettings:
                 column="pseudocount",
                 fix="use pseudocount: 1",
             )
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ExpressionSettings:
+        expression = settings.expression
+        return cls(
+            min_reference_size=expression.min_reference_size,
+            high_percentile=expression.high_percentile,
+            low_percentile=expression.low_percentile,
+        )
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any] | None) -> ExpressionSettings:
