@@ -454,3 +454,23 @@ def test_met_exon14_skipping_reported_by_linx_as_exon_13_to_15() -> None:
     )
     other = Fusion("MET", "MET", None, "LINX", True, exon5=12, exon3=15)
     assert classify_fusion(other).oncogenicity == VUS
+
+
+def test_copy_number_evidence_names_the_deciding_segment_and_the_conflict() -> None:
+    call = GeneCopyNumber(
+        "PTEN",
+        "DEEPDEL",
+        copy_number=0.0,
+        segment="chr10:89700300-89712340 CN 0, 12,041 of PTEN's 108,818 bp",
+        note="PTEN also overlaps a GAIN segment chr10:89712341-135534747 CN 3.0201",
+    )
+    result = classify_copy_number(call, PTEN)
+    assert result is not None
+    assert (result.oncogenicity, result.evidence, result.caveats) == (
+        ONCOGENIC,
+        [
+            "OVS1: deep (homozygous) deletion of tumor suppressor PTEN",
+            "decided by chr10:89700300-89712340 CN 0, 12,041 of PTEN's 108,818 bp",
+        ],
+        ["PTEN also overlaps a GAIN segment chr10:89712341-135534747 CN 3.0201"],
+    )
