@@ -147,6 +147,20 @@ class SampleInfo:
         return asdict(self)
 
 
+@dataclass(frozen=True, slots=True)
+class BiomarkerCall:
+    """A status call (MMR, HRR) as biomarkers.json shows it, plus the typed decision that
+    therapy matching reads; nothing decides by parsing `call`."""
+
+    value: Any
+    call: str
+    source: str
+    deficient: bool = False  # dMMR / HRR-deficient
+
+    def to_json(self) -> dict[str, Any]:
+        return {"value": self.value, "call": self.call, "source": self.source}
+
+
 # Column order of the contract outputs (DESIGN.md). Extra columns may follow, never precede.
 ALTERATION_COLUMNS = [
     "sample",

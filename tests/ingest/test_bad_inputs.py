@@ -331,6 +331,19 @@ def test_cna_empty_file(tmp_path):
     expect_input_error(lambda: read_copy_number(path, build="GRCh38"), path, words="empty")
 
 
+@pytest.mark.parametrize(
+    "reader, text",
+    [
+        (lambda p: read_copy_number(p, build="GRCh38"), "gene\tcopy_number\rRB1\t0\rTP53\t1\r"),
+        (lambda p: read_fusions(p, evidence=EVIDENCE), "gene5\tgene3\rEWSR1\tFLI1\r"),
+    ],
+    ids=["copy number", "fusions"],
+)
+def test_old_mac_line_endings_are_an_input_error_not_a_csv_error(tmp_path, reader, text):
+    path = write(tmp_path, "cr_only.tsv", text)
+    expect_input_error(lambda: reader(path), path, line=1, words="cannot split the line")
+
+
 def test_cna_header_only_is_legal_and_empty(tmp_path):
     path = write(tmp_path, "header.tsv", "gene\tcopy_number\n")
     assert read_copy_number(path, build="GRCh38") == []

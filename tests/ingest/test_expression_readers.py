@@ -272,3 +272,9 @@ def test_kallisto_transcripts_summed_per_gene_from_gencode_names(tmp_path: Path)
         error.value
     )
     assert error.value.column == "target_id"
+
+
+def test_no_sample_column_selected_reads_no_values(tmp_path: Path) -> None:
+    path = write(tmp_path, "m.tsv", "gene_id\tgene_name\tA\nENSG00000090932\tDLL3\t5.5\n")
+    matrix = read_expression_matrix(path, genes=["DLL3"], columns=[])
+    assert matrix.tpm.shape == (1, 0)

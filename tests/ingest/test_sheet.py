@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from nenprofile.errors import InputError
-from nenprofile.ingest.sheet import load_sample_sheet, sample_info, validate_config
+from nenprofile.ingest.sheet import load_sample_sheet, path_for_sheet, sample_info, validate_config
 from nenprofile.ingest.sites import normalise_site
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "workflow" / "schemas"
@@ -204,3 +204,17 @@ def test_demo_config_is_valid(repo_root):
 )
 def test_site_synonyms(text, site, known):
     assert normalise_site(text) == (site, known)
+
+
+def test_path_for_sheet_round_trips_through_the_reader(tmp_path):
+    folder = tmp_path / "cohort"
+    (folder / "in").mkdir(parents=True)
+    below, formula, outside = folder / "in" / "a.vcf", folder / "=b.vcf", tmp_path / "c.vcf"
+    for path in (below, formula, outside):
+        path.write_text("")
+    cells = [path_for_sheet(p, folder) for p in (below, formula, outside)]
+    assert cells == ["in/a.vcf", "./=b.vcf", str(outside)]
+    sheet = folder / "samples.tsv"
+    sheet.write_text("sample\tvcf\n" + "".join(f"S{i}\t{c}\n" for i, c in enumerate(cells)))
+    rows = load(sheet).rows
+    assert [rows[f"S{i}"]["vcf"] for i in range(3)] == [str(below), str(formula), str(outside)]

@@ -165,27 +165,30 @@ def test_msi_suspected_needs_biallelic_mmr_tmb_high_and_indels() -> None:
 def test_mmr_status_calls() -> None:
     unknown = {"call": "unknown", "source": "x"}
     biallelic = mmr_status(classified([truncating("MSH2"), indel("MSH2", pos=300)]), unknown)
-    assert biallelic["call"] == "dMMR (biallelic MSH2)" and biallelic["value"] == ["MSH2"]
+    assert biallelic.call == "dMMR (biallelic MSH2)" and biallelic.value == ["MSH2"]
+    assert biallelic.deficient
     mono = mmr_status(classified([truncating("MLH1")]), unknown)
-    assert mono["call"] == "MMR alteration (monoallelic MLH1)"
-    assert mono["source"].startswith("a single MMR mutation is not dMMR")
+    assert mono.call == "MMR alteration (monoallelic MLH1)" and not mono.deficient
+    assert mono.source.startswith("a single MMR mutation is not dMMR")
     by_msi = mmr_status(classified(), {"call": "MSI-H", "source": "sample sheet"})
-    assert by_msi["call"] == "dMMR (MSI-H)" and by_msi["value"] == []
+    assert by_msi.call == "dMMR (MSI-H)" and by_msi.value == [] and by_msi.deficient
     intact = mmr_status(classified(), unknown)
-    assert intact["call"] == "MMR intact" and intact["value"] == []
+    assert intact.call == "MMR intact" and intact.value == [] and not intact.deficient
 
 
 def test_hrr_status_calls() -> None:
     deficient = hrr_status(classified(cna=[GeneCopyNumber("BRCA2", "DEEPDEL")]), GENES)
-    assert deficient["call"] == "HRR-deficient (biallelic BRCA2)"
-    assert deficient["value"] == ["BRCA2"]
-    assert deficient["source"] == "sequencing: BRCA2: deep deletion"
+    assert deficient.call == "HRR-deficient (biallelic BRCA2)" and deficient.deficient
+    assert deficient.value == ["BRCA2"]
+    assert deficient.source == "sequencing: BRCA2: deep deletion"
     mono = hrr_status(classified([truncating("BRCA1"), truncating("RAD51C")]), GENES)
-    assert mono["call"] == "HRR alteration (BRCA1 monoallelic, RAD51C monoallelic)"
+    assert mono.call == "HRR alteration (BRCA1 monoallelic, RAD51C monoallelic)"
+    assert not mono.deficient
     # ATM is DNA damage response, not homologous recombination in the KB
-    assert hrr_status(classified([truncating("ATM")]), GENES)["call"] == "no HRR alteration"
+    assert hrr_status(classified([truncating("ATM")]), GENES).call == "no HRR alteration"
     loh = classified([truncating("BRCA1")], [GeneCopyNumber("BRCA1", "HETLOSS", loh=True)])
-    assert hrr_status(loh, GENES)["call"] == "HRR-deficient (biallelic BRCA1)"
+    assert hrr_status(loh, GENES).call == "HRR-deficient (biallelic BRCA1)"
+    assert hrr_status(loh, GENES).deficient
 
 
 # ----------------------------------------------------------------------------- pattern

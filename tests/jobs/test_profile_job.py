@@ -3,15 +3,31 @@
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 from nenprofile.ingest.sheet import load_sample_sheet, validate_config
 from nenprofile.jobs.profile import profile_sample, read_other_inputs, resolve_purity_ploidy
+from nenprofile.layout import SAMPLE_TABLES
 from nenprofile.model import SampleInfo
 from nenprofile.settings import Settings
 
 REPO = Path(__file__).resolve().parents[2]
 SCHEMAS = REPO / "workflow" / "schemas"
+
+
+def profile_one(folder: Path, record: dict, config: dict) -> dict[str, str]:
+    """Run the profile job on one sheet row, outputs in `folder`; returns the output paths."""
+    sample = record["sample"]
+    outputs = {name: str(folder / f"{sample}.{suffix}") for name, suffix in SAMPLE_TABLES.items()}
+    profile_sample(
+        inputs={"variants": record.get("vcf") or record["maf"]},
+        outputs=outputs,
+        params={"record": record},
+        config=config,
+        wildcards={"sample": sample},
+    )
+    return outputs
 
 
 def test_profile_sample_adds_civic_evidence_when_configured(tmp_path, shared_data):
@@ -21,23 +37,7 @@ def test_profile_sample_adds_civic_evidence_when_configured(tmp_path, shared_dat
         SCHEMAS / "config.schema.yaml",
     )
     record = load_sample_sheet(REPO / "config" / "samples.tsv", SCHEMAS / "samples.schema.yaml")
-    outputs = {
-        name: str(tmp_path / f"NEN09.{name}.{ext}")
-        for name, ext in (
-            ("variants", "tsv.gz"),
-            ("alterations", "tsv"),
-            ("biomarkers", "json"),
-            ("therapies", "tsv"),
-            ("ingest", "json"),
-        )
-    }
-    profile_sample(
-        inputs={"variants": record.rows["NEN09"]["vcf"]},
-        outputs=outputs,
-        params={"record": record.rows["NEN09"]},
-        config=config,
-        wildcards={"sample": "NEN09"},
-    )
+    outputs = profile_one(tmp_path, record.rows["NEN09"], config)
     with open(outputs["therapies"], newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
     civic_rows = [r for r in rows if r["rule_id"].startswith("CIViC:")]
@@ -91,3 +91,18 @@ def test_other_inputs_use_the_caller_ploidy_and_disclose_what_was_read():
     assert other.fusion_input["skipped"] == {"Arriba confidence low": 1}
     assert [f.support for f in other.fusions] == ["supported"] * 4
     assert other.purity_ploidy["ploidy"]["value"] == 3.1
+
+
+def test_the_sheet_column_decides_maf_whatever_the_file_name(tmp_path):
+    """A MAF in the 'maf' column is read as a MAF even when named c.dat (nenprofile init
+    pairs files by content, so names need not say the format)."""
+    (tmp_path / "c.dat").write_bytes((REPO / "config" / "demo" / "NEN10.maf").read_bytes())
+    (tmp_path / "s.tsv").write_text("sample\tmaf\nNEN10\tc.dat\n")
+    config = validate_config({"cohort": "t", "samples": "s.tsv"}, SCHEMAS / "config.schema.yaml")
+    sheet = load_sample_sheet(tmp_path / "s.tsv", SCHEMAS / "samples.schema.yaml")
+    outputs = profile_one(tmp_path, sheet.rows["NEN10"], config)
+    ingest = json.loads(Path(outputs["ingest"]).read_text())
+    assert ingest["input_format"] == "MAF"
+    with open(outputs["alterations"], newline="") as handle:
+        genes = {r["gene"] for r in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)}
+    assert "TP53" in genes

@@ -25,16 +25,16 @@ rule combine_cohort_tables:
             category="Cohort",
             labels={"table": "therapies"},
         ),
-    params:
-        samples=SAMPLES,
-        records=SHEET.rows,
-    conda:
-        "../envs/nenprofile.yaml"
     log:
         LAYOUT.log("combine_cohort_tables", "cohort"),
+    conda:
+        "../envs/nenprofile.yaml"
     threads: 1
     resources:
         mem_mb=mem_mb_cohort,
         runtime=30,
+    params:
+        samples=SAMPLES,
+        records=SHEET.rows,
     script:
         "../../scripts/combine_cohort_tables.py"

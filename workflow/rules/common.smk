@@ -11,7 +11,6 @@ from nenprofile.settings import CONFIG_SCHEMA, SAMPLES_SCHEMA
 from nenprofile.layout import PROVENANCE_FILES, REPORT_TABLES, Layout
 
 
-
 def _config_source():
     files = [str(f) for f in (workflow.configfiles or [])]
     return ", ".join(files) if files else "config"
@@ -121,9 +120,7 @@ def get_explicit_expression_ids(wildcards):
 
 
 def sample_reports_inputs(samples):
-    inputs = {
-        name: [LAYOUT.sample_file(s, name) for s in samples] for name in REPORT_TABLES
-    }
+    inputs = {name: [LAYOUT.sample_file(s, name) for s in samples] for name in REPORT_TABLES}
     inputs["cohort_biomarkers"] = LAYOUT.cohort_file("biomarkers")
     inputs["provenance"] = LAYOUT.provenance_file("provenance")
     if HAS_EXPRESSION:
@@ -206,8 +203,7 @@ def get_final_outputs():
     # every sample's report.html/.json/.pdf: outputs of the batch jobs writing these
     outputs += REPORT_BATCH_MANIFESTS
     outputs += [
-        LAYOUT.cohort_file(name)
-        for name in ("alterations", "biomarkers", "therapies", "report")
+        LAYOUT.cohort_file(name) for name in ("alterations", "biomarkers", "therapies", "report")
     ]
     outputs.append(LAYOUT.provenance_file("provenance"))
     return outputs

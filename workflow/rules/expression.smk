@@ -6,16 +6,16 @@ rule score_expression_markers:
         unpack(get_expression_inputs),
     output:
         markers=LAYOUT.cohort_file("expression_markers"),
-    params:
-        expression_ids=get_expression_ids,
-        explicit=get_explicit_expression_ids,
-    conda:
-        "../envs/nenprofile.yaml"
     log:
         LAYOUT.log("score_expression_markers", "cohort"),
+    conda:
+        "../envs/nenprofile.yaml"
     threads: 1
     resources:
         mem_mb=mem_mb_cohort,
         runtime=30,
+    params:
+        expression_ids=get_expression_ids,
+        explicit=get_explicit_expression_ids,
     script:
         "../../scripts/score_expression_markers.py"

@@ -9,18 +9,18 @@ if PROFILE_BATCH_SIZE == 1:
             unpack(get_profile_inputs),
         output:
             **LAYOUT.profile_outputs("{sample}"),
-        params:
-            record=get_sample_record,
-        conda:
-            "../envs/nenprofile.yaml"
         log:
             profile_log("{sample}"),
+        group:
+            "profile"
+        conda:
+            "../envs/nenprofile.yaml"
         threads: profile_threads
         resources:
             mem_mb=mem_mb_profile,
             runtime=20,
-        group:
-            "profile"
+        params:
+            record=get_sample_record,
         script:
             "../../scripts/profile_sample.py"
 
@@ -35,18 +35,18 @@ else:
                 profile_batch_inputs(batch_samples),
             output:
                 [path for s in batch_samples for path in LAYOUT.profile_outputs(s).values()],
+            log:
+                profile_batch_log(batch),
+            conda:
+                "../envs/nenprofile.yaml"
+            threads: 1
+            resources:
+                mem_mb=mem_mb_profile,
+                runtime=runtime_profile_batch,
             params:
                 samples=batch_samples,
                 inputs={s: profile_inputs(s) for s in batch_samples},
                 outputs={s: LAYOUT.profile_outputs(s) for s in batch_samples},
                 records={s: SHEET.rows[s] for s in batch_samples},
-            conda:
-                "../envs/nenprofile.yaml"
-            log:
-                profile_batch_log(batch),
-            threads: 1
-            resources:
-                mem_mb=mem_mb_profile,
-                runtime=runtime_profile_batch,
             script:
                 "../../scripts/profile_samples.py"

@@ -8,15 +8,15 @@ rule record_provenance:
         [path for _, _, path in PROVENANCE_INPUTS],
     output:
         **provenance_outputs(),
-    params:
-        inputs=PROVENANCE_INPUTS,
-    conda:
-        "../envs/nenprofile.yaml"
     log:
         LAYOUT.log("record_provenance", "cohort"),
+    conda:
+        "../envs/nenprofile.yaml"
     threads: 1
     resources:
         mem_mb=mem_mb_cohort,
         runtime=30,
+    params:
+        inputs=PROVENANCE_INPUTS,
     script:
         "../../scripts/record_provenance.py"

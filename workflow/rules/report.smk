@@ -17,16 +17,16 @@ for batch, batch_samples in enumerate(REPORT_BATCHES, start=1):
             json=sample_report_files(batch_samples, "json"),
             pdf=sample_report_files(batch_samples if WANT_PDF else [], "pdf"),
             manifest=LAYOUT.report_batch_manifest(batch),
-        params:
-            samples=batch_samples,
-        conda:
-            "../envs/nenprofile.yaml"
         log:
             LAYOUT.log("render_sample_reports", f"batch{batch}"),
+        conda:
+            "../envs/nenprofile.yaml"
         threads: 1
         resources:
             mem_mb=mem_mb_profile,
             runtime=runtime_sample_reports,
+        params:
+            samples=batch_samples,
         script:
             "../../scripts/render_sample_reports.py"
 
@@ -45,15 +45,15 @@ rule render_cohort_report:
             category="Cohort",
             labels={"table": "cohort report"},
         ),
-    params:
-        records=SHEET.rows,
-    conda:
-        "../envs/nenprofile.yaml"
     log:
         LAYOUT.log("render_cohort_report", "cohort"),
+    conda:
+        "../envs/nenprofile.yaml"
     threads: 1
     resources:
         mem_mb=mem_mb_cohort,
         runtime=30,
+    params:
+        records=SHEET.rows,
     script:
         "../../scripts/render_cohort_report.py"

@@ -42,7 +42,6 @@ empty or NA value are skipped and counted.
 
 from __future__ import annotations
 
-import csv
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -50,11 +49,16 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from nenprofile.errors import InputError
-from nenprofile.io.textfiles import iter_lines
+from nenprofile.io.textfiles import iter_lines, split_fields
 from nenprofile.model import GeneCopyNumber
 from nenprofile.settings import Settings, schema_default
 
 CALLS = ("AMP", "GAIN", "NEUTRAL", "HETLOSS", "DEEPDEL")
+
+# the layouts read_copy_number recognises from the header
+SEGMENTS = "segments"
+GENE_TABLE = "gene table"
+DISCRETE = "cBioPortal discrete"
 # which call a duplicate gene row keeps: the strongest event
 CALL_STRENGTH = {"DEEPDEL": 4, "AMP": 3, "HETLOSS": 2, "GAIN": 1, "NEUTRAL": 0}
 
@@ -324,6 +328,76 @@ def read_copy_number_file(
     return CopyNumberInput(calls, disclosure, reading.warnings)
 
 
+def copy_number_layout(columns: list[str]) -> str | None:
+    """SEGMENTS, GENE_TABLE or DISCRETE from a header's column names; None when none fits.
+
+    CNVkit .cnr and Control-FREEC _ratio.txt count as SEGMENTS: reading them then says which
+    file to give instead.
+    """
+    gene_col = _find(columns, GENE_COLUMNS)
+    chrom_col, start_col, end_col = _segment_columns(columns)
+    lowered = _lower(columns)
+    cnvkit = bool(_find(columns, LOG2_COLUMNS)) and CNVKIT_PROBES_COLUMN in lowered
+    positions = chrom_col and start_col and (end_col or "ratio" in lowered)
+    if positions and (gene_col is None or cnvkit or _is_cnvkit_bins(columns)):
+        return SEGMENTS
+    if gene_col is None:
+        return None
+    if _find(columns, MIN_COPY_NUMBER_COLUMNS):
+        return GENE_TABLE
+    if LONG_SAMPLE_COLUMN in lowered and LONG_VALUE_COLUMN in lowered:
+        return DISCRETE
+    if any(_find(columns, names) for names in (COPY_NUMBER_COLUMNS, LOG2_COLUMNS, CALL_COLUMNS)):
+        return GENE_TABLE
+    if gene_col.lower() in DISCRETE_GENE_COLUMNS:
+        return DISCRETE
+    return None
+
+
+def copy_number_sample_ids(path: str | Path) -> tuple[str | None, list[str]]:
+    """(layout, sample ids the file names) for a file read as copy number.
+
+    The ids are a discrete table's sample columns (or long-layout Sample_Id values) or a
+    segment file's ID values, in file order; a gene table names none. The layout is None
+    when the header fits no layout.
+    """
+    table = _Table.read(Path(path))
+    layout = copy_number_layout(table.columns)
+    gene_col = _find(table.columns, GENE_COLUMNS)
+    if layout == DISCRETE and gene_col:
+        long_col = _find(table.columns, (LONG_SAMPLE_COLUMN,))
+        if long_col and _find(table.columns, (LONG_VALUE_COLUMN,)):
+            return layout, _distinct(table, long_col)
+        return layout, _discrete_sample_columns(table, gene_col)
+    id_col = _find(table.columns, SEGMENT_ID_COLUMNS)
+    if layout == SEGMENTS and id_col:
+        return layout, _distinct(table, id_col)
+    return layout, []
+
+
+def _distinct(table: _Table, column: str) -> list[str]:
+    values = dict.fromkeys(fields[table.index(column)] for _, fields in table.rows)
+    return [v for v in values if v]
+
+
+def _segment_columns(columns: list[str]) -> tuple[str | None, str | None, str | None]:
+    return (
+        _find(columns, CHROM_COLUMNS),
+        _find(columns, START_COLUMNS),
+        _find(columns, END_COLUMNS),
+    )
+
+
+def _is_cnvkit_bins(columns: list[str]) -> bool:
+    lowered = _lower(columns)
+    return (
+        bool(_find(columns, GENE_COLUMNS))
+        and bool(_find(columns, LOG2_COLUMNS))
+        and all(name in lowered for name in CNVKIT_BIN_COLUMNS)
+        and CNVKIT_PROBES_COLUMN not in lowered
+    )
+
+
 def _dispatch(
     table: _Table,
     reading: _Reading,
@@ -334,14 +408,10 @@ def _dispatch(
     sample: str | None,
 ) -> list[GeneCopyNumber]:
     columns = table.columns
+    layout = copy_number_layout(columns)
     gene_col = _find(columns, GENE_COLUMNS)
-    chrom_col = _find(columns, CHROM_COLUMNS)
-    start_col = _find(columns, START_COLUMNS)
-    end_col = _find(columns, END_COLUMNS)
-    log2_col = _find(columns, LOG2_COLUMNS)
-    cnvkit_segments = bool(log2_col and _find(columns, (CNVKIT_PROBES_COLUMN,)))
-    cnvkit_bins = all(_find(columns, (name,)) for name in CNVKIT_BIN_COLUMNS)
-    if gene_col and log2_col and chrom_col and cnvkit_bins and not cnvkit_segments:
+    chrom_col, start_col, end_col = _segment_columns(columns)
+    if _is_cnvkit_bins(columns):
         raise InputError(
             "this is a CNVkit bin-level .cnr file: one gene spans many bins with "
             "different log2 values, so it gives no gene-level call",
@@ -349,36 +419,36 @@ def _dispatch(
             line=table.header_line,
             fix="give the CNVkit segments (.cns, or .call.cns from 'cnvkit.py call')",
         )
-    if chrom_col and start_col and not end_col and _find(columns, ("ratio",)):
+    if layout == SEGMENTS and not end_col:
         raise InputError(
             "this is a Control-FREEC _ratio.txt file (bins without an end column)",
             path=str(table.path),
             line=table.header_line,
             fix="give the Control-FREEC _CNVs file (segments with copy numbers)",
         )
-    if chrom_col and start_col and end_col and (gene_col is None or cnvkit_segments):
-        genes = genes or _bundled_genes(build)
+    if layout == SEGMENTS and chrom_col and start_col and end_col:
+        cnvkit = gene_col is not None
         segments = _read_segments(
-            table, reading, chrom_col, start_col, end_col, sample, thresholds, cnvkit_segments
+            table, reading, chrom_col, start_col, end_col, sample, thresholds, cnvkit
         )
         return segments_to_genes(
-            segments, genes, thresholds=thresholds, ploidy=ploidy, source=reading.format
+            segments,
+            genes or _bundled_genes(build),
+            thresholds=thresholds,
+            ploidy=ploidy,
+            source=reading.format,
         )
-    if gene_col and _find(columns, MIN_COPY_NUMBER_COLUMNS):
+    if layout == GENE_TABLE and gene_col and _find(columns, MIN_COPY_NUMBER_COLUMNS):
         reading.format = "PURPLE gene copy number (minCopyNumber/maxCopyNumber)"
         return _read_min_max_genes(table, reading, gene_col, thresholds, ploidy)
-    if gene_col and LONG_SAMPLE_COLUMN in _lower(columns) and LONG_VALUE_COLUMN in _lower(columns):
+    if layout == GENE_TABLE and gene_col:
+        return _read_gene_table(table, reading, gene_col, thresholds, ploidy)
+    if layout == DISCRETE and gene_col and _find(columns, (LONG_SAMPLE_COLUMN,)):
         reading.format = "cBioPortal discrete (long)"
         return _read_discrete_long(table, reading, gene_col, sample)
-    value_cols = [_find(columns, names) for names in (COPY_NUMBER_COLUMNS, LOG2_COLUMNS)]
-    if gene_col and (any(value_cols) or _find(columns, CALL_COLUMNS)):
-        return _read_gene_table(table, reading, gene_col, thresholds, ploidy)
-    if gene_col and gene_col.lower() in DISCRETE_GENE_COLUMNS:
-        reading.format = (
-            "GISTIC all_thresholded.by_genes"
-            if gene_col.lower() == "gene symbol"
-            else "cBioPortal discrete"
-        )
+    if layout == DISCRETE and gene_col:
+        gistic = gene_col.lower() == "gene symbol"
+        reading.format = "GISTIC all_thresholded.by_genes" if gistic else DISCRETE
         return _read_discrete(table, reading, gene_col, sample)
     if _find(columns, ("purity",)) and _find(columns, ("ploidy",)):
         raise InputError(
@@ -507,17 +577,18 @@ class _Table:
             raise InputError(
                 "copy-number file is empty", path=str(path), fix="give a header line and rows"
             )
-        first = [c.strip() for c in _split(body[0][1], delimiter)]
+        first = [c.strip() for c in split_fields(body[0][1], delimiter, path, body[0][0])]
         if _is_freec_row(first):
             columns = FREEC_COLUMNS + [f"extra{i}" for i in range(len(first) - 5)]
             header_line, data = 0, body
         else:
             header_line = body[0][0]
-            columns = [c.strip() for c in _split(body[0][1].lstrip("#"), delimiter)]
+            header = split_fields(body[0][1].lstrip("#"), delimiter, path, header_line)
+            columns = [c.strip() for c in header]
             data = body[1:]
         rows = []
         for number, text in data:
-            fields = [f.strip() for f in _split(text, delimiter)]
+            fields = [f.strip() for f in split_fields(text, delimiter, path, number)]
             fields += [""] * (len(columns) - len(fields))
             rows.append((number, fields))
         return cls(path, columns, header_line, rows)
@@ -585,10 +656,6 @@ def _is_freec_row(fields: list[str]) -> bool:
     except ValueError:
         return False
     return True
-
-
-def _split(text: str, delimiter: str) -> list[str]:
-    return next(csv.reader([text], delimiter=delimiter))
 
 
 def _lower(columns: list[str]) -> set[str]:
@@ -767,14 +834,18 @@ def _discrete_call(table: _Table, line: int, fields: list[str], column: str) -> 
     return call
 
 
-def _read_discrete(
-    table: _Table, reading: _Reading, gene_col: str, sample: str | None
-) -> list[GeneCopyNumber]:
-    sample_columns = [
+def _discrete_sample_columns(table: _Table, gene_col: str) -> list[str]:
+    return [
         c
         for c in table.columns
         if c != gene_col and c.lower() not in DISCRETE_ANNOTATION_COLUMNS and c
     ]
+
+
+def _read_discrete(
+    table: _Table, reading: _Reading, gene_col: str, sample: str | None
+) -> list[GeneCopyNumber]:
+    sample_columns = _discrete_sample_columns(table, gene_col)
     column = _pick_sample_column(table, sample_columns, sample, "sample column")
     reading.details["sample_column"] = column
     rows: dict[str, list[tuple[int, GeneCopyNumber]]] = defaultdict(list)
@@ -793,8 +864,7 @@ def _read_discrete_long(
 ) -> list[GeneCopyNumber]:
     sample_col = _find(table.columns, (LONG_SAMPLE_COLUMN,)) or ""
     value_col = _find(table.columns, (LONG_VALUE_COLUMN,)) or ""
-    present = list(dict.fromkeys(table.text(fields, sample_col) for _, fields in table.rows))
-    chosen = _pick_sample_column(table, present, sample, f"{sample_col} value")
+    chosen = _pick_sample_column(table, _distinct(table, sample_col), sample, f"{sample_col} value")
     reading.details["sample_id"] = chosen
     rows: dict[str, list[tuple[int, GeneCopyNumber]]] = defaultdict(list)
     for line, fields in table.rows:
@@ -863,8 +933,7 @@ def _read_segments(
     id_col = _find(table.columns, SEGMENT_ID_COLUMNS)
     chosen_id = None
     if id_col:
-        ids = list(dict.fromkeys(fields[table.index(id_col)] for _, fields in table.rows))
-        chosen_id = _pick_sample_column(table, ids, sample, f"{id_col} value")
+        chosen_id = _pick_sample_column(table, _distinct(table, id_col), sample, f"{id_col} value")
         reading.details["sample_id"] = chosen_id
 
     segments = []

@@ -38,7 +38,6 @@ caller confidence (a simple table with no reads column) support is 'not assessed
 
 from __future__ import annotations
 
-import csv
 import math
 import re
 from collections import Counter
@@ -47,7 +46,7 @@ from pathlib import Path
 from typing import Any
 
 from nenprofile.errors import InputError
-from nenprofile.io.textfiles import iter_lines
+from nenprofile.io.textfiles import iter_lines, split_fields
 from nenprofile.model import Fusion
 from nenprofile.settings import Settings
 
@@ -59,6 +58,14 @@ ACCEPTED_FORMATS = (
     "cBioPortal data_sv.txt (Site1_Hugo_Symbol, Site2_Hugo_Symbol, ...); simple table "
     "(gene5, gene3 [, supporting_reads, split_reads, in_frame])"
 )
+# the layouts read_fusions recognises from the header
+ARRIBA = "Arriba"
+STAR_FUSION = "STAR-Fusion"
+FUSIONCATCHER = "FusionCatcher"
+LINX = "LINX"
+JAFFA = "JAFFA"
+CBIOPORTAL_SV = "cBioPortal SV"
+SIMPLE = "gene5/gene3 table"
 ARRIBA_COLUMNS = ("gene1", "gene2", "split_reads1", "split_reads2", "discordant_mates")
 STAR_FUSION_COLUMNS = ("fusionname", "junctionreadcount", "spanningfragcount")
 FUSIONCATCHER_COLUMNS = (
@@ -179,21 +186,21 @@ def read_fusion_file(
     path = Path(path)
     table = _read_table(path)
     skipped: Counter[str] = Counter()
-    names = set(table.columns)
-    if all(c in names for c in ARRIBA_COLUMNS):
-        label, fusions = "Arriba", _arriba(table, keep_low, skipped)
-    elif all(c in names for c in STAR_FUSION_COLUMNS):
-        label, fusions = "STAR-Fusion", _star_fusion(table)
-    elif all(c in names for c in FUSIONCATCHER_COLUMNS):
-        label, fusions = "FusionCatcher", _fusioncatcher(table)
-    elif all(c in names for c in LINX_COLUMNS):
-        label, fusions = "LINX", _linx(table)
-    elif all(c in names for c in JAFFA_COLUMNS):
-        label, fusions = "JAFFA", _jaffa(table, sample, skipped)
-    elif all(c in names for c in CBIOPORTAL_SV_COLUMNS):
-        label, fusions = "cBioPortal SV", _cbioportal_sv(table, sample, skipped)
-    elif all(c in names for c in SIMPLE_COLUMNS):
-        label, fusions = "simple table", _simple(table)
+    label = _layout(table)
+    if label == ARRIBA:
+        fusions = _arriba(table, keep_low, skipped)
+    elif label == STAR_FUSION:
+        fusions = _star_fusion(table)
+    elif label == FUSIONCATCHER:
+        fusions = _fusioncatcher(table)
+    elif label == LINX:
+        fusions = _linx(table)
+    elif label == JAFFA:
+        fusions = _jaffa(table, sample, skipped)
+    elif label == CBIOPORTAL_SV:
+        fusions = _cbioportal_sv(table, sample, skipped)
+    elif label == SIMPLE:
+        fusions = _simple(table)
     else:
         raise InputError(
             f"fusion format not recognised from the header ({', '.join(table.header)})",
@@ -216,6 +223,28 @@ def read_fusion_file(
         "support_not_assessed": sum(f.support == NOT_ASSESSED for f in merged),
     }
     return FusionInput(merged, disclosure)
+
+
+def fusion_layout(path: str | Path) -> str | None:
+    """The caller layout (ARRIBA, STAR_FUSION, ... SIMPLE) from the file's header; None when
+    none fits."""
+    return _layout(_read_table(Path(path)))
+
+
+def _layout(table: _Table) -> str | None:
+    names = set(table.columns)
+    for layout, required in (
+        (ARRIBA, ARRIBA_COLUMNS),
+        (STAR_FUSION, STAR_FUSION_COLUMNS),
+        (FUSIONCATCHER, FUSIONCATCHER_COLUMNS),
+        (LINX, LINX_COLUMNS),
+        (JAFFA, JAFFA_COLUMNS),
+        (CBIOPORTAL_SV, CBIOPORTAL_SV_COLUMNS),
+        (SIMPLE, SIMPLE_COLUMNS),
+    ):
+        if all(c in names for c in required):
+            return layout
+    return None
 
 
 def assess_support(fusion: Fusion, evidence: FusionEvidence) -> tuple[str, str]:
@@ -299,11 +328,11 @@ def _read_table(path: Path) -> _Table:
     if not body:
         raise InputError("fusion file is empty", path=str(path), fix="give a header line")
     delimiter = "," if path.name.removesuffix(".gz").lower().endswith(".csv") else "\t"
-    header = next(csv.reader([body[0][1].lstrip("#")], delimiter=delimiter))
+    header = split_fields(body[0][1].lstrip("#"), delimiter, path, body[0][0])
     columns: dict[str, int] = {}
     for index, name in enumerate(header):
         columns.setdefault(name.strip().lower(), index)
-    rows = [(n, next(csv.reader([text], delimiter=delimiter))) for n, text in body[1:]]
+    rows = [(n, split_fields(text, delimiter, path, n)) for n, text in body[1:]]
     return _Table(path, columns, [h.strip() for h in header], rows)
 
 

@@ -15,6 +15,8 @@ from nenprofile.io.validation import iter_problems, load_schema
 from nenprofile.model import SampleInfo
 
 PATH_COLUMNS = ("vcf", "maf", "cna", "purity_file", "fusions")
+# spreadsheet programs run a cell starting with one of these as a formula
+FORMULA_START = ("=", "+", "-", "@")
 NUMBER_COLUMNS = ("ki67", "pdl1_tps", "pdl1_cps", "purity", "ploidy")
 KNOWN_COLUMNS = (
     "sample",
@@ -226,6 +228,15 @@ def load_sample_sheet(
             fix="add one row per tumor sample",
         )
     return SampleSheet(path=path, rows=rows, line_of=line_of, warnings=warnings)
+
+
+def path_for_sheet(path: Path, sheet_folder: Path) -> str:
+    """How a sheet stores `path`: relative to the sheet's folder when it lies below it (else
+    absolute), './'-prefixed when it would otherwise start like a spreadsheet formula."""
+    text = os.path.relpath(path, sheet_folder)
+    if text.startswith(".."):
+        return str(path.resolve())
+    return f"./{text}" if text.startswith(FORMULA_START) else text
 
 
 def _validate_row(record: dict[str, Any], schema: dict[str, Any], path: Path, line: int) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 
 from nenprofile.ingest.sites import GEP_SITES
 from nenprofile.interpret.oncogenicity import GeneInfo, SampleClassification, short_change
-from nenprofile.model import PROTEIN_CHANGING_CLASSES, SampleInfo, Variant
+from nenprofile.model import PROTEIN_CHANGING_CLASSES, BiomarkerCall, SampleInfo, Variant
 from nenprofile.settings import Settings, schema_default
 
 MMR_GENES = ("EPCAM", "MLH1", "MSH2", "MSH6", "PMS2")
@@ -213,32 +213,35 @@ def infer_msi(
     }
 
 
-def mmr_status(classification: SampleClassification, msi: Mapping[str, Any]) -> dict[str, Any]:
+def mmr_status(classification: SampleClassification, msi: Mapping[str, Any]) -> BiomarkerCall:
     altered = mmr_altered_genes(classification)
     biallelic = mmr_biallelic_genes(classification)
     if biallelic:
         rules = "; ".join(f"{g}: {classification.biallelic[g].rule}" for g in biallelic)
-        return {
-            "value": altered,
-            "call": f"dMMR (biallelic {', '.join(biallelic)})",
-            "source": f"sequencing: {rules}",
-        }
+        return BiomarkerCall(
+            value=altered,
+            call=f"dMMR (biallelic {', '.join(biallelic)})",
+            source=f"sequencing: {rules}",
+            deficient=True,
+        )
     if msi["call"] == "MSI-H":
-        return {"value": altered, "call": "dMMR (MSI-H)", "source": f"MSI {msi['source']}"}
+        return BiomarkerCall(
+            value=altered, call="dMMR (MSI-H)", source=f"MSI {msi['source']}", deficient=True
+        )
     if altered:
-        return {
-            "value": altered,
-            "call": f"MMR alteration (monoallelic {', '.join(altered)})",
-            "source": (
+        return BiomarkerCall(
+            value=altered,
+            call=f"MMR alteration (monoallelic {', '.join(altered)})",
+            source=(
                 "a single MMR mutation is not dMMR: confirm with MSI testing, MMR IHC or "
                 "mutational signature"
             ),
-        }
-    return {
-        "value": [],
-        "call": "MMR intact",
-        "source": "no oncogenic MMR gene alteration detected by sequencing",
-    }
+        )
+    return BiomarkerCall(
+        value=[],
+        call="MMR intact",
+        source="no oncogenic MMR gene alteration detected by sequencing",
+    )
 
 
 # ----------------------------------------------------------------------------- HRR
@@ -246,7 +249,7 @@ def mmr_status(classification: SampleClassification, msi: Mapping[str, Any]) -> 
 
 def hrr_status(
     classification: SampleClassification, genes: Mapping[str, GeneInfo]
-) -> dict[str, Any]:
+) -> BiomarkerCall:
     hr_genes = set(HRR_CORE_GENES) | {
         symbol for symbol, entry in genes.items() if getattr(entry, "pathway", "") == HRR_PATHWAY
     }
@@ -254,29 +257,30 @@ def hrr_status(
     deficient = [g for g in altered if g in HRR_CORE_GENES and g in classification.biallelic]
     if deficient:
         rules = "; ".join(f"{g}: {classification.biallelic[g].rule}" for g in deficient)
-        return {
-            "value": altered,
-            "call": f"HRR-deficient (biallelic {', '.join(deficient)})",
-            "source": f"sequencing: {rules}",
-        }
+        return BiomarkerCall(
+            value=altered,
+            call=f"HRR-deficient (biallelic {', '.join(deficient)})",
+            source=f"sequencing: {rules}",
+            deficient=True,
+        )
     if altered:
         parts = [
             f"{g} {'biallelic' if g in classification.biallelic else 'monoallelic'}"
             for g in altered
         ]
-        return {
-            "value": altered,
-            "call": f"HRR alteration ({', '.join(parts)})",
-            "source": (
+        return BiomarkerCall(
+            value=altered,
+            call=f"HRR alteration ({', '.join(parts)})",
+            source=(
                 "HRR deficiency is called only for biallelic BRCA1, BRCA2 or PALB2 loss; "
                 "germline vs somatic origin not determined"
             ),
-        }
-    return {
-        "value": [],
-        "call": "no HRR alteration",
-        "source": "no oncogenic homologous-recombination gene alteration detected",
-    }
+        )
+    return BiomarkerCall(
+        value=[],
+        call="no HRR alteration",
+        source="no oncogenic homologous-recombination gene alteration detected",
+    )
 
 
 # ----------------------------------------------------------------------------- pattern

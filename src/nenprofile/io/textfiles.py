@@ -6,6 +6,7 @@ of UnicodeDecodeError / EOFError tracebacks.
 
 from __future__ import annotations
 
+import csv
 import gzip
 import zlib
 from collections.abc import Iterator
@@ -64,3 +65,18 @@ def iter_lines(path: str | Path) -> Iterator[tuple[int, str]]:
                 yield number, text.rstrip("\r\n")
     except CORRUPT_COMPRESSED as error:
         raise truncated_error(path, error) from None
+
+
+def split_fields(text: str, delimiter: str, path: str | Path, line: int) -> list[str]:
+    """One line's fields, csv-quoted cells allowed; a stray carriage return inside the line
+    (old Mac line endings, or a pasted cell) is an InputError naming the line."""
+    try:
+        return next(csv.reader([text], delimiter=delimiter))
+    except csv.Error as error:
+        raise InputError(
+            f"cannot split the line into columns ({error})",
+            path=str(path),
+            line=line,
+            fix="save the file with Unix (LF) or Windows (CRLF) line endings and no line "
+            "breaks inside cells",
+        ) from None

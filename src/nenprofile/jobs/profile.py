@@ -74,6 +74,7 @@ def profile_sample(
             inputs["variants"],
             tumor_sample=record.get("tumor_sample"),
             normal_sample=record.get("normal_sample"),
+            file_format="vcf" if "vcf" in record else "maf",
             build=sample.genome_build,
             pass_only=filters.pass_only,
             allowed_filters=filters.allowed_filters,

@@ -285,13 +285,13 @@ def _read_rows(
     kept: list[str] = []
     kept_lines: list[int] = []
     n_rows = 0
-    first_value = layout.value_columns[0]
-    total: float | None = 0.0
+    first_value = layout.value_columns[0] if layout.value_columns else None
+    total: float | None = None if first_value is None else 0.0
     for number, line in iter_lines(path):
         if number < first_data:
             continue
         n_rows += 1
-        if total is not None:
+        if total is not None and first_value is not None:
             total = _add_cell(total, line, first_value)
         cut = line.find("\t")
         if cut < 0:

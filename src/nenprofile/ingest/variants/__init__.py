@@ -3,6 +3,8 @@ or MAF into normalised Variants."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from nenprofile.ingest.variants.consumers import VariantConsumer, VariantList
 from nenprofile.ingest.variants.result import IngestResult
 
@@ -23,12 +25,15 @@ def read_variants(
     gff3: str | None = None,
     workers: int = 1,
     consumer: VariantConsumer | None = None,
+    file_format: Literal["vcf", "maf"] | None = None,
 ) -> IngestResult:
     """Read one tumor sample's small variants; see docs/ARCHITECTURE.md for IngestResult.
 
     workers: processes a large bgzipped VCF may be read with (2 splits it; see parallel.py).
     consumer: where each variant goes, in file order (consumers.py); IngestResult.variants is
-    what it keeps. By default every variant."""
+    what it keeps. By default every variant.
+    file_format: "vcf" or "maf", as the sample sheet's column says; None tells a MAF by its
+    name (.maf, .maf.gz, .maf.txt)."""
     # what both readers take: the build and the record filters
     options = {
         "build": build,
@@ -37,7 +42,9 @@ def read_variants(
         "min_vaf": min_vaf,
         "min_depth": min_depth,
     }
-    if str(path).lower().endswith(MAF_SUFFIXES):
+    if file_format is None:
+        file_format = "maf" if str(path).lower().endswith(MAF_SUFFIXES) else "vcf"
+    if file_format == "maf":
         from nenprofile.ingest.variants.maf import read_maf
 
         result = read_maf(path, sample=tumor_sample, **options)

@@ -131,7 +131,7 @@ def read_maf(
     """
     path = Path(path)
     header = _read_header(path)
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    missing = missing_maf_columns(header)
     if missing:
         raise InputError(
             f"MAF is missing required column(s): {', '.join(missing)}",
@@ -210,6 +210,29 @@ def read_maf(
         counts=counts,
         warnings=warnings,
     )
+
+
+def missing_maf_columns(header: list[str]) -> list[str]:
+    """The REQUIRED_COLUMNS this header lacks, in their order."""
+    return [c for c in REQUIRED_COLUMNS if c not in header]
+
+
+def maf_header(path: str | Path) -> list[str]:
+    """The column names of the first line that is neither empty nor a '#' comment."""
+    return _read_header(Path(path))
+
+
+def maf_sample_builds(path: str | Path) -> dict[str, str | None]:
+    """Tumor_Sample_Barcode -> its NCBI_Build (GRCh37/GRCh38, None when absent or several),
+    in order of first appearance."""
+    builds: dict[str, set[str]] = {}
+    for _line, row in _read_rows(Path(path)):
+        barcode = row.get("Tumor_Sample_Barcode", "").strip()
+        build = normalise_build(row.get("NCBI_Build", "").strip())
+        seen = builds.setdefault(barcode, set())
+        if build:
+            seen.add(build)
+    return {b: next(iter(s)) if len(s) == 1 else None for b, s in builds.items() if b}
 
 
 def _list_barcodes(barcodes: list[str]) -> str:
