@@ -10,6 +10,7 @@ from nenprofile.errors import InputError
 from nenprofile.ingest.copynumber import (
     CopyNumberThresholds,
     Segment,
+    copy_number_sample_ids,
     read_copy_number,
     read_copy_number_file,
     read_purity_ploidy,
@@ -586,3 +587,24 @@ def test_cbioportal_long_layout_picks_the_sample_rows():
     }
     with pytest.raises(InputError, match="'NEN09' is not among them; found: NEN01, NEN02"):
         read_copy_number(DATA / "cbioportal_data_cna_long.txt", build="GRCh38", sample="NEN09")
+
+
+@pytest.mark.parametrize(
+    ("name", "layout", "ids"),
+    [
+        ("cnvkit_amplicon.cns", "segments", []),
+        ("cnvkit_amplicon_head.cnr", "segments", []),  # reading it says: give the .cns
+        ("sample.freec_CNVs", "segments", []),
+        ("sample.freec_ratio.txt", "segments", []),  # reading it says: give the _CNVs
+        ("sample.purple.cnv.somatic.tsv", "segments", []),
+        ("sample.ascat.cnvs.txt", "segments", []),
+        ("sample.facets.cncf.txt", "segments", []),
+        ("cnvkit_acgh-log10.seg", "segments", ["TR_28_T"]),
+        ("sample.purple.cnv.gene.tsv", "gene table", []),
+        ("all_thresholded.by_genes.txt", "cBioPortal discrete", ["S1", "S2"]),
+        ("cbioportal_data_cna_long.txt", "cBioPortal discrete", ["NEN01", "NEN02"]),
+        ("sample.purple.purity.tsv", None, []),
+    ],
+)
+def test_discovery_layout_and_sample_ids_of_each_format(name, layout, ids):
+    assert copy_number_sample_ids(DATA / name) == (layout, ids)

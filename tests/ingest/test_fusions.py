@@ -10,6 +10,7 @@ from nenprofile.errors import InputError
 from nenprofile.ingest.fusions import (
     FusionEvidence,
     arriba_gene,
+    fusion_layout,
     merge_fusions,
     read_fusion_file,
     read_fusions,
@@ -317,3 +318,19 @@ def test_cbioportal_sv_pairs_reads_and_skips():
         "rows of other samples": 1,
         "structural variant with one gene (not a fusion)": 1,
     }
+
+
+@pytest.mark.parametrize(
+    ("name", "layout"),
+    [
+        ("arriba.fusions.tsv", "Arriba"),
+        ("star-fusion.fusion_predictions.abridged.coding_effect.tsv", "STAR-Fusion"),
+        ("fusioncatcher.final-list_candidate-fusion-genes.txt", "FusionCatcher"),
+        ("sample.linx.fusion.tsv", "LINX"),
+        ("jaffa_results.csv", "JAFFA"),
+        ("cbioportal.data_sv.txt", "cBioPortal SV"),
+        ("simple_fusions.tsv", "gene5/gene3 table"),
+    ],
+)
+def test_discovery_layout_of_each_format(name, layout):
+    assert fusion_layout(DATA / name) == layout
