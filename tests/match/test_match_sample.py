@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from nenprofile.ingest.fusions import FusionEvidence, read_fusions
 from nenprofile.ingest.variants.result import IngestResult
 from nenprofile.interpret.sample import (
     EXTRA_ALTERATION_COLUMNS,
@@ -180,18 +181,12 @@ def test_immune_score_from_markers() -> None:
     assert immune_score(None)["call"] == "not_available"
 
 
-def test_zero_read_fusion_is_low_support_and_drives_no_therapy(kb) -> None:
+def test_zero_read_fusion_is_low_support_and_drives_no_therapy(kb, tmp_path) -> None:
     sample = SampleInfo("NEC02", tumor_site="colorectal", differentiation="poor")
-    fusion = Fusion(
-        "ETV6",
-        "NTRK3",
-        0,
-        "STAR-Fusion",
-        True,
-        split_reads=0,
-        support="low-support",
-        support_note="0 supporting reads, 0 split (needs >= 2 with >= 1 split)",
-    )
+    table = tmp_path / "star-fusion.fusion_predictions.tsv"
+    table.write_text("#FusionName\tJunctionReadCount\tSpanningFragCount\nETV6--NTRK3\t0\t0\n")
+    evidence = FusionEvidence.from_settings(Settings.defaults())
+    [fusion] = read_fusions(table, evidence=evidence)
     profile = profile_of(sample, ingest([]), [], [fusion], None, kb, CONFIG)
     row = next(r for r in profile.alterations if r["alteration_type"] == "fusion")
     assert (row["gene"], row["oncogenicity"]) == ("NTRK3", "VUS")
