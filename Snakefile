@@ -7,7 +7,10 @@ from snakemake.utils import min_version
 min_version("9.20.0")
 
 
-configfile: "config/config.yaml"
+# the demo's config only when the user gives none: a cohort config is never merged onto it
+if not workflow.configfiles:
+
+    configfile: "config/config.yaml"
 
 
 report: "workflow/report/workflow.rst"

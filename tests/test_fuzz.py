@@ -22,7 +22,7 @@ from nenprofile.ingest.sites import SITES
 from nenprofile.ingest.variants import read_variants
 from nenprofile.ingest.variants.maf import read_maf
 from nenprofile.match.therapies import SampleFindings, match_therapies
-from nenprofile.model import THERAPY_COLUMNS, SampleInfo
+from nenprofile.model import THERAPY_COLUMNS, Alteration, SampleInfo
 from nenprofile.reference.knowledgebase import DIFFERENTIATIONS, load_knowledge_base
 from nenprofile.vocab import AMP_TIERS, ESCAT_TIERS
 
@@ -272,16 +272,18 @@ PROTEINS = ["p.V600E", "p.R132H", "p.H1047R", "p.E17K", "p.R248Q", "p.X1_splice"
 
 
 @st.composite
-def alteration(draw) -> dict:
-    return {
-        "gene": draw(st.sampled_from(KB_GENES)),
-        "alteration_type": draw(st.sampled_from(ALTERATION_TYPES)),
-        "hgvsp": draw(st.sampled_from(PROTEINS)),
-        "variant_class": draw(st.sampled_from(["missense", "nonsense", "frameshift", None])),
-        "oncogenicity": draw(st.sampled_from(ONCOGENICITY)),
-        "biallelic": draw(st.booleans()),
-        "partner": draw(st.sampled_from([None, "TPM3", "EWSR1"])),
-    }
+def alteration(draw) -> Alteration:
+    return Alteration(
+        sample="FUZZ",
+        gene=draw(st.sampled_from(KB_GENES)),
+        pathway="",
+        alteration_type=draw(st.sampled_from(ALTERATION_TYPES)),
+        hgvsp=draw(st.sampled_from(PROTEINS)),
+        variant_class=draw(st.sampled_from(["missense", "nonsense", "frameshift", None])),
+        oncogenicity=draw(st.sampled_from(ONCOGENICITY)),
+        biallelic=draw(st.booleans()),
+        partner=draw(st.sampled_from([None, "TPM3", "EWSR1"])),
+    )
 
 
 @st.composite
@@ -313,7 +315,8 @@ def alteration_only(rule_id: str) -> bool:
 @given(case=findings_and_sample())
 def test_fuzz_matcher(case):
     findings, sample = case
-    rows = match_therapies(findings, sample, KB)
+    options = match_therapies(findings, sample, KB)
+    rows = [option.to_row() for option in options]
     assert len({row["rule_id"] for row in rows}) == len(rows)
     for row in rows:
         assert all(column in row for column in THERAPY_COLUMNS)
@@ -323,9 +326,9 @@ def test_fuzz_matcher(case):
         assert row["direction"] in ("sensitivity", "resistance", "standard_of_care")
         assert row["citations"]
     # VUS and benign alterations never trigger or change a row
-    kept = [a for a in findings.alterations if a["oncogenicity"] in ONCOGENICITY[:2]]
+    kept = [a for a in findings.alterations if a.oncogenicity in ONCOGENICITY[:2]]
     filtered = SampleFindings(**{**findings.__dict__, "alterations": kept})
-    assert match_therapies(filtered, sample, KB) == rows
+    assert match_therapies(filtered, sample, KB) == options
     if not kept:
         assert not any(alteration_only(row["rule_id"]) for row in rows)
 

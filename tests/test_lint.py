@@ -1,4 +1,4 @@
-"""The code base stays lint-clean: ruff on Python, snakemake --lint on the workflow."""
+"""The code base stays clean: ruff, mypy on src/, snakefmt and snakemake --lint, as gates."""
 
 from __future__ import annotations
 
@@ -21,6 +21,18 @@ def test_ruff_check_and_format(repo_root):
     assert check.returncode == 0, check.stdout + check.stderr
     fmt = run(["ruff", "format", "--check", "."], repo_root)
     assert fmt.returncode == 0, fmt.stdout + fmt.stderr
+
+
+def test_mypy_is_clean_on_the_package(repo_root):
+    result = run([sys.executable, "-m", "mypy"], repo_root)  # files and options: pyproject.toml
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (repo_root / "src" / "nenprofile" / "py.typed").is_file()
+
+
+def test_snakefmt_leaves_the_workflow_unchanged(repo_root):
+    files = ["Snakefile", *sorted(str(p) for p in (repo_root / "workflow" / "rules").glob("*.smk"))]
+    result = run([sys.executable, "-m", "snakefmt", "--check", *files], repo_root)
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_snakemake_lint_is_clean(repo_root):

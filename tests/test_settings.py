@@ -104,3 +104,12 @@ def test_config_readme_states_the_schema_defaults():
 
 def test_settings_has_one_field_per_config_section_and_no_defaults():
     assert all(f.default is f.default_factory for f in fields(Settings))  # both MISSING
+
+
+def test_numbers_the_schema_writes_as_integers_stay_floats_where_code_expects_floats():
+    """YAML's `high_threshold: 10` must still reach biomarkers.json as 10.0, as it always did."""
+    defaults = Settings.defaults()
+    assert isinstance(defaults.tmb.high_threshold, float)
+    assert isinstance(BiomarkerSettings().tmb_high_threshold, float)
+    assert isinstance(CopyNumberThresholds().amp_copies, float)
+    assert isinstance(defaults.expression.min_reference_size, int)

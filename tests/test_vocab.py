@@ -8,7 +8,7 @@ import yaml
 
 from nenprofile.interpret.sample import SampleFindings
 from nenprofile.match.therapies import match_therapies
-from nenprofile.model import SampleInfo
+from nenprofile.model import Alteration, SampleInfo
 from nenprofile.reference.knowledgebase import load_knowledge_base
 from nenprofile.report.data import ranked_therapies, summary_options
 from nenprofile.vocab import AMP_TIERS, ESCAT_TIERS, is_oncogenic, therapy_rank, tier_rank
@@ -78,29 +78,15 @@ def test_therapies_tsv_report_table_and_summary_share_one_order():
     kb = load_knowledge_base()
     findings = SampleFindings(
         alterations=[
-            {
-                "gene": "BRAF",
-                "alteration_type": "mutation",
-                "hgvsp": "p.V600E",
-                "variant_class": "missense",
-                "oncogenicity": "Oncogenic",
-                "biallelic": False,
-            },
-            {
-                "gene": "TSC2",
-                "alteration_type": "mutation",
-                "hgvsp": "p.Q1178*",
-                "variant_class": "nonsense",
-                "oncogenicity": "Oncogenic",
-                "biallelic": False,
-            },
+            Alteration("S1", "BRAF", "MAPK", "mutation", hgvsp="p.V600E", oncogenicity="Oncogenic"),
+            Alteration("S1", "TSC2", "", "mutation", hgvsp="p.Q1178*", oncogenicity="Oncogenic"),
         ],
         tmb_call="TMB-high",
         msi_call="MSI-H",
         mmr_deficient=True,
     )
     sample = SampleInfo("S1", tumor_site="pancreas", differentiation="well")
-    rows = match_therapies(findings, sample, kb)
+    rows = [option.to_row() for option in match_therapies(findings, sample, kb)]
     tiers = [(r["amp_tier"], r["escat_tier"]) for r in rows]
     assert tiers == sorted(tiers, key=lambda pair: tier_rank(*pair))
     assert {r["amp_tier"] for r in rows} == {"I-A", "I-B", "II-D"}

@@ -161,6 +161,56 @@ class BiomarkerCall:
         return {"value": self.value, "call": self.call, "source": self.source}
 
 
+@dataclass(slots=True)
+class Alteration:
+    """One reportable alteration of a sample (a row of alterations.tsv), typed until written."""
+
+    sample: str
+    gene: str
+    pathway: str
+    alteration_type: str  # mutation | amplification | deep_deletion | loh | fusion
+    consequence: str | None = None
+    hgvsp: str | None = None
+    hgvsc: str | None = None
+    chrom: str | None = None
+    pos: int | None = None
+    ref: str | None = None
+    alt: str | None = None
+    vaf: float | None = None
+    depth: int | None = None
+    oncogenicity: str | None = None
+    evidence: str | None = None
+    group: str | None = None  # report section
+    biallelic: bool = False
+    variant_class: str | None = None
+    copy_number: float | None = None
+    partner: str | None = None  # fusions: the other gene
+    caveats: str | None = None
+
+    def to_row(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(slots=True)
+class TherapyOption:
+    """One therapy option for a sample (a row of therapies.tsv), typed until written."""
+
+    therapy: str
+    biomarker: str
+    amp_tier: str | None
+    escat_tier: str | None
+    context: str
+    rationale: str
+    caveats: str
+    citations: str
+    direction: str  # sensitivity | resistance | standard_of_care
+    rule_id: str
+    research_only: bool = False
+
+    def to_row(self) -> dict[str, Any]:
+        return asdict(self)
+
+
 # Column order of the contract outputs (DESIGN.md). Extra columns may follow, never precede.
 ALTERATION_COLUMNS = [
     "sample",
@@ -189,3 +239,8 @@ THERAPY_COLUMNS = [
     "caveats",
     "citations",
 ]
+
+# alterations.tsv: the contract columns, then Alteration's other fields in name order
+ALTERATION_TABLE_COLUMNS = ALTERATION_COLUMNS + sorted(
+    name for name in Alteration.__dataclass_fields__ if name not in ALTERATION_COLUMNS
+)

@@ -38,6 +38,11 @@ def schema_default(dotted_key: str) -> Any:
     return value
 
 
+def _floats(section: dict[str, Any]) -> dict[str, float]:
+    """A config section of numbers as floats (YAML writes 10 for 10.0)."""
+    return {key: float(value) for key, value in section.items()}
+
+
 @dataclass(frozen=True)
 class TmbSettings:
     target_size_mb: float
@@ -110,23 +115,32 @@ class Settings:
             samples=config["samples"],
             genome_build=config["genome_build"],
             profile_batch_size=config["profile_batch_size"],
-            tmb=TmbSettings(**config["tmb"]),
-            msi_min_indel_fraction=config["msi"]["min_indel_fraction"],
-            pdl1_thresholds=dict(config["pdl1"]),
+            tmb=TmbSettings(**_floats(config["tmb"])),
+            msi_min_indel_fraction=float(config["msi"]["min_indel_fraction"]),
+            pdl1_thresholds=_floats(config["pdl1"]),
             filters=FilterSettings(
                 pass_only=filters["pass_only"],
                 allowed_filters=tuple(filters["allowed_filters"]),
-                min_vaf=filters["min_vaf"],
+                min_vaf=float(filters["min_vaf"]),
                 min_depth=filters["min_depth"],
-                max_population_af=filters["max_population_af"],
+                max_population_af=float(filters["max_population_af"]),
             ),
-            copy_number=CopyNumberSettings(**config["copy_number"]),
+            copy_number=CopyNumberSettings(
+                **_floats({k: v for k, v in config["copy_number"].items() if k != "seg_scale"}),
+                seg_scale=config["copy_number"]["seg_scale"],
+            ),
+            expression=ExpressionConfig(
+                matrix=config["expression"]["matrix"],
+                reference=config["expression"]["reference"],
+                min_reference_size=config["expression"]["min_reference_size"],
+                high_percentile=float(config["expression"]["high_percentile"]),
+                low_percentile=float(config["expression"]["low_percentile"]),
+            ),
             fusions=FusionSettings(
                 min_supporting_reads=config["fusions"]["min_supporting_reads"],
                 min_split_reads=config["fusions"]["min_split_reads"],
                 trusted_confidence=tuple(config["fusions"]["trusted_confidence"]),
             ),
-            expression=ExpressionConfig(**config["expression"]),
             knowledge_base_path=config["knowledge_base"]["path"],
             civic_path=config["knowledge_base"]["civic"],
             reference_fasta=config["annotation"]["reference_fasta"],

@@ -8,7 +8,7 @@ therapies.tsv, the report's summary and tables and the cohort report all order o
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Protocol
 
 # strongest first
 AMP_TIERS: tuple[str, ...] = ("I-A", "I-B", "II-C", "II-D")
@@ -60,9 +60,19 @@ def tier_rank(amp_tier: Any, escat_tier: Any) -> tuple[int, int]:
     return _position(amp_tier, AMP_TIERS), _position(escat_tier, ESCAT_TIERS)
 
 
-def therapy_rank(option: Mapping[str, Any]) -> tuple[int, int, int, str, str, str]:
+class RankedOption(Protocol):
+    """What ranking reads of an option: a model.TherapyOption, or a row read back from TSV."""
+
+    def to_row(self) -> dict[str, Any]: ...
+
+
+def therapy_rank(
+    option: RankedOption | Mapping[str, Any],
+) -> tuple[int, int, int, str, str, str]:
     """The one order of therapy options, strongest first: tiers, then direction, then therapy,
     biomarker and rule id so that equal tiers have a stable, reproducible order."""
+    if not isinstance(option, Mapping):
+        option = option.to_row()
     return (
         *tier_rank(option.get("amp_tier"), option.get("escat_tier")),
         0 if option.get("direction") in DIRECTIONS[:2] else 1,

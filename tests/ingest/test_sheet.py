@@ -218,3 +218,24 @@ def test_path_for_sheet_round_trips_through_the_reader(tmp_path):
     sheet.write_text("sample\tvcf\n" + "".join(f"S{i}\t{c}\n" for i, c in enumerate(cells)))
     rows = load(sheet).rows
     assert [rows[f"S{i}"]["vcf"] for i in range(3)] == [str(below), str(formula), str(outside)]
+
+
+def test_sheet_columns_come_from_the_schema_and_reach_sample_info():
+    """A sheet column is declared once, in the schema; SampleInfo takes it by name."""
+    from dataclasses import fields
+
+    from nenprofile.ingest.sheet import KNOWN_COLUMNS, NUMBER_COLUMNS, PATH_COLUMNS, sample_info
+    from nenprofile.io.validation import load_schema
+    from nenprofile.model import SampleInfo
+    from nenprofile.settings import SAMPLES_SCHEMA
+
+    properties = load_schema(SAMPLES_SCHEMA)["properties"]
+    assert tuple(properties) == KNOWN_COLUMNS
+    assert (
+        set(PATH_COLUMNS) == {"vcf", "maf", "cna", "purity_file", "fusions"} <= set(KNOWN_COLUMNS)
+    )
+    assert {"ki67", "pdl1_tps", "purity"} <= set(NUMBER_COLUMNS)
+    derived = {"tumor_only", "tumor_site_input"}  # set by the sheet loader, not a column
+    assert {f.name for f in fields(SampleInfo)} - derived <= set(KNOWN_COLUMNS)
+    info = sample_info({"sample": "S1", "ki67": 42.0, "her2_ihc": "2+", "normal_sample": "N"})
+    assert (info.sample, info.ki67, info.her2_ihc, info.tumor_only) == ("S1", 42.0, "2+", False)

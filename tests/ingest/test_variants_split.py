@@ -311,3 +311,17 @@ def test_impossible_vaf_in_this_process_share_removes_the_worker_part(
         _streamed(path, {"TP53"}, workers=2)
     assert len(split_everything) == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad_vaf_first.vcf.gz"]
+
+
+def test_cpu_need_asks_for_two_processes_only_for_a_large_bgzipped_vcf(tmp_path, monkeypatch):
+    from nenprofile.ingest.variants import cpu_need
+
+    small = tmp_path / "small.vcf.gz"
+    small.write_bytes(b"x" * 100)
+    plain = tmp_path / "big.vcf"
+    plain.write_bytes(b"x" * 100)
+    assert cpu_need(small) == 1
+    monkeypatch.setattr(parallel, "SPLIT_MIN_BYTES", 100)
+    assert cpu_need(small) == 2
+    assert cpu_need(plain) == 1  # not bgzipped: read in one pass
+    assert cpu_need(tmp_path / "missing.vcf.gz") == 1

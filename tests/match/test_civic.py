@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from nenprofile.errors import InputError
+from nenprofile.interpret.sample import SampleFindings
 from nenprofile.match.civic import (
     accepted_predictive,
     amp_tier,
@@ -15,8 +16,7 @@ from nenprofile.match.civic import (
     is_nen_disease,
     load_civic_evidence,
 )
-from nenprofile.match.therapies import SampleFindings
-from nenprofile.model import SampleInfo
+from nenprofile.model import Alteration, SampleInfo
 from nenprofile.reference.knowledgebase import load_knowledge_base
 
 FIXTURE = Path(__file__).parents[1] / "data" / "kb" / "civic_current_layout.tsv"
@@ -29,7 +29,7 @@ def kb():
 
 
 def alt(gene, kind="mutation", hgvsp=None, onc="Oncogenic"):
-    return {"gene": gene, "alteration_type": kind, "hgvsp": hgvsp, "oncogenicity": onc}
+    return Alteration("S1", gene, "", kind, hgvsp=hgvsp, oncogenicity=onc)
 
 
 def test_current_layout_fixture_parses_multiline_fields():
@@ -49,7 +49,7 @@ def test_fixture_options_tiers_context_and_curated_precedence(kb):
         alterations=[alt("AKT1", hgvsp="p.E17K"), alt("PTEN", "deep_deletion")]
     )
     rows = civic_options(findings, load_civic_evidence(FIXTURE), SampleInfo("S1"), kb)
-    by_id = {row["rule_id"]: row for row in rows}
+    by_id = {row.rule_id: row.to_row() for row in rows}
     # EID9001 (capivasertib + AKT1) duplicates the curated capivasertib rule; EID9004 is a
     # combined profile; EID9005 is not accepted
     assert set(by_id) == {"CIViC:EID9002", "CIViC:EID9003"}
@@ -66,7 +66,7 @@ def test_fixture_options_tiers_context_and_curated_precedence(kb):
     )
     assert prostate["biomarker"] == "PTEN deep deletion"
     assert "Prostate Cancer" in prostate["caveats"]
-    assert [r["rule_id"] for r in rows] == ["CIViC:EID9003", "CIViC:EID9002"]
+    assert [r.rule_id for r in rows] == ["CIViC:EID9003", "CIViC:EID9002"]
 
 
 def test_vus_never_matches_civic(kb):
@@ -129,7 +129,7 @@ def test_real_2021_file_counts(civic_2021):
 def test_real_2021_pik3ca_h1047r(civic_2021, kb):
     findings = SampleFindings(alterations=[alt("PIK3CA", hgvsp="p.H1047R")])
     rows = civic_options(findings, civic_2021, SampleInfo("S1", tumor_site="pancreas"), kb)
-    by_id = {row["rule_id"]: row for row in rows}
+    by_id = {row.rule_id: row.to_row() for row in rows}
     # EID1401: alpelisib, head and neck cancer, level D, PubMed 25550549 (read from the file)
     alpelisib = by_id["CIViC:EID1401"]
     assert alpelisib["therapy"] == "Alpelisib"
@@ -141,4 +141,4 @@ def test_real_2021_pik3ca_h1047r(civic_2021, kb):
     assert "CIViC:EID1505" not in by_id
     assert "CIViC:EID1506" not in by_id
     assert len(rows) == len(by_id)
-    assert all(row["citations"] for row in rows)
+    assert all(row.citations for row in rows)

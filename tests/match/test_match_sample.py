@@ -8,12 +8,18 @@ import pytest
 from nenprofile.ingest.fusions import FusionEvidence, read_fusions
 from nenprofile.ingest.variants.result import IngestResult
 from nenprofile.interpret.sample import (
-    EXTRA_ALTERATION_COLUMNS,
     immune_score,
     interpret_sample,
 )
 from nenprofile.match.sample import SampleProfile, match_sample
-from nenprofile.model import ALTERATION_COLUMNS, Fusion, GeneCopyNumber, SampleInfo, Variant
+from nenprofile.model import (
+    ALTERATION_COLUMNS,
+    ALTERATION_TABLE_COLUMNS,
+    Fusion,
+    GeneCopyNumber,
+    SampleInfo,
+    Variant,
+)
 from nenprofile.reference.knowledgebase import load_knowledge_base
 from nenprofile.settings import Settings
 
@@ -80,15 +86,15 @@ def test_pancreatic_net_g3_case(kb) -> None:
     sample, result, cna = pancreatic_net_g3()
     profile = profile_of(sample, result, cna, [], None, kb, CONFIG)
 
-    rows = profile.alterations
+    rows = [alteration.to_row() for alteration in profile.alterations]
     # group order (mTOR pathway before Epigenetic/chromatin), then gene name
     assert [(r["gene"], r["alteration_type"], r["oncogenicity"]) for r in rows] == [
         ("TSC2", "deep_deletion", "Oncogenic"),
         ("DAXX", "mutation", "Oncogenic"),
         ("MEN1", "mutation", "Oncogenic"),
     ]
-    assert list(rows[0])[: len(ALTERATION_COLUMNS)] == ALTERATION_COLUMNS
-    assert list(rows[0])[len(ALTERATION_COLUMNS) :] == EXTRA_ALTERATION_COLUMNS
+    assert ALTERATION_TABLE_COLUMNS[: len(ALTERATION_COLUMNS)] == ALTERATION_COLUMNS
+    assert set(rows[0]) == set(ALTERATION_TABLE_COLUMNS)
     men1 = next(r for r in rows if r["gene"] == "MEN1")
     assert men1["evidence"] == (
         "OVS1: frameshift in tumor suppressor MEN1; biallelic: second hit LOH (copy number)"
@@ -114,9 +120,9 @@ def test_pancreatic_net_g3_case(kb) -> None:
     assert biomarkers["immune_score"]["call"] == "not_available"
     assert {"setting", "option", "citations"} == set(biomarkers["standard_of_care"][0])
 
-    rule_ids = {row["rule_id"] for row in profile.therapies}
+    rule_ids = {option.rule_id for option in profile.therapies}
     assert {"everolimus_net", "everolimus_tsc_loss"} <= rule_ids
-    everolimus = next(r for r in profile.therapies if r["rule_id"] == "everolimus_tsc_loss")
+    everolimus = next(r.to_row() for r in profile.therapies if r.rule_id == "everolimus_tsc_loss")
     assert "TSC2 deep deletion" in everolimus["biomarker"]
     soc = {row["option"] for row in biomarkers["standard_of_care"]}
     assert "Everolimus" in soc and "Sunitinib" in soc
@@ -136,7 +142,7 @@ def test_interpretation_is_deterministic(kb) -> None:
 def test_likely_benign_and_non_coding_are_not_reported(kb) -> None:
     sample, result, cna = pancreatic_net_g3()
     profile = profile_of(sample, result, cna, [], None, kb, CONFIG)
-    genes = {row["gene"] for row in profile.alterations}
+    genes = {alteration.gene for alteration in profile.alterations}
     assert "TP53" not in genes and "KRAS" not in genes and "NOTKB" not in genes
 
 
@@ -152,7 +158,7 @@ def test_nec_case_with_fusion_and_dmmr(kb) -> None:
     profile = profile_of(
         sample, ingest(variants), [], [Fusion("ETV6", "NTRK3", in_frame=True)], None, kb, CONFIG
     )
-    fusion = next(r for r in profile.alterations if r["alteration_type"] == "fusion")
+    fusion = next(r.to_row() for r in profile.alterations if r.alteration_type == "fusion")
     assert (fusion["gene"], fusion["partner"], fusion["oncogenicity"]) == (
         "NTRK3",
         "ETV6",
@@ -160,9 +166,9 @@ def test_nec_case_with_fusion_and_dmmr(kb) -> None:
     )
     assert profile.biomarkers["differentiation_pattern"]["value"] == "NEC-like"
     assert profile.biomarkers["mmr"]["call"] == "dMMR (MSI-H)"
-    rule_ids = {row["rule_id"] for row in profile.therapies}
+    rule_ids = {option.rule_id for option in profile.therapies}
     assert {"larotrectinib_ntrk_fusion", "pembrolizumab_msi_h_dmmr"} <= rule_ids
-    dnmt3a = next(r for r in profile.alterations if r["gene"] == "DNMT3A")
+    dnmt3a = next(r.to_row() for r in profile.alterations if r.gene == "DNMT3A")
     assert dnmt3a["caveats"] == (
         "DNMT3A variant may arise from clonal haematopoiesis; confirm with matched normal"
     )
@@ -188,11 +194,11 @@ def test_zero_read_fusion_is_low_support_and_drives_no_therapy(kb, tmp_path) -> 
     evidence = FusionEvidence.from_settings(Settings.defaults())
     [fusion] = read_fusions(table, evidence=evidence)
     profile = profile_of(sample, ingest([]), [], [fusion], None, kb, CONFIG)
-    row = next(r for r in profile.alterations if r["alteration_type"] == "fusion")
-    assert (row["gene"], row["oncogenicity"]) == ("NTRK3", "VUS")
-    assert row["evidence"].startswith("ETV6::NTRK3: low-support fusion (0 supporting reads")
-    assert not [t for t in profile.therapies if "ntrk" in t["rule_id"]]
-    assert row["caveats"] in profile.warnings
+    row = next(r for r in profile.alterations if r.alteration_type == "fusion")
+    assert (row.gene, row.oncogenicity) == ("NTRK3", "VUS")
+    assert (row.evidence or "").startswith("ETV6::NTRK3: low-support fusion (0 supporting reads")
+    assert not [t for t in profile.therapies if "ntrk" in t.rule_id]
+    assert row.caveats in profile.warnings
 
 
 def test_oncogenic_met_exon14_splice_region_variant_is_reported(kb) -> None:
@@ -202,5 +208,5 @@ def test_oncogenic_met_exon14_splice_region_variant_is_reported(kb) -> None:
     intronic_other = Variant("chr7", 116771990, "C", "T", gene="MET", variant_class="intronic")
     intronic_other.hgvsc = "c.3082+57C>T"
     profile = profile_of(sample, ingest([met, intronic_other]), [], [], None, kb, CONFIG)
-    rows = [r for r in profile.alterations if r["gene"] == "MET"]
-    assert [(r["hgvsc"], r["oncogenicity"]) for r in rows] == [("c.3082+3A>G", "Likely oncogenic")]
+    rows = [r for r in profile.alterations if r.gene == "MET"]
+    assert [(r.hgvsc, r.oncogenicity) for r in rows] == [("c.3082+3A>G", "Likely oncogenic")]

@@ -13,7 +13,7 @@ from nenprofile.match.therapies import (
     protein_change,
     variant_matches,
 )
-from nenprofile.model import SampleInfo
+from nenprofile.model import Alteration, SampleInfo
 from nenprofile.reference.knowledgebase import load_knowledge_base
 from nenprofile.vocab import therapy_rank
 
@@ -24,21 +24,23 @@ def kb():
 
 
 def alt(gene, kind="mutation", hgvsp=None, onc="Oncogenic", biallelic=False, **extra):
-    return {
-        "gene": gene,
-        "alteration_type": kind,
-        "hgvsp": hgvsp,
-        "variant_class": extra.pop("variant_class", "missense" if hgvsp else None),
-        "oncogenicity": onc,
-        "biallelic": biallelic,
+    return Alteration(
+        sample="S1",
+        gene=gene,
+        pathway="",
+        alteration_type=kind,
+        hgvsp=hgvsp,
+        variant_class=extra.pop("variant_class", "missense" if hgvsp else None),
+        oncogenicity=onc,
+        biallelic=biallelic,
         **extra,
-    }
+    )
 
 
 def run(kb, site="unknown", diff="unknown", her2=None, **findings: Any) -> dict[str, dict]:
     sample = SampleInfo(sample="S1", tumor_site=site, differentiation=diff, her2_ihc=her2)
-    rows = match_therapies(SampleFindings(**findings), sample, kb)
-    return {row["rule_id"]: row for row in rows}
+    options = match_therapies(SampleFindings(**findings), sample, kb)
+    return {option.rule_id: option.to_row() for option in options}
 
 
 # (rule_id, findings, site, differentiation, her2, therapy, amp, escat, context)
@@ -439,9 +441,9 @@ def test_cases_cover_every_rule(kb):
 
 
 def test_row_columns_are_the_therapies_tsv_columns(kb):
-    rows = match_therapies(SampleFindings(msi_call="MSI-H"), SampleInfo("S1"), kb)
-    assert rows
-    assert all(list(row) == ROW_COLUMNS for row in rows)
+    options = match_therapies(SampleFindings(msi_call="MSI-H"), SampleInfo("S1"), kb)
+    assert options
+    assert all(list(option.to_row()) == ROW_COLUMNS for option in options)
 
 
 @pytest.mark.parametrize("oncogenicity", ["VUS", "Likely benign", None])
@@ -570,10 +572,10 @@ def test_one_row_per_rule_collecting_all_evidence(kb):
         SampleInfo("S1"),
         kb,
     )
-    capivasertib = [r for r in rows if r["rule_id"] == "capivasertib_pi3k_akt_pten"]
+    capivasertib = [r for r in rows if r.rule_id == "capivasertib_pi3k_akt_pten"]
     assert len(capivasertib) == 1
-    assert capivasertib[0]["biomarker"] == "PIK3CA E545K; PTEN deep deletion"
-    assert len({r["rule_id"] for r in rows}) == len(rows)
+    assert capivasertib[0].biomarker == "PIK3CA E545K; PTEN deep deletion"
+    assert len({r.rule_id for r in rows}) == len(rows)
 
 
 def test_rows_sorted_by_amp_then_escat_then_therapy(kb):
@@ -585,7 +587,7 @@ def test_rows_sorted_by_amp_then_escat_then_therapy(kb):
     rows = match_therapies(
         findings, SampleInfo("S1", tumor_site="lung", differentiation="poor"), kb
     )
-    assert [r["rule_id"] for r in rows] == [
+    assert [r.rule_id for r in rows] == [
         "dostarlimab_dmmr",  # I-A / I-C, then therapy name
         "pembrolizumab_msi_h_dmmr",
         "chemo_immunotherapy_sclc",  # I-A / NA (histology-based) after I-A / I-C

@@ -12,10 +12,12 @@ import pytest
 pytestmark = pytest.mark.workflow
 
 
+DRY_RUN = (sys.executable, "-m", "snakemake", "-n", "--cores", "4")
+
+
 def dry_run(repo_root, *args):
     result = subprocess.run(
-        [sys.executable, "-m", "snakemake", "-n", "--cores", "4"]
-        + ["--config", "profile_batch_size=5", *args],
+        [*DRY_RUN, "--config", "profile_batch_size=5", *args],
         cwd=repo_root,
         capture_output=True,
         text=True,

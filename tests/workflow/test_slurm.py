@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -35,8 +36,20 @@ COHORT_OUTPUTS = (
 RUN_TIMEOUT_S = 900
 
 
+DAEMONS = ("munged", "slurmctld", "slurmd")
+
+
+def _running(name: str) -> bool:
+    """A live (not zombie) process of this exact name."""
+    found = subprocess.run(
+        ["ps", "-C", name, "-o", "stat="], capture_output=True, text=True, check=False
+    )
+    return any(not stat.startswith("Z") for stat in found.stdout.split())
+
+
 @pytest.fixture(scope="session")
-def slurm_cluster() -> None:
+def slurm_cluster() -> Iterator[None]:
+    """A running single-node SLURM; the daemons this fixture started are stopped after."""
     missing = [b for b in ("sbatch", "squeue", "slurmctld", "slurmd", "munged") if not _which(b)]
     if missing:
         pytest.skip(
@@ -44,10 +57,15 @@ def slurm_cluster() -> None:
         )
     if os.geteuid() != 0:
         pytest.skip("starting munged/slurmctld/slurmd needs root")
+    already_running = any(_running(name) for name in DAEMONS)
     started = subprocess.run(
         ["bash", str(START_SCRIPT)], capture_output=True, text=True, timeout=120
     )
     assert started.returncode == 0, f"{START_SCRIPT} failed:\n{started.stdout}\n{started.stderr}"
+    yield
+    if not already_running:
+        subprocess.run(["bash", str(START_SCRIPT), "--stop"], capture_output=True, timeout=60)
+        assert not any(_running(name) for name in DAEMONS), "SLURM daemons still running"
 
 
 def _which(binary: str) -> str | None:

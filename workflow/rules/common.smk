@@ -5,7 +5,8 @@ from pathlib import Path
 from snakemake.exceptions import WorkflowError
 
 from nenprofile.errors import InputError
-from nenprofile.ingest.sheet import load_sample_sheet, validate_config
+from nenprofile.ingest.sheet import PATH_COLUMNS, load_sample_sheet, validate_config
+from nenprofile.ingest.variants import cpu_need
 from nenprofile.io.validation import load_schema
 from nenprofile.settings import CONFIG_SCHEMA, SAMPLES_SCHEMA
 from nenprofile.layout import PROVENANCE_FILES, REPORT_TABLES, Layout
@@ -30,6 +31,9 @@ for _warning in SHEET.warnings:
     logger.warning(f"WARNING: {_warning}")
 
 LAYOUT = Layout(config["cohort"])
+# the sheet columns that name a sample's small-variant file; its other path columns are
+# further inputs of the profiling job, under their column name
+VARIANT_COLUMNS = ("vcf", "maf")
 SAMPLES = SHEET.samples
 HAS_EXPRESSION = bool(config["expression"]["matrix"])
 WANT_PDF = bool(config["report"]["pdf"])
@@ -72,8 +76,8 @@ def get_sample_record(wildcards):
 def profile_inputs(sample):
     record = SHEET.rows[sample]
     inputs = {"variants": record.get("vcf") or record["maf"]}
-    for column in ("cna", "purity_file", "fusions"):
-        if column in record:
+    for column in PATH_COLUMNS:
+        if column in record and column not in VARIANT_COLUMNS:
             inputs[column] = record[column]
     if HAS_EXPRESSION:
         inputs["markers"] = LAYOUT.cohort_file("expression_markers")
@@ -171,7 +175,7 @@ def get_provenance_inputs():
     triples = []
     for sample in SAMPLES:
         record = SHEET.rows[sample]
-        for role in ("vcf", "maf", "cna", "purity_file", "fusions"):
+        for role in PATH_COLUMNS:
             if role in record:
                 triples.append((sample, role, record[role]))
     for role in ("matrix", "reference"):
@@ -183,11 +187,7 @@ def get_provenance_inputs():
 
 def profile_threads(wildcards):
     """2 for a bgzipped VCF large enough that ingest reads it in two processes, else 1."""
-    from nenprofile.ingest.variants._fast.parallel import SPLIT_MIN_BYTES
-
-    path = Path(SHEET.rows[wildcards.sample].get("vcf") or "")
-    large = path.name.endswith(".gz") and path.is_file() and path.stat().st_size >= SPLIT_MIN_BYTES
-    return 2 if large else 1
+    return cpu_need(SHEET.rows[wildcards.sample].get("vcf") or "")
 
 
 def mem_mb_profile(wildcards, attempt):

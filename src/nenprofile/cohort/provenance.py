@@ -58,8 +58,10 @@ def tool_versions() -> dict[str, str]:
     try:
         import pysam
 
-        versions["htslib"] = pysam.__htslib_version__
-    except (ImportError, AttributeError):
+        htslib = getattr(pysam, "__htslib_version__", None)
+        if htslib is not None:
+            versions["htslib"] = str(htslib)
+    except ImportError:
         pass
     return versions
 

@@ -67,7 +67,8 @@ def build(genes_dir: Path, outdir: Path) -> None:
         for gene, extra in EXTRA_GENES.items():
             if gene not in spans:
                 offset = 0 if index == 0 else 3
-                spans[gene] = (extra[offset], extra[offset + 1], extra[offset + 2], extra[6])
+                chrom, start, end = extra[offset], extra[offset + 1], extra[offset + 2]
+                spans[gene] = (str(chrom), int(start), int(end), str(extra[6]))
         rows = sorted(spans.items(), key=lambda item: (item[1][0], item[1][1], item[0]))
         lines = [f"{c}\t{s}\t{e}\t{gene}\t.\t{strand}" for gene, (c, s, e, strand) in rows]
         (outdir / f"genes.{build_name}.bed").write_text("\n".join(lines) + "\n")

@@ -173,7 +173,7 @@ def liftover_pair_offsets(
 
 
 def _vcf_records(path: Path) -> list[tuple[str, int, tuple[str, ...]]]:
-    records = []
+    records: list[tuple[str, int, tuple[str, ...]]] = []
     with gzip.open(path, "rt") as handle:
         for line in handle:
             if line.startswith("#"):
@@ -219,7 +219,7 @@ def exact_changes(row: dict[str, str], strand: str) -> list[dict[str, str | int]
     span = {anchor + i if strand == "+" else anchor - i for i in range(3)}
     if not listed <= span:
         return []
-    rows = []
+    rows: list[dict[str, str | int]] = []
     for ref_codon, alt_codon, i, _ in changes:
         ref_aa, alt_aa = CODON_TABLE[ref_codon], CODON_TABLE[alt_codon]
         if ref_aa != residue_ref:

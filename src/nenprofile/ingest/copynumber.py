@@ -165,13 +165,13 @@ class CopyNumberThresholds:
     seg_scale: the logarithm of SEG seg.mean values (log2, or log10 for some aCGH exports).
     """
 
-    amp_copies: float = schema_default("copy_number.amp_copies")
+    amp_copies: float = float(schema_default("copy_number.amp_copies"))
     deep_deletion_below: float = 0.5
-    log2_amp: float = schema_default("copy_number.log2_amp")
-    log2_gain: float = schema_default("copy_number.log2_gain")
-    log2_hetloss: float = schema_default("copy_number.log2_hetloss")
-    log2_deepdel: float = schema_default("copy_number.log2_deepdel")
-    seg_scale: str = schema_default("copy_number.seg_scale")
+    log2_amp: float = float(schema_default("copy_number.log2_amp"))
+    log2_gain: float = float(schema_default("copy_number.log2_gain"))
+    log2_hetloss: float = float(schema_default("copy_number.log2_hetloss"))
+    log2_deepdel: float = float(schema_default("copy_number.log2_deepdel"))
+    seg_scale: str = str(schema_default("copy_number.seg_scale"))
 
     @classmethod
     def from_settings(cls, settings: Settings) -> CopyNumberThresholds:

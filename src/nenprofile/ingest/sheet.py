@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -13,32 +13,15 @@ from nenprofile.errors import InputError
 from nenprofile.ingest.sites import normalise_site
 from nenprofile.io.validation import iter_problems, load_schema
 from nenprofile.model import SampleInfo
+from nenprofile.settings import SAMPLES_SCHEMA
 
-PATH_COLUMNS = ("vcf", "maf", "cna", "purity_file", "fusions")
 # spreadsheet programs run a cell starting with one of these as a formula
 FORMULA_START = ("=", "+", "-", "@")
-NUMBER_COLUMNS = ("ki67", "pdl1_tps", "pdl1_cps", "purity", "ploidy")
-KNOWN_COLUMNS = (
-    "sample",
-    "vcf",
-    "maf",
-    "tumor_sample",
-    "normal_sample",
-    "cna",
-    "purity_file",
-    "fusions",
-    "expression_id",
-    "tumor_site",
-    "differentiation",
-    "ki67",
-    "pdl1_tps",
-    "pdl1_cps",
-    "msi_status",
-    "her2_ihc",
-    "genome_build",
-    "purity",
-    "ploidy",
-)
+# the sheet's columns, as the schema declares them: adding a column is a schema edit
+_COLUMNS: dict[str, Any] = load_schema(SAMPLES_SCHEMA)["properties"]
+KNOWN_COLUMNS = tuple(_COLUMNS)
+NUMBER_COLUMNS = tuple(c for c, spec in _COLUMNS.items() if spec.get("type") == "number")
+PATH_COLUMNS = tuple(c for c, spec in _COLUMNS.items() if spec.get("x-path"))
 
 
 def validate_config(
@@ -245,20 +228,6 @@ def _validate_row(record: dict[str, Any], schema: dict[str, Any], path: Path, li
 
 
 def sample_info(record: dict[str, Any]) -> SampleInfo:
-    """SampleInfo from a validated sheet row."""
-    return SampleInfo(
-        sample=record["sample"],
-        tumor_site=record.get("tumor_site", "unknown"),
-        tumor_site_input=record.get("tumor_site_input"),
-        differentiation=record.get("differentiation", "unknown"),
-        ki67=record.get("ki67"),
-        pdl1_tps=record.get("pdl1_tps"),
-        pdl1_cps=record.get("pdl1_cps"),
-        msi_status=record.get("msi_status", "unknown"),
-        her2_ihc=record.get("her2_ihc"),
-        genome_build=record.get("genome_build", "GRCh38"),
-        tumor_only="normal_sample" not in record,
-        purity=record.get("purity"),
-        ploidy=record.get("ploidy"),
-        expression_id=record.get("expression_id"),
-    )
+    """SampleInfo from a validated sheet row: every SampleInfo field the row has, by name."""
+    given = {f.name: record[f.name] for f in fields(SampleInfo) if f.name in record}
+    return SampleInfo(**given, tumor_only="normal_sample" not in record)

@@ -36,11 +36,11 @@ TMB_CITATIONS = "PMID:28420421"  # Chalmers 2017: panel vs WES TMB; variance bel
 class BiomarkerSettings:
     """TMB and MSI thresholds; defaults are the config schema's."""
 
-    target_size_mb: float = schema_default("tmb.target_size_mb")
-    tmb_high_threshold: float = schema_default("tmb.high_threshold")
-    tmb_min_vaf: float = schema_default("tmb.min_vaf")
-    max_population_af: float = schema_default("filters.max_population_af")
-    msi_min_indel_fraction: float = schema_default("msi.min_indel_fraction")
+    target_size_mb: float = float(schema_default("tmb.target_size_mb"))
+    tmb_high_threshold: float = float(schema_default("tmb.high_threshold"))
+    tmb_min_vaf: float = float(schema_default("tmb.min_vaf"))
+    max_population_af: float = float(schema_default("filters.max_population_af"))
+    msi_min_indel_fraction: float = float(schema_default("msi.min_indel_fraction"))
 
     @classmethod
     def from_settings(cls, settings: Settings) -> BiomarkerSettings:
@@ -326,7 +326,7 @@ def differentiation_pattern(
             pattern = "indeterminate"
         citations = LUNG_PATTERN_CITATIONS
     else:
-        adeno_hits = [g for g in ("KRAS", "APC") if g in oncogenic]
+        adeno_hits: list[str] = [g for g in ("KRAS", "APC") if g in oncogenic]
         if _has_braf_v600e(classification):
             adeno_hits.append("BRAF V600E")
         gep = sample.tumor_site in GEP_SITES

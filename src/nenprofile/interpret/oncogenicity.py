@@ -66,18 +66,23 @@ _CHANGE_POSITION = re.compile(r"^[A-Z*](\d+)")
 
 
 class GeneInfo(Protocol):
-    """The parts of knowledgebase.GeneEntry that classification reads."""
+    """The parts of knowledgebase.GeneEntry that classification reads (read-only)."""
 
-    symbol: str
-    role: str
-    activating: tuple[str, ...]
-    lof_missense: tuple[str, ...]
-    polymorphisms: tuple[str, ...]
+    @property
+    def symbol(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def activating(self) -> tuple[str, ...]: ...
+    @property
+    def lof_missense(self) -> tuple[str, ...]: ...
+    @property
+    def polymorphisms(self) -> tuple[str, ...]: ...
 
 
 @dataclass(frozen=True)
 class OncogenicitySettings:
-    max_population_af: float = schema_default("filters.max_population_af")
+    max_population_af: float = float(schema_default("filters.max_population_af"))
     loh_vaf_margin: float = 0.1  # VAF above purity/2 + margin implies loss of the wild type
     loh_vaf_without_purity: float = 0.8  # conservative LOH hint when purity is unknown
 
@@ -454,7 +459,7 @@ def classify_sample(
             variant,
             classify_variant(
                 variant,
-                genes[variant.gene],
+                genes[variant.gene or ""],
                 tumor_only=tumor_only,
                 settings=settings,
                 hotspots=hotspots,
@@ -482,19 +487,19 @@ def classify_sample(
     for symbol, entry in sorted(genes.items()):
         if entry.role not in TUMOR_SUPPRESSOR_ROLES:
             continue
-        call = infer_biallelic(
+        biallelic = infer_biallelic(
             symbol,
             result.oncogenic_variants(symbol),
             by_gene.get(symbol),
             purity=purity,
             settings=settings,
         )
-        if call is not None:
-            result.biallelic[symbol] = call
-    for item in result.variants:
-        _note_biallelic(item.variant.gene, item.classification, result.biallelic)
-    for item in result.copy_numbers:
-        _note_biallelic(item.call.gene, item.classification, result.biallelic)
+        if biallelic is not None:
+            result.biallelic[symbol] = biallelic
+    for variant_item in result.variants:
+        _note_biallelic(variant_item.variant.gene, variant_item.classification, result.biallelic)
+    for copy_item in result.copy_numbers:
+        _note_biallelic(copy_item.call.gene, copy_item.classification, result.biallelic)
     return result
 
 

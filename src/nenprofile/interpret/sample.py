@@ -10,13 +10,14 @@ from typing import Any
 from nenprofile.interpret.biomarkers import BiomarkerSettings, TmbTally, compute_biomarkers
 from nenprofile.interpret.oncogenicity import (
     LIKELY_BENIGN,
+    Classification,
     OncogenicitySettings,
     SampleClassification,
     classify_sample,
 )
 from nenprofile.model import (
-    ALTERATION_COLUMNS,
     PROTEIN_CHANGING_CLASSES,
+    Alteration,
     Fusion,
     GeneCopyNumber,
     SampleInfo,
@@ -24,14 +25,6 @@ from nenprofile.model import (
 from nenprofile.reference.knowledgebase import KnowledgeBase
 from nenprofile.settings import Settings
 
-EXTRA_ALTERATION_COLUMNS = [
-    "group",
-    "biallelic",
-    "variant_class",
-    "copy_number",
-    "partner",
-    "caveats",
-]
 GROUP_ORDER = ("mTOR pathway", "DNA repair", "Epigenetic/chromatin", "Other drivers")
 IMMUNE_SCORE_MARKER = "TCELL_INFLAMED_GEP"
 IMMUNE_CALLS = {"high": "inflamed", "intermediate": "intermediate", "low": "non-inflamed"}
@@ -42,14 +35,13 @@ IMMUNE_SOURCE = "18-gene T-cell-inflamed GEP (Ayers 2017, PMID:28650338); resear
 class SampleFindings:
     """What the interpretation engine found in one sample, in the form matching needs.
 
-    alterations: dicts with keys gene, alteration_type (mutation | amplification |
-    deep_deletion | loh | fusion), hgvsp ('p.V600E' or None), variant_class, oncogenicity
-    (Oncogenic | Likely oncogenic | VUS | Likely benign), biallelic (bool), partner (fusions).
+    alterations: the reportable alterations (matching reads gene, alteration_type, hgvsp,
+    variant_class, oncogenicity, biallelic and partner).
     expression: marker -> call ('high' | 'intermediate' | 'low' | 'not_available'); a
     biomarkers.json marker dict with a 'call' key is accepted too.
     """
 
-    alterations: list[dict[str, Any]] = field(default_factory=list)
+    alterations: list[Alteration] = field(default_factory=list)
     tmb_call: str = "not evaluable"  # TMB-high | TMB-low | not evaluable
     msi_call: str = "unknown"  # MSI-H | MSS | suspected MSI-H | unknown
     mmr_deficient: bool = False
@@ -62,7 +54,7 @@ class SampleFindings:
 class SampleInterpretation:
     """Alterations, biomarkers.json (without the options, which matching adds), warnings."""
 
-    alterations: list[dict[str, Any]]
+    alterations: list[Alteration]
     biomarkers: dict[str, Any]
     warnings: list[str]
     classification: SampleClassification
@@ -72,35 +64,32 @@ class SampleInterpretation:
 # ----------------------------------------------------------------------------- alterations
 
 
-def _row(sample: str, gene: str, pathway: str, alteration_type: str) -> dict[str, Any]:
-    row: dict[str, Any] = dict.fromkeys(ALTERATION_COLUMNS + EXTRA_ALTERATION_COLUMNS)
-    row.update(sample=sample, gene=gene, pathway=pathway, alteration_type=alteration_type)
-    return row
-
-
 def reportable_alterations(
     sample: str,
     classification: SampleClassification,
     kb: KnowledgeBase,
-) -> list[dict[str, Any]]:
-    """Rows for alterations.tsv: ALTERATION_COLUMNS then EXTRA_ALTERATION_COLUMNS.
+) -> list[Alteration]:
+    """The alterations.tsv rows of a sample, in report order (section, gene, kind, position).
 
     Reported: variants in KB genes (marker genes excepted) that are protein-changing, of
     unknown consequence (gene-overlap input), or (Likely) oncogenic whatever their class, and
     not Likely benign; AMP/DEEPDEL in KB genes; fusions involving KB genes or a 3' kinase
     driver.
     """
-    rows: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
-    for item in classification.variants:
-        variant, call = item.variant, item.classification
+    keyed: list[tuple[tuple[Any, ...], Alteration]] = []
+    for variant_item in classification.variants:
+        variant, call = variant_item.variant, variant_item.classification
         entry = kb.genes[variant.gene or ""]
         if entry.role == "marker" or call.oncogenicity == LIKELY_BENIGN:
             continue
         coding = variant.variant_class in PROTEIN_CHANGING_CLASSES | {"unknown"}
         if not coding and not call.is_oncogenic:  # e.g. MET exon 14 splice-region variants
             continue
-        row = _row(sample, entry.symbol, entry.pathway, "mutation")
-        row.update(
+        alteration = Alteration(
+            sample,
+            entry.symbol,
+            entry.pathway,
+            "mutation",
             consequence=variant.consequence or variant.variant_class,
             hgvsp=variant.hgvsp,
             hgvsc=variant.hgvsc,
@@ -112,28 +101,42 @@ def reportable_alterations(
             depth=variant.depth,
             variant_class=variant.variant_class,
         )
-        rows.append((_sort_key(entry.group, entry.symbol, 0, variant.pos), _finish(row, call)))
-    for item in classification.copy_numbers:
-        entry = kb.genes[item.call.gene]
-        kind = "amplification" if item.call.call == "AMP" else "deep_deletion"
-        row = _row(sample, entry.symbol, entry.pathway, kind)
-        row.update(consequence=item.call.call, copy_number=item.call.copy_number)
-        rows.append((_sort_key(entry.group, entry.symbol, 1, 0), _finish(row, item.classification)))
-    for item in classification.fusions:
-        entry = kb.genes.get(item.gene)
-        pathway = entry.pathway if entry else ""
-        group = entry.group if entry else "Other drivers"
-        row = _row(sample, item.gene, pathway, "fusion")
-        fusion: Fusion = item.fusion
-        partner = fusion.gene5 if item.gene == fusion.gene3 else fusion.gene3
-        row.update(consequence=fusion.name, partner=partner)
-        rows.append((_sort_key(group, item.gene, 2, 0), _finish(row, item.classification)))
-    for _, row in rows:
-        row["biallelic"] = row["gene"] in classification.biallelic
-        entry = kb.genes.get(row["gene"])
-        row["group"] = entry.group if entry else "Other drivers"
-    rows.sort(key=lambda pair: pair[0])
-    return [row for _, row in rows]
+        key = _sort_key(entry.group, entry.symbol, 0, variant.pos)
+        keyed.append((key, _finish(alteration, call)))
+    for copy_item in classification.copy_numbers:
+        entry = kb.genes[copy_item.call.gene]
+        kind = "amplification" if copy_item.call.call == "AMP" else "deep_deletion"
+        alteration = Alteration(
+            sample,
+            entry.symbol,
+            entry.pathway,
+            kind,
+            consequence=copy_item.call.call,
+            copy_number=copy_item.call.copy_number,
+        )
+        key = _sort_key(entry.group, entry.symbol, 1, 0)
+        keyed.append((key, _finish(alteration, copy_item.classification)))
+    for fusion_item in classification.fusions:
+        known = kb.genes.get(fusion_item.gene)
+        fusion: Fusion = fusion_item.fusion
+        partner = fusion.gene5 if fusion_item.gene == fusion.gene3 else fusion.gene3
+        alteration = Alteration(
+            sample,
+            fusion_item.gene,
+            known.pathway if known else "",
+            "fusion",
+            consequence=fusion.name,
+            partner=partner,
+        )
+        group = known.group if known else "Other drivers"
+        key = _sort_key(group, fusion_item.gene, 2, 0)
+        keyed.append((key, _finish(alteration, fusion_item.classification)))
+    for _, alteration in keyed:
+        alteration.biallelic = alteration.gene in classification.biallelic
+        known = kb.genes.get(alteration.gene)
+        alteration.group = known.group if known else "Other drivers"
+    keyed.sort(key=lambda pair: pair[0])
+    return [alteration for _, alteration in keyed]
 
 
 def _sort_key(group: str, gene: str, kind: int, pos: int) -> tuple[Any, ...]:
@@ -141,11 +144,11 @@ def _sort_key(group: str, gene: str, kind: int, pos: int) -> tuple[Any, ...]:
     return (group_rank, gene, kind, pos)
 
 
-def _finish(row: dict[str, Any], call: Any) -> dict[str, Any]:
-    row["oncogenicity"] = call.oncogenicity
-    row["evidence"] = call.evidence_text
-    row["caveats"] = "; ".join(call.caveats)
-    return row
+def _finish(alteration: Alteration, call: Classification) -> Alteration:
+    alteration.oncogenicity = call.oncogenicity
+    alteration.evidence = call.evidence_text
+    alteration.caveats = "; ".join(call.caveats)
+    return alteration
 
 
 # ----------------------------------------------------------------------------- biomarkers

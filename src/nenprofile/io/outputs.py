@@ -29,9 +29,8 @@ def atomic_write(path: str | Path, mode: str = "w") -> Iterator[IO[Any]]:
     handle, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     binary = "b" in mode
     try:
-        with os.fdopen(
-            handle, mode, **({} if binary else {"encoding": "utf-8", "newline": ""})
-        ) as out:
+        text_options: dict[str, Any] = {} if binary else {"encoding": "utf-8", "newline": ""}
+        with os.fdopen(handle, mode, **text_options) as out:
             yield out
         # mkstemp creates 0600; give the file the permissions a plain open() would
         os.chmod(tmp, 0o666 & ~_current_umask())

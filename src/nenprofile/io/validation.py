@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError
@@ -12,10 +12,10 @@ from jsonschema.exceptions import ValidationError
 from nenprofile.io.yamltext import load_yaml
 
 
-def _with_defaults(validator_class: type) -> type:
+def _with_defaults(validator_class: Any) -> Any:
     validate_properties = validator_class.VALIDATORS["properties"]
 
-    def set_defaults(validator, properties, instance, schema):  # type: ignore[no-untyped-def]
+    def set_defaults(validator: Any, properties: Any, instance: Any, schema: Any) -> Any:
         if isinstance(instance, dict):
             for name, subschema in properties.items():
                 if "default" in subschema and name not in instance:
@@ -44,7 +44,7 @@ def _fix_for(error: ValidationError, root_schema: dict[str, Any]) -> str | None:
         allowed = ", ".join(sorted(schema.get("properties", {})))
         return f"remove or rename the key; allowed keys here: {allowed}"
     if error.validator == "enum":
-        return "use one of: " + ", ".join(str(v) for v in error.validator_value)
+        return "use one of: " + ", ".join(str(v) for v in cast(list[Any], error.validator_value))
     if error.validator == "required":
         return "add the missing key; every key is described in config/README.md"
     if error.validator in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):

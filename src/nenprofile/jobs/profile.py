@@ -112,7 +112,7 @@ def _profile_rest(
     from nenprofile.interpret.sample import interpret_sample
     from nenprofile.match.sample import match_sample
     from nenprofile.match.therapies import ROW_COLUMNS
-    from nenprofile.model import ALTERATION_COLUMNS
+    from nenprofile.model import ALTERATION_TABLE_COLUMNS
 
     sample.tumor_only = ingest.tumor_only
     other = read_other_inputs(sample, record, inputs, resources.settings)
@@ -129,11 +129,12 @@ def _profile_rest(
     profile = match_sample(interpretation, sample, kb, civic=resources.civic)
     therapies = profile.therapies
 
-    alteration_columns = list(ALTERATION_COLUMNS) + sorted(
-        {k for row in profile.alterations for k in row} - set(ALTERATION_COLUMNS)
+    write_tsv(
+        outputs["alterations"],
+        [alteration.to_row() for alteration in profile.alterations],
+        ALTERATION_TABLE_COLUMNS,
     )
-    write_tsv(outputs["alterations"], profile.alterations, alteration_columns)
-    write_tsv(outputs["therapies"], therapies, ROW_COLUMNS)
+    write_tsv(outputs["therapies"], [option.to_row() for option in therapies], ROW_COLUMNS)
     write_json(outputs["biomarkers"], profile.biomarkers)
     write_json(
         outputs["ingest"],
@@ -207,6 +208,7 @@ def resolve_purity_ploidy(sample: SampleInfo, purity_file: str | None) -> dict[s
     from nenprofile.ingest.copynumber import read_purity_ploidy
 
     caller = read_purity_ploidy(purity_file) if purity_file else None
+    caller_source = caller.source if caller else ""
     chosen: dict[str, Any] = {}
     for name in ("purity", "ploidy"):
         sheet_value = getattr(sample, name)
@@ -214,10 +216,10 @@ def resolve_purity_ploidy(sample: SampleInfo, purity_file: str | None) -> dict[s
         if sheet_value is not None:
             source = "sample sheet"
             if file_value is not None:
-                source += f" (overrides {file_value:g} in the {caller.source})"
+                source += f" (overrides {file_value:g} in the {caller_source})"
         elif file_value is not None:
             setattr(sample, name, file_value)
-            source = caller.source
+            source = caller_source
         else:
             source = "not given" + ("" if name == "purity" else "; calls assume ploidy 2")
         chosen[name] = {"value": getattr(sample, name), "source": source}

@@ -14,16 +14,15 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from nenprofile.errors import InputError
 from nenprofile.match.therapies import (
     SampleFindings,
     alteration_label,
     protein_change,
-    sort_rows,
+    sort_options,
 )
-from nenprofile.model import SampleInfo
+from nenprofile.model import SampleInfo, TherapyOption
 from nenprofile.reference.knowledgebase import KnowledgeBase, load_knowledge_base
 from nenprofile.vocab import CAVEAT_SEPARATOR, CITATION_SEPARATOR, ONCOGENIC_CALLS
 
@@ -205,16 +204,13 @@ def _variant_hits(item: CivicEvidence, findings: SampleFindings) -> list[str]:
     generic = GENERIC_VARIANTS.get(item.variant.upper())
     hits = []
     for alteration in findings.alterations:
-        if (
-            alteration.get("gene") != item.gene
-            or alteration.get("oncogenicity") not in ONCOGENIC_CALLS
-        ):
+        if alteration.gene != item.gene or alteration.oncogenicity not in ONCOGENIC_CALLS:
             continue
-        kind = alteration.get("alteration_type")
+        kind = alteration.alteration_type
         if generic is not None:
             matched = kind in generic
         else:
-            protein = protein_change(alteration.get("hgvsp"))
+            protein = protein_change(alteration.hgvsp)
             matched = kind == "mutation" and protein is not None and protein == item.variant
         if matched:
             hits.append(alteration_label(alteration))
@@ -223,7 +219,7 @@ def _variant_hits(item: CivicEvidence, findings: SampleFindings) -> list[str]:
 
 def _curated_pairs(kb: KnowledgeBase) -> set[tuple[str, str]]:
     """(gene, lower-case therapy text) for every curated alteration rule."""
-    pairs = set()
+    pairs: set[tuple[str, str]] = set()
     for rule in kb.rules:
         for clause in rule.any_of:
             if clause.type == "alteration":
@@ -259,8 +255,8 @@ def civic_options(
     evidence: list[CivicEvidence],
     sample: SampleInfo,
     kb: KnowledgeBase | None = None,
-) -> list[dict[str, Any]]:
-    """Therapy rows from accepted CIViC predictive evidence matching the sample's alterations.
+) -> list[TherapyOption]:
+    """Therapy options from accepted CIViC predictive evidence matching the sample's alterations.
 
     Only knowledge-base genes, only Oncogenic/Likely oncogenic alterations, never a gene +
     drug already covered by a curated rule, and only items citable by PMID or NCT number.
@@ -285,22 +281,21 @@ def civic_options(
         if sample.tumor_site in ("unknown", "unknown_primary"):
             caveats.append("Primary site unknown.")
         rows.append(
-            {
-                "therapy": _therapy_name(item),
-                "biomarker": "; ".join(hits),
-                "amp_tier": amp_tier(item.evidence_level, nen),
-                "escat_tier": escat_tier(item.evidence_level, nen),
-                "context": "NEN-specific" if nen else "other tumor type",
-                "rationale": (
+            TherapyOption(
+                therapy=_therapy_name(item),
+                biomarker="; ".join(hits),
+                amp_tier=amp_tier(item.evidence_level, nen),
+                escat_tier=escat_tier(item.evidence_level, nen),
+                context="NEN-specific" if nen else "other tumor type",
+                rationale=(
                     f"CIViC EID{item.evidence_id}: level {item.evidence_level} evidence "
                     f"supporting {item.significance.lower()} for {item.gene} {item.variant} "
                     f"in {item.disease}."
                 ),
-                "caveats": CAVEAT_SEPARATOR.join(caveats),
-                "citations": CITATION_SEPARATOR.join(citations),
-                "direction": DIRECTIONS[item.significance],
-                "rule_id": f"CIViC:EID{item.evidence_id}",
-                "research_only": False,
-            }
+                caveats=CAVEAT_SEPARATOR.join(caveats),
+                citations=CITATION_SEPARATOR.join(citations),
+                direction=DIRECTIONS[item.significance],
+                rule_id=f"CIViC:EID{item.evidence_id}",
+            )
         )
-    return sort_rows(rows)
+    return sort_options(rows)

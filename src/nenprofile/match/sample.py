@@ -3,14 +3,14 @@ plus CIViC evidence when the user brings it), strongest first."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from nenprofile.interpret.sample import SampleInterpretation
 from nenprofile.match.civic import CivicEvidence, civic_options
-from nenprofile.match.therapies import match_therapies, sort_rows
-from nenprofile.model import SampleInfo
+from nenprofile.match.therapies import match_therapies, sort_options
+from nenprofile.model import Alteration, SampleInfo, TherapyOption
 from nenprofile.reference.knowledgebase import KnowledgeBase
 
 
@@ -19,10 +19,10 @@ class SampleProfile:
     """Everything profiling writes for one sample but the variant table."""
 
     interpretation: SampleInterpretation
-    therapies: list[dict[str, Any]]
+    therapies: list[TherapyOption]
 
     @property
-    def alterations(self) -> list[dict[str, Any]]:
+    def alterations(self) -> list[Alteration]:
         return self.interpretation.alterations
 
     @property
@@ -43,16 +43,17 @@ def match_sample(
     """Therapy options for an interpreted sample; biomarkers.json gains its standard of care."""
     therapies = match_therapies(interpretation.findings, sample, kb)
     if civic is not None:
-        therapies = sort_rows(
+        therapies = sort_options(
             therapies + civic_options(interpretation.findings, list(civic), sample, kb)
         )
     interpretation.biomarkers["standard_of_care"] = standard_of_care(therapies)
     return SampleProfile(interpretation, therapies)
 
 
-def standard_of_care(therapies: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+def standard_of_care(therapies: Sequence[TherapyOption]) -> list[dict[str, Any]]:
+    """The standard-of-care entries of biomarkers.json."""
     return [
-        {"setting": row["biomarker"], "option": row["therapy"], "citations": row["citations"]}
-        for row in therapies
-        if row.get("direction") == "standard_of_care"
+        {"setting": option.biomarker, "option": option.therapy, "citations": option.citations}
+        for option in therapies
+        if option.direction == "standard_of_care"
     ]

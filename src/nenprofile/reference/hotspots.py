@@ -8,6 +8,7 @@ OS3 = >=50 samples at the codon and >=10 with the same change; OM3 = <50 at the 
 from __future__ import annotations
 
 import csv
+import io
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -124,8 +125,8 @@ class HotspotTable:
     @cache
     def load(cls) -> HotspotTable:
         table = resources.files("nenprofile") / "data" / "hotspots_protein.tsv"
-        with table.open(newline="") as handle:
-            rows = list(csv.DictReader(handle, delimiter="\t"))
+        text = table.read_text(encoding="utf-8")
+        rows = list(csv.DictReader(io.StringIO(text, newline=""), delimiter="\t"))
         return cls(
             [
                 _Hotspot(

@@ -324,8 +324,9 @@ def expression_section(
             if value is not None and name is not None:
                 cohort.setdefault(name, []).append(round(value, 1))
     rows = []
-    for name in sorted((markers or {}).keys(), key=_marker_sort_key):
-        marker = plain(markers[name]) or {}
+    given = markers or {}
+    for name in sorted(given.keys(), key=_marker_sort_key):
+        marker = plain(given[name]) or {}
         call = as_text(marker.get("call")) or "not_available"
         rows.append(
             {

@@ -6,8 +6,8 @@
 # partition `main` already reports an idle or busy node it exits 0 without touching anything.
 # Exits non-zero with a message naming the failing step (and the daemon log to read).
 #
-#   tests/slurm/start_single_node_slurm.sh          # start (or confirm running)
-#   tests/slurm/start_single_node_slurm.sh --stop   # stop the daemons this script starts
+#   tests/workflow/slurm/start_single_node_slurm.sh          # start (or confirm running)
+#   tests/workflow/slurm/start_single_node_slurm.sh --stop   # stop the daemons this script starts
 set -euo pipefail
 
 PARTITION=main
@@ -28,6 +28,11 @@ stop_all() {
         pid=$(pid_of "$name")
         if [ -n "$pid" ]; then
             kill "$pid" && echo "stopped $name (pid $pid)"
+            # wait up to 10 s for it to exit, so a caller can check nothing is left
+            for _ in $(seq 50); do
+                [ -z "$(pid_of "$name")" ] && break
+                sleep 0.2
+            done
         fi
     done
 }
@@ -69,7 +74,7 @@ install -d -o munge -g munge -m 0755 /run/munge
 install -d -o slurm -g slurm /var/lib/slurm/slurmctld /var/lib/slurm/slurmd "$LOG_DIR"
 
 cat >"$SLURM_CONF" <<CONF
-# Written by nenprofile tests/slurm/start_single_node_slurm.sh: one node, no accounting.
+# Written by nenprofile tests/workflow/slurm/start_single_node_slurm.sh: one node, no accounting.
 ClusterName=local
 SlurmctldHost=localhost
 SlurmUser=slurm

@@ -410,8 +410,8 @@ def read_expression_matrix(
         raise InputError("Expression file not found.", path=str(path), fix="check the path")
     layout = _select_columns(detect_layout(path), columns, path)
     # counts need every gene for TPM/CPM; kallisto rows must all be checked for gene names
-    whole = genes is None or layout.is_counts or layout.input_format == KALLISTO
-    wanted = None if whole else frozenset(genes)
+    whole = layout.is_counts or layout.input_format == KALLISTO
+    wanted = None if genes is None or whole else frozenset(genes)
     frame, lines, n_rows, first_total = _read_rows(path, layout, wanted)
     warnings: list[str] = []
     if layout.input_format == STAR:
@@ -437,6 +437,7 @@ def read_expression_matrix(
         refuse_counts_as_tpm(path, layout.value_names, values, first_total)
     unit = "TPM"
     if layout.input_format == FEATURECOUNTS:
+        assert layout.length_column is not None  # detect_layout sets it for featureCounts
         lengths = _numeric(frame, (layout.length_column,), ("Length",), lines, path, "Length")[:, 0]
         rate = np.divide(
             values, lengths[:, None], out=np.zeros_like(values), where=lengths[:, None] > 0

@@ -3,12 +3,23 @@ or MAF into normalised Variants."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 from nenprofile.ingest.variants.consumers import VariantConsumer, VariantList
 from nenprofile.ingest.variants.result import IngestResult
 
 MAF_SUFFIXES = (".maf", ".maf.gz", ".maf.txt")
+
+
+def cpu_need(path: str | Path) -> int:
+    """Processes `read_variants(..., workers=)` uses well for this file: 2 for a bgzipped VCF
+    large enough to read in two parts, else 1 (what the workflow declares as the job's threads)."""
+    from nenprofile.ingest.variants._fast.parallel import SPLIT_MIN_BYTES
+
+    file = Path(path)
+    large = file.name.endswith(".gz") and file.is_file() and file.stat().st_size >= SPLIT_MIN_BYTES
+    return 2 if large else 1
 
 
 def read_variants(
@@ -67,4 +78,4 @@ def read_variants(
     )
 
 
-__all__ = ["IngestResult", "VariantConsumer", "VariantList", "read_variants"]
+__all__ = ["IngestResult", "VariantConsumer", "VariantList", "cpu_need", "read_variants"]

@@ -173,8 +173,9 @@ def _fraction_field(tag: str) -> Callable[[Any, int, int, str, str], Counts | No
         ad = _allelic_depths(v, s)
         alt_reads = None
         ad_total = None
-        if ad and len(ad) > a and ad[a] is not None:
-            alt_reads = int(ad[a])
+        allele_reads = ad[a] if ad and len(ad) > a else None
+        if ad and allele_reads is not None:
+            alt_reads = int(allele_reads)
             ad_total = int(sum(x for x in ad if x is not None))
         depth = _depth(v, s)
         if depth is None:
@@ -231,11 +232,12 @@ def _strelka_tiers(v: Any, s: int, a: int, ref: str, alt: str) -> Counts | None:
 
 def _allelic_depth_only(v: Any, s: int, a: int, ref: str, alt: str) -> Counts | None:
     ad = _allelic_depths(v, s)
-    if not ad or len(ad) <= a or ad[a] is None:
+    allele_reads = ad[a] if ad and len(ad) > a else None
+    if not ad or allele_reads is None:
         return None
     total = int(sum(x for x in ad if x is not None))
     depth = _depth(v, s)
-    alt_reads = int(ad[a])
+    alt_reads = int(allele_reads)
     return (round(alt_reads / total, 6) if total else None), depth or total, alt_reads
 
 

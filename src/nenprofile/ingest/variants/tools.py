@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from nenprofile.errors import InputError
 
 
-def _bcftools():  # type: ignore[no-untyped-def]
+def _bcftools() -> Any:
     import pysam.bcftools  # plain `import pysam` does not expose the bcftools module
 
     return pysam.bcftools

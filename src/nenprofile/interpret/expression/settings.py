@@ -19,8 +19,8 @@ class ExpressionSettings:
     """
 
     min_reference_size: int = schema_default("expression.min_reference_size")
-    high_percentile: float = schema_default("expression.high_percentile")
-    low_percentile: float = schema_default("expression.low_percentile")
+    high_percentile: float = float(schema_default("expression.high_percentile"))
+    low_percentile: float = float(schema_default("expression.low_percentile"))
     pseudocount: float = 1.0
 
     def __post_init__(self) -> None:

@@ -204,7 +204,7 @@ def vep_fast_loop(
                 if value and pick_first:
                     comma = value.find(",")
                     e = (value if comma == -1 else value[:comma]).split("|")
-                    if len(e) <= bars or e[pick] != "1":
+                    if len(e) <= bars or pick is None or e[pick] != "1":
                         e = None
                 if e is None:
                     ann = parse(value, fields[3], [alt], 0) if value else None

@@ -22,7 +22,7 @@ import shutil
 import subprocess
 from array import array
 from collections.abc import Callable, Iterator
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from nenprofile.ingest.variants.callers import (
     Counts,
@@ -52,7 +52,7 @@ def float32(value: float) -> float:
     return _FLOAT32_CELL[0]
 
 
-class Values(list):  # type: ignore[type-arg]
+class Values(list[float | None]):
     """One sample's numeric FORMAT values; .tolist() like the numpy row cyvcf2 returns."""
 
     def tolist(self) -> list[Any]:
@@ -397,7 +397,7 @@ class TextVCF:
             )
             assert self._proc.stdout is not None
             return self._proc.stdout
-        return gzip.open(self.path, "rb")
+        return cast(IO[bytes], gzip.open(self.path, "rb"))
 
     def blocks(self, stop: int | None = None) -> Iterator[list[str]]:
         """The file's lines (header included) in blocks, up to the line holding text
