@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from nenprofile.errors import InputError
+from nenprofile.ingest.clinical import HISTOLOGIES, SSTR_IMAGING, STAGES
 from nenprofile.ingest.copynumber import read_copy_number
 from nenprofile.ingest.expression import read_expression_matrix
 from nenprofile.ingest.sites import SITES
@@ -303,12 +304,17 @@ def findings_and_sample(draw) -> tuple[SampleFindings, SampleInfo]:
         tumor_site=draw(st.sampled_from([*SITES, "unknown"])),
         differentiation=draw(st.sampled_from([*DIFFERENTIATIONS, "unknown"])),
         her2_ihc=draw(st.sampled_from([None, "0", "1+", "2+", "3+"])),
+        histology=draw(st.sampled_from(HISTOLOGIES)),
+        stage=draw(st.sampled_from(STAGES)),
+        line=draw(st.sampled_from([None, 1, 2, 3])),
+        sstr_imaging=draw(st.sampled_from(SSTR_IMAGING)),
     )
     return findings, sample
 
 
 def alteration_only(rule_id: str) -> bool:
-    return all(clause.type == "alteration" for clause in KB.rule(rule_id).any_of)
+    clauses = KB.rule(rule_id).any_of
+    return all(clause.type in ("alteration", "germline_relevant") for clause in clauses)
 
 
 @FUZZ
@@ -320,10 +326,13 @@ def test_fuzz_matcher(case):
     assert len({row["rule_id"] for row in rows}) == len(rows)
     for row in rows:
         assert all(column in row for column in THERAPY_COLUMNS)
-        assert row["amp_tier"] in AMP_TIERS
-        assert row["escat_tier"] in ESCAT_TIERS
-        assert row["context"] in ("NEN-specific", "tissue-agnostic", "other tumor type")
-        assert row["direction"] in ("sensitivity", "resistance", "standard_of_care")
+        if row["direction"] == "germline_referral":
+            assert (row["amp_tier"], row["escat_tier"], row["context"]) == ("NA", "NA", "germline")
+        else:
+            assert row["amp_tier"] in AMP_TIERS
+            assert row["escat_tier"] in ESCAT_TIERS
+            assert row["context"] in ("NEN-specific", "tissue-agnostic", "other tumor type")
+            assert row["direction"] in ("sensitivity", "resistance", "standard_of_care")
         assert row["citations"]
     # VUS and benign alterations never trigger or change a row
     kept = [a for a in findings.alterations if a.oncogenicity in ONCOGENICITY[:2]]

@@ -132,6 +132,14 @@ class SampleInfo:
     tumor_site: str = "unknown"  # normalised vocabulary (sites.normalise_site)
     tumor_site_input: str | None = None
     differentiation: str = "unknown"  # well | poor | unknown
+    differentiation_from_histology: bool = False  # derived because the sheet left it empty
+    histology: str = "unknown"  # clinical.HISTOLOGIES
+    histology_input: str | None = None
+    stage: str = "unknown"  # clinical.STAGES
+    line: int | None = None  # line of systemic therapy now considered (1 = first line)
+    prior_therapies: tuple[str, ...] = ()  # clinical.PRIOR_THERAPIES terms
+    sstr_imaging: str = "unknown"  # positive | negative | unknown
+    germline_findings: tuple[str, ...] = ()  # "GENE description" entries
     ki67: float | None = None
     pdl1_tps: float | None = None
     pdl1_cps: float | None = None
@@ -203,9 +211,10 @@ class TherapyOption:
     rationale: str
     caveats: str
     citations: str
-    direction: str  # sensitivity | resistance | standard_of_care
+    direction: str  # standard_of_care | sensitivity | resistance | germline_referral
     rule_id: str
     research_only: bool = False
+    line: str = ""  # first | maintenance | later, "/"-joined; "" = any line
 
     def to_row(self) -> dict[str, Any]:
         return asdict(self)

@@ -102,6 +102,7 @@ class Settings:
     expression: ExpressionConfig
     knowledge_base_path: str | None
     civic_path: str | None
+    moalmanac_path: str | None
     reference_fasta: str | None
     gff3: str | None
     report: dict[str, Any]
@@ -143,6 +144,7 @@ class Settings:
             ),
             knowledge_base_path=config["knowledge_base"]["path"],
             civic_path=config["knowledge_base"]["civic"],
+            moalmanac_path=config["knowledge_base"]["moalmanac"],
             reference_fasta=config["annotation"]["reference_fasta"],
             gff3=config["annotation"]["gff3"],
             report=dict(config["report"]),

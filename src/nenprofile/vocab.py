@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Protocol
 
-# strongest first
-AMP_TIERS: tuple[str, ...] = ("I-A", "I-B", "II-C", "II-D")
+# strongest first; NA: not a therapy claim (germline referral rows)
+AMP_TIERS: tuple[str, ...] = ("I-A", "I-B", "II-C", "II-D", "NA")
 # NA: a histology-based standard of care, not an alteration-drug match
 ESCAT_TIERS: tuple[str, ...] = (
     "I-A",
@@ -26,9 +26,32 @@ ESCAT_TIERS: tuple[str, ...] = (
     "X",
     "NA",
 )
-CONTEXTS: tuple[str, ...] = ("NEN-specific", "tissue-agnostic", "other tumor type")
-# standard of care and sensitivity rank before resistance at the same tiers
-DIRECTIONS: tuple[str, ...] = ("standard_of_care", "sensitivity", "resistance")
+CONTEXTS: tuple[str, ...] = ("NEN-specific", "tissue-agnostic", "other tumor type", "germline")
+DIRECTIONS: tuple[str, ...] = (
+    "standard_of_care",
+    "sensitivity",
+    "resistance",
+    "germline_referral",
+)
+# line-of-therapy settings of a rule ("/"-joined when several), earliest first
+LINE_SETTINGS: tuple[str, ...] = (
+    "first",
+    "first/later",
+    "first/maintenance",
+    "maintenance",
+    "later",
+    "",
+)
+# The ranking groups of therapy_rank, in order.
+RANK_GROUPS: tuple[str, ...] = (
+    "standard of care and NEN-specific (AMP tier I)",
+    "tissue-agnostic",
+    "other tumor type (and NEN-specific evidence below AMP tier I)",
+    "resistance",
+    "germline referral",
+    "research-only",
+)
+STRONG_AMP_TIERS = frozenset({"I-A", "I-B"})
 
 ONCOGENIC = "Oncogenic"
 LIKELY_ONCOGENIC = "Likely oncogenic"
@@ -60,6 +83,28 @@ def tier_rank(amp_tier: Any, escat_tier: Any) -> tuple[int, int]:
     return _position(amp_tier, AMP_TIERS), _position(escat_tier, ESCAT_TIERS)
 
 
+def _is_true(value: Any) -> bool:
+    return value is True or str(value).strip().lower() == "true"
+
+
+def rank_group(option: Mapping[str, Any]) -> int:
+    """Index in RANK_GROUPS. A tissue-agnostic accelerated approval never outranks the
+    entity's randomized standard of care, and a research-only row never leads."""
+    if _is_true(option.get("research_only")):
+        return 5
+    direction = option.get("direction") or "sensitivity"
+    context = option.get("context")
+    if direction == "germline_referral" or context == "germline":
+        return 4
+    if direction == "resistance":
+        return 3
+    if direction == "standard_of_care":
+        return 0
+    if context == "NEN-specific" and option.get("amp_tier") in STRONG_AMP_TIERS:
+        return 0
+    return 1 if context == "tissue-agnostic" else 2
+
+
 class RankedOption(Protocol):
     """What ranking reads of an option: a model.TherapyOption, or a row read back from TSV."""
 
@@ -68,14 +113,17 @@ class RankedOption(Protocol):
 
 def therapy_rank(
     option: RankedOption | Mapping[str, Any],
-) -> tuple[int, int, int, str, str, str]:
-    """The one order of therapy options, strongest first: tiers, then direction, then therapy,
-    biomarker and rule id so that equal tiers have a stable, reproducible order."""
+) -> tuple[int, int, int, int, str, str, str]:
+    """The one order of therapy options, strongest first: ranking group (RANK_GROUPS), AMP
+    tier, ESCAT tier, line of therapy (first before maintenance before later), then therapy,
+    biomarker and rule id so that equal ranks have a stable, reproducible order. Reads
+    therapies.tsv rows too (strings; a missing value ranks last)."""
     if not isinstance(option, Mapping):
         option = option.to_row()
     return (
+        rank_group(option),
         *tier_rank(option.get("amp_tier"), option.get("escat_tier")),
-        0 if option.get("direction") in DIRECTIONS[:2] else 1,
+        _position(str(option.get("line") or ""), LINE_SETTINGS),
         str(option.get("therapy") or "").lower(),
         str(option.get("biomarker") or ""),
         str(option.get("rule_id") or ""),

@@ -58,11 +58,11 @@ def test_crlf_and_bom_are_accepted(tmp_path):
 
 
 def test_unknown_site_is_kept_as_other_with_warning(tmp_path):
-    sheet = write_sheet(tmp_path, "sample\tvcf\ttumor_site\nP1\ta.vcf\tthymus\n")
+    sheet = write_sheet(tmp_path, "sample\tvcf\ttumor_site\nP1\ta.vcf\tadrenal\n")
     loaded = load(sheet)
     assert loaded.rows["P1"]["tumor_site"] == "other"
-    assert loaded.rows["P1"]["tumor_site_input"] == "thymus"
-    assert "line 2: tumor_site 'thymus' is not in the vocabulary" in loaded.warnings[0]
+    assert loaded.rows["P1"]["tumor_site_input"] == "adrenal"
+    assert "line 2: tumor_site 'adrenal' is not in the vocabulary" in loaded.warnings[0]
 
 
 @pytest.mark.parametrize(
@@ -199,11 +199,112 @@ def test_demo_config_is_valid(repo_root):
         ("Pulmonary", "lung", True),
         ("unknown primary", "unknown_primary", True),
         (None, "unknown", True),
-        ("thymus", "other", False),
+        ("thymic", "thymus", True),
+        ("adrenal", "other", False),
     ],
 )
 def test_site_synonyms(text, site, known):
     assert normalise_site(text) == (site, known)
+
+
+CLINICAL_HEADER = (
+    "sample\tvcf\ttumor_site\tdifferentiation\thistology\tstage\tline\tprior_therapies"
+    "\tsstr_imaging\tgermline_findings\n"
+)
+
+
+def test_clinical_fields_map_synonyms_and_derive_differentiation_and_site(tmp_path):
+    sheet = write_sheet(
+        tmp_path,
+        CLINICAL_HEADER
+        + "P1\ta.vcf\t\t\tSmall cell lung cancer\tES-SCLC\t2L\tCarboplatin; atezolizumab; RT"
+        "\tnot done\tnone\n"
+        + "P2\ta.vcf\tpancreas\t\tNET G3\tmetastatic\tfirst\t\tSSTR+\tMEN1 c.249_252del\n",
+    )
+    loaded = load(sheet)
+    assert loaded.warnings == []
+    p1 = sample_info(loaded.rows["P1"])
+    assert (p1.histology, p1.histology_input, p1.tumor_site) == (
+        "sclc",
+        "Small cell lung cancer",
+        "lung",
+    )
+    assert (p1.differentiation, p1.differentiation_from_histology) == ("poor", True)
+    assert (p1.stage, p1.line, p1.sstr_imaging) == ("extensive", 2, "unknown")
+    assert p1.prior_therapies == ("platinum", "immunotherapy", "radiotherapy")
+    assert p1.germline_findings == ()
+    p2 = sample_info(loaded.rows["P2"])
+    assert (p2.histology, p2.differentiation, p2.stage, p2.line) == (
+        "net_g3",
+        "well",
+        "metastatic",
+        1,
+    )
+    assert (p2.sstr_imaging, p2.germline_findings) == ("positive", ("MEN1 c.249_252del",))
+
+
+def test_unknown_clinical_values_are_kept_with_a_warning(tmp_path):
+    sheet = write_sheet(
+        tmp_path,
+        CLINICAL_HEADER
+        + "P1\ta.vcf\tstomach\twell\tsmall cell\tearly\tsalvage\tPRRT; homeopathy\tmaybe"
+        "\tfamily history of cancer\n",
+    )
+    loaded = load(sheet)
+    row = loaded.rows["P1"]
+    assert (row["histology"], row["histology_input"]) == ("nec_small_cell", "small cell")
+    assert (row["stage"], row["line"], row["sstr_imaging"]) == ("unknown", None, "unknown")
+    assert row["prior_therapies"] == ("prrt",)
+    assert row["differentiation"] == "well"  # the sheet's value wins over the histology
+    prefix = f"{sheet}: line 2: "
+    assert loaded.warnings == [
+        prefix + "stage 'early' is not in the vocabulary; kept as entered and treated as unknown "
+        "(accepted: limited, extensive, localized, locally_advanced, metastatic; see "
+        "config/README.md)",
+        prefix + "line 'salvage' is not in the vocabulary; kept as entered and treated as "
+        "unknown (accepted: a number such as 1 or 2L, or first/second/third; see "
+        "config/README.md)",
+        prefix + "prior_therapies entry 'homeopathy' is not in the vocabulary; kept as entered "
+        "and treated as unknown (accepted: platinum, etoposide, immunotherapy, prrt, ssa, "
+        "everolimus, sunitinib, cabozantinib, temozolomide, tarlatamab, lurbinectedin, topotecan, "
+        "irinotecan, parp_inhibitor, radiotherapy, surgery, androgen_deprivation; see "
+        "config/README.md)",
+        prefix + "sstr_imaging 'maybe' is not in the vocabulary; kept as entered and treated as "
+        "unknown (accepted: positive, negative, unknown; see config/README.md)",
+        prefix + "germline_findings entry 'family history of cancer' is not in the vocabulary; "
+        "kept as entered and treated as unknown (accepted: 'GENE description' entries or none; "
+        "see config/README.md)",
+        prefix + "differentiation 'well' disagrees with histology 'nec_small_cell' (poorly "
+        "differentiated); the sheet's differentiation is used",
+    ]
+
+
+def test_unknown_histology_is_kept_as_entered(tmp_path):
+    sheet = write_sheet(tmp_path, "sample\tvcf\thistology\nP1\ta.vcf\tpheochromocytoma\n")
+    loaded = load(sheet)
+    info = sample_info(loaded.rows["P1"])
+    assert (info.histology, info.histology_input) == ("unknown", "pheochromocytoma")
+    assert info.differentiation == "unknown"
+    assert "histology 'pheochromocytoma' is not in the vocabulary" in loaded.warnings[0]
+
+
+def test_line_column_is_schema_validated(tmp_path):
+    sheet = write_sheet(tmp_path, "sample\tvcf\tline\nP1\ta.vcf\t=1+1\n")
+    with pytest.raises(InputError) as info:
+        load(sheet)
+    assert info.value.line == 2
+    assert info.value.column == "line"
+    assert "2L or second" in str(info.value)
+
+
+def test_small_and_large_cell_nec_of_the_lung_are_sclc_and_lcnec(tmp_path):
+    sheet = write_sheet(
+        tmp_path,
+        "sample\tvcf\ttumor_site\thistology\nP1\ta.vcf\tlung\tsmall cell\n"
+        "P2\ta.vcf\tpulmonary\tlarge cell NEC\nP3\ta.vcf\tbladder\tsmall cell\n",
+    )
+    rows = load(sheet).rows
+    assert [rows[s]["histology"] for s in ("P1", "P2", "P3")] == ["sclc", "lcnec", "nec_small_cell"]
 
 
 def test_path_for_sheet_round_trips_through_the_reader(tmp_path):
@@ -235,7 +336,13 @@ def test_sheet_columns_come_from_the_schema_and_reach_sample_info():
         set(PATH_COLUMNS) == {"vcf", "maf", "cna", "purity_file", "fusions"} <= set(KNOWN_COLUMNS)
     )
     assert {"ki67", "pdl1_tps", "purity"} <= set(NUMBER_COLUMNS)
-    derived = {"tumor_only", "tumor_site_input"}  # set by the sheet loader, not a column
+    # set by the sheet loader, not a column
+    derived = {
+        "tumor_only",
+        "tumor_site_input",
+        "histology_input",
+        "differentiation_from_histology",
+    }
     assert {f.name for f in fields(SampleInfo)} - derived <= set(KNOWN_COLUMNS)
     info = sample_info({"sample": "S1", "ki67": 42.0, "her2_ihc": "2+", "normal_sample": "N"})
     assert (info.sample, info.ki67, info.her2_ihc, info.tumor_only) == ("S1", 42.0, "2+", False)

@@ -259,21 +259,7 @@ def fusion_call(fusion: Fusion) -> tuple[str | None, str, list[str]]:
             (
                 "FGFR2",
                 ONCOGENIC,
-                [
-                    "FGFR2::BICC1: FGFR2 kinase fusion with kinase as 5' partner (kinase domain "
-                    "kept, C-terminal partner), in frame"
-                ],
-            ),
-        ),
-        (
-            Fusion("FGFR3", "TACC3"),
-            (
-                "FGFR3",
-                LIKELY_ONCOGENIC,
-                [
-                    "FGFR3::TACC3: FGFR3 kinase fusion with kinase as 5' partner (kinase domain "
-                    "kept, C-terminal partner) (frame not reported)"
-                ],
+                ["FGFR2::BICC1: FGFR2 kinase retained as 5' partner, in frame"],
             ),
         ),
         (
@@ -284,11 +270,8 @@ def fusion_call(fusion: Fusion) -> tuple[str | None, str, list[str]]:
             Fusion("CD74", "NRG1", in_frame=True),
             (
                 "NRG1",
-                LIKELY_ONCOGENIC,
-                [
-                    "CD74::NRG1: NRG1 ligand fusion with NRG1 as 3' partner (EGF-like domain "
-                    "kept), in frame"
-                ],
+                ONCOGENIC,
+                ["CD74::NRG1: NRG1 EGF-like domain retained as 3' partner, in frame"],
             ),
         ),
         (
@@ -342,6 +325,43 @@ def test_low_support_fusion_is_vus_with_caveat_whatever_the_partners() -> None:
         "ETV6::NTRK3: NTRK3 kinase fusion with kinase as 3' partner, in frame",
         "support: Arriba confidence high",
     ]
+
+
+@pytest.mark.parametrize(
+    ("fusion", "driver", "call", "evidence"),
+    [
+        (Fusion("FGFR2", "BICC1"), "FGFR2", ONCOGENIC, "FGFR2::BICC1: FGFR2 kinase retained as 5' partner"),
+        (Fusion("FGFR3", "TACC3"), "FGFR3", ONCOGENIC, "FGFR3::TACC3: FGFR3 kinase retained as 5' partner"),
+        (Fusion("CD74", "NRG1"), "NRG1", ONCOGENIC, "CD74::NRG1: NRG1 EGF-like domain retained as 3' partner"),
+        (Fusion("FGFR2", "BICC1", in_frame=False), "FGFR2", VUS, "FGFR2::BICC1: out-of-frame fusion of FGFR2"),
+        (Fusion("EML4", "ALK"), "ALK", ONCOGENIC, "EML4::ALK: ALK kinase fusion with kinase as 3' partner"),
+    ],
+)  # fmt: skip
+def test_fgfr_and_nrg1_fusions_are_reported_and_oncogenic(fusion, driver, call, evidence) -> None:
+    assert fusion_driver_gene(fusion, {}) == driver
+    result = classify_fusion(fusion)
+    assert (result.oncogenicity, result.evidence) == (call, [evidence])
+
+
+def test_essential_kinase_truncation_is_not_ovs1() -> None:
+    atr = GeneEntry(
+        symbol="ATR",
+        role="both",
+        pathway="DNA damage response",
+        group="DNA repair",
+        activating=(),
+        lof_missense=(),
+        polymorphisms=(),
+        citations=("PMID:1",),
+        null_variant_oncogenic=False,
+    )
+    result = classify_variant(variant("ATR", "p.R100*", "nonsense"), atr, tumor_only=True)
+    assert result.oncogenicity == VUS
+    assert result.evidence[0] == (
+        "nonsense in ATR: essential gene, null variants are not evidence of oncogenicity (KB)"
+    )
+    men1 = classify_variant(variant("MEN1", "p.R98*", "nonsense"), MEN1, tumor_only=True)
+    assert men1.oncogenicity == ONCOGENIC
 
 
 # ----------------------------------------------------------------------------- biallelic

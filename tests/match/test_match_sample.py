@@ -121,8 +121,10 @@ def test_pancreatic_net_g3_case(kb) -> None:
     assert {"setting", "option", "citations"} == set(biomarkers["standard_of_care"][0])
 
     rule_ids = {option.rule_id for option in profile.therapies}
-    assert {"everolimus_net", "everolimus_tsc_loss"} <= rule_ids
-    everolimus = next(r.to_row() for r in profile.therapies if r.rule_id == "everolimus_tsc_loss")
+    assert {"everolimus_net", "everolimus_tsc_biallelic"} <= rule_ids
+    everolimus = next(
+        r.to_row() for r in profile.therapies if r.rule_id == "everolimus_tsc_biallelic"
+    )
     assert "TSC2 deep deletion" in everolimus["biomarker"]
     soc = {row["option"] for row in biomarkers["standard_of_care"]}
     assert "Everolimus" in soc and "Sunitinib" in soc

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import re
 import shutil
@@ -14,7 +15,14 @@ from nenprofile.errors import InputError
 from nenprofile.reference.knowledgebase import KB_FILES, GeneEntry, load_knowledge_base
 
 KB_DIR = Path(__file__).resolve().parents[2] / "src" / "nenprofile" / "kb"
-CITATION = re.compile(r"^(PMID:\d+|NCT\d{8}|FDA:\d{4}-\d{2}-\d{2} .+)$")
+CITATION_KINDS = {
+    "PMID": re.compile(r"^PMID:[1-9]\d{0,8}$"),
+    "NCT": re.compile(r"^NCT\d{8}$"),
+    "FDA": re.compile(r"^FDA:(\d{4}-\d{2}-\d{2}) \S.+$"),
+    "EMA": re.compile(r"^EMA:(\d{4}-\d{2}(?:-\d{2})?) \S.+$"),
+    "GUIDELINE": re.compile(r"^GUIDELINE:[A-Z][A-Za-z/&-]+ ((?:19|20)\d{2}) \S.+$"),
+    "REF": re.compile(r"^REF:[A-Z].+((?:19|20)\d{2}).*$"),
+}
 
 MTOR_GENES = [
     "MTOR",
@@ -54,6 +62,11 @@ DNA_REPAIR_GENES = [
     "MUTYH",
     "POLE",
     "POLD1",
+    "MGMT",
+    "FANCL",
+    "RAD54L",
+    "NBN",
+    "MRE11",
 ]
 CHROMATIN_GENES = [
     "MEN1",
@@ -78,7 +91,6 @@ CHROMATIN_GENES = [
     "IDH1",
     "IDH2",
     "BAP1",
-    "MGMT",
 ]
 OTHER_GENES = [
     "TP53",
@@ -101,6 +113,28 @@ OTHER_GENES = [
     "CD274",
     "PDCD1LG2",
     "JAK2",
+    "VHL",
+    "CDKN1B",
+    "NOTCH1",
+    "NOTCH2",
+    "NOTCH3",
+    "NOTCH4",
+    "NF1",
+    "MYCN",
+    "CCNE1",
+    "CDK4",
+    "EGFR",
+    "ALK",
+    "ROS1",
+    "MET",
+    "FGFR1",
+    "FGFR2",
+    "FGFR3",
+    "NRG1",
+    "KIT",
+    "PDGFRA",
+    "ESR1",
+    "AR",
 ]
 
 
@@ -118,9 +152,14 @@ def copy_kb(tmp_path: Path) -> Path:
 
 
 def test_release_metadata(kb):
-    assert re.fullmatch(r"\d+\.\d+\.\d+", kb.version)
-    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", kb.release_date)
+    assert (kb.version, kb.release_date) == ("2026.2.0", "2026-12-01")
     assert kb.source == "bundled"
+    assert (len(kb.rules), len(kb.genes)) == (78, 109)
+
+
+def test_changelog_names_the_current_release(kb):
+    changelog = (KB_DIR / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert f"## {kb.version} ({kb.release_date})" in changelog
 
 
 @pytest.mark.parametrize(
@@ -154,15 +193,101 @@ def test_gene_entries_are_typed_records(kb):
     assert kb.genes["TSC2"].role == "tumor_suppressor"
     assert kb.genes["MLH1"].pathway == "Mismatch repair"
     assert kb.genes["MUTYH"].pathway == "Base excision repair"
+    assert kb.genes["IDH2"].activating == ("R140", "R172")
+    assert (kb.genes["ATR"].role, kb.genes["ATR"].null_variant_oncogenic) == ("both", False)
+    assert (kb.genes["CHEK1"].role, kb.genes["CHEK1"].null_variant_oncogenic) == ("both", False)
+    assert (kb.genes["MGMT"].role, kb.genes["MGMT"].group) == ("marker", "DNA repair")
 
 
-def test_every_gene_and_rule_cites_a_valid_source(kb):
-    for gene in kb.genes.values():
-        assert gene.citations, gene.symbol
-        assert all(CITATION.match(c) for c in gene.citations), gene.symbol
-    for rule in kb.rules:
-        assert rule.citations, rule.id
-        assert all(CITATION.match(c) for c in rule.citations), rule.id
+def test_germline_relevant_genes(kb):
+    assert kb.germline_relevant == {
+        "MEN1", "VHL", "CDKN1B", "BRCA1", "BRCA2", "PALB2", "CHEK2", "ATM", "MUTYH", "TP53",
+        "RB1", "MLH1", "MSH2", "MSH6", "PMS2", "EPCAM", "TSC1", "TSC2", "NF1", "PTEN", "BAP1",
+        "RAD51C", "RAD51D", "BRIP1", "NBN",
+    }  # fmt: skip
+
+
+def test_adjustment_and_histology_fields_are_typed(kb):
+    ssa = kb.rule("somatostatin_analogue_net")
+    assert [(a.sites, a.ki67_above, a.amp_tier) for a in ssa.adjustments] == [
+        (("lung", "thymus", "unknown_primary"), None, "I-B"),
+        ((), 10.0, None),
+        ((), 20.0, "II-C"),
+    ]
+    assert ssa.requires_sstr_imaging is True
+    durvalumab = kb.rule("sclc_limited_durvalumab_consolidation")
+    assert (durvalumab.histologies, durvalumab.stages, durvalumab.lines) == (
+        ("sclc",),
+        ("limited",),
+        ("maintenance",),
+    )
+    mono = kb.rule("parp_inhibitor_brca_palb2_monoallelic").any_of[0]
+    assert mono.biallelic is False
+    assert kb.rule("capivasertib_pi3k_akt_pten").any_of[0].biallelic is None
+
+
+def test_unknown_histology_term_in_a_rule_is_rejected(tmp_path):
+    directory = copy_kb(tmp_path)
+    _edit(directory, "therapies.yaml", lambda d: d["rules"][0].update(histologies=["carcinoid"]))
+    with pytest.raises(InputError, match=r"field 'histologies.0'"):
+        load_knowledge_base(directory)
+
+
+def citation_problem(citation: str, release_date: datetime.date) -> str | None:
+    """Why a citation is malformed, or None: known kind, real date, not after the release."""
+    kind = citation.split(":", 1)[0] if ":" in citation else citation[:3]
+    pattern = CITATION_KINDS.get(kind)
+    match = pattern.match(citation) if pattern else None
+    if match is None:
+        return f"not a PMID/NCT/FDA/EMA/GUIDELINE/REF citation: {citation!r}"
+    if kind in ("FDA", "EMA"):
+        text = match.group(1)
+        try:
+            when = datetime.date.fromisoformat(text if len(text) == 10 else text + "-01")
+        except ValueError:
+            return f"not a real date: {citation!r}"
+        if when > release_date:
+            return f"dated after the KB release {release_date}: {citation!r}"
+    return None
+
+
+def test_every_gene_and_rule_cites_well_formed_sources(kb):
+    release = datetime.date.fromisoformat(kb.release_date)
+    cited = [(g.symbol, c) for g in kb.genes.values() for c in g.citations]
+    cited += [(r.id, c) for r in kb.rules for c in r.citations]
+    assert all(g.citations for g in kb.genes.values())
+    assert all(r.citations for r in kb.rules)
+    problems = [(owner, citation_problem(c, release)) for owner, c in cited]
+    assert [p for p in problems if p[1]] == []
+
+
+def test_citation_checker_rejects_malformed_and_future_citations():
+    release = datetime.date(2026, 12, 1)
+    assert citation_problem("FDA:2026-02-30 drug x", release) == (
+        "not a real date: 'FDA:2026-02-30 drug x'"
+    )
+    assert citation_problem("FDA:2027-01-01 drug x", release).startswith("dated after")
+    assert citation_problem("PMID:0123", release).startswith("not a PMID")
+    assert citation_problem("EMA:2025-02 serplulimab ES-SCLC", release) is None
+    assert citation_problem("GUIDELINE:ESMO 2021 lung carcinoids", release) is None
+
+
+def test_schema_citation_pattern_accepts_ema_guideline_ref_and_rejects_bad_dates(tmp_path):
+    directory = copy_kb(tmp_path)
+
+    def edit(data):
+        data["rules"][0]["citations"] = [
+            "EMA:2025-02-06 drug indication",
+            "GUIDELINE:ESMO 2021 lung and thymic carcinoids",
+            "REF:Derks et al., Clin Cancer Res 2018",
+        ]
+
+    _edit(directory, "therapies.yaml", edit)
+    assert load_knowledge_base(directory).rules[0].citations[0].startswith("EMA:")
+    for bad in ("FDA:2020-13-01 drug x", "EMA:2025 drug", "GUIDELINE:esmo 2021 x"):
+        _edit(directory, "therapies.yaml", lambda d, bad=bad: d["rules"][0].update(citations=[bad]))
+        with pytest.raises(InputError, match=r"rules\[0\] \(pembrolizumab_msi_h_dmmr\)"):
+            load_knowledge_base(directory)
 
 
 def test_rule_ids_unique_and_research_only_flags(kb):
@@ -170,6 +295,8 @@ def test_rule_ids_unique_and_research_only_flags(kb):
     assert len(ids) == len(set(ids))
     research = {r.id for r in kb.rules if r.research_only}
     assert research == {
+        "nivolumab_ipilimumab_hg_nen",
+        "cdk4_6_inhibitor_cdk4_amplification",
         "dll3_t_cell_engager_trials",
         "slfn11_platinum_parp_temozolomide",
         "mgmt_low_temozolomide",

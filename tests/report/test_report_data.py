@@ -11,7 +11,12 @@ import pytest
 from nenprofile.errors import InputError
 from nenprofile.report import build_report_data, write_report_json
 from nenprofile.report.cohort import build_cohort_data, sample_report_href
-from nenprofile.report.data import citation_links
+from nenprofile.report.data import (
+    citation_links,
+    header_section,
+    ranked_therapies,
+    summary_options,
+)
 
 DATA = Path(__file__).parents[1] / "data" / "report"
 EVIL = "<script>alert(1)</script>\"x'"
@@ -323,3 +328,55 @@ def test_input_files_say_what_was_read_skipped_clipped_and_merged():
         "merged into one fusion per gene pair, 1 low-support fusions",
     ]
     assert report("NEN01")["input_files"] == []
+
+
+def _row(rule_id, therapy, amp, escat, context, direction="sensitivity", research="False", line=""):
+    return {
+        "therapy": therapy,
+        "biomarker": "b",
+        "amp_tier": amp,
+        "escat_tier": escat,
+        "context": context,
+        "direction": direction,
+        "rule_id": rule_id,
+        "research_only": research,
+        "line": line,
+    }
+
+
+def test_report_uses_the_one_ranking_and_summary_never_leads_with_research_only():
+    tsv_rows = [
+        _row("dll3", "DLL3 engager", "II-D", "IV", "NEN-specific", research="True"),
+        _row("tmb", "Pembrolizumab", "I-A", "I-C", "tissue-agnostic"),
+        _row("kras", "Sotorasib", "II-C", "III-A", "other tumor type"),
+        _row("neg", "Pembrolizumab mono", "II-C", "NA", "NEN-specific", "resistance"),
+        _row("tarla", "Tarlatamab", "I-A", "NA", "NEN-specific", "standard_of_care", line="later"),
+        _row("chemo", "Chemo-IO", "I-A", "NA", "NEN-specific", "standard_of_care", line="first"),
+    ]
+    ranked = ranked_therapies(tsv_rows)
+    assert [r["rule_id"] for r in ranked] == ["chemo", "tarla", "tmb", "kras", "neg", "dll3"]
+    assert [r["rule_id"] for r in summary_options(ranked)] == ["chemo", "tarla", "tmb", "kras"]
+    only_research = ranked_therapies([tsv_rows[0]])
+    assert summary_options(only_research) == []
+
+
+def test_header_shows_the_clinical_sheet_fields():
+    info = {
+        "sample": "S1",
+        "histology": "sclc",
+        "histology_input": "SCLC",
+        "differentiation": "poor",
+        "differentiation_from_histology": True,
+        "stage": "extensive",
+        "line": 2,
+        "prior_therapies": ["platinum", "immunotherapy"],
+        "sstr_imaging": "unknown",
+        "germline_findings": ["BRCA2 c.5946del"],
+    }
+    header = header_section(info, {})
+    assert (header["histology"], header["stage"], header["line"]) == ("sclc", "extensive", 2)
+    assert header["differentiation_from_histology"] is True
+    assert header["prior_therapies"] == ["platinum", "immunotherapy"]
+    assert header["germline_findings"] == ["BRCA2 c.5946del"]
+    bare = header_section({"sample": "S2"}, {})
+    assert (bare["histology"], bare["line"], bare["prior_therapies"]) == ("unknown", None, [])

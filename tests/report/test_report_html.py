@@ -115,6 +115,11 @@ def test_header(nen01, evil):
     assert "VCF (Mutect2 / VEP)" in header
     assert "no (matched normal)" in header
     assert "Warnings" not in header
+    assert "Histology net g3" in header
+    assert "Stage metastatic" in header
+    assert "Line of therapy 2 · prior: ssa, prrt" in header
+    assert "SSTR imaging positive" in header
+    assert "Germline findings none recorded" in header
     evil_header = text(block(evil, "header"))
     assert "yes ⚠" in evil_header
     assert "Tumor-only input: no matched normal." in evil_header
@@ -212,6 +217,9 @@ def test_hostile_strings_are_escaped(evil):
     assert "<img" not in evil
     assert "<b>liver</b>" not in evil
     assert "<i>" not in evil
+    assert "<u>" not in evil and "<em>" not in evil
+    assert "(&lt;u&gt;NEC&lt;/u&gt;, not in vocabulary)" in evil
+    assert "BRCA2 &lt;em&gt;c.1A&gt;G&lt;/em&gt;" in evil
     escaped = "&lt;script&gt;alert(1)&lt;/script&gt;&#34;x&#39;"
     assert f'<span id="sample-name">{escaped}</span>' in evil
     assert "<title>NEN MTB: " + escaped + "</title>" in evil

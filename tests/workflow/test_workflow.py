@@ -117,7 +117,11 @@ def test_pancreatic_net_g3(demo):
     options = therapies(demo, "NEN01")
     assert options["everolimus_net"]["amp_tier"] == "I-A"
     assert options["everolimus_net"]["context"] == "NEN-specific"
-    assert options["everolimus_tsc_loss"]["escat_tier"] == "III-B"
+    assert options["everolimus_tsc_biallelic"]["escat_tier"] == "III-A"
+    assert options["lutetium_dotatate_net"]["caveats"] == (
+        "Selection is by SSTR imaging with uptake in all target lesions; RNA SSTR2 never "
+        "replaces it."
+    )  # sheet: histology NET G3, SSTR imaging positive
     assert "sunitinib_pnet" in options
     assert "platinum_etoposide_nec" not in options
 
@@ -147,6 +151,10 @@ def test_lung_lcnec_tumor_normal(demo):
     assert ingest["tumor_only"] is False
     assert ingest["caller"] == "Mutect2"
     assert ingest["tumor_column"] == "NEN03_T"
+    assert ingest["sample_info"]["histology"] == "lcnec"
+    options = therapies(demo, "NEN03")
+    assert {"lcnec_chemotherapy", "lcnec_rb1_intact_nsclc_doublet"} <= set(options)
+    assert "chemo_immunotherapy_sclc" not in options
 
 
 def test_sclc_like_extrapulmonary_nec(demo):
@@ -195,7 +203,11 @@ def test_pdl1_ihc_positive_cd274_amplified(demo):
     found = alterations(demo, "NEN07")
     assert found["CD274 amplification"]["alteration_type"] == "amplification"
     assert "checkpoint_inhibitor_cd274_amplification" in therapies(demo, "NEN07")
-    assert {"sotorasib_kras_g12c", "adagrasib_kras_g12c"} <= set(therapies(demo, "NEN07"))
+    options = therapies(demo, "NEN07")
+    assert {"sotorasib_kras_g12c", "adagrasib_kras_g12c"} <= set(options)
+    # sheet: SCLC, extensive stage - chemo-immunotherapy ranks first
+    assert next(iter(options)) == "chemo_immunotherapy_sclc"
+    assert "pembrolizumab_unselected_net_negative" not in options
 
 
 def test_no_actionable_finding(demo):
@@ -206,7 +218,7 @@ def test_no_actionable_finding(demo):
     assert {r["rule_id"] for r in options if r["direction"] == "standard_of_care"} == {
         "cabozantinib_net",
         "everolimus_net",
-        "lutetium_dotatate_gep_net",
+        "lutetium_dotatate_net",
         "somatostatin_analogue_net",
         "capecitabine_temozolomide_net",
     }

@@ -10,6 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from nenprofile.errors import InputError
+from nenprofile.ingest.clinical import (
+    HISTOLOGY_SITE,
+    LUNG_NEC,
+    clinical_fields,
+    derived_differentiation,
+)
 from nenprofile.ingest.sites import normalise_site
 from nenprofile.io.validation import iter_problems, load_schema
 from nenprofile.model import SampleInfo
@@ -199,6 +205,9 @@ def load_sample_sheet(
             )
         record["tumor_site_input"] = record.get("tumor_site")
         record["tumor_site"] = site
+        warnings.extend(
+            f"{path}: line {line_number}: {text}" for text in _normalise_clinical(record)
+        )
         record.setdefault("genome_build", default_build)
         record["expression_id_explicit"] = "expression_id" in record
         record.setdefault("expression_id", sample)
@@ -211,6 +220,35 @@ def load_sample_sheet(
             fix="add one row per tumor sample",
         )
     return SampleSheet(path=path, rows=rows, line_of=line_of, warnings=warnings)
+
+
+def _normalise_clinical(record: dict[str, Any]) -> tuple[str, ...]:
+    """Controlled terms for the clinical columns, derived differentiation and site; warnings."""
+    clinical = clinical_fields(record)
+    record["histology_input"] = record.get("histology")
+    histology = clinical.histology
+    if record.get("tumor_site") == "lung":
+        histology = LUNG_NEC.get(histology, histology)
+    record["histology"] = histology
+    record["stage"] = clinical.stage
+    record["line"] = clinical.line
+    record["prior_therapies"] = clinical.prior_therapies
+    record["sstr_imaging"] = clinical.sstr_imaging
+    record["germline_findings"] = clinical.germline_findings
+    derived = derived_differentiation(histology)
+    given = record.get("differentiation", "unknown")
+    notes = list(clinical.warnings)
+    if given == "unknown" and derived != "unknown":
+        record["differentiation"] = derived
+        record["differentiation_from_histology"] = True
+    elif given != "unknown" and derived not in ("unknown", given):
+        notes.append(
+            f"differentiation '{given}' disagrees with histology '{histology}' "
+            f"({derived}ly differentiated); the sheet's differentiation is used"
+        )
+    if record.get("tumor_site") == "unknown" and histology in HISTOLOGY_SITE:
+        record["tumor_site"] = HISTOLOGY_SITE[histology]
+    return tuple(notes)
 
 
 def path_for_sheet(path: Path, sheet_folder: Path) -> str:

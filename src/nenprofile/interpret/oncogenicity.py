@@ -11,10 +11,13 @@ PMID 35101336) in a reduced, documented form (nen-facts §2.1):
   Likely oncogenic; in-frame indels -> VUS (OM2) unless inside a hotspot indel region ->
   Likely oncogenic; ClinVar (likely) pathogenic -> at least Likely oncogenic.
 - kinase fusions with the kinase as 3' partner (ALK, BRAF, NTRK1-3, RET, ROS1, PDGFRA/B,
-  FGFR1) -> Oncogenic unless out of frame; FGFR1-3 as 5' partner (kinase kept) -> Oncogenic
-  in frame, Likely oncogenic when the frame is not reported; NRG1 as 3' partner (ligand
-  fusion) -> Likely oncogenic; a low-support fusion (fusions.FusionEvidence) -> VUS with a
-  caveat, whatever its partners.
+  FGFR1), FGFR1-3 fusions with FGFR as the 5' partner (kinase domain retained, e.g.
+  FGFR2::BICC1, FGFR3::TACC3) and NRG1 fusions with NRG1 as 3' partner (EGF-like domain)
+  -> Oncogenic unless out of frame; MET exon 14 skipping (splice-site variants, LINX exon
+  13->15) -> Oncogenic; a low-support fusion (fusions.FusionEvidence) -> VUS with a caveat,
+  whatever its partners.
+- genes marked null_variant_oncogenic: false in the KB (essential kinases such as ATR and
+  CHEK1) do not get OVS1 for truncating variants.
 - germline guard: KB polymorphisms and population AF >= max_population_af -> Likely benign.
 """
 
@@ -182,7 +185,12 @@ def classify_variant(
     if klass == "unknown" and change is None:
         result.evidence.append("consequence unknown (no functional annotation)")
     if klass in TRUNCATING_CLASSES:
-        if role in TUMOR_SUPPRESSOR_ROLES:
+        if not getattr(gene, "null_variant_oncogenic", True):
+            result.evidence.append(
+                f"{klass} in {gene.symbol}: essential gene, null variants are not evidence of "
+                "oncogenicity (KB)"
+            )
+        elif role in TUMOR_SUPPRESSOR_ROLES:
             result.raise_to(ONCOGENIC, f"OVS1: {klass} in tumor suppressor {gene.symbol}")
         elif role == "oncogene":
             result.evidence.append(f"{klass} in oncogene {gene.symbol}: usually not activating")
@@ -315,32 +323,21 @@ def classify_fusion(fusion: Fusion) -> Classification:
             reason = f"{fusion.gene5} is the 5' partner (kinase domain not retained)"
             return Classification(VUS, [f"{name}: {reason}", *support])
         return Classification(VUS, [f"{name}: functional effect unknown", *support])
-    gene, mechanism, in_frame_call, frame_unknown_call = driver
+    gene, mechanism = driver
     if fusion.in_frame is False:
         return Classification(VUS, [f"{name}: out-of-frame fusion of {gene}", *support])
-    if fusion.in_frame is True:
-        return Classification(in_frame_call, [f"{name}: {mechanism}, in frame", *support])
-    frame = "" if frame_unknown_call == in_frame_call else " (frame not reported)"
-    return Classification(frame_unknown_call, [f"{name}: {mechanism}{frame}", *support])
+    frame = ", in frame" if fusion.in_frame else ""
+    return Classification(ONCOGENIC, [f"{name}: {mechanism}{frame}", *support])
 
 
-def _fusion_mechanism(fusion: Fusion) -> tuple[str, str, str, str] | None:
-    """(driver gene, how the fusion activates it, call in frame, call when the frame is not
-    reported) or None."""
+def _fusion_mechanism(fusion: Fusion) -> tuple[str, str] | None:
+    """(driver gene, how the fusion activates it) or None."""
     if fusion.gene3 in KINASE_3PRIME_DRIVERS:
-        mechanism = f"{fusion.gene3} kinase fusion with kinase as 3' partner"
-        return fusion.gene3, mechanism, ONCOGENIC, ONCOGENIC
+        return fusion.gene3, f"{fusion.gene3} kinase fusion with kinase as 3' partner"
     if fusion.gene5 in KINASE_5PRIME_DRIVERS:
-        mechanism = (
-            f"{fusion.gene5} kinase fusion with kinase as 5' partner (kinase domain kept, "
-            "C-terminal partner)"
-        )
-        return fusion.gene5, mechanism, ONCOGENIC, LIKELY_ONCOGENIC
+        return fusion.gene5, f"{fusion.gene5} kinase retained as 5' partner"
     if fusion.gene3 in LIGAND_3PRIME_DRIVERS:
-        mechanism = (
-            f"{fusion.gene3} ligand fusion with {fusion.gene3} as 3' partner (EGF-like domain kept)"
-        )
-        return fusion.gene3, mechanism, LIKELY_ONCOGENIC, LIKELY_ONCOGENIC
+        return fusion.gene3, f"{fusion.gene3} EGF-like domain retained as 3' partner"
     return None
 
 

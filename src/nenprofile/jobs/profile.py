@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from nenprofile.ingest.variants import IngestResult
     from nenprofile.interpret.biomarkers import TmbTally
     from nenprofile.match.civic import CivicEvidence
+    from nenprofile.match.moalmanac import MoaAssertion
     from nenprofile.model import Fusion, GeneCopyNumber, SampleInfo
     from nenprofile.reference.knowledgebase import KnowledgeBase
 
@@ -28,17 +29,30 @@ class ProfileResources:
     settings: Settings
     kb: KnowledgeBase
     civic: list[CivicEvidence] | None  # config knowledge_base.civic, when given
+    moalmanac: list[MoaAssertion] | None = None  # config knowledge_base.moalmanac, when given
 
 
 def load_profile_resources(config: dict[str, Any]) -> ProfileResources:
     from nenprofile.match.civic import load_civic_evidence
+    from nenprofile.match.moalmanac import load_moalmanac
     from nenprofile.reference.knowledgebase import load_knowledge_base
 
     settings = Settings.from_config(config)
+    moalmanac = None
+    if settings.moalmanac_path:
+        moalmanac, skipped = load_moalmanac(settings.moalmanac_path)
+        for reason, count in sorted(skipped.items()):
+            log.info(
+                "MOAlmanac %s: %d assertion(s) not used (%s)",
+                settings.moalmanac_path,
+                count,
+                reason,
+            )
     return ProfileResources(
         settings=settings,
         kb=load_knowledge_base(settings.knowledge_base_path),
         civic=load_civic_evidence(settings.civic_path) if settings.civic_path else None,
+        moalmanac=moalmanac,
     )
 
 
@@ -126,7 +140,9 @@ def _profile_rest(
     interpretation = interpret_sample(
         sample, ingest, cna, fusions, markers, kb, resources.settings, tmb_tally=tmb_tally
     )
-    profile = match_sample(interpretation, sample, kb, civic=resources.civic)
+    profile = match_sample(
+        interpretation, sample, kb, civic=resources.civic, moalmanac=resources.moalmanac
+    )
     therapies = profile.therapies
 
     write_tsv(

@@ -27,6 +27,7 @@ def record_provenance(
         "checksum": kb.checksum,
         "path": config["knowledge_base"]["path"] or "bundled",
         "civic": config["knowledge_base"].get("civic"),
+        "moalmanac": config["knowledge_base"].get("moalmanac"),
     }
     provenance = collect_provenance(config, [tuple(t) for t in params["inputs"]], kb_info)
     write_json(outputs["provenance"], provenance)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import re
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -217,7 +218,7 @@ def _variant_hits(item: CivicEvidence, findings: SampleFindings) -> list[str]:
     return hits
 
 
-def _curated_pairs(kb: KnowledgeBase) -> set[tuple[str, str]]:
+def curated_pairs(kb: KnowledgeBase) -> set[tuple[str, str]]:
     """(gene, lower-case therapy text) for every curated alteration rule."""
     pairs: set[tuple[str, str]] = set()
     for rule in kb.rules:
@@ -227,12 +228,11 @@ def _curated_pairs(kb: KnowledgeBase) -> set[tuple[str, str]]:
     return pairs
 
 
-def _covered_by_curated(item: CivicEvidence, pairs: set[tuple[str, str]]) -> bool:
-    for gene, therapy_text in pairs:
-        if gene != item.gene:
-            continue
-        words = set(re.findall(r"[a-z0-9-]+", therapy_text))
-        if any(drug.lower() in words for drug in item.therapies):
+def covered_by_curated(gene: str, drugs: Iterable[str], pairs: set[tuple[str, str]]) -> bool:
+    """True when a curated rule on ``gene`` already names one of ``drugs``."""
+    wanted = {drug.lower() for drug in drugs}
+    for curated_gene, therapy_text in pairs:
+        if curated_gene == gene and wanted & set(re.findall(r"[a-z0-9-]+", therapy_text)):
             return True
     return False
 
@@ -263,13 +263,13 @@ def civic_options(
     ``sample`` is accepted for symmetry with match_therapies (site-aware caveats).
     """
     kb = kb or load_knowledge_base()
-    curated = _curated_pairs(kb)
+    curated = curated_pairs(kb)
     rows = []
     for item in accepted_predictive(evidence):
         if item.gene not in kb.genes or not item.variant:
             continue
         hits = _variant_hits(item, findings)
-        if not hits or _covered_by_curated(item, curated):
+        if not hits or covered_by_curated(item.gene, item.therapies, curated):
             continue
         citations = _citations(item)
         if not citations:

@@ -1,5 +1,5 @@
 """One sample matched: its interpretation, the therapy options it supports (knowledge base,
-plus CIViC evidence when the user brings it), strongest first."""
+plus CIViC evidence and MOAlmanac assertions when the user brings them), in rank order."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 
 from nenprofile.interpret.sample import SampleInterpretation
 from nenprofile.match.civic import CivicEvidence, civic_options
+from nenprofile.match.moalmanac import MoaAssertion, moalmanac_options
 from nenprofile.match.therapies import match_therapies, sort_options
 from nenprofile.model import Alteration, SampleInfo, TherapyOption
 from nenprofile.reference.knowledgebase import KnowledgeBase
@@ -39,13 +40,16 @@ def match_sample(
     sample: SampleInfo,
     kb: KnowledgeBase,
     civic: Sequence[CivicEvidence] | None = None,
+    moalmanac: Sequence[MoaAssertion] | None = None,
 ) -> SampleProfile:
     """Therapy options for an interpreted sample; biomarkers.json gains its standard of care."""
-    therapies = match_therapies(interpretation.findings, sample, kb)
+    findings = interpretation.findings
+    therapies = match_therapies(findings, sample, kb)
     if civic is not None:
-        therapies = sort_options(
-            therapies + civic_options(interpretation.findings, list(civic), sample, kb)
-        )
+        therapies += civic_options(findings, list(civic), sample, kb)
+    if moalmanac is not None:
+        therapies += moalmanac_options(findings, list(moalmanac), sample, kb)
+    therapies = sort_options(therapies)
     interpretation.biomarkers["standard_of_care"] = standard_of_care(therapies)
     return SampleProfile(interpretation, therapies)
 

@@ -11,11 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from nenprofile.ingest.clinical import effective_line, germline_genes
 from nenprofile.interpret.sample import SampleFindings
 from nenprofile.model import THERAPY_COLUMNS, Alteration, SampleInfo, TherapyOption
 from nenprofile.reference.knowledgebase import (
     ALL_SITES,
     DIFFERENTIATIONS,
+    Adjustment,
     ConditionClause,
     KnowledgeBase,
     TherapyRule,
@@ -27,11 +29,14 @@ from nenprofile.vocab import (
     therapy_rank,
 )
 
-ROW_COLUMNS = [*THERAPY_COLUMNS, "direction", "rule_id", "research_only"]
+ROW_COLUMNS = [*THERAPY_COLUMNS, "direction", "rule_id", "research_only", "line"]
 UNKNOWN_SITES = frozenset({"unknown"})
 
 _PROTEIN = re.compile(r"^([A-Z*])(\d+)(.*)$")
 _RESIDUE = re.compile(r"^([A-Z])(\d+)$")
+# "729-761:del": an in-frame deletion (or delins) starting in residues 729-761 (EGFR exon 19);
+# "762-775:ins": an insertion or duplication there (EGFR exon 20); "963-1010": any change.
+_RANGE = re.compile(r"^(\d+)-(\d+)(?::(del|ins))?$")
 
 
 def protein_change(hgvsp: str | None) -> str | None:
@@ -45,10 +50,22 @@ def protein_change(hgvsp: str | None) -> str | None:
 
 
 def variant_matches(protein: str | None, wanted: str) -> bool:
-    """Exact change ('V600E') or any change at a residue ('R132' matches 'R132H')."""
+    """Exact change ('V600E'), any change at a residue ('R132' matches 'R132H') or a residue
+    range with an optional kind ('729-761:del' matches 'E746_A750del')."""
     if protein is None:
         return False
     if protein == wanted:
+        return True
+    span = _RANGE.match(wanted)
+    if span is not None:
+        found = _PROTEIN.match(protein)
+        if found is None or not int(span.group(1)) <= int(found.group(2)) <= int(span.group(2)):
+            return False
+        kind = span.group(3)
+        if kind == "del":
+            return "del" in protein and "ins" not in protein.replace("delins", "")
+        if kind == "ins":
+            return "ins" in protein or "dup" in protein
         return True
     residue = _RESIDUE.match(wanted)
     found = _PROTEIN.match(protein)
@@ -75,24 +92,34 @@ def alteration_label(alteration: Alteration) -> str:
     return label
 
 
-def _alteration_hits(clause: ConditionClause, findings: SampleFindings) -> list[str]:
+def _alteration_hits(
+    clause: ConditionClause, findings: SampleFindings, genes: frozenset[str] | None = None
+) -> list[str]:
+    wanted_genes = set(clause.genes) if genes is None else genes
     hits = []
     for alteration in findings.alterations:
         if alteration.oncogenicity not in ONCOGENIC_CALLS:
             continue
-        if alteration.gene not in clause.genes:
+        if alteration.gene not in wanted_genes:
             continue
         kind = alteration.alteration_type
         if kind not in clause.alteration_types:
+            continue
+        vaf = alteration.vaf
+        if clause.min_vaf is not None and vaf is not None and float(vaf) < clause.min_vaf:
             continue
         if clause.variants:
             protein = protein_change(alteration.hgvsp)
             if not any(variant_matches(protein, wanted) for wanted in clause.variants):
                 continue
         # a homozygous (deep) deletion removes both copies
-        if clause.biallelic and not (alteration.biallelic or kind == "deep_deletion"):
+        both_copies = alteration.biallelic or kind == "deep_deletion"
+        if clause.biallelic is not None and clause.biallelic != both_copies:
             continue
-        hits.append(alteration_label(alteration))
+        label = alteration_label(alteration)
+        if clause.biallelic is False:
+            label += " (monoallelic or phase unknown)"
+        hits.append(label)
     return hits
 
 
@@ -103,10 +130,26 @@ def _expression_call(findings: SampleFindings, marker: str | None) -> str | None
     return None if value is None else str(value)
 
 
-def clause_hits(clause: ConditionClause, findings: SampleFindings, sample: SampleInfo) -> list[str]:
+def clause_hits(
+    clause: ConditionClause,
+    findings: SampleFindings,
+    sample: SampleInfo,
+    germline_relevant: frozenset[str] = frozenset(),
+) -> list[str]:
     """Evidence strings for one condition clause; empty when it does not hold."""
     if clause.type == "alteration":
         return _alteration_hits(clause, findings)
+    if clause.type == "germline":
+        return [
+            f"germline {entry}"
+            for entry in sample.germline_findings
+            if germline_genes((entry,)) & set(clause.genes)
+        ]
+    if clause.type == "germline_relevant":
+        # with a matched normal the reported variants are somatic: no germline question
+        if not sample.tumor_only:
+            return []
+        return _alteration_hits(clause, findings, genes=germline_relevant)
     if clause.type == "msi":
         return [findings.msi_call] if findings.msi_call in clause.values else []
     if clause.type == "mmr_deficient":
@@ -126,19 +169,36 @@ def clause_hits(clause: ConditionClause, findings: SampleFindings, sample: Sampl
     raise ValueError(f"unknown condition type {clause.type!r}")
 
 
+def _names(terms: Iterable[str]) -> str:
+    return ", ".join(t.replace("_", " ") for t in terms)
+
+
 def _applicability(rule: TherapyRule, sample: SampleInfo) -> list[str] | None:
-    """Caveats for applying ``rule`` to this sample, or None when it does not apply."""
+    """Caveats for applying ``rule`` to this sample, or None when it does not apply.
+
+    Each restriction (site, histology, differentiation, stage, line, SSTR imaging) drops the
+    rule when the sample's value is known and outside it, and keeps it with a caveat when the
+    value is unknown.
+    """
     site = sample.tumor_site or "unknown"
+    histology = sample.histology or "unknown"
     differentiation = sample.differentiation or "unknown"
     caveats: list[str] = []
     for exclusion in rule.exclusions:
-        if site in exclusion.sites:
+        if site in exclusion.sites or histology in exclusion.histologies:
             return None
     if ALL_SITES not in rule.sites and site not in rule.sites:
         if site not in UNKNOWN_SITES:
             return None
-        names = ", ".join(s.replace("_", " ") for s in rule.sites)
-        caveats.append(f"Primary site unknown: this option applies to {names} primaries only.")
+        caveats.append(
+            f"Primary site unknown: this option applies to {_names(rule.sites)} primaries only."
+        )
+    if rule.histologies and histology not in rule.histologies:
+        if histology != "unknown" or rule.histology_required:
+            return None
+        caveats.append(
+            f"Histology not given: this option applies to {_names(rule.histologies)} only."
+        )
     if (
         set(rule.differentiation) != set(DIFFERENTIATIONS)
         and differentiation not in rule.differentiation
@@ -150,32 +210,67 @@ def _applicability(rule: TherapyRule, sample: SampleInfo) -> list[str] | None:
             for d in rule.differentiation
         )
         caveats.append(f"Differentiation unknown: this option applies to {wanted} only.")
+    if rule.stages and sample.stage not in rule.stages:
+        if sample.stage != "unknown":
+            return None
+        caveats.append(f"Stage not given: this option applies to {_names(rule.stages)} disease.")
+    line = effective_line(sample.line, sample.prior_therapies)
+    if rule.lines and line is not None:
+        setting = "first" if line == 1 else "later"
+        if setting not in rule.lines and not (setting == "first" and "maintenance" in rule.lines):
+            return None
+    if rule.requires_sstr_imaging:
+        if sample.sstr_imaging == "negative":
+            return None
+        if sample.sstr_imaging != "positive":
+            caveats.append("SSTR imaging not recorded: this option requires SSTR-positive imaging.")
     return caveats
 
 
+def _adjustment_applies(adjustment: Adjustment, sample: SampleInfo) -> bool:
+    tests = [
+        not adjustment.sites or sample.tumor_site in adjustment.sites,
+        not adjustment.histologies or sample.histology in adjustment.histologies,
+        not adjustment.stages or sample.stage in adjustment.stages,
+        not adjustment.prior_therapies
+        or any(t in sample.prior_therapies for t in adjustment.prior_therapies),
+        adjustment.ki67_above is None
+        or (sample.ki67 is not None and sample.ki67 > adjustment.ki67_above),
+    ]
+    return all(tests)
+
+
 def _match_rule(
-    rule: TherapyRule, findings: SampleFindings, sample: SampleInfo
+    rule: TherapyRule,
+    findings: SampleFindings,
+    sample: SampleInfo,
+    germline_relevant: frozenset[str] = frozenset(),
 ) -> TherapyOption | None:
     applicability = _applicability(rule, sample)
     if applicability is None:
         return None
     hits: list[str] = []
     for clause in rule.any_of:
-        hits.extend(h for h in clause_hits(clause, findings, sample) if h not in hits)
+        found = clause_hits(clause, findings, sample, germline_relevant)
+        hits.extend(h for h in found if h not in hits)
     if not hits:
         return None
-    if any(clause_hits(clause, findings, sample) for clause in rule.none_of):
+    if any(clause_hits(clause, findings, sample, germline_relevant) for clause in rule.none_of):
         return None
     amp_tier, escat_tier, context = rule.amp_tier, rule.escat_tier, rule.context
     caveats = list(rule.caveats)
-    for adjustment in rule.site_adjustments:
-        if sample.tumor_site in adjustment.sites:
+    for adjustment in reversed(rule.adjustments):
+        if _adjustment_applies(adjustment, sample):
+            caveats.insert(0, adjustment.caveat)
+    for adjustment in rule.adjustments:  # later adjustments win on tiers
+        if _adjustment_applies(adjustment, sample):
             amp_tier = adjustment.amp_tier or amp_tier
             escat_tier = adjustment.escat_tier or escat_tier
             context = adjustment.context or context
-            caveats.insert(0, adjustment.caveat)
     caveats.extend(applicability)
-    is_alteration_rule = any(c.type == "alteration" for c in rule.any_of)
+    is_alteration_rule = any(
+        c.type in ("alteration", "germline", "germline_relevant") for c in rule.any_of
+    )
     biomarker = "; ".join(hits) if is_alteration_rule else rule.biomarker
     return TherapyOption(
         therapy=rule.therapy,
@@ -189,6 +284,7 @@ def _match_rule(
         direction=rule.direction,
         rule_id=rule.id,
         research_only=rule.research_only,
+        line="/".join(rule.lines),
     )
 
 
@@ -201,5 +297,5 @@ def match_therapies(
     findings: SampleFindings, sample: SampleInfo, kb: KnowledgeBase
 ) -> list[TherapyOption]:
     """Therapy options for one sample: one per matched rule, strongest first."""
-    options = (_match_rule(rule, findings, sample) for rule in kb.rules)
+    options = (_match_rule(rule, findings, sample, kb.germline_relevant) for rule in kb.rules)
     return sort_options(option for option in options if option is not None)

@@ -39,29 +39,36 @@ class GeneEntry:
     citations: tuple[str, ...]
     # (start, end) of the exonuclease domain for POLE/POLD1, 1-based protein positions
     exonuclease_domain: tuple[int, int] | None = None
+    germline_relevant: bool = False  # a finding merits germline testing / counselling
+    null_variant_oncogenic: bool = True  # False: truncations do not get OVS1 (essential genes)
 
 
 @dataclass(frozen=True)
 class ConditionClause:
     """One way a rule's biomarker can be met (see therapies.yaml header)."""
 
-    type: (
-        str  # alteration | msi | mmr_deficient | hrr_deficient | tmb | expression | her2_ihc | none
-    )
+    # alteration | germline | germline_relevant | msi | mmr_deficient | hrr_deficient | tmb
+    # | expression | her2_ihc | none
+    type: str
     genes: tuple[str, ...] = ()
     alteration_types: tuple[str, ...] = ()
     variants: tuple[str, ...] = ()  # protein changes or residues; empty = any oncogenic
-    biallelic: bool = False
+    biallelic: bool | None = None  # True: biallelic only; False: monoallelic/phase-unknown only
     values: tuple[str, ...] = ()
     marker: str | None = None
+    min_vaf: float | None = None  # germline_relevant: skip variants below this VAF
 
 
 @dataclass(frozen=True)
-class SiteAdjustment:
-    """Changed tiers/context and an added caveat when the primary site is one of ``sites``."""
+class Adjustment:
+    """Changed tiers/context and an added caveat when the sample meets every ``when`` test."""
 
-    sites: tuple[str, ...]
     caveat: str
+    sites: tuple[str, ...] = ()
+    histologies: tuple[str, ...] = ()
+    stages: tuple[str, ...] = ()
+    prior_therapies: tuple[str, ...] = ()  # any of these recorded
+    ki67_above: float | None = None  # Ki-67 strictly above this percentage
     amp_tier: str | None = None
     escat_tier: str | None = None
     context: str | None = None
@@ -69,8 +76,9 @@ class SiteAdjustment:
 
 @dataclass(frozen=True)
 class Exclusion:
-    sites: tuple[str, ...]
     reason: str
+    sites: tuple[str, ...] = ()
+    histologies: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -79,16 +87,21 @@ class TherapyRule:
     therapy: str
     biomarker: str
     any_of: tuple[ConditionClause, ...]
-    direction: str  # sensitivity | resistance | standard_of_care
+    direction: str  # sensitivity | resistance | standard_of_care | germline_referral
     amp_tier: str
     escat_tier: str
-    context: str  # NEN-specific | tissue-agnostic | other tumor type
+    context: str  # NEN-specific | tissue-agnostic | other tumor type | germline
     rationale: str
     citations: tuple[str, ...]
     none_of: tuple[ConditionClause, ...] = ()
     sites: tuple[str, ...] = (ALL_SITES,)
     differentiation: tuple[str, ...] = DIFFERENTIATIONS
-    site_adjustments: tuple[SiteAdjustment, ...] = ()
+    histologies: tuple[str, ...] = ()  # empty = any histology
+    histology_required: bool = False  # True: an unknown histology drops the rule (no caveat)
+    stages: tuple[str, ...] = ()  # empty = any stage
+    lines: tuple[str, ...] = ()  # first | maintenance | later; empty = any line
+    requires_sstr_imaging: bool = False
+    adjustments: tuple[Adjustment, ...] = ()
     exclusions: tuple[Exclusion, ...] = ()
     caveats: tuple[str, ...] = ()
     research_only: bool = False
@@ -102,6 +115,7 @@ class KnowledgeBase:
     rules: tuple[TherapyRule, ...]
     checksum: str  # sha256 over genes.yaml, release.yaml, therapies.yaml (name + bytes)
     source: str = field(default="bundled")
+    germline_relevant: frozenset[str] = frozenset()  # genes whose findings merit counselling
 
     def rule(self, rule_id: str) -> TherapyRule:
         for rule in self.rules:
@@ -170,6 +184,7 @@ def _build(texts: dict[str, bytes], labels: dict[str, str], source: str) -> Know
         rules=rules,
         checksum=_checksum(texts),
         source=source,
+        germline_relevant=frozenset(s for s, g in genes.items() if g.germline_relevant),
     )
 
 
@@ -210,7 +225,9 @@ def _validate(data: Any, schema: dict[str, Any], label: str, text: bytes) -> Non
         line=_line_of(text, path),
         column=field_name or None,
         fix="every gene entry and rule needs the fields in kb/schema.yaml; citations are "
-        "'PMID:<number>', 'NCT<8 digits>' or 'FDA:<YYYY-MM-DD> <drug> <indication>'",
+        "'PMID:<number>', 'NCT<8 digits>', 'FDA:<YYYY-MM-DD> <drug> <indication>', "
+        "'EMA:<YYYY-MM[-DD]> <drug> <indication>', 'GUIDELINE:<body> <year> <title>' or "
+        "'REF:<authors> <journal> <year>'",
     )
 
 
@@ -275,6 +292,8 @@ def _genes(entries: list[dict[str, Any]], label: str) -> dict[str, GeneEntry]:
             polymorphisms=tuple(entry.get("polymorphisms", ())),
             citations=tuple(entry["citations"]),
             exonuclease_domain=None if domain is None else (int(domain[0]), int(domain[1])),
+            germline_relevant=bool(entry.get("germline_relevant", False)),
+            null_variant_oncogenic=bool(entry.get("null_variant_oncogenic", True)),
         )
     return genes
 
@@ -285,6 +304,8 @@ _CLAUSE_NEEDS = {
     "tmb": ("values",),
     "her2_ihc": ("values",),
     "expression": ("marker", "values"),
+    "germline": ("genes",),
+    "germline_relevant": ("alteration_types",),
 }
 
 
@@ -302,9 +323,10 @@ def _clause(raw: dict[str, Any], where: str, label: str) -> ConditionClause:
         genes=tuple(raw.get("genes", ())),
         alteration_types=tuple(raw.get("alteration_types", ())),
         variants=tuple(raw.get("variants", ())),
-        biallelic=bool(raw.get("biallelic", False)),
+        biallelic=raw.get("biallelic"),
         values=tuple(raw.get("values", ())),
         marker=raw.get("marker"),
+        min_vaf=None if raw.get("min_vaf") is None else float(raw["min_vaf"]),
     )
 
 
@@ -337,18 +359,18 @@ def _rules(entries: list[dict[str, Any]], label: str) -> tuple[TherapyRule, ...]
                 citations=tuple(entry["citations"]),
                 sites=tuple(entry.get("sites", (ALL_SITES,))),
                 differentiation=tuple(entry.get("differentiation", DIFFERENTIATIONS)),
-                site_adjustments=tuple(
-                    SiteAdjustment(
-                        sites=tuple(adj["sites"]),
-                        caveat=adj["caveat"],
-                        amp_tier=adj.get("amp_tier"),
-                        escat_tier=adj.get("escat_tier"),
-                        context=adj.get("context"),
-                    )
-                    for adj in entry.get("site_adjustments", ())
-                ),
+                histologies=tuple(entry.get("histologies", ())),
+                histology_required=bool(entry.get("histology_required", False)),
+                stages=tuple(entry.get("stages", ())),
+                lines=tuple(entry.get("lines", ())),
+                requires_sstr_imaging=bool(entry.get("requires_sstr_imaging", False)),
+                adjustments=tuple(_adjustment(adj) for adj in entry.get("adjustments", ())),
                 exclusions=tuple(
-                    Exclusion(sites=tuple(exc["sites"]), reason=exc["reason"])
+                    Exclusion(
+                        reason=exc["reason"],
+                        sites=tuple(exc.get("sites", ())),
+                        histologies=tuple(exc.get("histologies", ())),
+                    )
                     for exc in entry.get("exclusions", ())
                 ),
                 caveats=tuple(c.strip() for c in entry.get("caveats", ())),
@@ -356,3 +378,19 @@ def _rules(entries: list[dict[str, Any]], label: str) -> tuple[TherapyRule, ...]
             )
         )
     return tuple(rules)
+
+
+def _adjustment(raw: dict[str, Any]) -> Adjustment:
+    when = raw["when"]
+    ki67 = when.get("ki67_above")
+    return Adjustment(
+        caveat=raw["caveat"].strip(),
+        sites=tuple(when.get("sites", ())),
+        histologies=tuple(when.get("histologies", ())),
+        stages=tuple(when.get("stages", ())),
+        prior_therapies=tuple(when.get("prior_therapies", ())),
+        ki67_above=None if ki67 is None else float(ki67),
+        amp_tier=raw.get("amp_tier"),
+        escat_tier=raw.get("escat_tier"),
+        context=raw.get("context"),
+    )

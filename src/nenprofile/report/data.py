@@ -262,19 +262,27 @@ def therapy_row(row: Mapping[str, Any], index: int) -> dict[str, Any]:
         "direction": as_text(row.get("direction")) or "sensitivity",
         "rule_id": as_text(row.get("rule_id")),
         "research_only": bool(as_bool(row.get("research_only"))),
+        "line": as_text(row.get("line")),
     }
 
 
 def ranked_therapies(therapies: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Therapy rows in the one ranking (vocab.therapy_rank), as in therapies.tsv."""
     return sorted((therapy_row(row, i) for i, row in enumerate(therapies)), key=therapy_rank)
 
 
+SUMMARY_DIRECTIONS = frozenset({"sensitivity", "standard_of_care"})
+
+
 def summary_options(therapies: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Top sensitivity options that carry at least one tier, best first."""
+    """The first ranked options with a tier: standard of care and sensitivity rows, never a
+    research-only, resistance or germline-referral row."""
     tiered = [
         row
         for row in therapies
-        if row["direction"] == "sensitivity" and (row["amp_tier"] or row["escat_tier"])
+        if row["direction"] in SUMMARY_DIRECTIONS
+        and not row["research_only"]
+        and (row["amp_tier"] or row["escat_tier"])
     ]
     return tiered[:SUMMARY_LIMIT]
 
@@ -450,6 +458,16 @@ def header_section(sample_info: Mapping[str, Any], ingest: Mapping[str, Any]) ->
         "tumor_site": as_text(sample_info.get("tumor_site")) or "unknown",
         "tumor_site_input": as_text(sample_info.get("tumor_site_input")),
         "differentiation": as_text(sample_info.get("differentiation")) or "unknown",
+        "differentiation_from_histology": bool(
+            as_bool(sample_info.get("differentiation_from_histology"))
+        ),
+        "histology": as_text(sample_info.get("histology")) or "unknown",
+        "histology_input": as_text(sample_info.get("histology_input")),
+        "stage": as_text(sample_info.get("stage")) or "unknown",
+        "line": as_int(sample_info.get("line")),
+        "prior_therapies": [str(t) for t in plain(sample_info.get("prior_therapies")) or []],
+        "sstr_imaging": as_text(sample_info.get("sstr_imaging")) or "unknown",
+        "germline_findings": [str(g) for g in plain(sample_info.get("germline_findings")) or []],
         "ki67": as_float(sample_info.get("ki67")),
         "pdl1_tps": as_float(sample_info.get("pdl1_tps")),
         "pdl1_cps": as_float(sample_info.get("pdl1_cps")),
