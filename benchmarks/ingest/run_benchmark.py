@@ -30,7 +30,7 @@ import contextlib, os, resource, sys, tempfile
 from nenprofile.ingest.variants.vcf import read_vcf
 path, engine, workers, mode = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 with contextlib.ExitStack() as stack:
-    consumer = None
+    consumer = genes = None
     if mode != "list":
         from nenprofile.interpret.biomarkers import BiomarkerSettings
         from nenprofile.reference.knowledgebase import load_knowledge_base
@@ -43,7 +43,7 @@ with contextlib.ExitStack() as stack:
             table = VariantTableWriter(raw, part_path_for(out))
         genes = load_knowledge_base().genes
         consumer = ProfileSink(genes, BiomarkerSettings(), table)
-    r = read_vcf(path, engine=engine, workers=workers, consumer=consumer)
+    r = read_vcf(path, engine=engine, workers=workers, consumer=consumer, genes=genes)
     if consumer is not None:
         consumer.finish()
 own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

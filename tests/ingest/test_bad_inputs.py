@@ -727,7 +727,9 @@ def test_kb_rule_without_citations(tmp_path):
     kb = copy_kb(tmp_path)
     rules = kb / "therapies.yaml"
     text = rules.read_text()
-    first = '    citations: ["FDA:2017-05-23 pembrolizumab MSI-H/dMMR solid tumors"]\n'
+    first = (
+        '    citations: ["FDA:2017-05-23 pembrolizumab MSI-H/dMMR solid tumors", "NCT02628067"]\n'
+    )
     assert first in text
     rules.write_text(text.replace(first, "", 1))
     error = expect_input_error(lambda: load_knowledge_base(kb), rules, column="citations")

@@ -219,7 +219,8 @@ def test_clinical_fields_map_synonyms_and_derive_differentiation_and_site(tmp_pa
         CLINICAL_HEADER
         + "P1\ta.vcf\t\t\tSmall cell lung cancer\tES-SCLC\t2L\tCarboplatin; atezolizumab; RT"
         "\tnot done\tnone\n"
-        + "P2\ta.vcf\tpancreas\t\tNET G3\tmetastatic\tfirst\t\tSSTR+\tMEN1 c.249_252del\n",
+        + "P2\tb.vcf\tpancreas\t\tNET G3\tmetastatic\tfirst\t\tSSTR+\tMEN1 c.249_252del\n",
+        files=("a.vcf", "b.vcf"),  # one file per tumor: two rows on one file are warned about
     )
     loaded = load(sheet)
     assert loaded.warnings == []
@@ -346,3 +347,14 @@ def test_sheet_columns_come_from_the_schema_and_reach_sample_info():
     assert {f.name for f in fields(SampleInfo)} - derived <= set(KNOWN_COLUMNS)
     info = sample_info({"sample": "S1", "ki67": 42.0, "her2_ihc": "2+", "normal_sample": "N"})
     assert (info.sample, info.ki67, info.her2_ihc, info.tumor_only) == ("S1", 42.0, "2+", False)
+
+
+def test_two_rows_on_one_file_and_column_are_warned_about(tmp_path):
+    sheet = write_sheet(
+        tmp_path,
+        "sample\tvcf\ttumor_sample\nS1\ta.vcf\tT1\nS2\ta.vcf\tT1\nS3\ta.vcf\tT2\nS4\ta.vcf\t\n",
+    )
+    assert load(sheet).warnings == [
+        f"{sheet}: line 3: sample 'S2' reads the same vcf file and tumor column (T1) as sample "
+        f"'S1' (line 2): {tmp_path / 'a.vcf'}"
+    ]

@@ -136,8 +136,11 @@ def test_snpeff_umccr_mutect2(shared_data):
 
 def test_vcf2maf_mutect_filters(shared_data):
     r = read_variants(shared_data / "vcf" / "vcf2maf_test_mutect.vcf", build="GRCh37")
-    assert (r.counts["records_read"], r.counts["filtered"], r.counts["variants"]) == (500, 495, 5)
+    assert (r.counts["records_read"], r.counts["filtered"], r.counts["variants"]) == (500, 495, 3)
     assert all(v.filter == "PASS" for v in r.variants)
+    # two PASS calls sit in the NORMAL column (TUMOR GT '0', AD 8,0 / 14,0): not tumor variants
+    assert r.counts["homref_skipped"] == 2
+    assert ("chrX", 77041551) not in {(v.chrom, v.pos) for v in r.variants}
 
 
 def test_muse_tier_filters(shared_data):

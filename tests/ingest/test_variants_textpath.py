@@ -24,7 +24,8 @@ DEMO = REPO / "config" / "demo"
 SHARED_TUMOR = {"umccr_MB_test-strelka2": "tumor_downsample",
                 "umccr_MB_test-vardict": "tumor_downsample",
                 "umccr_MB_test-ensemble": "tumor_downsample"}  # fmt: skip
-FIXTURE_OPTIONS = {"vardict.vcf": {"tumor_sample": "S1_T"}, "tso500.vcf": {"build": "GRCh38"},
+FIXTURE_OPTIONS = {"vardict.vcf": {"tumor_sample": "S1_T"},
+                   "vardict_status.vcf": {"tumor_sample": "S1_T"}, "tso500.vcf": {"build": "GRCh38"},
                    "dragen.vcf": {"build": "GRCh38"}, "sites_tvaf.vcf": {"build": "GRCh37"}}  # fmt: skip
 # files the text path hands to cyvcf2 on purpose (see textvcf's docstring); every other file
 # must be read by the text path itself, or the equality below would compare cyvcf2 to itself

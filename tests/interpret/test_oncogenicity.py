@@ -368,9 +368,38 @@ def test_essential_kinase_truncation_is_not_ovs1() -> None:
 
 
 def test_biallelic_two_hits() -> None:
-    hits = [variant("MEN1", "p.Q20*", "nonsense"), variant("MEN1", "p.L10fs", "frameshift")]
+    hits = [
+        variant("MEN1", "p.Q20*", "nonsense", pos=100),
+        variant("MEN1", "p.L10fs", "frameshift", pos=130),
+    ]
     call = infer_biallelic("MEN1", hits, None, purity=None)
-    assert call is not None and call.rule == "two oncogenic hits (2 variants)"
+    assert call is not None and call.rule == "two oncogenic hits (2 variants; phase unknown)"
+
+
+def test_the_same_hit_twice_is_one_hit() -> None:
+    stop = variant("MLH1", "p.Q20*", "nonsense", vaf=0.4)
+    twice = [stop, variant("MLH1", "p.Q20*", "nonsense", vaf=0.4)]
+    assert infer_biallelic("MLH1", twice, None, purity=None) is None
+
+
+def _phased(hgvsp: str, pos: int, genotype: str, phase_set: str = "95") -> Variant:
+    hit = variant("MEN1", hgvsp, "nonsense", pos=pos)
+    hit.extra.update({"phased_genotype": genotype, "phase_set": phase_set})
+    return hit
+
+
+def test_two_hits_on_one_haplotype_are_not_biallelic() -> None:
+    cis = [_phased("p.Q20*", 100, "0|1"), _phased("p.W30*", 130, "0|1")]
+    assert infer_biallelic("MEN1", cis, None, purity=None) is None
+
+
+def test_two_hits_in_trans_are_biallelic_and_other_phase_sets_are_unknown() -> None:
+    trans = [_phased("p.Q20*", 100, "0|1"), _phased("p.W30*", 130, "1|0")]
+    call = infer_biallelic("MEN1", trans, None, purity=None)
+    assert call is not None and call.rule == "two oncogenic hits (2 variants; in trans (phased))"
+    apart = [_phased("p.Q20*", 100, "0|1", "95"), _phased("p.W30*", 130, "0|1", "7000")]
+    call = infer_biallelic("MEN1", apart, None, purity=None)
+    assert call is not None and call.rule == "two oncogenic hits (2 variants; phase unknown)"
 
 
 def test_biallelic_hit_plus_loh() -> None:

@@ -6,6 +6,8 @@ import csv
 import json
 from pathlib import Path
 
+import pytest
+
 from nenprofile.ingest.sheet import load_sample_sheet, validate_config
 from nenprofile.jobs.profile import profile_sample, read_other_inputs, resolve_purity_ploidy
 from nenprofile.layout import SAMPLE_TABLES
@@ -14,6 +16,7 @@ from nenprofile.settings import Settings
 
 REPO = Path(__file__).resolve().parents[2]
 SCHEMAS = REPO / "workflow" / "schemas"
+VCF = REPO / "tests" / "data" / "vcf"
 
 
 def profile_one(folder: Path, record: dict, config: dict) -> dict[str, str]:
@@ -41,7 +44,9 @@ def test_profile_sample_adds_civic_evidence_when_configured(tmp_path, shared_dat
     with open(outputs["therapies"], newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
     civic_rows = [r for r in rows if r["rule_id"].startswith("CIViC:")]
-    assert "CIViC:EID1401" in {r["rule_id"] for r in civic_rows}
+    assert "CIViC:EID1360" in {r["rule_id"] for r in civic_rows}
+    # a gene + drug the curated knowledge base already covers is not repeated from CIViC
+    assert "CIViC:EID1401" not in {r["rule_id"] for r in civic_rows}
     assert all(r["context"] in ("other tumor type", "NEN-specific") for r in civic_rows)
     assert "capivasertib_pi3k_akt_pten" in {r["rule_id"] for r in rows}
 
@@ -91,6 +96,39 @@ def test_other_inputs_use_the_caller_ploidy_and_disclose_what_was_read():
     assert other.fusion_input["skipped"] == {"Arriba confidence low": 1}
     assert [f.support for f in other.fusions] == ["supported"] * 4
     assert other.purity_ploidy["ploidy"]["value"] == 3.1
+
+
+def _profile_one(tmp_path: Path, vcf: Path) -> tuple[dict, list[dict[str, str]], dict]:
+    sheet = tmp_path / "samples.tsv"
+    sheet.write_text(
+        "sample\tvcf\ttumor_sample\tnormal_sample\ttumor_site\tdifferentiation\n"
+        f"S1\t{vcf}\tTUMOR\tNORMAL\tcolon\tpoor\n"
+    )
+    config = validate_config({"cohort": "t", "samples": str(sheet)}, SCHEMAS / "config.schema.yaml")
+    record = load_sample_sheet(sheet, SCHEMAS / "samples.schema.yaml").rows["S1"]
+    outputs = {
+        name: str(tmp_path / f"S1.{name}.{ext}")
+        for name, ext in (("variants", "tsv.gz"), ("alterations", "tsv"),
+                          ("biomarkers", "json"), ("therapies", "tsv"), ("ingest", "json"))
+    }  # fmt: skip
+    profile_sample(inputs={"variants": str(vcf)}, outputs=outputs, params={"record": record},
+                   config=config, wildcards={"sample": "S1"})  # fmt: skip
+    with open(outputs["therapies"], newline="") as handle:
+        therapies = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+    biomarkers = json.loads(Path(outputs["biomarkers"]).read_text())
+    return biomarkers, therapies, json.loads(Path(outputs["ingest"]).read_text())
+
+
+@pytest.mark.parametrize("name", ["mlh1_stop_twice.vcf", "mlh1_stop_twice_unsorted.vcf"])
+def test_one_mlh1_stop_written_twice_is_not_dmmr(tmp_path, name):
+    biomarkers, therapies, ingest = _profile_one(tmp_path, VCF / name)
+    assert not biomarkers["mmr"]["call"].startswith("dMMR")
+    drugs = " ".join(row["therapy"] for row in therapies).lower()
+    assert "dostarlimab" not in drugs
+    assert ingest["counts"]["duplicate_skipped"] == 1
+    assert ingest["build_evidence"] == (
+        "GRCh38 (configured; confirmed by ##contig chr3 length 198295559 (GRCh38))"
+    )
 
 
 def test_the_sheet_column_decides_maf_whatever_the_file_name(tmp_path):

@@ -130,13 +130,15 @@ def test_real_2021_pik3ca_h1047r(civic_2021, kb):
     findings = SampleFindings(alterations=[alt("PIK3CA", hgvsp="p.H1047R")])
     rows = civic_options(findings, civic_2021, SampleInfo("S1", tumor_site="pancreas"), kb)
     by_id = {row.rule_id: row.to_row() for row in rows}
-    # EID1401: alpelisib, head and neck cancer, level D, PubMed 25550549 (read from the file)
-    alpelisib = by_id["CIViC:EID1401"]
-    assert alpelisib["therapy"] == "Alpelisib"
-    assert alpelisib["citations"] == "PMID:25550549"
-    assert (alpelisib["amp_tier"], alpelisib["escat_tier"]) == ("II-D", "IV")
-    assert alpelisib["context"] == "other tumor type"
-    assert alpelisib["direction"] == "sensitivity"
+    # EID1360: dactolisib, level D, PubMed 23619167 (read from the file)
+    dactolisib = by_id["CIViC:EID1360"]
+    assert dactolisib["therapy"] == "Dactolisib"
+    assert dactolisib["citations"] == "PMID:23619167"
+    assert (dactolisib["amp_tier"], dactolisib["escat_tier"]) == ("II-D", "IV")
+    assert dactolisib["context"] == "other tumor type"
+    assert dactolisib["direction"] == "sensitivity"
+    # alpelisib evidence (EID1401) is covered by the curated PI3K-alpha inhibitor rule (KB v2)
+    assert "CIViC:EID1401" not in by_id
     # capivasertib evidence (EID1505, EID1506) is covered by the curated rule
     assert "CIViC:EID1505" not in by_id
     assert "CIViC:EID1506" not in by_id

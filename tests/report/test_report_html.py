@@ -277,3 +277,14 @@ def test_cohort_page_content():
 
 def test_cohort_without_failures_has_no_failed_section():
     assert 'id="failed-samples"' not in cohort_html()
+
+
+def test_input_section_says_how_the_build_was_found():
+    f = fixture("NEN01")
+    f["ingest"]["build_evidence"] = "GRCh38 (configured; confirmed by <contig> chr1)"
+    data = build_report_data(
+        f["sample_info"], f["ingest"], f["alterations"], f["biomarkers"], f["therapies"],
+        provenance(), settings={"title": "NEN MTB"},
+    )  # fmt: skip
+    section = block(render_sample_html(data), "input-qc")
+    assert "build GRCh38 (configured; confirmed by &lt;contig&gt; chr1)" in section

@@ -201,7 +201,8 @@ def _vcf(path: Path) -> Recognised | Unused:
     if normal is None and len(others) == 1:
         normal = others[0]
     by_contigs = build_from_contigs(contig_lengths(header_lines))
-    build = by_contigs[0] if by_contigs else build_from_text(header_lines)
+    by_text = build_from_text(header_lines)
+    build = by_contigs[0] if by_contigs else (by_text[0] if by_text else None)
     return Recognised(
         path,
         VCF,

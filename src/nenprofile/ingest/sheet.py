@@ -100,6 +100,32 @@ def _parse_number(value: str, column: str, path: Path, line: int) -> float:
         ) from None
 
 
+def _shared_variant_sources(
+    path: Path, rows: dict[str, dict[str, Any]], line_of: dict[str, int]
+) -> list[str]:
+    """Warnings for rows that read the same small-variant file and column (a copy-paste
+    slip gives two samples one tumor's variants). A MAF's column defaults to the sample id,
+    a VCF's to the file's own tumor column."""
+    first: dict[tuple[str, str], str] = {}
+    warnings = []
+    for sample, record in rows.items():
+        kind = "vcf" if "vcf" in record else "maf"
+        if kind not in record:
+            continue
+        column = record.get("tumor_sample") or (sample if kind == "maf" else "(default)")
+        key = (record[kind], column)
+        if key in first:
+            other = first[key]
+            warnings.append(
+                f"{path}: line {line_of[sample]}: sample '{sample}' reads the same {kind} file "
+                f"and tumor column ({column}) as sample '{other}' (line {line_of[other]}): "
+                f"{record[kind]}"
+            )
+        else:
+            first[key] = sample
+    return warnings
+
+
 def load_sample_sheet(
     path: str | Path,
     schema_path: str | Path,
@@ -213,6 +239,7 @@ def load_sample_sheet(
         record.setdefault("expression_id", sample)
         rows[sample] = record
         line_of[sample] = line_number
+    warnings.extend(_shared_variant_sources(path, rows, line_of))
     if not rows:
         raise InputError(
             "the sample sheet has a header but no sample rows.",

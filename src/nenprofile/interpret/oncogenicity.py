@@ -341,6 +341,48 @@ def _fusion_mechanism(fusion: Fusion) -> tuple[str, str] | None:
     return None
 
 
+TRANS = "in trans (phased)"
+CIS = "in cis"
+PHASE_UNKNOWN = "phase unknown"
+
+
+def distinct_variants(variants: Sequence[Variant]) -> list[Variant]:
+    """One of each (chrom, pos, ref, alt): the same event written twice is one hit."""
+    seen: set[tuple[str, int, str, str]] = set()
+    distinct = []
+    for variant in variants:
+        key = (variant.chrom, variant.pos, variant.ref, variant.alt)
+        if key not in seen:
+            seen.add(key)
+            distinct.append(variant)
+    return distinct
+
+
+def _haplotypes(variant: Variant) -> tuple[str, frozenset[int]] | None:
+    """(phase set, haplotypes carrying the ALT) of a phased tumor genotype; None unphased."""
+    genotype = variant.extra.get("phased_genotype")
+    phase_set = variant.extra.get("phase_set")
+    if not genotype or not phase_set:
+        return None
+    alleles = genotype.split("|")
+    return phase_set, frozenset(i for i, a in enumerate(alleles) if a not in ("0", "."))
+
+
+def hits_phase(variants: Sequence[Variant]) -> str:
+    """TRANS when two hits sit on different haplotypes of one phase set (GT 0|1 and 1|0,
+    same PS); CIS when every pair shares its haplotype(s); PHASE_UNKNOWN otherwise."""
+    phased = [_haplotypes(v) for v in variants]
+    unknown = False
+    for i, first in enumerate(phased):
+        for second in phased[i + 1 :]:
+            if first is None or second is None or first[0] != second[0]:
+                unknown = True
+                continue
+            if first[1] != second[1] or len(first[1]) > 1:
+                return TRANS
+    return PHASE_UNKNOWN if unknown else CIS
+
+
 def infer_biallelic(
     gene: str,
     oncogenic_variants: Sequence[Variant],
@@ -351,15 +393,23 @@ def infer_biallelic(
 ) -> BiallelicCall | None:
     """Biallelic inactivation of a tumor suppressor, with the rule that established it.
 
-    Rules, first match wins: deep deletion; two oncogenic hits; one hit plus LOH or
+    Rules, first match wins: deep deletion; two distinct oncogenic hits not shown to be in
+    cis (the rule names their phase: in trans, or unknown); one hit plus LOH or
     heterozygous loss from copy number; one hit with VAF implying loss of the wild-type allele
     (VAF > purity/2 + margin, or VAF >= 0.8 when purity is unknown).
     """
     settings = settings or OncogenicitySettings()
     if copy_number is not None and copy_number.call == "DEEPDEL":
         return BiallelicCall(gene, "deep deletion")
+    oncogenic_variants = distinct_variants(oncogenic_variants)
     if len(oncogenic_variants) >= 2:
-        return BiallelicCall(gene, f"two oncogenic hits ({len(oncogenic_variants)} variants)")
+        phase = hits_phase(oncogenic_variants)
+        if phase != CIS:
+            return BiallelicCall(
+                gene, f"two oncogenic hits ({len(oncogenic_variants)} variants; {phase})"
+            )
+        # every hit on one haplotype: as one hit for the rules below
+        oncogenic_variants = oncogenic_variants[:1]
     if not oncogenic_variants:
         return None
     if copy_number is not None and copy_number.loh:

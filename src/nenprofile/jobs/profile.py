@@ -98,8 +98,18 @@ def profile_sample(
             gff3=settings.gff3,
             workers=threads,
             consumer=sink,
+            genes=resources.kb.genes,
+            sample_id=sample.sample,
         )
         sink.finish()
+        if sink.duplicates:
+            ingest.counts["duplicate_skipped"] = (
+                ingest.counts.get("duplicate_skipped", 0) + sink.duplicates
+            )
+            ingest.warnings.append(
+                f"{sink.duplicates} duplicated record(s) in knowledge-base genes (not next "
+                "to their twin in the file) read as one variant"
+            )
         log.info(
             "%s: %d variants kept from %s (%s, %s annotation, %s)",
             sample.sample,
@@ -162,6 +172,7 @@ def _profile_rest(
             "caller": ingest.caller,
             "annotation": ingest.annotation,
             "build": ingest.build,
+            "build_evidence": ingest.build_evidence,
             "tumor_column": ingest.sample,
             "tumor_only": ingest.tumor_only,
             "counts": ingest.counts,

@@ -482,6 +482,7 @@ def header_section(sample_info: Mapping[str, Any], ingest: Mapping[str, Any]) ->
         "input_format": as_text(ingest.get("input_format")) or "unknown",
         "caller": as_text(ingest.get("caller")) or "unknown",
         "annotation": as_text(ingest.get("annotation")) or "unknown",
+        "build_evidence": as_text(ingest.get("build_evidence")),
         "counts": {str(k): as_int(v) for k, v in sorted((ingest.get("counts") or {}).items())},
     }
 

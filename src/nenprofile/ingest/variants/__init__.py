@@ -3,8 +3,9 @@ or MAF into normalised Variants."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from nenprofile.ingest.variants.consumers import VariantConsumer, VariantList
 from nenprofile.ingest.variants.result import IngestResult
@@ -36,17 +37,22 @@ def read_variants(
     gff3: str | None = None,
     workers: int = 1,
     consumer: VariantConsumer | None = None,
+    genes: Collection[str] | None = None,
     file_format: Literal["vcf", "maf"] | None = None,
+    sample_id: str | None = None,
 ) -> IngestResult:
     """Read one tumor sample's small variants; see docs/ARCHITECTURE.md for IngestResult.
 
     workers: processes a large bgzipped VCF may be read with (2 splits it; see parallel.py).
     consumer: where each variant goes, in file order (consumers.py); IngestResult.variants is
     what it keeps. By default every variant.
+    genes: genes whose VEP entries each give the variant its own transcript (vcf.read_vcf).
     file_format: "vcf" or "maf", as the sample sheet's column says; None tells a MAF by its
-    name (.maf, .maf.gz, .maf.txt)."""
+    name (.maf, .maf.gz, .maf.txt).
+    sample_id: the sheet's sample id; a MAF of several samples without tumor_sample is read
+    for the barcode equal to it."""
     # what both readers take: the build and the record filters
-    options = {
+    options: dict[str, Any] = {
         "build": build,
         "pass_only": pass_only,
         "allowed_filters": tuple(allowed_filters),
@@ -58,7 +64,7 @@ def read_variants(
     if file_format == "maf":
         from nenprofile.ingest.variants.maf import read_maf
 
-        result = read_maf(path, sample=tumor_sample, **options)
+        result = read_maf(path, sample=tumor_sample, default_sample=sample_id, **options)
         if consumer is not None:
             for variant in result.variants:
                 consumer.add(variant)
@@ -74,6 +80,7 @@ def read_variants(
         gff3=gff3,
         workers=workers,
         consumer=consumer,
+        genes=genes,
         **options,
     )
 

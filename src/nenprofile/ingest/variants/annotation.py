@@ -6,12 +6,19 @@ look only at the fields needed to pick the transcript and fill the Variant.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Collection, Container, Iterable
+from dataclasses import dataclass, field, replace
 from operator import itemgetter
 from typing import Any
 
-from nenprofile.ingest.variants.consequences import UNRANKED, most_severe_term, severity
+from nenprofile.ingest.variants.consequences import (
+    UNRANKED,
+    most_severe_term,
+    severity,
+    variant_class,
+)
 from nenprofile.ingest.variants.hgvs import bcsq_hgvsp, short_hgvsp, strip_transcript
+from nenprofile.model import Variant
 
 POPULATION_AF_FIELDS = (
     "gnomAD_AF",
@@ -83,6 +90,39 @@ def largest_population_af(texts: tuple[str, ...]) -> float | None:
     return best
 
 
+BIN_SHIFT = 10  # 1 kb position bins
+GENE_PADDING = 20_000  # VEP annotates up/downstream genes within 5 kb by default
+
+
+@dataclass(frozen=True)
+class PositionBins:
+    """Per chromosome, the position bins (pos >> BIN_SHIFT) within GENE_PADDING of a gene
+    of interest, or holding a build marker position: the VEP fast loop sends records in
+    them to the general route (CsqParser.parse_genes, build evidence). A VEP entry of a
+    gene of interest farther from that gene than GENE_PADDING would be missed there."""
+
+    bins: dict[str, frozenset[int]]
+
+
+def position_bins(
+    genes: Collection[str], build: str, positions: Iterable[tuple[str, int]] = ()
+) -> PositionBins:
+    from nenprofile.reference.genes import GeneIndex
+
+    spans = GeneIndex.load(build).spans
+    bins: dict[str, set[int]] = {}
+    for gene in genes:
+        span = spans.get(gene)
+        if span is not None:
+            chrom, start, end = span
+            first = max(start - GENE_PADDING, 0) >> BIN_SHIFT
+            last = (end + GENE_PADDING) >> BIN_SHIFT
+            bins.setdefault(chrom, set()).update(range(first, last + 1))
+    for chrom, pos in positions:
+        bins.setdefault(chrom, set()).add(pos >> BIN_SHIFT)
+    return PositionBins({c: frozenset(b) for c, b in bins.items()})
+
+
 class CsqParser:
     """VEP CSQ (Format: Allele|Consequence|... from the header Description)."""
 
@@ -147,9 +187,25 @@ class CsqParser:
         entries = [e for e in (raw.split("|") for raw in raws) if len(e) > bars]
         return self.choose(entries) if entries else None
 
-    def parse(self, value: str, ref: str, alts: list[str], allele_index: int) -> Annotation | None:
-        fields = self.parse_fields(value, ref, alts, allele_index)
-        return None if fields is None else Annotation(*fields)
+    def parse(
+        self,
+        value: str,
+        ref: str,
+        alts: list[str],
+        allele_index: int,
+        genes: Container[str] | None = None,
+    ) -> Annotation | None:
+        """One allele's annotation; with genes, per gene (parse_genes)."""
+        if genes is None:
+            fields = self.parse_fields(value, ref, alts, allele_index)
+            return None if fields is None else Annotation(*fields)
+        found = self.parse_genes(value, ref, alts, allele_index, genes)
+        if found is None:
+            return None
+        annotation = Annotation(*found[0])
+        if found[1]:
+            annotation.extra["other_genes"] = found[1]
+        return annotation
 
     def parse_fields(
         self, value: str, ref: str, alts: list[str], allele_index: int
@@ -157,27 +213,65 @@ class CsqParser:
         """Annotation's fields in order (gene .. existing_variation) without building one."""
         if len(alts) == 1:
             e = self._choose_raw(value.split(","))
-            if e is None:
-                return None
         else:
-            n = self.n
-            entries = [e for e in (raw.split("|") for raw in value.split(",")) if len(e) >= n]
-            if self.allele_num is not None:
-                wanted = str(allele_index + 1)
-                entries = [e for e in entries if e[self.allele_num] == wanted]
-            else:
-                wanted = vep_alleles(ref, alts)[allele_index]
-                entries = [e for e in entries if e[self.allele] == wanted]
-            if not entries:
-                return None
-            e = self.choose(entries)
-        e.append("")
+            entries = self._allele_entries(value, ref, alts, allele_index)
+            e = self.choose(entries) if entries else None
+        return None if e is None else self._entry_fields(e)
+
+    def parse_genes(
+        self, value: str, ref: str, alts: list[str], allele_index: int, genes: Container[str]
+    ) -> tuple[tuple[Any, ...], list[tuple[Any, ...]]] | None:
+        """parse_fields, each gene of interest with its own best transcript: (the primary
+        entry's fields, the other genes of interest's fields). The primary is parse_fields'
+        choice unless another gene of interest has a more severe consequence: then that
+        gene's (a neighbouring gene's MANE entry listed first must not hide TP53 R248Q,
+        nor keep it out of TMB). Within a gene: PICK > MANE > canonical > most severe."""
+        entries = self._allele_entries(value, ref, alts, allele_index)
+        if not entries:
+            return None
+        chosen = self.choose(entries)
+        symbol = self.symbol
+        if symbol is None:
+            return self._entry_fields(chosen), []
+        chosen_gene = chosen[symbol]
+        by_gene: dict[str, list[list[str]]] = {}
+        for entry in entries:
+            gene = entry[symbol]
+            if gene != chosen_gene and gene in genes:
+                by_gene.setdefault(gene, []).append(entry)
+        others = [self.choose(group) for group in by_gene.values()]
+        rank = self.consequence
+        worst = min(others, key=lambda e: severity(e[rank]), default=None)
+        if worst is not None and severity(worst[rank]) < severity(chosen[rank]):
+            others.remove(worst)
+            if chosen_gene in genes:
+                others.insert(0, chosen)
+            chosen = worst
+        return self._entry_fields(chosen), [self._entry_fields(e) for e in others]
+
+    def _allele_entries(
+        self, value: str, ref: str, alts: list[str], allele_index: int
+    ) -> list[list[str]]:
+        """The complete entries of one allele (every complete entry for a single ALT)."""
+        n = self.n
+        entries = [e for e in (raw.split("|") for raw in value.split(",")) if len(e) >= n]
+        if len(alts) == 1:
+            return entries
+        if self.allele_num is not None:
+            wanted = str(allele_index + 1)
+            return [e for e in entries if e[self.allele_num] == wanted]
+        wanted = vep_alleles(ref, alts)[allele_index]
+        return [e for e in entries if e[self.allele] == wanted]
+
+    def _entry_fields(self, e: list[str]) -> tuple[Any, ...]:
+        """parse_fields' result for one chosen entry (a copy: the entry is not changed)."""
+        e = [*e, ""]
         consequence, gene, hgvsc, hgvsp, transcript, exon, clinvar, existing = self._fields(e)
         population_af = None
         if self._pop_fields is not None:
             population_af = largest_population_af(self._pop_fields(e))
         interned = self._interned
-        if len(interned) > 500_000:  # bound the cache on pathological files
+        if len(interned) > 500_000:
             interned.clear()
         return (
             interned.setdefault(gene, gene) or None,
@@ -292,3 +386,30 @@ def _field(entry: list[str], idx: int | None) -> str | None:
 
 def _tag_names_gene(tag_value: str, gene: str) -> bool:
     return any(part.strip("()").split("|")[0] == gene for part in tag_value.split(","))
+
+
+def gene_variants(variant: Variant) -> list[Variant]:
+    """The variant in each other gene its VEP record names (extra['other_genes'], fields as
+    CsqParser.parse_fields returns them), each with that gene's own transcript."""
+    extra = {k: v for k, v in variant.extra.items() if k != "other_genes"}
+    found = []
+    for (
+        gene,
+        consequence,
+        hgvsc,
+        hgvsp,
+        transcript,
+        exon,
+        pop_af,
+        clinvar,
+        existing,
+    ) in variant.extra.get("other_genes", ()):
+        found.append(
+            replace(
+                variant, gene=gene, variant_class=variant_class(consequence),
+                consequence=consequence, hgvsc=hgvsc, hgvsp=hgvsp, transcript=transcript,
+                exon=exon, population_af=pop_af, clinvar=clinvar, existing_variation=existing,
+                extra={**extra, "gene_of_record": variant.gene},
+            )
+        )  # fmt: skip
+    return found

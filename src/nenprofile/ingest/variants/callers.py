@@ -281,3 +281,40 @@ def extract_counts(plan: list[Extractor], v: Any, s: int, a: int, ref: str, alt:
         if counts is not None:
             return counts
     return NO_COUNTS
+
+
+# Somatic status some callers write on every record, FILTER PASS included: VarScan2 INFO SS
+# and MuTect1 / SomaticSniper / TCGA merges FORMAT SS (0 wild type/reference, 1 germline,
+# 2 somatic, 3 LOH, 4 post-transcriptional, 5 unknown); VarDict INFO STATUS.
+_SS_SKIPPED = {0: "wildtype_status_skipped", 1: "germline_status_skipped",
+               3: "loh_status_skipped"}  # fmt: skip
+_STATUS_SKIPPED = {"Germline": "germline_status_skipped", "LikelyLOH": "loh_status_skipped",
+                   "StrongLOH": "loh_status_skipped"}  # fmt: skip
+STATUS_CALLERS = frozenset({"VarScan2", "MuTect", "SomaticSniper", "VarDict", "merged"})
+StatusCheck = Callable[[Any, int], str | None]
+
+
+def somatic_status_check(
+    caller: str, format_ids: set[str], info_ids: set[str], has_tumor: bool
+) -> StatusCheck | None:
+    """A function giving the count key of a record the caller marks as not somatic (None
+    for somatic or unknown), or None when the file carries no such status."""
+    use_format = has_tumor and "SS" in format_ids
+    if not (use_format or {"SS", "STATUS"} & info_ids or caller in STATUS_CALLERS):
+        return None
+
+    def status(v: Any, s: int) -> str | None:
+        if use_format:
+            row = _row(_fmt(v, "SS"), s)
+            value = _number(row[0]) if row else None
+            if value is not None:
+                return _SS_SKIPPED.get(int(value))
+        info = v.INFO
+        ss = info.get("SS")
+        if ss is not None:
+            value = _number(ss)
+            return None if value is None else _SS_SKIPPED.get(int(value))
+        label = info.get("STATUS")
+        return _STATUS_SKIPPED.get(label) if isinstance(label, str) else None
+
+    return status

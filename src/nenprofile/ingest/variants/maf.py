@@ -17,15 +17,27 @@ output writers) can tell them apart from VCF-derived indels.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 from nenprofile.errors import InputError
+from nenprofile.ingest.variants.annotation import largest_population_af
+from nenprofile.ingest.variants.build import (
+    BuildChoice,
+    BuildMarkers,
+    build_markers,
+    check_build,
+    data_evidence,
+)
 from nenprofile.ingest.variants.consequences import variant_class as consequence_class
+from nenprofile.ingest.variants.disclosure import skip_warnings
+from nenprofile.ingest.variants.duplicates import DUPLICATE_KEY, variant_key
 from nenprofile.ingest.variants.hgvs import short_hgvsp, strip_transcript
 from nenprofile.ingest.variants.result import IngestResult
 from nenprofile.io.textfiles import iter_lines
 from nenprofile.model import Variant
+from nenprofile.reference.positional import hotspot_positions
 
 REQUIRED_COLUMNS = (
     "Hugo_Symbol",
@@ -78,7 +90,23 @@ BUILD_ALIASES = {
     "hg38": "GRCh38",
 }
 
-POPULATION_AF_COLUMNS = ("gnomAD_AF", "gnomADe_AF", "gnomADg_AF", "ExAC_AF")
+# population allele frequency as vcf2maf (VEP: gnomAD, ExAC, 1000 Genomes AF and GMAF, ESP
+# AA_MAF/EA_MAF, MAX_AF) and Funcotator (gnomAD_exome/genome_AF) write it; the largest wins
+POPULATION_AF_COLUMNS = ("gnomAD_AF", "gnomADe_AF", "gnomADg_AF", "gnomAD_exome_AF",
+                         "gnomAD_genome_AF", "ExAC_AF", "AF", "GMAF", "MAX_AF", "AA_MAF",
+                         "EA_MAF")  # fmt: skip
+DBSNP_CAF = "dbSNP_CAF"  # Funcotator: comma list of allele frequencies, reference first
+# column names some tools spell in another case (Oncotator: Start_position, End_position)
+_CANONICAL_COLUMNS = {
+    name.lower(): name
+    for name in (
+        "Hugo_Symbol", "Chromosome", "Start_Position", "End_Position", "Reference_Allele",
+        "Tumor_Seq_Allele1", "Tumor_Seq_Allele2", "Variant_Classification",
+        "Tumor_Sample_Barcode", "Matched_Norm_Sample_Barcode", "NCBI_Build", "t_alt_count",
+        "t_ref_count", "t_depth", "HGVSp_Short", "HGVSp", "HGVSc", "Protein_Change",
+        "Amino_acids", "Protein_position", "Variant_Type", "FILTER",
+    )
+}  # fmt: skip
 _MISSING = {"", ".", "NA", "N/A", "NaN", "nan", "None", "__UNKNOWN__"}
 _PASSING_FILTERS = {"PASS", ".", ""}
 _MAX_LISTED_BARCODES = 20
@@ -116,6 +144,7 @@ def read_maf(
     allowed_filters: tuple[str, ...] = (),
     min_vaf: float = 0.0,
     min_depth: int = 0,
+    default_sample: str | None = None,
 ) -> IngestResult:
     """Read the rows of one tumor sample (Tumor_Sample_Barcode == sample) from a MAF.
 
@@ -140,19 +169,23 @@ def read_maf(
             fix=f"a MAF needs the columns {', '.join(REQUIRED_COLUMNS)} (tab-separated header)",
         )
     if sample is None:
-        sample = _only_barcode(path)
+        sample = _only_barcode(path, default_sample)
 
     variants: list[Variant] = []
     barcodes_seen: dict[str, None] = {}
     builds_seen: dict[str, int] = {}
     unknown_classes: dict[str, None] = {}
-    counts = {"records_read": 0, "passed": 0, "filtered": 0, "other_samples_skipped": 0}
+    counts = {"records_read": 0, "passed": 0, "filtered": 0, "other_samples_skipped": 0,
+              "no_alt_reads_skipped": 0, DUPLICATE_KEY: 0}  # fmt: skip
     if min_vaf:
         counts["below_min_vaf"] = 0
     if min_depth:
         counts["below_min_depth"] = 0
     allowed = frozenset(allowed_filters)
     has_normal = False
+    added: set[tuple[str, int, str, str, str | None]] = set()
+    evidence: Counter[str] = Counter()
+    markers = build_markers()
 
     for line_number, row in _read_rows(path):
         barcode = row.get("Tumor_Sample_Barcode", "").strip()
@@ -181,6 +214,15 @@ def read_maf(
         if min_depth and variant.depth is not None and variant.depth < min_depth:
             counts["below_min_depth"] += 1
             continue
+        if variant.alt_reads == 0 and variant.depth:
+            counts["no_alt_reads_skipped"] += 1
+            continue
+        key = variant_key(variant)
+        if key in added:
+            counts[DUPLICATE_KEY] += 1
+            continue
+        added.add(key)
+        _note_build_evidence(markers, evidence, variant)
         variants.append(variant)
 
     if counts["records_read"] == 0:
@@ -193,7 +235,11 @@ def read_maf(
         )
 
     resolved_build = _resolve_build(path, builds_seen, build)
-    warnings = []
+    counts["positional_hotspot_matches"] = _positional_hotspots(variants, resolved_build)
+    header_evidence = [f"NCBI_Build {resolved_build}"] if builds_seen else []
+    choice = BuildChoice(resolved_build, build is not None, header_evidence)
+    checked = check_build(str(path), choice, data_evidence(evidence))
+    warnings = checked.warnings + skip_warnings(counts, sample)
     if unknown_classes:
         warnings.append(
             "Variant_Classification value(s) not recognised, class set to 'unknown': "
@@ -209,7 +255,35 @@ def read_maf(
         tumor_only=not has_normal,
         counts=counts,
         warnings=warnings,
+        build_evidence=checked.how,
     )
+
+
+def _positional_hotspots(variants: list[Variant], build: str) -> int:
+    """Rows without a protein change at a known hotspot nucleotide change get its protein
+    change (as unannotated VCF records do); the number of such rows."""
+    table = hotspot_positions(build)
+    matched = 0
+    for variant in variants:
+        if variant.hgvsp:
+            continue
+        hotspot = table.get((variant.chrom, variant.pos, variant.ref, variant.alt))
+        if hotspot is None or (variant.gene and variant.gene != hotspot.gene):
+            continue
+        variant.gene = hotspot.gene
+        variant.hgvsp = hotspot.hgvsp
+        if variant.variant_class in ("unknown", "missense", "nonsense", "synonymous"):
+            variant.variant_class = hotspot.variant_class
+        variant.extra["positional_hotspot"] = hotspot.residue
+        matched += 1
+    return matched
+
+
+def _note_build_evidence(markers: BuildMarkers, evidence: Counter[str], variant: Variant) -> None:
+    if variant.pos in markers.positions:
+        markers.note_position(evidence, variant.chrom, variant.pos, variant.ref)
+    if variant.gene in markers.span_genes:
+        markers.note_gene(evidence, variant.chrom, variant.pos, variant.gene)
 
 
 def missing_maf_columns(header: list[str]) -> list[str]:
@@ -242,10 +316,14 @@ def _list_barcodes(barcodes: list[str]) -> str:
     return listed
 
 
-def _only_barcode(path: Path) -> str:
+def _only_barcode(path: Path, default_sample: str | None = None) -> str:
+    """The MAF's one barcode, else default_sample (the sheet's sample id) when it is one of
+    the barcodes (a cohort MAF keyed by the same ids)."""
     barcodes = list(
         dict.fromkeys(row.get("Tumor_Sample_Barcode", "").strip() for _, row in _read_rows(path))
     )
+    if len(barcodes) != 1 and default_sample in barcodes:
+        return default_sample
     if len(barcodes) != 1:
         raise InputError(
             f"the MAF holds {len(barcodes)} tumor samples and none was named; "
@@ -265,11 +343,16 @@ def _data_lines(path: Path) -> Iterator[tuple[int, list[str]]]:
         yield number, line.split("\t")
 
 
+def _canonical_header(fields: list[str]) -> list[str]:
+    names = [h.strip() for h in fields]
+    return [_CANONICAL_COLUMNS.get(name.lower(), name) for name in names]
+
+
 def _read_header(path: Path) -> list[str]:
     if not path.is_file():
         raise InputError("MAF file not found", path=str(path), fix="check the maf path")
     for _number, fields in _data_lines(path):
-        return [h.strip() for h in fields]
+        return _canonical_header(fields)
     raise InputError("MAF has no header line", path=str(path), fix="provide a tab-separated MAF")
 
 
@@ -277,7 +360,7 @@ def _read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     """(line number, column -> value) for every data row; '#' comment lines skipped."""
     lines = _data_lines(path)
     _number, header_fields = next(lines)
-    header = [h.strip() for h in header_fields]
+    header = _canonical_header(header_fields)
     for number, fields in lines:
         if len(fields) < len(header):
             fields += [""] * (len(header) - len(fields))
@@ -397,6 +480,32 @@ def _existing_variation(row: dict[str, str]) -> str | None:
     return _value(row, "Existing_variation")
 
 
+def _protein_change(row: dict[str, str]) -> str | None:
+    """p.E545K from HGVSp_Short / HGVSp (vcf2maf), Protein_Change (Funcotator, Oncotator),
+    or Amino_acids 'E/K' + Protein_position '545/1068' (single residues)."""
+    for column in ("HGVSp_Short", "HGVSp", "Protein_Change"):
+        change = short_hgvsp(_value(row, column))
+        if change:
+            return change
+    residues, position = _value(row, "Amino_acids"), _value(row, "Protein_position")
+    if not residues or not position:
+        return None
+    number = position.split("/", 1)[0]
+    ref, _, alt = residues.partition("/")
+    if not number.isdigit() or len(ref) != 1 or len(alt) > 1 or "-" in (ref, alt):
+        return None
+    return f"p.{ref}{number}{alt if alt and alt != ref else '='}"
+
+
+def _population_af(row: dict[str, str]) -> float | None:
+    """The largest population allele frequency among the columns present."""
+    texts = [text for c in POPULATION_AF_COLUMNS if (text := _value(row, c)) is not None]
+    caf = _value(row, DBSNP_CAF)
+    if caf is not None:
+        texts.extend(caf.replace("|", ",").split(",")[1:])
+    return largest_population_af(tuple(texts))
+
+
 def _row_to_variant(
     row: dict[str, str], path: Path, line: int, unknown_classes: dict[str, None]
 ) -> Variant:
@@ -440,6 +549,11 @@ def _row_to_variant(
         variant_class = consequence_class(consequence)
         if variant_class == "unknown" and classification:
             unknown_classes.setdefault(classification, None)
+    hgvsp = _protein_change(row)
+    if variant_class == "splice_site" and hgvsp and hgvsp.endswith("="):
+        # a synonymous change at the last exonic base: a splice region variant, not the
+        # canonical +/-1,2 intronic change a null (OVS1) call needs
+        variant_class = "splice_region"
 
     alt_reads = _int(row, "t_alt_count", path, line)
     ref_reads = _int(row, "t_ref_count", path, line)
@@ -450,10 +564,14 @@ def _row_to_variant(
     if alt_reads is not None and depth:
         vaf = alt_reads / depth
 
-    population_af = None
-    af_hit = _first_value(row, POPULATION_AF_COLUMNS)
-    if af_hit is not None:
-        population_af = _float(row, af_hit[0], path, line)
+    if alt_reads is not None and depth and alt_reads > depth:
+        raise InputError(
+            f"t_alt_count {alt_reads} is above the depth {depth}",
+            path=str(path),
+            line=line,
+            column="t_alt_count",
+            fix="check the read-count columns (t_alt_count, t_ref_count, t_depth)",
+        )
 
     gene = _value(row, "Hugo_Symbol")
     if gene == "Unknown":  # TCGA convention for intergenic rows
@@ -476,13 +594,13 @@ def _row_to_variant(
         variant_class=variant_class,
         consequence=consequence or classification or None,
         hgvsc=hgvsc,
-        hgvsp=short_hgvsp(_value(row, "HGVSp_Short") or _value(row, "HGVSp")),
+        hgvsp=hgvsp,
         transcript=transcript_hit[1] if transcript_hit else None,
         exon=_value(row, "Exon_Number") or _value(row, "EXON"),
         vaf=vaf,
         depth=depth,
         alt_reads=alt_reads,
-        population_af=population_af,
+        population_af=_population_af(row),
         clinvar=_value(row, "CLIN_SIG"),
         existing_variation=_existing_variation(row),
         filter=_value(row, "FILTER") or "PASS",

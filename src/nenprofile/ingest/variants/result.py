@@ -18,3 +18,4 @@ class IngestResult:
     tumor_only: bool  # no normal column / normal_sample given
     counts: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    build_evidence: str = ""  # how the build was found: 'GRCh38 (configured; confirmed by ...)'

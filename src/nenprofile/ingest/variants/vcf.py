@@ -10,6 +10,7 @@ import gc
 import os
 import tempfile
 from collections import Counter
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +18,18 @@ from nenprofile.errors import InputError
 from nenprofile.ingest.variants._fast.fastloop import vep_fast_loop
 from nenprofile.ingest.variants._fast.parallel import SplitFailed, read_split, worth_splitting
 from nenprofile.ingest.variants._fast.textvcf import TextPathUnsupported, TextVCF, counts_function
-from nenprofile.ingest.variants.annotation import AnnParser, BcsqParser, CsqParser
-from nenprofile.ingest.variants.build import resolve_build
+from nenprofile.ingest.variants.annotation import (
+    AnnParser,
+    BcsqParser,
+    CsqParser,
+    position_bins,
+)
+from nenprofile.ingest.variants.build import (
+    build_markers,
+    check_build,
+    pop_evidence,
+    resolve_build,
+)
 from nenprofile.ingest.variants.callers import (
     ImpossibleVaf,
     choose_tumor_sample,
@@ -26,9 +37,12 @@ from nenprofile.ingest.variants.callers import (
     extract_counts,
     header_value,
     plan_extractors,
+    somatic_status_check,
 )
 from nenprofile.ingest.variants.consequences import variant_class
 from nenprofile.ingest.variants.consumers import VariantConsumer, VariantList
+from nenprofile.ingest.variants.disclosure import skip_warnings
+from nenprofile.ingest.variants.duplicates import is_duplicate, new_position_state
 from nenprofile.ingest.variants.result import IngestResult
 from nenprofile.ingest.variants.tools import annotate_csq, left_align
 from nenprofile.model import Variant
@@ -36,7 +50,36 @@ from nenprofile.reference.genes import GeneIndex, normalise_chrom
 from nenprofile.reference.positional import hotspot_positions
 
 NO_ANNOTATION_WARNING = "consequences unknown: VCF has no CSQ/ANN/BCSQ annotation"
-_GT_UNKNOWN = 2  # cyvcf2 gt_types code for ./.
+
+
+def _phase(genotype: list[Any], v: Any, s: int) -> dict[str, str] | None:
+    """Variant.extra entries of a phased tumor genotype (cyvcf2's genotypes row) with a
+    phase set: {'phased_genotype': '0|1', 'phase_set': '12345'}; None without a PS (the
+    phase of two records is then unknown)."""
+    phase_set = phase_set_text(_row_or_none(v, "PS", s))
+    if phase_set is None:
+        return None
+    text = "|".join(str(a) if a >= 0 else "." for a in genotype[:-1])
+    return {"phased_genotype": text, "phase_set": phase_set}
+
+
+def _row_or_none(v: Any, tag: str, s: int) -> Any:
+    try:
+        values = v.format(tag)
+    except KeyError:
+        return None
+    return None if values is None else values[s]
+
+
+def phase_set_text(row: Any) -> str | None:
+    """PS of one sample as text ('12345'); None when missing."""
+    if row is None:
+        return None
+    value = row if isinstance(row, str) else row[0]
+    if isinstance(value, str):
+        return value if value not in ("", ".") else None
+    number = int(value)
+    return None if number < -2_000_000_000 else str(number)
 
 
 def _open(path: str) -> Any:
@@ -102,6 +145,7 @@ def read_vcf(
     engine: str = "auto",
     workers: int = 1,
     consumer: VariantConsumer | None = None,
+    genes: Collection[str] | None = None,
 ) -> IngestResult:
     """consumer: where each variant goes, in file order (consumers.py); IngestResult.variants
     is consumer.kept(): every variant with the default VariantList.
@@ -109,7 +153,10 @@ def read_vcf(
     engine: 'auto' (fastloop's raw-text pass for VEP-annotated files with AF/AD/DP,
     cyvcf2 for everything else and whenever the text path cannot reproduce a record),
     'text' (raw text for every file via textvcf.Record; raises TextPathUnsupported instead
-    of falling back) or 'cyvcf2'. All engines return the same IngestResult."""
+    of falling back) or 'cyvcf2'. All engines return the same IngestResult.
+    genes: the genes of interest (default: every bundled gene of the build). A VEP entry of
+    such a gene is never hidden by another gene's entry: each gets its own best transcript
+    (annotation.CsqParser.parse_genes; the others in Variant.extra['other_genes'])."""
     path = str(path)
     if not Path(path).is_file():
         raise InputError("VCF file not found", path=path, fix="check the vcf path in the sheet")
@@ -117,7 +164,9 @@ def read_vcf(
     header_lines = vcf.raw_header.splitlines()
     samples = list(vcf.samples)
     vcf.close()
-    build_used, warnings = resolve_build(path, header_lines, build)
+    choice = resolve_build(path, header_lines, build)
+    build_used = choice.build
+    warnings: list[str] = []
     tumor = choose_tumor_sample(path, samples, header_lines, tumor_sample)
     tumor_only = _tumor_only(path, samples, header_lines, tumor, normal_sample)
     info = _declared_ids(header_lines, "INFO")
@@ -141,6 +190,7 @@ def read_vcf(
         gc_was_enabled = gc.isenabled()
         gc.disable()
         consumer = VariantList() if consumer is None else consumer
+        of_interest = frozenset(genes if genes is not None else GeneIndex.load(build_used).genes)
         try:
             counts = _stream_records(
                 path,
@@ -160,6 +210,7 @@ def read_vcf(
                 min_vaf,
                 min_depth,
                 consumer,
+                of_interest,
                 workers=workers,
             )
         finally:
@@ -167,6 +218,8 @@ def read_vcf(
                 gc.enable()
     if reference_fasta:
         counts["left_aligned"] = 1
+    checked = check_build(path, choice, pop_evidence(counts))
+    warnings = checked.warnings + warnings + skip_warnings(counts, tumor)
     return IngestResult(
         variants=consumer.kept(),
         sample=tumor or "",
@@ -177,6 +230,7 @@ def read_vcf(
         tumor_only=tumor_only,
         counts=counts,
         warnings=warnings,
+        build_evidence=checked.how,
     )
 
 
@@ -188,6 +242,14 @@ def _tumor_only(
     normal_sample: str | None,
 ) -> bool:
     if normal_sample:
+        if normal_sample == tumor:
+            raise InputError(
+                f"normal_sample '{normal_sample}' is the tumor column too",
+                path=path,
+                column="normal_sample",
+                fix="set normal_sample to the matched normal's column (or leave it empty for "
+                "tumor-only) and tumor_sample to the tumor's",
+            )
         if normal_sample not in samples:
             listed = ", ".join(samples) or "(none)"
             raise InputError(
@@ -277,6 +339,7 @@ def _stream(
     min_vaf: float,
     min_depth: int,
     consumer: VariantConsumer,
+    of_interest: frozenset[str],
 ) -> dict[str, int]:
     consumer.restart()  # a second pass (another engine) starts from nothing
     add = consumer.add
@@ -287,13 +350,18 @@ def _stream(
         plan = [p for p in plan if p.__name__ == "_info_tvaf"]
     counts_of = counts_function(vcf, plan) if isinstance(vcf, TextVCF) else extract_counts
     check_gt = tumor is not None and "GT" in formats
+    status_of = somatic_status_check(caller, set(formats), set(info_ids), tumor is not None)
     tag = parser.tag if parser else None
     source = "bcftools-csq" if annotation == "bcftools-csq" else annotation
     is_ann = isinstance(parser, AnnParser)
+    is_csq = isinstance(parser, CsqParser)
     genes: GeneIndex | None = None
     hotspots = hotspot_positions(build)
+    markers = build_markers()
+    marker_positions, span_genes = markers.positions, markers.span_genes
     chroms: dict[str, str] = {}
     tally = [0, 0]  # records read, records passed
+    here = new_position_state()  # duplicates.py: the alleles added at the current position
 
     def one_record(v: Any) -> None:
         nonlocal genes
@@ -307,18 +375,35 @@ def _stream(
             counts["filtered"] += 1
             return
         tally[1] += 1
+        phase: dict[str, str] | None = None
+        called: list[int] | None = None
         if check_gt:
             try:
-                if v.gt_types[s] == _GT_UNKNOWN:
+                genotype = v.genotypes[s]
+            except Exception:  # record without GT among records with GT
+                genotype = None
+            if genotype is not None:
+                called = [a for a in genotype[:-1] if a >= 0]
+                if not called:
                     counts["nocall_skipped"] += 1
                     return
-            except Exception:  # record without GT among records with GT
-                pass
+                if not any(called):
+                    counts["homref_skipped"] += 1
+                    return
+                if genotype[-1] and len(genotype) > 2:
+                    phase = _phase(genotype, v, s)
+        if status_of is not None:
+            status = status_of(v, s)
+            if status is not None:
+                counts[status] += 1
+                return
         raw_chrom = v.CHROM
         chrom = chroms.get(raw_chrom)
         if chrom is None:
             chrom = chroms[raw_chrom] = normalise_chrom(raw_chrom)
         pos, ref = v.POS, v.REF
+        # build evidence from the first variant a record gives (as fastloop does)
+        evidence_due = True
         if len(alts) > 1:
             counts["multiallelic_split"] += 1
         info_value = v.INFO.get(tag) if tag else None
@@ -326,7 +411,13 @@ def _stream(
             if _is_symbolic(alt):
                 counts["symbolic_skipped"] += 1
                 continue
+            if called is not None and len(alts) > 1 and i + 1 not in called:
+                counts["allele_not_in_genotype_skipped"] += 1
+                continue
             vaf, depth, alt_reads = counts_of(plan, v, s, i + 1, ref, alt)
+            if alt_reads == 0 and depth != 0:
+                counts["no_alt_reads_skipped"] += 1
+                continue
             if min_vaf and vaf is not None and vaf < min_vaf:
                 counts["below_min_vaf"] += 1
                 continue
@@ -335,7 +426,9 @@ def _stream(
                 continue
             ann = None
             if info_value:
-                if is_ann:
+                if is_csq:
+                    ann = parser.parse(info_value, ref, alts, i, of_interest)
+                elif is_ann:
                     ann = parser.parse(
                         info_value, ref, alts, i, v.INFO.get("LOF"), v.INFO.get("NMD")
                     )
@@ -343,14 +436,26 @@ def _stream(
                     ann = parser.parse(info_value, ref, alts, i)
             if vaf is not None and not 0.0 <= vaf <= 1.0:
                 raise ImpossibleVaf(chrom, pos, ref, alt, vaf)
+            if is_duplicate(here, counts, chrom, pos, ref, alt):
+                continue
+            if evidence_due:
+                evidence_due = False
+                if pos in marker_positions:
+                    markers.note_position(counts, chrom, pos, ref)
+                # VEP files name their assembly in ##VEP; gene spans speak for the others
+                if ann is not None and not is_csq and ann.gene in span_genes:
+                    markers.note_gene(counts, chrom, pos, ann.gene)
             if ann is not None:
+                extra = ann.extra
+                if phase is not None:
+                    extra = {**extra, **phase}
                 add(Variant(
                     chrom, pos, ref, alt, gene=ann.gene,
                     variant_class=variant_class(ann.consequence), consequence=ann.consequence,
                     hgvsc=ann.hgvsc, hgvsp=ann.hgvsp, transcript=ann.transcript, exon=ann.exon,
                     vaf=vaf, depth=depth, alt_reads=alt_reads, population_af=ann.population_af,
                     clinvar=ann.clinvar, existing_variation=ann.existing_variation,
-                    filter=flt or "PASS", annotation_source=source, extra=ann.extra,
+                    filter=flt or "PASS", annotation_source=source, extra=extra,
                 ))  # fmt: skip
                 continue
             if tag:
@@ -361,6 +466,8 @@ def _stream(
                 chrom, pos, ref, alt, vaf=vaf, depth=depth, alt_reads=alt_reads,
                 filter=flt or "PASS", annotation_source="gene-overlap",
             )  # fmt: skip
+            if phase is not None:
+                variant.extra.update(phase)
             overlapping = genes.genes_at(chrom, pos)
             if overlapping:
                 variant.gene = overlapping[0]
@@ -376,9 +483,12 @@ def _stream(
             add(variant)
 
     fast = None
-    if isinstance(vcf, TextVCF) and isinstance(parser, CsqParser) and tumor is not None:
+    slow_bins = position_bins(of_interest, build, (k for k in markers.bases))
+    # caller status (SS, STATUS) is read by one_record only: such files take the general route
+    fast_possible = isinstance(parser, CsqParser) and tumor is not None and status_of is None
+    if isinstance(vcf, TextVCF) and fast_possible:
         fast = vep_fast_loop(vcf, plan, parser, check_gt, pass_only, allowed, min_vaf, min_depth,
-                             intern=consumer.keeps_all)  # fmt: skip
+                             here, slow_bins, intern=consumer.keeps_all)  # fmt: skip
     split = worth_splitting(vcf) if fast is not None and vcf.split else None
     if fast is not None and split is not None:
         read_split(vcf, split, fast, one_record, counts, consumer, tally, chroms)
@@ -410,6 +520,9 @@ def _stream(
         "symbolic_skipped",
         "reference_only_skipped",
         "nocall_skipped",
+        "homref_skipped",
+        "no_alt_reads_skipped",
+        "duplicate_skipped",
     ):
         counts.setdefault(key, 0)
     return dict(counts)

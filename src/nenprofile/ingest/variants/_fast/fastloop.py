@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any
 
 from nenprofile.ingest.variants._fast.textvcf import (
@@ -25,9 +26,15 @@ from nenprofile.ingest.variants._fast.textvcf import (
     info_text,
     usual_counts_tags,
 )
-from nenprofile.ingest.variants.annotation import CsqParser, largest_population_af
+from nenprofile.ingest.variants.annotation import (
+    BIN_SHIFT,
+    CsqParser,
+    PositionBins,
+    largest_population_af,
+)
 from nenprofile.ingest.variants.callers import NO_COUNTS, Extractor, ImpossibleVaf
 from nenprofile.ingest.variants.consequences import variant_class
+from nenprofile.ingest.variants.duplicates import DUPLICATE_KEY, UNSORTED_KEY, seen_here
 from nenprofile.ingest.variants.hgvs import short_hgvsp
 from nenprofile.model import Variant
 from nenprofile.reference.genes import normalise_chrom
@@ -54,10 +61,6 @@ Loop = Callable[
 ]
 
 
-def _symbolic(alt: str) -> bool:
-    return alt[0] in "<*." or alt[-1] == "." or "[" in alt or "]" in alt
-
-
 def _plain_fraction(text: str) -> float | None:
     """The allele fraction _fraction_and_depths returns for one plain AF string; None when
     that function would look elsewhere (missing, nan, several values, not a number)."""
@@ -70,6 +73,22 @@ def _plain_fraction(text: str) -> float | None:
     return round(vaf, 6) if vaf == vaf and vaf >= -2_000_000_000 else None
 
 
+def _general_route(
+    one_record: Callable[[Any], None],
+    here: list[Any],
+    record: Record,
+    d_chrom: Any,
+    d_pos: int,
+    d_fields: Any,
+    d_more: Any,
+) -> tuple[Any, int, Any, Any]:
+    """one_record on a record, with the loop's duplicate state (duplicates.py) handed over
+    through `here` and back: (chrom, pos, fields-like, other alleles) of the position."""
+    here[0], here[1], here[2], here[3], here[4] = d_chrom, d_pos, d_fields[3], d_fields[4], d_more
+    one_record(record)
+    return here[0], here[1], (None, None, None, here[2], here[3]), here[4]
+
+
 def vep_fast_loop(
     reader: TextVCF,
     plan: list[Extractor],
@@ -79,6 +98,8 @@ def vep_fast_loop(
     allowed: frozenset[str],
     min_vaf: float,
     min_depth: int,
+    here: list[Any],
+    slow_bins: PositionBins,
     *,
     intern: bool = True,
 ) -> Loop | None:
@@ -90,10 +111,12 @@ def vep_fast_loop(
         return None
     if reader.info_types.get("CSQ", "String") != "String":
         return None
-    wanted = ("GT", *tags)
+    wanted = ("GT", "PS", *tags)
     column = 9 + reader.tumor_index
     expected = reader.n_columns
     parse = parser.parse_fields
+    bins_of = slow_bins.bins
+    no_bins: frozenset[int] = frozenset()
     source = parser.source
     bars = parser.n - 1
     pick = parser.pick
@@ -116,6 +139,14 @@ def vep_fast_loop(
         chroms: dict[str, str],
     ) -> None:
         layouts: dict[str, tuple[Any, ...]] = {}
+        bins_chrom = None
+        chrom_bins = no_bins
+        bin_shift = BIN_SHIFT
+        route = partial(_general_route, one_record, here)
+        # the current position's first variant and other alleles (duplicates.py); shared
+        # with one_record through `here` around its calls
+        d_chrom, d_pos, d_more = here[0], here[1], here[4]
+        d_fields: Any = (None, None, None, here[2], here[3])
         classes: dict[str | None, str] = {}
         fractions: dict[str, float | None] = {}
         records = passed = 0
@@ -136,7 +167,9 @@ def vep_fast_loop(
                     chrom = chroms[raw_chrom] = normalise_chrom(raw_chrom)
                 alt = fields[4]
                 if "," in alt or alt == ".":
-                    one_record(Record(fields, reader))
+                    d_chrom, d_pos, d_fields, d_more = route(
+                        Record(fields, reader), d_chrom, d_pos, d_fields, d_more
+                    )
                     continue
                 records += 1
                 flt = fields[6]
@@ -154,16 +187,28 @@ def vep_fast_loop(
                     tags_here = fmt.split(":")
                     positions = {tag: i for i, tag in enumerate(tags_here)}
                     found = tuple(positions.get(t) if t else None for t in wanted)
-                    simple = None not in found[1:]
+                    simple = None not in found[2:]
                     where = layouts[fmt] = (*found, len(tags_here) if simple else -1)
-                i_gt, i_frac, i_ad, i_dp, width = where
+                i_gt, i_ps, i_frac, i_ad, i_dp, width = where
                 parts = fields[column].split(":")
                 if check_gt and i_gt is not None:
                     gt = parts[i_gt] if i_gt < len(parts) else "."
-                    if not gt.strip("./|"):
-                        counts["nocall_skipped"] += 1
+                    if "1" not in gt:  # one ALT: no allele 1 is a no-call or reference
+                        if not gt.strip("./|"):
+                            counts["nocall_skipped"] += 1
+                        else:
+                            counts["homref_skipped"] += 1
                         continue
-                if _symbolic(alt):
+                    if i_ps is not None and "|" in gt:  # phase: the general route keeps it
+                        records -= 1
+                        passed -= 1
+                        d_chrom, d_pos, d_fields, d_more = route(
+                            Record(fields, reader), d_chrom, d_pos, d_fields, d_more
+                        )
+                        continue
+                if (
+                    alt[0] in "<*." or alt[-1] == "." or "[" in alt or "]" in alt
+                ):  # vcf._is_symbolic, inlined
                     counts["symbolic_skipped"] += 1
                     continue
                 vaf = None
@@ -186,6 +231,9 @@ def vep_fast_loop(
                     vaf, depth, alt_reads = (
                         _fraction_and_depths(parts, i_frac, i_ad, i_dp, 1) or NO_COUNTS
                     )
+                if alt_reads == 0 and depth != 0:
+                    counts["no_alt_reads_skipped"] += 1
+                    continue
                 if min_vaf and vaf is not None and vaf < min_vaf:
                     counts["below_min_vaf"] += 1
                     continue
@@ -194,6 +242,22 @@ def vep_fast_loop(
                     continue
                 if vaf is not None and not 0.0 <= vaf <= 1.0:
                     raise ImpossibleVaf(chrom, fields[1], fields[3], alt, vaf)
+                try:
+                    pos = int(fields[1])
+                except ValueError as error:
+                    raise TextPathUnsupported(f"POS {fields[1]!r}") from error
+                if chrom is not bins_chrom:
+                    bins_chrom = chrom
+                    chrom_bins = bins_of.get(chrom, no_bins)
+                if pos >> bin_shift in chrom_bins:
+                    # near a gene of interest or a build marker: the general route gives
+                    # each gene its own transcript and notes the build evidence
+                    records -= 1
+                    passed -= 1
+                    d_chrom, d_pos, d_fields, d_more = route(
+                        Record(fields, reader), d_chrom, d_pos, d_fields, d_more
+                    )
+                    continue
                 info = fields[7]
                 if info.startswith("CSQ="):
                     stop = info.find(";")
@@ -211,7 +275,9 @@ def vep_fast_loop(
                     if ann is None:  # gene-overlap fallback and its counters: the general route
                         records -= 1
                         passed -= 1
-                        one_record(Record(fields, reader))
+                        d_chrom, d_pos, d_fields, d_more = route(
+                            Record(fields, reader), d_chrom, d_pos, d_fields, d_more
+                        )
                         continue
                     gene, consequence, hgvsc, hgvsp, transcript, exon, pop_af, clinvar, existing = (
                         ann
@@ -247,15 +313,33 @@ def vep_fast_loop(
                         hgvsp = residues(e) if e[i_pp] and e[i_aa] else None
                     clinvar = clinvar or None
                     existing = existing or None
-                try:
-                    pos = int(fields[1])
-                except ValueError as error:
-                    raise TextPathUnsupported(f"POS {fields[1]!r}") from error
+                ref = fields[3]
+                # duplicates.is_duplicate, inlined on local state
+                if pos == d_pos and chrom == d_chrom:
+                    here[0], here[1], here[2], here[3], here[4] = (
+                        d_chrom,
+                        d_pos,
+                        d_fields[3],
+                        d_fields[4],
+                        d_more,
+                    )
+                    repeated = seen_here(here, chrom, pos, ref, alt)
+                    d_more = here[4]
+                    if repeated:
+                        counts[DUPLICATE_KEY] += 1
+                        continue
+                else:
+                    if pos < d_pos and chrom == d_chrom:
+                        counts[UNSORTED_KEY] += 1
+                    d_chrom = chrom
+                    d_pos = pos
+                    d_fields = fields
+                    d_more = None
                 cls = classes.get(consequence)
                 if cls is None:
                     cls = classes[consequence] = variant_class(consequence)
                 append(Variant(
-                    chrom, pos, fields[3], alt, gene, cls, consequence,
+                    chrom, pos, ref, alt, gene, cls, consequence,
                     hgvsc, hgvsp, transcript, exon, vaf, depth, alt_reads, pop_af, clinvar,
                     existing, flt, source,
                 ))  # fmt: skip

@@ -164,6 +164,22 @@ class Record:
             raise TextPathUnsupported("GT requested where the record has none")
         return {s: GT_UNKNOWN if not gt.strip("./|") else GT_CALLED}
 
+    @property
+    def genotypes(self) -> dict[int, list[Any]]:
+        """The tumor column's GT as cyvcf2's genotypes row: allele indices (-1 missing),
+        then True when phased."""
+        s = self.reader.tumor_index
+        gt = self._sample_field(s, "GT")
+        if gt is None:
+            raise TextPathUnsupported("GT requested where the record has none")
+        alleles = gt.replace("|", "/").split("/")
+        try:
+            row: list[Any] = [-1 if a == "." else int(a) for a in alleles]
+        except ValueError as error:
+            raise TextPathUnsupported(f"GT {gt!r}") from error
+        row.append("|" in gt)
+        return {s: row}
+
     def _layout(self) -> dict[str, int]:
         fmt = self.fields[8]
         layouts = self.reader.layouts
