@@ -32,6 +32,8 @@ COHORT_FILES: dict[str, str] = {
     "therapies": "therapies.tsv",
     "report": "cohort_report.html",
     "expression_markers": "expression_markers.tsv",
+    # fixed-size cohort context every sample report shows (report.context)
+    "report_context": "report_context.json",
 }
 PROVENANCE_FILES: dict[str, str] = {
     "provenance": "provenance.json",

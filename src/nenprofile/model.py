@@ -194,6 +194,7 @@ class Alteration:
     copy_number: float | None = None
     partner: str | None = None  # fusions: the other gene
     caveats: str | None = None
+    population_af: float | None = None  # shown in the report's germline referral block
 
     def to_row(self) -> dict[str, Any]:
         return asdict(self)

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from nenprofile.report import build_report_data, render_cohort_html, render_sample_html
+from nenprofile.report.context import build_cohort_context
 
 pytestmark = pytest.mark.browser
 
@@ -52,8 +53,7 @@ def results(tmp_path_factory) -> dict[str, Path]:
             f["therapies"],
             provenance,
             settings={"title": "NEN MTB", "institution": "Test Hospital"},
-            cohort_biomarkers=biomarkers,
-            cohort_markers=markers,
+            cohort_context=build_cohort_context(biomarkers, markers),
         )
         # the hostile name holds a "/", so it cannot be a folder (the sheet forbids it anyway)
         folder_name = sample if sample == name else name
@@ -189,7 +189,7 @@ def test_pancreatic_net_content(results, watched):
 
 def test_summary_order_and_plots(results, watched):
     page = watched.open(results["NEN02"])
-    items = page.locator("#summary li strong").all_inner_texts()
+    items = page.locator("#summary li strong.therapy").all_inner_texts()
     assert items == [
         "Dostarlimab",
         "Pembrolizumab",
@@ -200,7 +200,7 @@ def test_summary_order_and_plots(results, watched):
     plot = page.locator("#biomarkers svg.tmb-plot")
     box = plot.bounding_box()
     assert box is not None and box["width"] > 300 and box["height"] > 50
-    assert page.locator("#biomarkers svg .cohort-point").count() == 2
+    assert page.locator("#biomarkers svg .cohort-bin").count() == 3
     assert page.locator("#expression svg .marker-bar").count() == 3
     link = page.locator('#therapies a[href="https://clinicaltrials.gov/study/NCT04429087"]')
     assert link.inner_text() == "NCT04429087"
@@ -232,7 +232,11 @@ def test_cohort_report_renders_and_links_to_samples(results, watched, tmp_path):
         assert page.locator(f"#{element_id}").is_visible()
     assert "<script>alert(4)</script> bad VCF" in page.locator("#failed-samples").inner_text()
     assert page.locator(".sample-link").all_inner_texts() == ["NEN01", "NEN02", EVIL]
-    assert page.locator("#oncoprint table .cell.vus").count() == 1
+    assert page.locator("#oncoprint table .stripe.vus").count() == 1
+    # every sample is linked from the sample table and from its oncoprint column
+    hrefs = page.locator("#oncoprint thead a").evaluate_all("els => els.map(e => e.href)")
+    assert [h.rsplit("/", 1)[1] for h in hrefs[:2]] == ["NEN01.report.html", "NEN02.report.html"]
+    assert len(hrefs) == 3
     page.screenshot(path=str(tmp_path / "cohort.png"), full_page=True)
     assert png_size(tmp_path / "cohort.png")[0] == 1280
     page.locator(".sample-link").first.click()
@@ -248,4 +252,56 @@ def test_print_layout_produces_a_pdf(results, watched, tmp_path):
     path = tmp_path / "print.pdf"
     page.pdf(path=str(path), format="A4", print_background=True)
     assert path.read_bytes().startswith(b"%PDF-")
+    watched.assert_clean()
+
+
+def visible_cells(page: Any, table: str, column: int) -> list[str]:
+    return page.locator(f"#{table} tbody tr:not([hidden]) td:nth-child({column})").all_inner_texts()
+
+
+def test_cohort_tables_sort_and_filter(results, watched):
+    page = watched.open(results["cohort"])
+    assert visible_cells(page, "samples-table", 1) == ["NEN01", "NEN02", EVIL]
+    assert page.locator('form[data-table="samples-table"] .row-count').inner_text() == (
+        "3 of 3 rows"
+    )
+    tmb = page.locator("#samples-table thead th:nth-child(4) button")
+    tmb.click()  # ascending by number; the sample without TMB goes last
+    assert visible_cells(page, "samples-table", 1) == ["NEN01", "NEN02", EVIL]
+    assert page.locator("#samples-table thead th:nth-child(4)").get_attribute("aria-sort") == (
+        "ascending"
+    )
+    tmb.click()
+    assert visible_cells(page, "samples-table", 1)[:2] == ["NEN02", "NEN01"]
+    page.locator("#samples-table thead th:nth-child(1) button").click()
+    assert visible_cells(page, "samples-table", 1) == [EVIL, "NEN01", "NEN02"]
+
+    differentiation = page.locator('form[data-table="samples-table"] select[data-column="2"]')
+    differentiation.select_option("poor")
+    assert visible_cells(page, "samples-table", 1) == ["NEN02"]
+    assert page.locator('form[data-table="samples-table"] .row-count').inner_text() == (
+        "1 of 3 rows"
+    )
+    differentiation.select_option("")
+    assert len(visible_cells(page, "samples-table", 1)) == 3
+
+    pathway = page.locator('form[data-table="alterations-table"] select[data-column="7"]')
+    pathway.select_option("DNA repair")
+    assert visible_cells(page, "alterations-table", 4) == ["MLH1", "ATM"]
+    page.locator('form[data-table="alterations-table"] input[type=search]').fill("vus")
+    assert visible_cells(page, "alterations-table", 4) == ["ATM"]
+
+    tier = page.locator('form[data-table="therapies-table"] select[data-column="5"]')
+    tier.select_option("I-A")
+    assert sorted(visible_cells(page, "therapies-table", 4)) == [
+        "Dostarlimab",
+        "Pembrolizumab",
+        "Pembrolizumab",
+    ]
+    site = page.locator('form[data-table="therapies-table"] select[data-column="1"]')
+    site.select_option("pancreas")
+    assert visible_cells(page, "therapies-table", 4) == []
+    assert page.locator('form[data-table="therapies-table"] .row-count').inner_text() == (
+        "0 of 8 rows"
+    )
     watched.assert_clean()

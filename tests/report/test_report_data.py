@@ -9,9 +9,11 @@ import pandas as pd
 import pytest
 
 from nenprofile.errors import InputError
-from nenprofile.report import build_report_data, write_report_json
-from nenprofile.report.cohort import build_cohort_data, sample_report_href
+from nenprofile.report import build_report_data, render_sample_html, write_report_json
+from nenprofile.report.cohort import build_cohort_data, oncoprint_cell, sample_report_href
+from nenprofile.report.context import build_cohort_context
 from nenprofile.report.data import (
+    TUMOR_ONLY_WARNING,
     citation_links,
     header_section,
     ranked_therapies,
@@ -37,13 +39,12 @@ def cohort_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
     )
 
 
-def report(name: str, **overrides) -> dict:
+def report(name: str, therapies: list | None = None, **overrides) -> dict:
     f = fixture(name)
     biomarkers, markers = cohort_tables()
     kwargs = {
         "settings": {"title": "NEN MTB", "institution": "Test Hospital"},
-        "cohort_biomarkers": biomarkers,
-        "cohort_markers": markers,
+        "cohort_context": build_cohort_context(biomarkers, markers),
     }
     kwargs.update(overrides)
     return build_report_data(
@@ -51,7 +52,7 @@ def report(name: str, **overrides) -> dict:
         f["ingest"],
         f["alterations"],
         f["biomarkers"],
-        f["therapies"],
+        f["therapies"] if therapies is None else therapies,
         provenance(),
         **kwargs,
     )
@@ -97,7 +98,7 @@ def test_oncogenic_alterations_come_before_vus_and_cna_labels():
 def test_summary_ranks_amp_then_escat_and_skips_untiered_and_standard_of_care():
     data = report("NEN02")
     summary = [
-        (t["therapy"], t["biomarker"], t["amp_tier"], t["escat_tier"]) for t in data["summary"]
+        (t["therapy"], t["finding"], t["amp_tier"], t["escat_tier"]) for t in data["summary"]
     ]
     assert summary == [
         ("Dostarlimab", "dMMR (MLH1)", "I-A", "I-C"),
@@ -110,6 +111,31 @@ def test_summary_ranks_amp_then_escat_and_skips_untiered_and_standard_of_care():
     assert data["therapies"][-1]["therapy"] == "DLL3-directed T-cell engager (clinical trial)"
     assert data["therapies"][-1]["research_only"] is True
     assert [t["therapy"] for t in report("NEN01")["summary"]] == ["Everolimus"]
+    assert data["summary"][0]["context"] == "tissue-agnostic"
+    assert data["summary"][4]["context"] == "other tumor type"
+
+
+def test_summary_never_leads_with_a_research_only_line():
+    """The demo's NEN01 led with temozolomide for "MGMT mRNA low" (research-only, NEN-specific,
+    II-D/II-B) above everolimus for a genomic TSC2 finding (II-D/III-B, other tumor type)."""
+    f = fixture("NEN01")
+    captem = {
+        "therapy": "Temozolomide-based therapy (CAPTEM)",
+        "biomarker": "MGMT mRNA low",
+        "amp_tier": "II-D",
+        "escat_tier": "II-B",
+        "context": "NEN-specific",
+        "direction": "sensitivity",
+        "research_only": "True",
+    }
+    everolimus = {**f["therapies"][1], "context": "other tumor type"}
+    data = report("NEN01", therapies=[captem, everolimus])
+    assert [
+        (t["therapy"], t["finding"], t["context"], t["research_only"]) for t in data["summary"]
+    ] == [
+        ("Everolimus", "TSC2 p.Q1178* (biallelic)", "other tumor type", False),
+        ("Temozolomide-based therapy (CAPTEM)", "MGMT mRNA low", "NEN-specific", True),
+    ]
 
 
 def test_citation_links():
@@ -128,18 +154,24 @@ def test_biomarkers_expression_and_pattern():
     data = report("NEN02")
     tmb = data["biomarkers"]["tmb"]
     assert tmb["value"] == 42.3
-    assert [(p["sample"], p["tmb"], p["is_self"]) for p in tmb["cohort"]] == [
-        ("NEN01", 1.5, False),
-        ("NEN03", 6.2, False),
-        ("NEN02", 42.3, True),
-    ]
+    # fixed-size cohort context: bins 0-1, 1-2, 2-5, 5-10, 10-20, 20-50, ... mut/Mb
+    assert tmb["cohort"]["n"] == 3
+    assert [b["n"] for b in tmb["cohort"]["bins"]] == [0, 1, 0, 1, 0, 1, 0, 0, 0, 0, 0]
+    assert tmb["cohort"]["quantiles"] == {
+        "p0": 1.5,
+        "p25": 3.85,
+        "p50": 6.2,
+        "p75": 24.25,
+        "p100": 42.3,
+    }
     assert data["biomarkers"]["pdl1"]["source"] == "IHC CPS"
     assert data["biomarkers"]["pdl1"]["citations"][0]["url"] == (
         "https://pubmed.ncbi.nlm.nih.gov/31980466/"
     )
     expression = {e["marker"]: e for e in data["expression"]}
     assert list(expression) == ["CD274", "SSTR2", "DLL3", "MGMT"]
-    assert expression["DLL3"]["cohort_percentiles"] == [0.0, 50.0, 100.0]
+    # cohort percentiles 0, 50 and 100 fall in the first, sixth and last decile
+    assert expression["DLL3"]["cohort_bins"] == [1, 0, 0, 0, 0, 1, 0, 0, 0, 1]
     assert expression["DLL3"]["research_only"] is True
     assert expression["MGMT"]["available"] is False
     assert data["pattern"]["call"] == "NEC-like"
@@ -155,6 +187,25 @@ def test_alerts_for_tumor_only_gene_overlap_input():
     assert data["alerts"][2] == 'line 14: INFO/CSQ "<img src=x onerror=alert(2)>" ignored'
     assert data["summary"] == []
     assert report("NEN01")["alerts"] == []
+
+
+def test_tumor_only_warning_is_shown_once():
+    f = fixture("NEN01")
+    ingest = {
+        **f["ingest"],
+        "tumor_only": True,
+        "warnings": [
+            "tumor-only input: germline variants are removed only by population AF >= 0.01 "
+            "and known polymorphisms; confirm germline status of reported variants",
+            "3 records without FORMAT/AD",
+        ],
+    }
+    data = build_report_data(
+        f["sample_info"], ingest, f["alterations"], f["biomarkers"], f["therapies"], {}
+    )
+    assert data["alerts"] == [TUMOR_ONLY_WARNING, "3 records without FORMAT/AD"]
+    # the input section keeps ingest's full wording
+    assert data["ingest_warnings"][0].startswith("tumor-only input: germline variants")
 
 
 def test_tsv_round_trip_gives_the_same_report(tmp_path):
@@ -224,14 +275,16 @@ def test_cohort_oncoprint_and_pathway_frequencies():
     assert [g["gene"] for g in groups["DNA repair"]] == ["MLH1", "ATM"]
     atm = groups["DNA repair"][1]
     assert atm["n_oncogenic"] == 0
-    assert [[(c["type"], c["oncogenic"]) for c in cells] for cells in atm["cells"]] == [
-        [],
-        [("mutation", False)],
-        [],
+    assert atm["cells"][0] is None and atm["cells"][2] is None
+    assert [(s["type"], s["oncogenic"]) for s in atm["cells"][1]["stripes"]] == [
+        ("mutation", False)
     ]
+    assert atm["cells"][1]["title"] == "ATM p.S707P (VUS)"
     rb1 = next(g for g in groups["Other drivers"] if g["gene"] == "RB1")
-    assert rb1["cells"][1][0]["type"] == "deep_deletion"
-    assert rb1["cells"][1][0]["code"] == "DEL"
+    assert rb1["cells"][1]["stripes"][0]["type"] == "deep_deletion"
+    assert rb1["cells"][1]["stripes"][0]["code"] == "DEL"
+    # exactly one cell per gene and sample
+    assert all(len(g["cells"]) == 3 for genes in groups.values() for g in genes)
     frequencies = {f["group"]: (f["n"], f["total"]) for f in data["pathway_frequencies"]}
     assert frequencies == {
         "mTOR pathway": (2, 3),
@@ -242,9 +295,30 @@ def test_cohort_oncoprint_and_pathway_frequencies():
     assert data["pathway_frequencies"][1]["percent"] == pytest.approx(100 / 3)
 
 
+def test_oncoprint_cell_holds_several_hits_in_one_cell():
+    hits = [
+        {"type": "mutation", "oncogenic": False, "title": f"TP53 p.V{i}M (VUS)"} for i in range(4)
+    ] + [
+        {"type": "deep_deletion", "oncogenic": True, "title": "TP53 deep deletion (Oncogenic)"},
+        {"type": "mutation", "oncogenic": True, "title": "TP53 p.R273H (Oncogenic)"},
+    ]
+    cell = oncoprint_cell(hits)
+    assert cell["n"] == 6
+    assert cell["more"] == 3
+    # oncogenic hits first; VUS stay distinguishable by their oncogenic flag
+    assert [(s["type"], s["oncogenic"]) for s in cell["stripes"]] == [
+        ("deep_deletion", True),
+        ("mutation", True),
+        ("mutation", False),
+    ]
+    assert cell["title"].count(";") == 5
+    assert oncoprint_cell([]) is None
+
+
 def test_cohort_biomarkers_and_therapy_tiers():
     data = cohort_data()
-    assert [p["sample"] for p in data["tmb"]["points"]] == ["NEN01", "NEN02"]
+    assert data["tmb"]["n"] == 2
+    assert [b["n"] for b in data["tmb"]["bins"]][:6] == [0, 1, 0, 0, 0, 1]
     assert data["tmb"]["threshold"] == 10.0
     categories = {c["label"]: c["counts"] for c in data["distributions"]["categories"]}
     assert categories["MSI"] == [
@@ -264,6 +338,32 @@ def test_cohort_biomarkers_and_therapy_tiers():
         ("DLL3-directed T-cell engager (clinical trial)", None, None, 1),
     ]
     assert data["therapy_tiers"][5]["direction"] == "standard_of_care"
+
+
+def test_cohort_tables_for_sorting_and_filtering():
+    data = cohort_data()
+    rows = {s["sample"]: s for s in data["samples"]}
+    assert rows["NEN02"]["best_amp_tier"] == "I-A"
+    assert rows["NEN02"]["n_oncogenic"] == 6
+    assert rows["NEN02"]["tumor_site"] == "colorectal"
+    assert rows[EVIL]["tmb"] is None
+    assert rows[EVIL]["best_amp_tier"] == "–"
+    assert data["sample_filters"] == {
+        "tumor_site": ["colorectal", "other", "pancreas"],
+        "differentiation": ["poor", "unknown", "well"],
+    }
+    assert data["alteration_filters"]["pathway"] == [
+        "DNA repair",
+        "Epigenetic/chromatin",
+        "Other drivers",
+        "mTOR pathway",
+    ]
+    assert len(data["alterations"]) == 11
+    atm = next(a for a in data["alterations"] if a["gene"] == "ATM")
+    assert (atm["sample"], atm["change"], atm["oncogenicity"]) == ("NEN02", "p.S707P", "VUS")
+    assert data["therapy_filters"]["amp_tier"] == ["I-A", "II-C", "II-D", "–"]
+    dll3 = next(t for t in data["therapies"] if t["therapy"].startswith("DLL3"))
+    assert dll3["research_only"] is True
 
 
 def test_cohort_failed_samples_and_links():
@@ -330,6 +430,35 @@ def test_input_files_say_what_was_read_skipped_clipped_and_merged():
     assert report("NEN01")["input_files"] == []
 
 
+def test_vus_rows_per_section_caps_only_not_oncogenic_rows():
+    f = fixture("NEN02")
+    vus = [
+        {"gene": f"GENE{i:02d}", "hgvsp": f"p.A{i}V", "oncogenicity": "VUS", "group": "DNA repair"}
+        for i in range(30)
+    ]
+    data = build_report_data(
+        f["sample_info"],
+        f["ingest"],
+        f["alterations"] + vus,
+        f["biomarkers"],
+        f["therapies"],
+        {},
+        settings={"vus_rows_per_section": 25},
+    )
+    repair = next(s for s in data["sections"] if s["id"] == "dna-repair")
+    # the oncogenic MLH1 row always, then 25 of the 31 VUS (ATM and GENE00-29), by gene
+    assert repair["alterations"][0]["gene"] == "MLH1"
+    assert len(repair["alterations"]) == 26
+    assert repair["vus_not_shown"] == 6
+    assert [s["vus_not_shown"] for s in data["sections"]] == [0, 6, 0, 0]
+    page = render_sample_html(data)
+    assert "6 more VUS / not-oncogenic alterations in this section not shown" in page
+    uncapped = build_report_data(
+        f["sample_info"], f["ingest"], f["alterations"] + vus, f["biomarkers"], [], {}
+    )
+    assert [len(s["alterations"]) for s in uncapped["sections"]][1] == 32
+
+
 def _row(rule_id, therapy, amp, escat, context, direction="sensitivity", research="False", line=""):
     return {
         "therapy": therapy,
@@ -355,7 +484,11 @@ def test_report_uses_the_one_ranking_and_summary_never_leads_with_research_only(
     ]
     ranked = ranked_therapies(tsv_rows)
     assert [r["rule_id"] for r in ranked] == ["chemo", "tarla", "tmb", "kras", "neg", "dll3"]
-    assert [r["rule_id"] for r in summary_options(ranked)] == ["chemo", "tarla", "tmb", "kras"]
+    # research-only lines come after every other line, with their badge (report v2)
+    summary = summary_options(ranked)
+    assert [r["rule_id"] for r in summary] == ["chemo", "tarla", "tmb", "kras", "dll3"]
+    assert [r["research_only"] for r in summary] == [False, False, False, False, True]
+    # and never lead: without a line from a validated finding the summary stays empty
     only_research = ranked_therapies([tsv_rows[0]])
     assert summary_options(only_research) == []
 

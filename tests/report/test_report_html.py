@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from nenprofile.report import build_report_data, render_cohort_html, render_sample_html
+from nenprofile.report.context import build_cohort_context
 
 DATA = Path(__file__).parents[1] / "data" / "report"
 EVIL = "<script>alert(1)</script>\"x'"
@@ -48,8 +49,10 @@ def sample_html(name: str) -> str:
         f["therapies"],
         provenance(),
         settings={"title": "NEN MTB", "institution": "Test Hospital"},
-        cohort_biomarkers=pd.read_csv(DATA / "cohort_biomarkers.tsv", sep="\t"),
-        cohort_markers=pd.read_csv(DATA / "cohort_markers.tsv", sep="\t"),
+        cohort_context=build_cohort_context(
+            pd.read_csv(DATA / "cohort_biomarkers.tsv", sep="\t"),
+            pd.read_csv(DATA / "cohort_markers.tsv", sep="\t"),
+        ),
     )
     return render_sample_html(data)
 
@@ -145,7 +148,7 @@ def test_alteration_sections_and_empty_lines(nen01, nen02):
 
 
 def test_summary_box_order(nen02):
-    items = re.findall(r"<li>(.*?)</li>", block(nen02, "summary"), re.S)
+    items = re.findall(r'<li class="summary-line">(.*?)</li>', block(nen02, "summary"), re.S)
     assert [text(i).split(" — ")[0] for i in items] == [
         "Dostarlimab",
         "Pembrolizumab",
@@ -153,7 +156,8 @@ def test_summary_box_order(nen02):
         "Dabrafenib + trametinib",
         "Capivasertib",
     ]
-    assert "AMP I-A ESCAT I-C tissue-agnostic" in text(items[0])
+    assert text(items[0]) == "Dostarlimab — dMMR (MLH1) AMP I-A ESCAT I-C tissue-agnostic"
+    assert 'id="summary-research"' not in block(nen02, "summary")
     summary = text(block(nen02, "summary"))
     assert "TMB 42.3 mut/Mb (TMB-high) · MSI MSI-H · PD-L1 positive (CPS ≥ 10)" in summary
 
@@ -161,18 +165,22 @@ def test_summary_box_order(nen02):
 def test_biomarkers_expression_and_pattern(nen02, evil):
     biomarkers = block(nen02, "biomarkers")
     assert "<svg" in biomarkers
-    assert biomarkers.count('class="cohort-point"') == 2
+    # 3 cohort samples in 3 TMB bins; no per-sample dots
+    assert biomarkers.count('class="cohort-bin"') == 3
+    assert 'class="cohort-point"' not in biomarkers
     assert biomarkers.count('class="own-point"') == 1
     assert 'class="threshold"' in biomarkers
     shown = text(biomarkers)
     assert "42.3 mut/Mb — TMB-high (55 mutations over 1.30 Mb); threshold 10 mut/Mb" in shown
+    assert "cohort median 6.20, interquartile range 3.85–24.25, range 1.50–42.30 mut/Mb" in shown
     assert "Deciding source IHC CPS (value 12)" in shown
     assert "CPS cut-offs 1 and 10 come from other indications, not NEN." in shown
     assert "MMR-deficient (biallelic MLH1, MSI-H)" in shown
     expression = block(nen02, "expression")
     assert "research-only" in text(expression)
     assert expression.count('class="marker-bar"') == 3
-    assert expression.count('class="cohort-tick"') == 9
+    # each of 3 markers: cohort percentiles 0, 50, 100 in 3 deciles
+    assert expression.count('class="cohort-bin"') == 9
     assert "MGMT n/a n/a n/a not available" in text(expression)
     pattern = text(block(nen02, "pattern"))
     assert pattern.startswith("NET-G3-like vs NEC-like pattern NEC-like")
@@ -229,16 +237,21 @@ def test_hostile_strings_are_escaped(evil):
 
 
 def test_page_is_self_contained(nen01, nen02, evil):
-    for page in (nen01, nen02, evil):
+    for page in (nen01, nen02, evil, cohort_html()):
         assert "<link" not in page
-        assert "<script" not in page
+        # the cohort page carries one inline script, the bundled cohort.js; nothing else runs
+        assert page.count("<script") == (1 if "cohort-report" in page else 0)
         assert "<img" not in page
         assert "@import" not in page
         assert "url(" not in page
         assert not re.search(r"<[^>]*\ssrc=", page)
         for href in re.findall(r'href="([^"]*)"', page):
             assert href.startswith(
-                ("https://pubmed.ncbi.nlm.nih.gov/", "https://clinicaltrials.gov/study/")
+                (
+                    "https://pubmed.ncbi.nlm.nih.gov/",
+                    "https://clinicaltrials.gov/study/",
+                    "../samples/",
+                )
             ), href
 
 
@@ -252,7 +265,8 @@ def test_render_is_deterministic():
 
 def test_cohort_page_content():
     page = cohort_html([{"sample": "NEN09<script>", "error": 'x.vcf: line 3: <bad> "QUAL"'}])
-    assert "<script" not in page
+    assert page.count("<script") == 1  # the bundled cohort.js
+    assert "NEN09&lt;script&gt;" in page
     failed = text(block(page, "failed-samples"))
     assert failed == 'Failed samples Sample Error NEN09<script> x.vcf: line 3: <bad> "QUAL"'
     assert '<a class="sample-link" href="../samples/NEN01/NEN01.report.html">NEN01</a>' in page
@@ -261,15 +275,22 @@ def test_cohort_page_content():
         "%3Cscript%3Ealert%281%29%3C%2Fscript%3E%22x%27.report.html"
     ) in page
     oncoprint = block(page, "oncoprint")
-    assert '<span class="cell mutation vus" title="ATM p.S707P (VUS)">MUT</span>' in oncoprint
     assert (
-        '<span class="cell deep_deletion" title="RB1 deep deletion (Oncogenic)">DEL</span>'
+        '<td class="op hit" data-n="1" title="ATM p.S707P (VUS)"><span class="stack">'
+        '<span class="stripe mutation vus"></span></span></td>'
     ) in oncoprint
+    assert (
+        '<td class="op hit" data-n="1" title="RB1 deep deletion (Oncogenic)">'
+        '<span class="stack"><span class="stripe deep_deletion"></span></span></td>'
+    ) in oncoprint
+    # one cell per gene and sample: 3 sample columns in every gene row
+    rows = re.findall(r'<td class="gene">.*?</tr>', oncoprint, re.S)
+    assert rows and all(row.count('<td class="op') == 3 for row in rows)
     frequencies = text(block(page, "pathway-frequencies"))
     assert "mTOR pathway 2/3 67%" in frequencies
     assert "DNA repair 1/3 33%" in frequencies
     distributions = text(block(page, "biomarker-distributions"))
-    assert "One dot per sample (n=2)" in distributions
+    assert "Samples per TMB bin (n=2)" in distributions
     assert "NET-G3-like vs NEC-like pattern NEC-like 1 NET-G3-like 1" in distributions
     tiers = text(block(page, "therapy-tiers"))
     assert tiers.index("Dostarlimab I-A I-C") < tiers.index("Everolimus II-D III-B")

@@ -249,6 +249,28 @@ def test_cohort_biomarkers_table(demo):
     assert rows["NEN01"]["pattern"] == "NET-G3-like"
 
 
+def test_report_context_is_computed_once_and_every_report_shows_it(demo):
+    context = json.loads((demo / "cohort" / "report_context.json").read_text())
+    assert context["n_samples"] == 10
+    assert context["tmb"]["n"] == 10
+    assert len(context["tmb"]["bins"]) == 11
+    assert sum(b["n"] for b in context["tmb"]["bins"]) == 10
+    # NEN10 has no expression column: 9 samples per marker, in 10 deciles
+    assert {len(m["bins"]) for m in context["markers"].values()} == {10}
+    assert {m["n"] for m in context["markers"].values()} == {9}
+    for sample in SAMPLES:
+        shown = json.loads((demo / "samples" / sample / f"{sample}.report.json").read_text())
+        assert shown["biomarkers"]["tmb"]["cohort"] == context["tmb"]
+        assert shown["cohort_size"] == 10
+    nen01 = json.loads((demo / "samples" / "NEN01" / "NEN01.report.json").read_text())
+    # research-only lines only after every validated line
+    flags = [t["research_only"] for t in nen01["summary"]]
+    assert flags and not flags[0] and flags == sorted(flags)
+    # SSTR imaging is positive in the sheet, so no SSTR PET; PD-L1 only from mRNA
+    assert [t["id"] for t in nen01["next_tests"]] == ["pdl1-ihc", "germline"]
+    assert [c["gene"] for c in nen01["germline"]["candidates"]] == ["TSC2"]
+
+
 def test_rerun_is_byte_identical(demo, tmp_path):
     result = run_demo(tmp_path)
     assert result.returncode == 0, result.stderr[-4000:]

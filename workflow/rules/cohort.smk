@@ -3,9 +3,7 @@
 
 rule combine_cohort_tables:
     input:
-        alterations=sample_report_files(SAMPLES, "alterations"),
-        biomarkers=sample_report_files(SAMPLES, "biomarkers"),
-        therapies=sample_report_files(SAMPLES, "therapies"),
+        unpack(cohort_tables_inputs),
     output:
         alterations=report(
             LAYOUT.cohort_file("alterations"),
@@ -25,6 +23,7 @@ rule combine_cohort_tables:
             category="Cohort",
             labels={"table": "therapies"},
         ),
+        report_context=LAYOUT.cohort_file("report_context"),
     log:
         LAYOUT.log("combine_cohort_tables", "cohort"),
     conda:

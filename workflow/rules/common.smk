@@ -123,12 +123,21 @@ def get_explicit_expression_ids(wildcards):
     return sorted(s for s in SAMPLES if SHEET.rows[s].get("expression_id_explicit"))
 
 
-def sample_reports_inputs(samples):
-    inputs = {name: [LAYOUT.sample_file(s, name) for s in samples] for name in REPORT_TABLES}
-    inputs["cohort_biomarkers"] = LAYOUT.cohort_file("biomarkers")
-    inputs["provenance"] = LAYOUT.provenance_file("provenance")
+def cohort_tables_inputs(wildcards):
+    inputs = {
+        name: sample_report_files(SAMPLES, name)
+        for name in ("alterations", "biomarkers", "therapies")
+    }
     if HAS_EXPRESSION:
         inputs["markers"] = LAYOUT.cohort_file("expression_markers")
+    return inputs
+
+
+def sample_reports_inputs(samples):
+    """A batch's sample tables, plus the cohort context computed once for every report."""
+    inputs = {name: [LAYOUT.sample_file(s, name) for s in samples] for name in REPORT_TABLES}
+    inputs["context"] = LAYOUT.cohort_file("report_context")
+    inputs["provenance"] = LAYOUT.provenance_file("provenance")
     return inputs
 
 

@@ -100,6 +100,7 @@ def reportable_alterations(
             vaf=variant.vaf,
             depth=variant.depth,
             variant_class=variant.variant_class,
+            population_af=variant.population_af,
         )
         key = _sort_key(entry.group, entry.symbol, 0, variant.pos)
         keyed.append((key, _finish(alteration, call)))

@@ -182,6 +182,7 @@ def _profile_rest(
             "purity_ploidy": other.purity_ploidy,
             "copy_number_input": other.copy_number_input,
             "fusion_input": other.fusion_input,
+            "fusion_data": "fusions" in inputs,
             "expression": "available" if markers else "not available",
         },
     )

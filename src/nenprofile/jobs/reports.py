@@ -63,17 +63,28 @@ def render_sample_reports(
     write_tsv(outputs["manifest"], rows, ["sample", *wanted])
 
 
-def _shared_report_inputs(inputs: dict[str, Any], config: dict[str, Any]) -> dict[str, Any]:
-    """What every sample's report reads from the cohort."""
+def cohort_context_from_files(cohort_biomarkers: str, markers: str | None) -> dict[str, Any]:
+    """The fixed-size cohort context from cohort/biomarkers.tsv and expression_markers.tsv."""
+    from nenprofile.report.context import build_cohort_context
+
     cohort_markers = None
-    if inputs.get("markers"):
+    if markers:
         from nenprofile.interpret.expression import read_marker_table
 
-        cohort_markers = read_marker_table(inputs["markers"])
+        cohort_markers = read_marker_table(markers)
+    return build_cohort_context(read_table(cohort_biomarkers), cohort_markers)
+
+
+def _shared_report_inputs(inputs: dict[str, Any], config: dict[str, Any]) -> dict[str, Any]:
+    """What every sample's report reads from the cohort: the context written once by
+    combine_cohort_tables, or (recovery after a failed run) one built from the tables."""
+    if inputs.get("context"):
+        context = read_json(inputs["context"])
+    else:
+        context = cohort_context_from_files(inputs["cohort_biomarkers"], inputs.get("markers"))
     return {
         "provenance": read_json(inputs["provenance"]),
-        "cohort_biomarkers": read_table(inputs["cohort_biomarkers"]),
-        "cohort_markers": cohort_markers,
+        "cohort_context": context,
         "settings": config["report"],
     }
 
@@ -96,8 +107,7 @@ def _render_one(
         read_table(inputs["therapies"]),
         provenance,
         settings=shared["settings"],
-        cohort_biomarkers=shared["cohort_biomarkers"],
-        cohort_markers=shared["cohort_markers"],
+        cohort_context=shared["cohort_context"],
     )
     write_report_json(data, outputs["json"])
     with atomic_write(outputs["html"]) as out:

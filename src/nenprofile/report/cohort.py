@@ -9,17 +9,19 @@ from urllib.parse import quote
 
 import pandas as pd
 
+from nenprofile.report.context import tmb_bins
 from nenprofile.report.data import (
     DEFAULT_TITLE,
     FALLBACK_GROUP,
     GROUP_NAMES,
+    as_bool,
     as_float,
     as_text,
     provenance_section,
     records,
 )
-from nenprofile.report.html import render_template
-from nenprofile.vocab import is_oncogenic, tier_rank
+from nenprofile.report.html import bundled_script, render_template
+from nenprofile.vocab import AMP_TIERS, is_oncogenic, tier_rank
 
 ALTERATION_TYPES = {
     "mutation": "MUT",
@@ -51,46 +53,65 @@ def _sample_names(sample_infos: Sequence[Mapping[str, Any]]) -> list[str]:
     return names
 
 
-def _cell(row: Mapping[str, Any]) -> dict[str, Any]:
+MAX_STRIPES = 3  # hits drawn inside one oncoprint cell; more are counted ("+n")
+TYPE_ORDER = ("fusion", "amplification", "deep_deletion", "mutation", "other")
+
+
+def _hit(row: Mapping[str, Any]) -> dict[str, Any]:
     kind = (as_text(row.get("alteration_type")) or "mutation").lower()
     css = kind if kind in ALTERATION_TYPES else "other"
     change = as_text(row.get("hgvsp")) or as_text(row.get("partner")) or kind.replace("_", " ")
     oncogenicity = as_text(row.get("oncogenicity")) or "unknown"
     return {
         "type": css,
+        "change": change,
         "code": ALTERATION_TYPES.get(kind, "ALT"),
         "oncogenic": is_oncogenic(oncogenicity),
         "title": f"{as_text(row.get('gene'))} {change} ({oncogenicity})",
     }
 
 
+def oncoprint_cell(hits: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """One gene x sample cell: up to MAX_STRIPES hits drawn inside it (oncogenic first),
+    the rest counted, every hit named in the title; None when the sample has no hit."""
+    if not hits:
+        return None
+    ordered = sorted(
+        hits, key=lambda h: (not h["oncogenic"], TYPE_ORDER.index(h["type"]), h["title"])
+    )
+    return {
+        "stripes": ordered[:MAX_STRIPES],
+        "more": max(len(ordered) - MAX_STRIPES, 0),
+        "n": len(ordered),
+        "any_oncogenic": any(h["oncogenic"] for h in ordered),
+        "title": "; ".join(h["title"] for h in ordered),
+    }
+
+
 def oncoprint(alterations: list[dict[str, Any]], samples: list[str]) -> list[dict[str, Any]]:
-    """Genes grouped by report section; each gene has one list of cells per sample."""
+    """Genes grouped by report section; each gene has exactly one cell per sample."""
     by_gene: dict[tuple[str, str], dict[str, list[dict[str, Any]]]] = {}
+    wanted = set(samples)
     for row in alterations:
         sample, gene = as_text(row.get("sample")), as_text(row.get("gene"))
-        if sample not in samples or gene is None:
+        if sample not in wanted or gene is None:
             continue
         group = as_text(row.get("group"))
         group = group if group in GROUP_NAMES else FALLBACK_GROUP
-        cells = by_gene.setdefault((group, gene), {}).setdefault(sample, [])
-        cells.append(_cell(row))
+        by_gene.setdefault((group, gene), {}).setdefault(sample, []).append(_hit(row))
     groups = []
     for group in GROUP_NAMES:
-        genes = []
+        genes: list[dict[str, Any]] = []
         for (gene_group, gene), per_sample in by_gene.items():
             if gene_group != group:
                 continue
-            oncogenic = sum(any(c["oncogenic"] for c in cells) for cells in per_sample.values())
+            cells = [oncoprint_cell(per_sample.get(s, [])) for s in samples]
             genes.append(
                 {
                     "gene": gene,
                     "n_altered": len(per_sample),
-                    "n_oncogenic": oncogenic,
-                    "cells": [
-                        sorted(per_sample.get(s, []), key=lambda c: (c["type"], c["title"]))
-                        for s in samples
-                    ],
+                    "n_oncogenic": sum(bool(c and c["any_oncogenic"]) for c in cells),
+                    "cells": cells,
                 }
             )
         genes.sort(key=lambda g: (-g["n_oncogenic"], -g["n_altered"], g["gene"]))
@@ -161,7 +182,7 @@ def therapy_tiers(therapies: list[dict[str, Any]], samples: list[str]) -> list[d
             as_text(row.get("direction")) or "sensitivity",
         )
         grouped.setdefault(key, set()).add(sample)
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "therapy": therapy,
             "amp_tier": amp or None,
@@ -176,6 +197,120 @@ def therapy_tiers(therapies: list[dict[str, Any]], samples: list[str]) -> list[d
     return rows
 
 
+def _site_and_differentiation(info: Mapping[str, Any]) -> dict[str, str]:
+    return {
+        "tumor_site": as_text(info.get("tumor_site")) or "unknown",
+        "differentiation": as_text(info.get("differentiation")) or "unknown",
+    }
+
+
+def sample_rows(
+    samples: list[str],
+    info_by_name: Mapping[str | None, Mapping[str, Any]],
+    biomarkers: list[dict[str, Any]],
+    alterations: list[dict[str, Any]],
+    therapies: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """The sortable sample table: clinical context, key biomarkers, oncogenic hits, best tier."""
+    by_sample = {as_text(r.get("sample")): r for r in biomarkers}
+    oncogenic: dict[str, list[dict[str, Any]]] = {}
+    for row in alterations:
+        if is_oncogenic(row.get("oncogenicity")):
+            oncogenic.setdefault(as_text(row.get("sample")) or "", []).append(row)
+    best: dict[str, tuple[int, int]] = {}
+    for row in therapies:
+        if (as_text(row.get("direction")) or "sensitivity") != "sensitivity":
+            continue
+        sample = as_text(row.get("sample")) or ""
+        rank = tier_rank(row.get("amp_tier"), row.get("escat_tier"))
+        best[sample] = min(best.get(sample, rank), rank)
+    rows = []
+    for s in samples:
+        marker = by_sample.get(s, {})
+        hits = oncogenic.get(s, [])
+        groups = sorted({as_text(r.get("group")) or FALLBACK_GROUP for r in hits})
+        amp_rank = best.get(s, (len(AMP_TIERS), 0))[0]
+        best_tier = AMP_TIERS[amp_rank] if amp_rank < len(AMP_TIERS) else "–"
+        rows.append(
+            {
+                "sample": s,
+                "href": sample_report_href(s),
+                **_site_and_differentiation(info_by_name[s]),
+                "tmb": as_float(marker.get("tmb")),
+                "msi": as_text(marker.get("msi")) or "n/a",
+                "pdl1": as_text(marker.get("pdl1_call")) or "n/a",
+                "n_oncogenic": len(hits),
+                "genes": ", ".join(sorted({as_text(r.get("gene")) or "?" for r in hits})),
+                "pathways": ", ".join(groups),
+                "best_amp_tier": best_tier,
+            }
+        )
+    return rows
+
+
+def alteration_rows(
+    alterations: list[dict[str, Any]],
+    samples: list[str],
+    info_by_name: Mapping[str | None, Mapping[str, Any]],
+) -> list[dict[str, Any]]:
+    """One filterable row per alteration, with its sample's site and differentiation."""
+    wanted = set(samples)
+    rows = []
+    for row in alterations:
+        sample = as_text(row.get("sample"))
+        if sample not in wanted:
+            continue
+        group = as_text(row.get("group"))
+        hit = _hit(row)
+        rows.append(
+            {
+                "sample": sample,
+                "href": sample_report_href(sample),
+                **_site_and_differentiation(info_by_name[sample]),
+                "gene": as_text(row.get("gene")) or "?",
+                "change": hit["change"],
+                "type": hit["type"].replace("_", " "),
+                "oncogenicity": as_text(row.get("oncogenicity")) or "unknown",
+                "pathway": group if group in GROUP_NAMES else FALLBACK_GROUP,
+            }
+        )
+    return rows
+
+
+def therapy_rows(
+    therapies: list[dict[str, Any]],
+    samples: list[str],
+    info_by_name: Mapping[str | None, Mapping[str, Any]],
+) -> list[dict[str, Any]]:
+    """One filterable row per therapy option of a sample (any direction)."""
+    wanted = set(samples)
+    rows = []
+    for row in therapies:
+        sample, therapy = as_text(row.get("sample")), as_text(row.get("therapy"))
+        if sample not in wanted or therapy is None:
+            continue
+        rows.append(
+            {
+                "sample": sample,
+                "href": sample_report_href(sample),
+                **_site_and_differentiation(info_by_name[sample]),
+                "therapy": therapy,
+                "biomarker": as_text(row.get("biomarker")) or "",
+                "amp_tier": as_text(row.get("amp_tier")) or "–",
+                "escat_tier": as_text(row.get("escat_tier")) or "–",
+                "context": as_text(row.get("context")) or "",
+                "direction": (as_text(row.get("direction")) or "sensitivity").replace("_", " "),
+                "research_only": bool(as_bool(row.get("research_only"))),
+            }
+        )
+    return rows
+
+
+def filter_options(rows: list[dict[str, Any]], *columns: str) -> dict[str, list[str]]:
+    """Distinct values per filterable column, for the filter menus."""
+    return {c: sorted({str(r[c]) for r in rows}) for c in columns}
+
+
 def build_cohort_data(
     cohort_alterations: pd.DataFrame | None,
     cohort_biomarkers: pd.DataFrame | None,
@@ -188,40 +323,38 @@ def build_cohort_data(
     settings = settings or {}
     samples = _sample_names(sample_infos)
     alterations = records(cohort_alterations)
+    therapies = records(cohort_therapies)
     biomarkers = [r for r in records(cohort_biomarkers) if as_text(r.get("sample")) in samples]
-    tmb_points = [
-        {"sample": s, "tmb": v, "is_self": False}
-        for r in biomarkers
-        if (s := as_text(r.get("sample"))) in samples and (v := as_float(r.get("tmb"))) is not None
-    ]
+    tmb_values = [v for r in biomarkers if (v := as_float(r.get("tmb"))) is not None]
     threshold = next(
         (as_float(r.get("tmb_threshold")) for r in biomarkers if as_float(r.get("tmb_threshold"))),
         as_float(settings.get("tmb_threshold")) or DEFAULT_TMB_THRESHOLD,
     )
     info_by_name = {as_text(i.get("sample")): i for i in sample_infos}
     frequencies = pathway_frequencies(alterations, samples)
+    samples_table = sample_rows(samples, info_by_name, biomarkers, alterations, therapies)
+    alterations_table = alteration_rows(alterations, samples, info_by_name)
+    therapies_table = therapy_rows(therapies, samples, info_by_name)
     return {
         "title": as_text(settings.get("cohort_title"))
         or f"{as_text(settings.get('title')) or DEFAULT_TITLE}: cohort",
         "institution": as_text(settings.get("institution")),
-        "samples": [
-            {
-                "sample": s,
-                "href": sample_report_href(s),
-                "tumor_site": as_text(info_by_name[s].get("tumor_site")) or "unknown",
-                "differentiation": as_text(info_by_name[s].get("differentiation")) or "unknown",
-            }
-            for s in samples
-        ],
+        "samples": samples_table,
+        "sample_filters": filter_options(samples_table, "tumor_site", "differentiation"),
+        "alterations": alterations_table,
+        "alteration_filters": filter_options(
+            alterations_table, "tumor_site", "differentiation", "pathway", "oncogenicity"
+        ),
+        "therapies": therapies_table,
+        "therapy_filters": filter_options(
+            therapies_table, "tumor_site", "differentiation", "amp_tier", "context"
+        ),
         "oncoprint": oncoprint(alterations, samples),
         "pathway_frequencies": frequencies,
         "frequency_bars": [(f["group"], f["percent"]) for f in frequencies],
-        "tmb": {
-            "points": sorted(tmb_points, key=lambda p: (p["tmb"], p["sample"])),
-            "threshold": threshold,
-        },
+        "tmb": {"n": len(tmb_values), "bins": tmb_bins(tmb_values), "threshold": threshold},
         "distributions": biomarker_distributions(biomarkers),
-        "therapy_tiers": therapy_tiers(records(cohort_therapies), samples),
+        "therapy_tiers": therapy_tiers(therapies, samples),
         "failed_samples": [
             {"sample": as_text(f.get("sample")) or "?", "error": as_text(f.get("error")) or ""}
             for f in failed_samples or []
@@ -249,4 +382,9 @@ def render_cohort_html(
         settings,
         failed_samples,
     )
-    return render_template("cohort_report.html.j2", css_files=("report.css", "cohort.css"), c=data)
+    return render_template(
+        "cohort_report.html.j2",
+        css_files=("report.css", "cohort.css"),
+        c=data,
+        script=bundled_script("cohort.js"),
+    )

@@ -9,21 +9,40 @@ leave NaN, "True"/"False" strings and numpy scalars, which are normalised here.
 from __future__ import annotations
 
 import json
-import math
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from nenprofile.errors import InputError
 from nenprofile.interpret.expression.genesets import MARKER_GENES, SCORE_NAMES
-from nenprofile.io.outputs import atomic_write
+from nenprofile.report.recommend import germline_referral, next_tests
+from nenprofile.report.values import (
+    as_bool,
+    as_float,
+    as_int,
+    as_text,
+    atomic_write_bytes,
+    citation_links,
+    plain,
+    records,
+)
 from nenprofile.vocab import is_oncogenic, therapy_rank
 
-REPORT_SCHEMA_VERSION = 1
+__all__ = [
+    "as_bool",
+    "as_float",
+    "as_int",
+    "as_text",
+    "atomic_write_bytes",
+    "citation_links",
+    "is_oncogenic",
+    "plain",
+    "records",
+]
+
+REPORT_SCHEMA_VERSION = 2
 SUMMARY_LIMIT = 5
 DEFAULT_TITLE = "Molecular tumor board report"
 
@@ -38,6 +57,7 @@ GROUP_NAMES = tuple(group for _, group, _ in SECTIONS)
 FALLBACK_GROUP = "Other drivers"
 
 MARKER_ORDER = (*MARKER_GENES, *SCORE_NAMES)
+
 
 HISTOLOGY_NOTE = (
     "This is a molecular pattern only. Histology decides: morphology (differentiation) "
@@ -63,104 +83,6 @@ DISCLAIMER = (
     "Evidence tiers (AMP/ASCO/CAP, ESCAT) reflect the bundled knowledge base version shown "
     "under Provenance; check the cited sources for the current status.",
 )
-
-_PMID = re.compile(r"^PMID:\s*(\d+)$", re.IGNORECASE)
-_NCT = re.compile(r"^(NCT\d{8})$", re.IGNORECASE)
-
-
-# ---------------------------------------------------------------------------------------
-# value normalisation
-# ---------------------------------------------------------------------------------------
-
-
-def plain(value: Any) -> Any:
-    """A JSON-ready Python value: NaN/NA -> None, numpy scalars -> int/float/bool."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, str | bool):
-        return value
-    if isinstance(value, Mapping):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return [plain(v) for v in value.tolist()]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
-
-
-def as_text(value: Any) -> str | None:
-    value = plain(value)
-    if value is None:
-        return None
-    text = str(value).strip()
-    return text or None
-
-
-def as_float(value: Any) -> float | None:
-    value = plain(value)
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) else number
-
-
-def as_int(value: Any) -> int | None:
-    number = as_float(value)
-    return None if number is None else round(number)
-
-
-def as_bool(value: Any) -> bool | None:
-    value = plain(value)
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in {"true", "yes", "1", "y"}:
-        return True
-    if text in {"false", "no", "0", "n", ""}:
-        return False
-    return None
-
-
-def records(table: Sequence[Mapping[str, Any]] | pd.DataFrame | None) -> list[dict[str, Any]]:
-    """Rows as plain dicts, whether given as a DataFrame or a list of mappings."""
-    if table is None:
-        return []
-    rows = table.to_dict(orient="records") if isinstance(table, pd.DataFrame) else list(table)
-    return [{str(k): plain(v) for k, v in row.items()} for row in rows]
-
-
-def citation_links(citations: Any) -> list[dict[str, str | None]]:
-    """Split `PMID:1;NCT01234567;FDA:...` into [{text, url}] (url None when not linkable)."""
-    if isinstance(citations, list | tuple):
-        parts = [str(item) for item in citations if as_text(item)]
-    else:
-        text = as_text(citations) or ""
-        parts = text.split(";")
-    links: list[dict[str, str | None]] = []
-    for part in parts:
-        item = part.strip()
-        if not item:
-            continue
-        url = None
-        if match := _PMID.match(item):
-            item = f"PMID:{match.group(1)}"
-            url = f"https://pubmed.ncbi.nlm.nih.gov/{match.group(1)}/"
-        elif match := _NCT.match(item):
-            item = match.group(1).upper()
-            url = f"https://clinicaltrials.gov/study/{item}"
-        links.append({"text": item, "url": url})
-    return links
 
 
 # ---------------------------------------------------------------------------------------
@@ -216,6 +138,7 @@ def alteration_row(row: Mapping[str, Any], index: int) -> dict[str, Any]:
         "alt": as_text(row.get("alt")),
         "vaf": as_float(row.get("vaf")),
         "depth": as_int(row.get("depth")),
+        "population_af": as_float(row.get("population_af")),
         "copy_number": as_float(row.get("copy_number")),
         "partner": as_text(row.get("partner")),
         "oncogenicity": as_text(row.get("oncogenicity")) or "unknown",
@@ -226,18 +149,35 @@ def alteration_row(row: Mapping[str, Any], index: int) -> dict[str, Any]:
     }
 
 
-def alteration_sections(alterations: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+def sorted_alterations(alterations: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Every alteration as a report row, oncogenic ones first."""
     rows = [alteration_row(row, i) for i, row in enumerate(alterations)]
     rows.sort(key=lambda r: (not r["oncogenic"], r["gene"], r["pos"] or 0, r["change"]))
-    return [
-        {
-            "id": element_id,
-            "group": group,
-            "title": title,
-            "alterations": [row for row in rows if row["group"] == group],
-        }
-        for element_id, group, title in SECTIONS
-    ]
+    return rows
+
+
+def alteration_sections(
+    rows: list[dict[str, Any]], vus_rows: int | None = None
+) -> list[dict[str, Any]]:
+    """The alteration table of each section (rows from sorted_alterations): every oncogenic
+    row, then at most `vus_rows` VUS / not-oncogenic rows (None: all); the rest are counted
+    in `vus_not_shown` (alterations.tsv lists them)."""
+    sections = []
+    for element_id, group, title in SECTIONS:
+        members = [row for row in rows if row["group"] == group]
+        oncogenic = [row for row in members if row["oncogenic"]]
+        others = members[len(oncogenic) :]
+        shown = others if vus_rows is None else others[:vus_rows]
+        sections.append(
+            {
+                "id": element_id,
+                "group": group,
+                "title": title,
+                "alterations": oncogenic + shown,
+                "vus_not_shown": len(others) - len(shown),
+            }
+        )
+    return sections
 
 
 def therapy_row(row: Mapping[str, Any], index: int) -> dict[str, Any]:
@@ -275,35 +215,39 @@ SUMMARY_DIRECTIONS = frozenset({"sensitivity", "standard_of_care"})
 
 
 def summary_options(therapies: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The first ranked options with a tier: standard of care and sensitivity rows, never a
-    research-only, resistance or germline-referral row."""
+    """The first ranked options with a tier (standard of care and sensitivity rows; never a
+    resistance or germline-referral row), with the finding behind each, tiers, context and
+    badge.
+
+    `therapies` come in the project's one ranking (ranked_therapies); research-only lines
+    are moved after every other line (the issue's "research-only last"), so the summary never
+    leads with one; without a validated line it shows none (the therapy table keeps them).
+    """
     tiered = [
         row
         for row in therapies
-        if row["direction"] in SUMMARY_DIRECTIONS
-        and not row["research_only"]
-        and (row["amp_tier"] or row["escat_tier"])
+        if row["direction"] in SUMMARY_DIRECTIONS and (row["amp_tier"] or row["escat_tier"])
     ]
-    return tiered[:SUMMARY_LIMIT]
+    validated = [row for row in tiered if not row["research_only"]]
+    research = [row for row in tiered if row["research_only"]] if validated else []
+    ranked = (validated + research)[:SUMMARY_LIMIT]
+    return [
+        {
+            "therapy": row["therapy"],
+            "finding": row["biomarker"] or "no biomarker",
+            "amp_tier": row["amp_tier"],
+            "escat_tier": row["escat_tier"],
+            "context": row["context"] or "context n/a",
+            "research_only": row["research_only"],
+            "rule_id": row["rule_id"],
+        }
+        for row in ranked
+    ]
 
 
-def _cohort_tmb(cohort_biomarkers: pd.DataFrame | None, sample: str) -> list[dict[str, Any]]:
-    if cohort_biomarkers is None or "tmb" not in cohort_biomarkers.columns:
-        return []
-    points = []
-    for row in records(cohort_biomarkers[["sample", "tmb"]]):
-        value = as_float(row.get("tmb"))
-        name = as_text(row.get("sample"))
-        if value is not None and name is not None:
-            points.append({"sample": name, "tmb": value, "is_self": name == sample})
-    return sorted(points, key=lambda p: (p["tmb"], p["sample"]))
-
-
-def biomarker_section(
-    biomarkers: Mapping[str, Any], cohort_biomarkers: pd.DataFrame | None, sample: str
-) -> dict[str, Any]:
+def biomarker_section(biomarkers: Mapping[str, Any], cohort: Mapping[str, Any]) -> dict[str, Any]:
     tmb = dict(plain(biomarkers.get("tmb")) or {})
-    tmb["cohort"] = _cohort_tmb(cohort_biomarkers, sample)
+    tmb["cohort"] = cohort.get("tmb") or {"n": 0, "bins": [], "quantiles": None}
     pdl1 = dict(plain(biomarkers.get("pdl1")) or {})
     if "citations" in pdl1:
         pdl1["citations"] = citation_links(pdl1["citations"])
@@ -322,15 +266,10 @@ def _marker_sort_key(name: str) -> tuple[int, str]:
 
 
 def expression_section(
-    markers: Mapping[str, Any] | None, cohort_markers: pd.DataFrame | None
+    markers: Mapping[str, Any] | None, cohort: Mapping[str, Any]
 ) -> list[dict[str, Any]]:
-    cohort: dict[str, list[float]] = {}
-    if cohort_markers is not None and {"marker", "percentile"} <= set(cohort_markers.columns):
-        for row in records(cohort_markers[["marker", "percentile"]]):
-            value = as_float(row.get("percentile"))
-            name = as_text(row.get("marker"))
-            if value is not None and name is not None:
-                cohort.setdefault(name, []).append(round(value, 1))
+    """One row per marker; `cohort_bins` counts the cohort's percentiles per decile."""
+    cohort_markers = cohort.get("markers") or {}
     rows = []
     given = markers or {}
     for name in sorted(given.keys(), key=_marker_sort_key):
@@ -349,7 +288,7 @@ def expression_section(
                 "reference": as_text(marker.get("reference")),
                 "research_only": as_bool(marker.get("research_only")) is not False,
                 "note": as_text(marker.get("note")),
-                "cohort_percentiles": sorted(cohort.get(name, [])),
+                "cohort_bins": (cohort_markers.get(name) or {}).get("bins") or [],
             }
         )
     return rows
@@ -383,8 +322,19 @@ def standard_of_care_section(biomarkers: Mapping[str, Any]) -> list[dict[str, An
     return items
 
 
+# Ingest warnings on a topic the report states once in its own words (prefix -> message).
+ALERT_TOPICS = (
+    ("tumor-only input", TUMOR_ONLY_WARNING),
+    ("consequences unknown", GENE_OVERLAP_WARNING),
+)
+
+
 def alerts(sample_info: Mapping[str, Any], ingest: Mapping[str, Any]) -> list[str]:
-    """Warnings shown at the top: tumor-only input, unknown consequences, then ingest's own."""
+    """Warnings shown at the top: tumor-only input, unknown consequences, then ingest's own.
+
+    An ingest warning on a topic the report already states is not repeated here; its full
+    text stays in the input section.
+    """
     messages: list[str] = []
     tumor_only = as_bool(ingest.get("tumor_only"))
     if tumor_only is None:
@@ -395,8 +345,12 @@ def alerts(sample_info: Mapping[str, Any], ingest: Mapping[str, Any]) -> list[st
         messages.append(GENE_OVERLAP_WARNING)
     for warning in ingest.get("warnings") or []:
         text = as_text(warning)
-        if text and text not in messages:
-            messages.append(text)
+        if text is None or text in messages:
+            continue
+        topic = next((m for prefix, m in ALERT_TOPICS if text.lower().startswith(prefix)), None)
+        if topic is not None and topic in messages:
+            continue
+        messages.append(text)
     return messages
 
 
@@ -516,18 +470,29 @@ def build_report_data(
     provenance: Mapping[str, Any],
     *,
     settings: Mapping[str, Any] | None = None,
-    cohort_biomarkers: pd.DataFrame | None = None,
-    cohort_markers: pd.DataFrame | None = None,
+    cohort_context: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Everything the sample report shows, as a deterministic JSON-ready dict.
 
-    `cohort_biomarkers` (columns sample, tmb, ...) places the sample's TMB in the cohort;
-    `cohort_markers` (columns sample, marker, log2_tpm, percentile, call) places each
-    expression marker among the cohort's percentiles.
+    `cohort_context` (report.context.build_cohort_context, computed once per cohort) places
+    the sample's TMB and expression markers among the cohort as fixed-size bins, so the
+    report does not grow with the cohort.
     """
     settings = settings or {}
+    cohort = cohort_context or {}
     header = header_section(sample_info, ingest)
     therapy_rows = ranked_therapies(records(therapies))
+    alteration_rows = sorted_alterations(records(alterations))
+    sections = alteration_sections(alteration_rows, as_int(settings.get("vus_rows_per_section")))
+    plain_biomarkers = plain(dict(biomarkers)) or {}
+    expression = expression_section(biomarkers.get("expression_markers"), cohort)
+    pattern = pattern_section(biomarkers)
+    referral = germline_referral(
+        alteration_rows,
+        header["tumor_only"],
+        header["purity"],
+        "; ".join(header["germline_findings"]) or None,
+    )
     return {
         "schema_version": REPORT_SCHEMA_VERSION,
         "title": as_text(settings.get("title")) or DEFAULT_TITLE,
@@ -537,10 +502,23 @@ def build_report_data(
         "ingest_warnings": [str(w) for w in ingest.get("warnings") or []],
         "input_files": input_files(ingest),
         "summary": summary_options(therapy_rows),
-        "sections": alteration_sections(records(alterations)),
-        "biomarkers": biomarker_section(biomarkers, cohort_biomarkers, header["sample"]),
-        "expression": expression_section(biomarkers.get("expression_markers"), cohort_markers),
-        "pattern": pattern_section(biomarkers),
+        "next_tests": next_tests(
+            sample_info=sample_info,
+            header=header,
+            ingest=ingest,
+            biomarkers=plain_biomarkers,
+            alterations=alteration_rows,
+            therapies=therapy_rows,
+            expression=expression,
+            pattern=pattern,
+            referral=referral,
+        ),
+        "germline": referral,
+        "sections": sections,
+        "biomarkers": biomarker_section(biomarkers, cohort),
+        "cohort_size": cohort.get("n_samples"),
+        "expression": expression,
+        "pattern": pattern,
         "standard_of_care": standard_of_care_section(biomarkers),
         "therapies": therapy_rows,
         "provenance": provenance_section(provenance),
@@ -550,11 +528,6 @@ def build_report_data(
 
 def report_json_text(data: Mapping[str, Any]) -> str:
     return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
-
-
-def atomic_write_bytes(path: str | Path, payload: bytes) -> None:
-    with atomic_write(path, "wb") as out:
-        out.write(payload)
 
 
 def write_report_json(data: Mapping[str, Any], path: str | Path) -> None:

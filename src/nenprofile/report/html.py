@@ -86,7 +86,7 @@ def _environment() -> jinja2.Environment:
         value=fmt_value,
     )
     env.globals.update(
-        tmb_strip_svg=plots.tmb_strip_svg,
+        tmb_histogram_svg=plots.tmb_histogram_svg,
         percentile_bars_svg=plots.percentile_bars_svg,
         count_bars_svg=plots.count_bars_svg,
     )
@@ -96,6 +96,15 @@ def _environment() -> jinja2.Environment:
 def stylesheet(*names: str) -> Markup:
     """Bundled CSS files, inlined into the page (our own files, not user input)."""
     return Markup("\n".join((TEMPLATE_DIR / name).read_text(encoding="utf-8") for name in names))
+
+
+def bundled_script(name: str) -> Markup:
+    """A bundled JavaScript file, inlined (no CDN, works offline). It must not contain
+    "</script": the page would end the script there."""
+    text = (TEMPLATE_DIR / name).read_text(encoding="utf-8")
+    if "</script" in text.lower():
+        raise ValueError(f"{name} contains '</script'")
+    return Markup(text)
 
 
 def render_template(name: str, css_files: tuple[str, ...] = ("report.css",), **context: Any) -> str:

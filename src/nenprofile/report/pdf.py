@@ -7,6 +7,7 @@ and writes no /ID unless asked, so the same HTML gives byte-identical PDFs.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from nenprofile.report.data import atomic_write_bytes
@@ -31,6 +32,9 @@ def _offline_fetcher() -> object:
 
 def render_pdf_bytes(html: str) -> bytes:
     from weasyprint import HTML  # imported lazily: WeasyPrint start-up costs ~0.3 s
+
+    # its per-step progress lines (a dozen per report) would fill the batch logs
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
     return HTML(string=html, url_fetcher=_offline_fetcher()).write_pdf()
 

@@ -6,13 +6,11 @@ Markup so that the autoescaping templates embed them unchanged.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any
 
 from markupsafe import Markup, escape
 
-TMB_TICKS = (0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
 CALL_COLOURS = {
     "high": "#b2182b",
     "intermediate": "#ef8a62",
@@ -39,82 +37,85 @@ def _num(value: Any) -> str:
     return f"{float(value):g}"
 
 
-def _log_scale(value: float, top: float, width: float) -> float:
-    return math.log10(1.0 + max(value, 0.0)) / math.log10(1.0 + top) * width
+def _bin_position(value: float, edges: Sequence[float], width: float) -> float:
+    """x of `value` on an axis of equal-width bins (log-like); linear within a bin."""
+    slots = len(edges)
+    for i, low in enumerate(edges):
+        high = edges[i + 1] if i + 1 < slots else None
+        if high is None or value < high:
+            top = high if high is not None else low * 2 if low > 0 else 1.0
+            fraction = min(max((value - low) / (top - low), 0.0), 1.0)
+            return (i + fraction) / slots * width
+    return width
 
 
-def tmb_strip_svg(
-    points: Sequence[dict[str, Any]],
+def tmb_histogram_svg(
+    bins: Sequence[dict[str, Any]],
     threshold: float | None,
     *,
     own_value: float | None = None,
     label: str = "TMB (mut/Mb)",
 ) -> Markup:
-    """A strip plot of cohort TMB values on a log(1+x) axis with the TMB-high threshold.
-
-    `points` are {sample, tmb, is_self}; `own_value` is drawn even when the cohort is empty.
-    """
-    width, height, left, right = 560.0, 96.0, 16.0, 16.0
+    """Cohort TMB as a histogram over fixed bins (0, 1, 2, 5, 10, ... mut/Mb), this sample
+    marked; the SVG has the same number of elements whatever the cohort size."""
+    width, height, left, right = 560.0, 110.0, 16.0, 16.0
     plot_width = width - left - right
-    values = [float(p["tmb"]) for p in points]
-    if own_value is not None:
-        values.append(float(own_value))
-    top_value = max([*values, float(threshold or 0), 20.0])
-    top = next((tick for tick in TMB_TICKS if tick >= top_value), top_value)
-    axis_y = 66.0
+    edges = [float(b["low"]) for b in bins] or [0.0, 1.0, 2.0, 5.0, 10.0, 20.0]
+    slot = plot_width / len(edges)
+    axis_y, bar_top = 76.0, 22.0
+    tallest = max([*(int(b["n"]) for b in bins), 1])
     parts = [
-        _svg_open("tmb-plot", width, height, f"{label}: strip plot of the cohort"),
+        _svg_open("tmb-plot", width, height, f"{label}: cohort histogram"),
         f'<line x1="{_fmt(left)}" y1="{_fmt(axis_y)}" x2="{_fmt(left + plot_width)}" '
         f'y2="{_fmt(axis_y)}" stroke="#444" stroke-width="1"/>',
     ]
-    for tick in TMB_TICKS:
-        if tick > top:
-            break
-        x = left + _log_scale(tick, top, plot_width)
+    for i, item in enumerate(bins):
+        n = int(item["n"])
+        x = left + i * slot
+        bar = (axis_y - bar_top) * n / tallest
+        if n:
+            parts.append(
+                f'<rect class="cohort-bin" x="{_fmt(x + 2)}" y="{_fmt(axis_y - bar)}" '
+                f'width="{_fmt(slot - 4)}" height="{_fmt(bar)}" fill="{NEUTRAL}" '
+                f'fill-opacity="0.55"><title>{escape(_num(item["low"]))}'
+                f"{'–' + escape(_num(item['high'])) if item.get('high') is not None else '+'}"
+                f" mut/Mb: {n} samples</title></rect>"
+            )
+    for i, low in enumerate(edges):
+        x = left + i * slot
         parts.append(
             f'<line x1="{_fmt(x)}" y1="{_fmt(axis_y)}" x2="{_fmt(x)}" y2="{_fmt(axis_y + 4)}" '
             f'stroke="#444"/><text x="{_fmt(x)}" y="{_fmt(axis_y + 15)}" font-size="10" '
-            f'text-anchor="middle" fill="#333">{tick}</text>'
+            f'text-anchor="middle" fill="#333">{escape(_num(low))}</text>'
         )
     parts.append(
         f'<text x="{_fmt(width - right)}" y="{_fmt(height - 2)}" font-size="10" '
         f'text-anchor="end" fill="#333">{escape(label)}</text>'
     )
     if threshold is not None:
-        x = left + _log_scale(float(threshold), top, plot_width)
+        x = left + _bin_position(float(threshold), edges, plot_width)
         parts.append(
             f'<line class="threshold" x1="{_fmt(x)}" y1="8" x2="{_fmt(x)}" y2="{_fmt(axis_y)}" '
             f'stroke="#b2182b" stroke-dasharray="4 3" stroke-width="1.5"/>'
             f'<text x="{_fmt(x + 4)}" y="16" font-size="10" fill="#b2182b">'
             f"TMB-high ≥ {_num(threshold)}</text>"
         )
-    for index, point in enumerate(points):
-        if point.get("is_self"):
-            continue
-        x = left + _log_scale(float(point["tmb"]), top, plot_width)
-        y = 40.0 + (index % 5 - 2) * 5.0
-        parts.append(
-            f'<circle class="cohort-point" cx="{_fmt(x)}" cy="{_fmt(y)}" r="3.5" '
-            f'fill="{NEUTRAL}" fill-opacity="0.6"><title>{escape(point["sample"])}: '
-            f"{_num(point['tmb'])}</title></circle>"
-        )
     if own_value is not None:
-        x = left + _log_scale(float(own_value), top, plot_width)
-        # keep the label inside the plot at either end of the axis
+        x = left + _bin_position(float(own_value), edges, plot_width)
         anchor = "start" if x < left + 30 else "end" if x > left + plot_width - 30 else "middle"
         parts.append(
-            f'<circle class="own-point" cx="{_fmt(x)}" cy="40" r="6" fill="#1a1a1a" '
-            f'stroke="#fff" stroke-width="1.5"><title>this sample: '
+            f'<circle class="own-point" cx="{_fmt(x)}" cy="{_fmt(axis_y)}" r="6" '
+            f'fill="#1a1a1a" stroke="#fff" stroke-width="1.5"><title>this sample: '
             f"{_num(own_value)}</title></circle>"
-            f'<text x="{_fmt(x)}" y="28" font-size="10" text-anchor="{anchor}" '
-            f'font-weight="bold" fill="#1a1a1a">this sample</text>'
+            f'<text x="{_fmt(x)}" y="{_fmt(axis_y - 10)}" font-size="10" '
+            f'text-anchor="{anchor}" font-weight="bold" fill="#1a1a1a">this sample</text>'
         )
     parts.append("</svg>")
     return Markup("".join(parts))
 
 
 def percentile_bars_svg(markers: Sequence[dict[str, Any]]) -> Markup:
-    """One row per expression marker: percentile bar, cohort ticks, call text.
+    """One row per expression marker: percentile bar, cohort density strip, call text.
 
     Markers without a percentile (not_available, categorical scores) get a text row.
     """
@@ -160,11 +161,16 @@ def percentile_bars_svg(markers: Sequence[dict[str, Any]]) -> Markup:
             f'width="{_fmt(filled)}" height="12" fill="{colour}"><title>{name}: percentile '
             f"{_num(percentile)}</title></rect>"
         )
-        for other in marker.get("cohort_percentiles") or []:
-            x = label_width + bar_width * min(max(float(other), 0.0), 100.0) / 100
+        cohort_bins = [int(n) for n in marker.get("cohort_bins") or []]
+        densest = max([*cohort_bins, 1])
+        for index_bin, n in enumerate(cohort_bins):
+            if not n:
+                continue
+            cell = bar_width / len(cohort_bins)
             parts.append(
-                f'<line class="cohort-tick" x1="{_fmt(x)}" y1="{_fmt(y + 3)}" x2="{_fmt(x)}" '
-                f'y2="{_fmt(y + 19)}" stroke="#1a1a1a" stroke-opacity="0.45"/>'
+                f'<rect class="cohort-bin" x="{_fmt(label_width + index_bin * cell)}" '
+                f'y="{_fmt(y + 17)}" width="{_fmt(cell)}" height="3" fill="#1a1a1a" '
+                f'fill-opacity="{_fmt(0.15 + 0.7 * n / densest)}"/>'
             )
         parts.append(
             f'<text x="{_fmt(label_width + bar_width + 8)}" y="{_fmt(y + 15)}" font-size="11" '

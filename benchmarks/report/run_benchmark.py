@@ -1,0 +1,232 @@
+"""Report-side speed in one run, as ratios: a one-sample 1M-record run vs `bcftools view`,
+PDF CPU seconds per sample, report size against cohort size, and `snakemake -n` at scale.
+
+    python benchmarks/report/run_benchmark.py --out /tmp/benchreport
+        [--records 1000000] [--dryrun-samples 10000] [--pdf-repeats 5] [--skip-dryrun]
+
+1. one sample: a synthetic VEP VCF (benchmarks/ingest/generate_vcf.py) as a one-row cohort,
+   `snakemake --cores 2` from command to report with PDF, against `bcftools view FILE` on the
+   same file (both timed here: wall and CPU of the child and its descendants). Per-rule wall
+   seconds come from Snakemake's own start/finish lines.
+2. PDF: WeasyPrint CPU seconds per report for the demo-like fixture reports and the
+   one-sample report, in this process after one warm-up render (the first render also pays
+   imports and font loading; reported apart).
+3. cohort context: a sample report's HTML/JSON size with a 10- and a 1,000-sample context.
+4. `snakemake -n` for --dryrun-samples samples (benchmarks/dryrun/run_dryrun.py's cohort).
+Writes <out>/result.json and prints it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import re
+import resource
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+FIXTURES = REPO / "tests" / "data" / "report"
+sys.path.insert(0, str(REPO / "benchmarks" / "dryrun"))
+sys.path.insert(0, str(REPO / "benchmarks" / "cohort"))
+
+STAMP = re.compile(r"^\[(\w{3} \w{3} +\d+ \d\d:\d\d:\d\d \d{4})\]$")
+START = re.compile(r"^(?:local)?rule (\S+):$")
+FINISH = re.compile(r"^Finished jobid: (\d+) \(Rule: (\S+)\)$")
+JOBID = re.compile(r"^\s+jobid: (\d+)$")
+
+
+def timed(command: list[str], **kwargs) -> tuple[float, float, subprocess.CompletedProcess]:
+    """Wall seconds and CPU seconds (user + system, the child and every descendant)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    proc = subprocess.run(command, check=False, **kwargs)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, proc
+
+
+def rule_seconds(log: str) -> dict[str, float]:
+    """Wall seconds per rule from Snakemake's '[date]' / 'rule X:' / 'Finished jobid' lines."""
+    started: dict[str, datetime] = {}
+    totals: dict[str, float] = {}
+    stamp: datetime | None = None
+    pending_rule: str | None = None
+    for line in log.splitlines():
+        if match := STAMP.match(line.strip()):
+            stamp = datetime.strptime(" ".join(match.group(1).split()), "%a %b %d %H:%M:%S %Y")
+        elif match := START.match(line.strip()):
+            pending_rule = match.group(1)
+        elif (match := JOBID.match(line)) and pending_rule and stamp:
+            started[match.group(1)] = stamp
+            pending_rule = None
+        elif (match := FINISH.match(line.strip())) and stamp:
+            begun = started.pop(match.group(1), None)
+            if begun is not None:
+                rule = re.sub(r"_\d+$", "", match.group(2))
+                totals[rule] = totals.get(rule, 0.0) + (stamp - begun).total_seconds()
+    return dict(sorted(totals.items()))
+
+
+def write_one_sample_cohort(vcf: Path, out: Path) -> None:
+    config = out / "config"
+    config.mkdir(parents=True, exist_ok=True)
+    (config / "samples.tsv").write_text(
+        "sample\tvcf\ttumor_site\tdifferentiation\tki67\tmsi_status\tgenome_build\n"
+        f"BIG1\t{vcf.resolve()}\tpancreas\tpoor\t60\tMSS\tGRCh38\n"
+    )
+    (config / "config.yaml").write_text(
+        "cohort: one\nsamples: config/samples.tsv\ngenome_build: GRCh38\n"
+        "expression:\n  matrix: null\n"
+        "tmb:\n  target_size_mb: 33.0\n  high_threshold: 10\n"
+        "filters:\n  pass_only: true\n  max_population_af: 0.01\n"
+        'report:\n  title: One-sample benchmark\n  date: "2026-01-15"\n  pdf: true\n'
+    )
+
+
+def one_sample(out: Path, records: int) -> dict:
+    vcf = out / f"big{records}.vcf.gz"
+    if not vcf.is_file():
+        generator = REPO / "benchmarks" / "ingest" / "generate_vcf.py"
+        subprocess.run(
+            [sys.executable, str(generator), str(vcf), "--records", str(records)], check=True
+        )
+    bcftools = []
+    for _ in range(2):
+        wall, cpu, _ = timed(["bcftools", "view", str(vcf)], stdout=subprocess.DEVNULL)
+        bcftools.append({"wall_s": round(wall, 2), "cpu_s": round(cpu, 2)})
+    workdir = out / "one"
+    write_one_sample_cohort(vcf, workdir)
+    for stale in ("results", "logs", ".snakemake"):
+        subprocess.run(["rm", "-rf", str(workdir / stale)], check=True)
+    command = [
+        *(sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile")),
+        *("-d", str(workdir), "--cores", "2", "all"),
+    ]
+    wall, cpu, proc = timed(command, capture_output=True, text=True)
+    log = proc.stdout + proc.stderr
+    (out / "one_sample_snakemake.log").write_text(log)
+    if proc.returncode != 0:
+        sys.stderr.write(log[-4000:])
+        raise SystemExit("one-sample run failed")
+    best = min(bcftools, key=lambda r: r["wall_s"])
+    return {
+        "records": records,
+        "bcftools_view": bcftools,
+        "snakemake": {"wall_s": round(wall, 2), "cpu_s": round(cpu, 2)},
+        "ratio_wall_vs_best_bcftools": round(wall / best["wall_s"], 2),
+        "rules_wall_s": rule_seconds(log),
+        "report_html": str(workdir / "results/one/samples/BIG1/BIG1.report.html"),
+    }
+
+
+def fixture_report(name: str, context: dict) -> dict:
+    """The report data of a test fixture (tests/data/report/<name>.json) in `context`."""
+    from nenprofile.report import build_report_data
+
+    f = json.loads((FIXTURES / f"{name}.json").read_text())
+    parts = ("sample_info", "ingest", "alterations", "biomarkers", "therapies")
+    provenance = json.loads((FIXTURES / "provenance.json").read_text())
+    return build_report_data(*(f[k] for k in parts), provenance, cohort_context=context)
+
+
+def fixture_reports() -> list[str]:
+    import pandas as pd
+
+    from nenprofile.report import render_sample_html
+    from nenprofile.report.context import build_cohort_context
+
+    context = build_cohort_context(
+        pd.read_csv(FIXTURES / "cohort_biomarkers.tsv", sep="\t"),
+        pd.read_csv(FIXTURES / "cohort_markers.tsv", sep="\t"),
+    )
+    return [render_sample_html(fixture_report(n, context)) for n in ("NEN01", "NEN02", "XSS01")]
+
+
+def pdf_cost(pages: list[str], repeats: int) -> dict:
+    start = time.process_time()
+    from nenprofile.report.pdf import render_pdf_bytes
+
+    render_pdf_bytes(pages[0])
+    first = time.process_time() - start
+    per_page = []
+    for page in pages:
+        begin = time.process_time()
+        for _ in range(repeats):
+            render_pdf_bytes(page)
+        per_page.append(round((time.process_time() - begin) / repeats, 3))
+    return {
+        "first_render_with_imports_cpu_s": round(first, 2),
+        "cpu_s_per_pdf": per_page,
+        "mean_cpu_s_per_pdf": round(sum(per_page) / len(per_page), 3),
+        "html_bytes": [len(p) for p in pages],
+    }
+
+
+def context_sizes() -> dict:
+    import random
+
+    import pandas as pd
+
+    from nenprofile.report import render_sample_html
+    from nenprofile.report.context import build_cohort_context
+
+    sizes = {}
+    for n in (10, 1000):
+        rng = random.Random(n)
+        samples = [f"S{i}" for i in range(n)]
+        biomarkers = pd.DataFrame({"sample": samples, "tmb": [rng.uniform(0, 60) for _ in samples]})
+        markers = pd.DataFrame(
+            [{"sample": s, "marker": "DLL3", "percentile": rng.uniform(0, 100)} for s in samples]
+        )
+        start = time.process_time()
+        data = fixture_report("NEN02", build_cohort_context(biomarkers, markers))
+        html = render_sample_html(data)
+        sizes[str(n)] = {
+            "html_bytes": len(html),
+            "json_bytes": len(json.dumps(data)),
+            "build_and_render_cpu_s": round(time.process_time() - start, 3),
+        }
+    return sizes
+
+
+def dryrun(out: Path, samples: int) -> dict:
+    from run_dryrun import make_sheet_cohort, time_dryrun
+
+    folder = out / f"dryrun{samples}"
+    if not (folder / "config" / "config.yaml").is_file():
+        make_sheet_cohort(samples, folder)
+    return {"samples": samples, **time_dryrun(folder)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument("--dryrun-samples", type=int, default=10_000)
+    parser.add_argument("--pdf-repeats", type=int, default=5)
+    parser.add_argument("--skip-dryrun", action="store_true")
+    parser.add_argument("--skip-one-sample", action="store_true")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    result: dict = {"machine": platform.platform(), "python": platform.python_version()}
+    pages = fixture_reports()
+    if not args.skip_one_sample:
+        result["one_sample"] = one_sample(args.out, args.records)
+        pages.append(Path(result["one_sample"]["report_html"]).read_text())
+    result["pdf"] = pdf_cost(pages, args.pdf_repeats)
+    result["report_size_by_cohort"] = context_sizes()
+    if not args.skip_dryrun:
+        result["dryrun"] = dryrun(args.out, args.dryrun_samples)
+    text = json.dumps(result, indent=2)
+    (args.out / "result.json").write_text(text + "\n")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
