@@ -95,7 +95,7 @@ def test_config_readme_states_the_schema_defaults():
         elif isinstance(default, bool):
             assert shown == str(default).lower(), (key, shown)
         elif isinstance(default, list):
-            assert shown == "[]", (key, shown)
+            assert shown == "[" + ", ".join(map(str, default)) + "]", (key, shown)
         elif isinstance(default, (int, float)):
             assert float(shown) == float(default), (key, shown, default)
         else:

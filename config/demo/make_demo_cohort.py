@@ -452,16 +452,20 @@ class Case:
     cna: str = ""
     fusions: str = ""
     expression_id: str = ""
+    histology: str = ""
+    stage: str = ""
+    sstr_imaging: str = ""
 
 
 CASES = (
     Case("NEN01", "pancreas", "well", "30", "", "", "MSS", "", "0.70",
-         vcf="demo/NEN01.vep.vcf.gz", cna="demo/cna/NEN01.gene_cn.tsv", expression_id="NEN01"),
+         vcf="demo/NEN01.vep.vcf.gz", cna="demo/cna/NEN01.gene_cn.tsv", expression_id="NEN01",
+         histology="NET G3", stage="metastatic", sstr_imaging="positive"),
     Case("NEN02", "colon", "poor", "80", "5", "", "MSS", "", "0.60",
          vcf="demo/NEN02.snpeff.vcf.gz", expression_id="NEN02"),
     Case("NEN03", "lung", "poor", "70", "10", "", "MSS", "", "0.55",
          vcf="demo/NEN03.mutect2.vep.vcf.gz", tumor_sample="NEN03_T", normal_sample="NEN03_N",
-         expression_id="NEN03"),
+         expression_id="NEN03", histology="LCNEC", stage="metastatic"),
     Case("NEN04", "bladder", "poor", "90", "0", "", "MSS", "", "0.80",
          vcf="demo/NEN04.vep.vcf.gz", cna="demo/cna/NEN04.gene_cn.tsv", expression_id="NEN04"),
     Case("NEN05", "stomach", "poor", "75", "", "20", "MSI-H", "1+", "0.65",
@@ -469,7 +473,8 @@ CASES = (
     Case("NEN06", "pancreas", "poor", "60", "", "", "MSS", "", "0.50",
          vcf="demo/NEN06.vep.vcf.gz", cna="demo/cna/NEN06.segments.tsv", expression_id="NEN06"),
     Case("NEN07", "lung", "poor", "65", "60", "", "MSS", "", "0.60",
-         vcf="demo/NEN07.vep.vcf.gz", cna="demo/cna/NEN07.gene_cn.tsv", expression_id="NEN07"),
+         vcf="demo/NEN07.vep.vcf.gz", cna="demo/cna/NEN07.gene_cn.tsv", expression_id="NEN07",
+         histology="SCLC", stage="extensive"),
     Case("NEN08", "small intestine", "well", "25", "", "", "MSS", "", "",
          vcf="demo/NEN08.vcf.gz", expression_id="NEN08"),
     Case("NEN09", "rectum", "well", "35", "", "", "unknown", "", "0.75",
@@ -481,7 +486,7 @@ CASES = (
 SHEET_COLUMNS = (
     "sample", "vcf", "maf", "tumor_sample", "normal_sample", "cna", "fusions", "expression_id",
     "tumor_site", "differentiation", "ki67", "pdl1_tps", "pdl1_cps", "msi_status",
-    "genome_build", "her2_ihc", "purity",
+    "genome_build", "her2_ihc", "purity", "histology", "stage", "sstr_imaging",
 )  # fmt: skip
 
 
@@ -791,7 +796,8 @@ def build_sheet(sheet: Path) -> None:
             "tumor_site": case.tumor_site, "differentiation": case.differentiation,
             "ki67": case.ki67, "pdl1_tps": case.pdl1_tps, "pdl1_cps": case.pdl1_cps,
             "msi_status": case.msi_status, "genome_build": "GRCh38", "her2_ihc": case.her2_ihc,
-            "purity": case.purity,
+            "purity": case.purity, "histology": case.histology, "stage": case.stage,
+            "sstr_imaging": case.sstr_imaging,
         }  # fmt: skip
         rows.append([values[c] for c in SHEET_COLUMNS])
     write_tsv(sheet, list(SHEET_COLUMNS), rows)

@@ -99,6 +99,8 @@ class GeneCopyNumber:
     minor_copy_number: float | None = None
     loh: bool = False
     source: str = ""
+    segment: str | None = None  # the segment (or gene-row value) that decided the call
+    note: str = ""  # a conflict the reader resolved (copynumber module docstring)
 
 
 @dataclass(slots=True)
@@ -110,6 +112,12 @@ class Fusion:
     supporting_reads: int | None = None
     caller: str = ""
     in_frame: bool | None = None
+    split_reads: int | None = None  # reads across the junction, when the caller counts them
+    confidence: str | None = None  # the caller's own confidence word, lower-case
+    support: str = "not assessed"  # supported | low-support | not assessed (fusions.FusionEvidence)
+    exon5: int | None = None  # last exon of the 5' partner in the fusion, when the caller says
+    exon3: int | None = None  # first exon of the 3' partner
+    support_note: str = ""
 
     @property
     def name(self) -> str:

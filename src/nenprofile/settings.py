@@ -66,6 +66,14 @@ class CopyNumberSettings:
     log2_gain: float
     log2_hetloss: float
     log2_deepdel: float
+    seg_scale: str
+
+
+@dataclass(frozen=True)
+class FusionSettings:
+    min_supporting_reads: int
+    min_split_reads: int
+    trusted_confidence: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -90,6 +98,7 @@ class Settings:
     pdl1_thresholds: dict[str, float]
     filters: FilterSettings
     copy_number: CopyNumberSettings
+    fusions: FusionSettings
     expression: ExpressionConfig
     knowledge_base_path: str | None
     civic_path: str | None
@@ -117,13 +126,21 @@ class Settings:
                 min_depth=filters["min_depth"],
                 max_population_af=float(filters["max_population_af"]),
             ),
-            copy_number=CopyNumberSettings(**_floats(config["copy_number"])),
+            copy_number=CopyNumberSettings(
+                **_floats({k: v for k, v in config["copy_number"].items() if k != "seg_scale"}),
+                seg_scale=config["copy_number"]["seg_scale"],
+            ),
             expression=ExpressionConfig(
                 matrix=config["expression"]["matrix"],
                 reference=config["expression"]["reference"],
                 min_reference_size=config["expression"]["min_reference_size"],
                 high_percentile=float(config["expression"]["high_percentile"]),
                 low_percentile=float(config["expression"]["low_percentile"]),
+            ),
+            fusions=FusionSettings(
+                min_supporting_reads=config["fusions"]["min_supporting_reads"],
+                min_split_reads=config["fusions"]["min_split_reads"],
+                trusted_confidence=tuple(config["fusions"]["trusted_confidence"]),
             ),
             knowledge_base_path=config["knowledge_base"]["path"],
             civic_path=config["knowledge_base"]["civic"],

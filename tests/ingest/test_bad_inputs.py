@@ -21,7 +21,7 @@ import yaml
 from nenprofile.errors import InputError
 from nenprofile.ingest.copynumber import read_copy_number
 from nenprofile.ingest.expression import read_expression_matrix
-from nenprofile.ingest.fusions import read_fusions
+from nenprofile.ingest.fusions import FusionEvidence, read_fusions
 from nenprofile.ingest.sheet import load_sample_sheet, sample_info, validate_config
 from nenprofile.ingest.variants import read_variants
 from nenprofile.ingest.variants.maf import read_maf
@@ -42,6 +42,7 @@ VCF_HEADER = "".join(line + "\n" for line in VCF_TEXT.splitlines() if line.start
 VCF_RECORDS = [line for line in VCF_TEXT.splitlines() if not line.startswith("#")]
 MAF_TEXT = (DEMO / "NEN10.maf").read_text()
 CNA_TEXT = (DEMO / "cna" / "NEN01.gene_cn.tsv").read_text()
+EVIDENCE = FusionEvidence(2, 1, ("high", "medium", "reported"))
 FUSION_TEXT = (DEMO / "fusions" / "NEN10.arriba.fusions.tsv").read_text()
 EXPRESSION_TEXT = (DEMO / "expression" / "salmon.merged.gene_tpm.tsv").read_text()
 INTERPRET_SETTINGS = Settings.from_partial({"tmb": {"target_size_mb": 1.0, "high_threshold": 10}})
@@ -334,7 +335,7 @@ def test_cna_empty_file(tmp_path):
     "reader, text",
     [
         (lambda p: read_copy_number(p, build="GRCh38"), "gene\tcopy_number\rRB1\t0\rTP53\t1\r"),
-        (read_fusions, "gene5\tgene3\rEWSR1\tFLI1\r"),
+        (lambda p: read_fusions(p, evidence=EVIDENCE), "gene5\tgene3\rEWSR1\tFLI1\r"),
     ],
     ids=["copy number", "fusions"],
 )
@@ -349,7 +350,8 @@ def test_cna_header_only_is_legal_and_empty(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "value, words", [("abc", "expected a number"), ("inf", "expected a number"), ("-3", "negative")]
+    "value, words",
+    [("abc", "expected a number"), ("inf", "expected a number"), ("-3", "is below -1")],
 )
 def test_cna_bad_copy_number(tmp_path, value, words):
     path = write(tmp_path, "bad.tsv", f"gene\tcopy_number\nMEN1\t2\nTSC2\t{value}\n")
@@ -427,17 +429,17 @@ FUSION_LINES = FUSION_TEXT.splitlines()
 
 
 def test_fusions_directory_instead_of_file(tmp_path):
-    expect_input_error(lambda: read_fusions(tmp_path), tmp_path)
+    expect_input_error(lambda: read_fusions(tmp_path, evidence=EVIDENCE), tmp_path)
 
 
 def test_fusions_empty_file(tmp_path):
     path = write(tmp_path, "empty.tsv", "")
-    expect_input_error(lambda: read_fusions(path), path, words="empty")
+    expect_input_error(lambda: read_fusions(path, evidence=EVIDENCE), path, words="empty")
 
 
 def test_fusions_header_only_is_legal_and_empty(tmp_path):
     path = write(tmp_path, "header.tsv", FUSION_LINES[0] + "\n")
-    assert read_fusions(path) == []
+    assert read_fusions(path, evidence=EVIDENCE) == []
 
 
 def test_fusions_arriba_missing_column(tmp_path):
@@ -445,34 +447,38 @@ def test_fusions_arriba_missing_column(tmp_path):
         "\t".join(f for i, f in enumerate(line.split("\t")) if i != 9) for line in FUSION_LINES
     )
     path = write(tmp_path, "nosplit1.tsv", text + "\n")
-    expect_input_error(lambda: read_fusions(path), path, line=1, words="not recognised")
+    expect_input_error(
+        lambda: read_fusions(path, evidence=EVIDENCE), path, line=1, words="not recognised"
+    )
 
 
 def test_fusions_unknown_format(tmp_path):
     path = write(tmp_path, "what.tsv", "partner_a\tpartner_b\nA\tB\n")
-    expect_input_error(lambda: read_fusions(path), path, line=1, words="Arriba")
+    expect_input_error(lambda: read_fusions(path, evidence=EVIDENCE), path, line=1, words="Arriba")
 
 
 @pytest.mark.parametrize("value", ["x", "inf", "nan", "-2", "1.5"])
 def test_fusions_bad_read_count(tmp_path, value):
     path = write(tmp_path, "reads.tsv", FUSION_TEXT.replace("\t24\t31\t", f"\t{value}\t31\t"))
-    expect_input_error(lambda: read_fusions(path), path, line=2, column="split_reads1")
+    expect_input_error(
+        lambda: read_fusions(path, evidence=EVIDENCE), path, line=2, column="split_reads1"
+    )
 
 
 def test_fusions_empty_partner_gene(tmp_path):
     path = write(tmp_path, "nogene.tsv", "gene5\tgene3\nTPM3\t\n")
-    expect_input_error(lambda: read_fusions(path), path, line=2, column="gene3")
+    expect_input_error(lambda: read_fusions(path, evidence=EVIDENCE), path, line=2, column="gene3")
 
 
 def test_fusions_latin1_bytes(tmp_path):
     text = FUSION_TEXT.replace("Tropomyosin", "Tropomyosin\xe9")
     path = write(tmp_path, "latin1.tsv", text.encode("latin-1"))
-    expect_input_error(lambda: read_fusions(path), path, line=2, words="UTF-8")
+    expect_input_error(lambda: read_fusions(path, evidence=EVIDENCE), path, line=2, words="UTF-8")
 
 
 def test_fusions_truncated_gzip(tmp_path):
     path = write(tmp_path, "cut.tsv.gz", gzip.compress(FUSION_TEXT.encode() * 20)[:80])
-    expect_input_error(lambda: read_fusions(path), path, words="truncated")
+    expect_input_error(lambda: read_fusions(path, evidence=EVIDENCE), path, words="truncated")
 
 
 @pytest.mark.parametrize("variant", ["crlf", "bom"])
@@ -482,9 +488,9 @@ def test_fusions_crlf_and_bom_parse_like_clean(tmp_path, variant):
     else:
         data = b"\xef\xbb\xbf" + FUSION_TEXT.encode()
     path = write(tmp_path, f"{variant}.tsv", data)
-    expected = read_fusions(DEMO / "fusions" / "NEN10.arriba.fusions.tsv")
+    expected = read_fusions(DEMO / "fusions" / "NEN10.arriba.fusions.tsv", evidence=EVIDENCE)
     assert [(f.gene5, f.gene3) for f in expected] == [("TPM3", "NTRK1")]
-    assert read_fusions(path) == expected
+    assert read_fusions(path, evidence=EVIDENCE) == expected
 
 
 # ---------------------------------------------------------------- expression

@@ -34,7 +34,7 @@ def test_file_names_pair_with_the_longest_sample_id():
 def test_a_reader_crash_is_listed_with_the_file_not_raised(tmp_path, monkeypatch):
     from nenprofile.ingest import discover
 
-    def crash(path):
+    def crash(path, **options):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(discover, "read_fusions", crash)

@@ -210,3 +210,71 @@ def test_missing_and_empty_files(tmp_path: Path) -> None:
         read_expression_matrix(tmp_path / "absent.tsv")
     with pytest.raises(InputError, match="empty"):
         read_expression_matrix(write(tmp_path, "e.tsv", ""))
+
+
+def test_nfcore_gene_counts_are_never_read_as_tpm() -> None:
+    # same header as salmon.merged.gene_tpm.tsv (gene_id, gene_name, samples); salmon counts
+    path = FIXTURES / "salmon.merged.gene_counts.tsv"
+    with pytest.raises(InputError) as error:
+        read_expression_matrix(path, genes=["SSTR2", "DLL3", "CD274"])
+    assert str(error.value).startswith(
+        f"{path}: This matrix looks like read counts, not TPM (the file name "
+        "'salmon.merged.gene_counts.tsv' says counts); counts are never used as TPM."
+    )
+    assert "salmon.merged.gene_tpm.tsv" in error.value.fix
+
+
+def test_whole_number_matrix_is_refused_unless_named_tpm(tmp_path: Path) -> None:
+    body = "gene\ta\tb\n" + "".join(f"G{i}\t{i + 1}\t{2 * i + 3}\n" for i in range(6))
+    counts = tmp_path / "matrix.tsv"
+    counts.write_text(body)
+    with pytest.raises(InputError, match=r"all 12 non-zero values are whole numbers"):
+        read_expression_matrix(counts)
+    rounded = tmp_path / "rounded_tpm.tsv"
+    rounded.write_text(body)
+    assert read_expression_matrix(rounded).tpm.loc["G5", "b"] == 13.0
+
+
+def test_column_total_above_a_million_is_not_tpm_even_when_few_genes_are_kept(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    # the real nf-core TPM matrix with its first sample scaled to 20 million: what a counts
+    # matrix under another name looks like
+    lines = (shared_data / NFCORE).read_text().splitlines()
+    scaled = [lines[0]]
+    for line in lines[1:]:
+        fields = line.split("\t")
+        fields[2] = f"{float(fields[2]) * 20:.3f}"
+        scaled.append("\t".join(fields))
+    path = tmp_path / "expression.tsv"
+    path.write_text("\n".join(scaled) + "\n")
+    with pytest.raises(InputError, match=r"column 'X1O' sums to 20,000,\d{3}, TPM sums to"):
+        read_expression_matrix(path, genes=["SSTR2", "DLL3", "CD274"])
+    # the unscaled file passes: its columns sum to 1,000,000
+    assert read_expression_matrix(shared_data / NFCORE, genes=["SSTR2"]).tpm.shape == (1, 6)
+
+
+def test_kallisto_transcripts_summed_per_gene_from_gencode_names(tmp_path: Path) -> None:
+    matrix = read_expression_matrix(FIXTURES / "abundance.tsv", genes=["DLL3", "CD274"])
+    assert matrix.input_format == "kallisto abundance.tsv"
+    assert matrix.tpm["TPM"].to_dict() == {"DLL3": 61.5 + 7.25, "CD274": 1.8}
+    assert matrix.warnings[0] == (
+        "kallisto transcript TPM summed per gene (gene name from the GENCODE target_id)."
+    )
+    plain = write(
+        tmp_path,
+        "abundance.tsv",
+        "target_id\tlength\teff_length\test_counts\ttpm\nENST00000205948.11\t2309\t2131\t812\t61.5\n",
+    )
+    with pytest.raises(InputError) as error:
+        read_expression_matrix(plain, genes=["DLL3"])
+    assert "kallisto abundance.tsv is transcript-level and target_id 'ENST00000205948.11'" in str(
+        error.value
+    )
+    assert error.value.column == "target_id"
+
+
+def test_no_sample_column_selected_reads_no_values(tmp_path: Path) -> None:
+    path = write(tmp_path, "m.tsv", "gene_id\tgene_name\tA\nENSG00000090932\tDLL3\t5.5\n")
+    matrix = read_expression_matrix(path, genes=["DLL3"], columns=[])
+    assert matrix.tpm.shape == (1, 0)

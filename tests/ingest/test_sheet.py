@@ -333,7 +333,9 @@ def test_sheet_columns_come_from_the_schema_and_reach_sample_info():
 
     properties = load_schema(SAMPLES_SCHEMA)["properties"]
     assert tuple(properties) == KNOWN_COLUMNS
-    assert set(PATH_COLUMNS) == {"vcf", "maf", "cna", "fusions"} <= set(KNOWN_COLUMNS)
+    assert (
+        set(PATH_COLUMNS) == {"vcf", "maf", "cna", "purity_file", "fusions"} <= set(KNOWN_COLUMNS)
+    )
     assert {"ki67", "pdl1_tps", "purity"} <= set(NUMBER_COLUMNS)
     # set by the sheet loader, not a column
     derived = {

@@ -24,6 +24,8 @@ from nenprofile.interpret.expression import (
 )
 
 SAMPLES = {"S1": "c1", "S2": "c2", "S3": "c3", "S4": "c4"}
+# the 4-sample matrix is its own reference: gene-set calls need min_reference_size <= 4
+FOUR = ExpressionSettings(min_reference_size=4)
 
 
 def tpm(*log2_values: float) -> list[float]:
@@ -119,7 +121,7 @@ def test_missing_marker_is_not_available_never_zero(matrix: pd.DataFrame) -> Non
 
 
 def test_gene_set_score_is_mean_z_of_available_genes(matrix: pd.DataFrame) -> None:
-    table = score_matrix(matrix, SAMPLES)
+    table = score_matrix(matrix, SAMPLES, settings=FOUR)
     mtor_z = [k / math.sqrt(1.25) for k in (-1.5, -0.5, 0.5, 1.5)]
     akt1_z = [-1 / math.sqrt(3)] * 3 + [3 / math.sqrt(3)]
     expected_calls = ["low", "intermediate", "high", "high"]
@@ -134,7 +136,7 @@ def test_gene_set_score_is_mean_z_of_available_genes(matrix: pd.DataFrame) -> No
 
 
 def test_sclc_subtype_by_highest_z(matrix: pd.DataFrame) -> None:
-    table = score_matrix(matrix, SAMPLES)
+    table = score_matrix(matrix, SAMPLES, settings=FOUR)
     calls = {s: row(table, s, "SCLC_SUBTYPE")["call"] for s in SAMPLES}
     assert calls == {"S1": "SCLC-N", "S2": "SCLC-P", "S3": "unassigned", "S4": "SCLC-A"}
     s3 = row(table, "S3", "SCLC_SUBTYPE")
@@ -148,12 +150,12 @@ def test_sclc_subtype_needs_z_above_half() -> None:
     # log2 values 0,3,3,3,3: mean 2.4, sd 1.2 -> z = -2, 0.5, 0.5, 0.5, 0.5 (exactly)
     five = {f"S{i}": f"c{i}" for i in range(5)}
     frame = pd.DataFrame({"ASCL1": tpm(0, 3, 3, 3, 3)}, index=list(five.values())).T
-    table = score_matrix(frame, five)
+    table = score_matrix(frame, five, settings=ExpressionSettings(min_reference_size=5))
     assert row(table, "S1", "SCLC_SUBTYPE")["zscore"] == 0.5
     assert row(table, "S1", "SCLC_SUBTYPE")["call"] == "unassigned"
     frame.loc["ASCL1", "c0"] = 0.5  # log2 0.585: mean falls, sd shrinks -> z of the 3s < 0.5
     frame.loc["ASCL1", "c1"] = tpm(4)[0]  # S1 now clearly highest
-    table = score_matrix(frame, five)
+    table = score_matrix(frame, five, settings=ExpressionSettings(min_reference_size=5))
     assert row(table, "S1", "SCLC_SUBTYPE")["zscore"] > 0.5
     assert row(table, "S1", "SCLC_SUBTYPE")["call"] == "SCLC-A"
 
@@ -169,7 +171,11 @@ def test_zero_sd_gives_zero_z_and_intermediate_call(matrix: pd.DataFrame) -> Non
 def test_small_cohort_warning_and_setting(matrix: pd.DataFrame) -> None:
     table = score_matrix(matrix, SAMPLES)
     warning = "reference has 4 samples (< min_reference_size 10): percentiles are coarse"
-    assert table.attrs["warnings"] == [warning]
+    assert table.attrs["warnings"] == [
+        warning,
+        "reference has 4 samples (< min_reference_size 10): gene-set scores and the SCLC "
+        "subtype are not_informative",
+    ]
     assert row(table, "S1", "DLL3")["note"].endswith(warning)
     quiet = score_matrix(matrix, SAMPLES, settings=ExpressionSettings(min_reference_size=4))
     assert quiet.attrs["warnings"] == []
@@ -232,7 +238,7 @@ def test_two_samples_may_share_one_column(matrix: pd.DataFrame) -> None:
 
 
 def test_markers_for_sample_and_table_round_trip(matrix: pd.DataFrame, tmp_path: Path) -> None:
-    table = score_matrix(matrix, SAMPLES)
+    table = score_matrix(matrix, SAMPLES, settings=FOUR)
     markers = markers_for_sample(table, "S4")
     assert len(markers) == 16
     dll3 = markers["DLL3"]
@@ -264,3 +270,28 @@ def test_per_sample_nan_is_not_available() -> None:
     assert b["call"] == "not_available"
     assert b["note"].startswith("no DLL3 value for this sample")
     assert row(table, "C", "DLL3")["n_reference"] == 2
+
+
+def test_small_reference_makes_gene_sets_and_subtype_not_informative(matrix) -> None:
+    table = score_matrix(matrix, SAMPLES)  # 4 samples < min_reference_size 10
+    assert [row(table, s, "MTOR_PI3K_SCORE")["call"] for s in SAMPLES] == ["not_informative"] * 4
+    assert [row(table, s, "SCLC_SUBTYPE")["call"] for s in SAMPLES] == ["not_informative"] * 4
+    # the score itself is still shown; only the call is withheld
+    assert row(table, "S4", "MTOR_PI3K_SCORE")["zscore"] == pytest.approx(
+        (1.5 / math.sqrt(1.25) + 3 / math.sqrt(3)) / 2
+    )
+    assert (
+        "not_informative: z-scores of a reference smaller than min_reference_size"
+        in row(table, "S4", "MTOR_PI3K_SCORE")["note"]
+    )
+    assert row(table, "S4", "DLL3")["call"] == "high"  # single genes keep their call
+
+
+def test_one_sample_reference_gives_no_high_immune_signature(tmp_path: Path) -> None:
+    genes = ["CCL5", "CD27", "CD274", "CD276", "CD8A", "CMKLR1", "CXCL9", "CXCR6"]
+    matrix = tmp_path / "one.tsv"
+    matrix.write_text("gene\tx\n" + "".join(f"{g}\t{10 + i}\n" for i, g in enumerate(genes)))
+    table = score_cohort(matrix, {"A": "x"})
+    gep = row(table, "A", "TCELL_INFLAMED_GEP")
+    assert gep["call"] == "not_informative"
+    assert row(table, "A", "CD274")["call"] == "intermediate"  # tie: rank not informative

@@ -246,6 +246,87 @@ def test_fusion_rules() -> None:
     assert classify_fusion(Fusion("EWSR1", "FLI1")).oncogenicity == VUS
 
 
+def fusion_call(fusion: Fusion) -> tuple[str | None, str, list[str]]:
+    result = classify_fusion(fusion)
+    return fusion_driver_gene(fusion, {}), result.oncogenicity, result.evidence
+
+
+@pytest.mark.parametrize(
+    ("fusion", "expected"),
+    [
+        (
+            Fusion("FGFR2", "BICC1", in_frame=True),
+            (
+                "FGFR2",
+                ONCOGENIC,
+                ["FGFR2::BICC1: FGFR2 kinase retained as 5' partner, in frame"],
+            ),
+        ),
+        (
+            Fusion("FGFR2", "BICC1", in_frame=False),
+            ("FGFR2", VUS, ["FGFR2::BICC1: out-of-frame fusion of FGFR2"]),
+        ),
+        (
+            Fusion("CD74", "NRG1", in_frame=True),
+            (
+                "NRG1",
+                ONCOGENIC,
+                ["CD74::NRG1: NRG1 EGF-like domain retained as 3' partner, in frame"],
+            ),
+        ),
+        (
+            Fusion("ETV6", "PDGFRB"),
+            ("PDGFRB", ONCOGENIC, ["ETV6::PDGFRB: PDGFRB kinase fusion with kinase as 3' partner"]),
+        ),
+        (
+            Fusion("ZMYM2", "FGFR1", in_frame=True),
+            (
+                "FGFR1",
+                ONCOGENIC,
+                ["ZMYM2::FGFR1: FGFR1 kinase fusion with kinase as 3' partner, in frame"],
+            ),
+        ),
+        (
+            Fusion("BICC1", "FGFR2"),
+            (None, VUS, ["BICC1::FGFR2: functional effect unknown"]),
+        ),
+    ],
+)
+def test_kinase_and_ligand_fusions_by_partner_position(fusion, expected) -> None:
+    assert fusion_call(fusion) == expected
+
+
+def test_low_support_fusion_is_vus_with_caveat_whatever_the_partners() -> None:
+    fusion = Fusion(
+        "ETV6",
+        "NTRK3",
+        0,
+        "STAR-Fusion",
+        True,
+        split_reads=0,
+        support="low-support",
+        support_note="0 supporting reads, 0 split (needs >= 2 with >= 1 split)",
+    )
+    result = classify_fusion(fusion)
+    assert (result.oncogenicity, result.evidence, result.caveats) == (
+        VUS,
+        [
+            "ETV6::NTRK3: low-support fusion (0 supporting reads, 0 split (needs >= 2 with >= 1 "
+            "split)); not called oncogenic"
+        ],
+        [
+            "ETV6::NTRK3 is low-support (0 supporting reads, 0 split (needs >= 2 with >= 1 "
+            "split)): confirm by an orthogonal assay"
+        ],
+    )
+    supported = Fusion("ETV6", "NTRK3", 25, "Arriba", True, support="supported")
+    supported.support_note = "Arriba confidence high"
+    assert classify_fusion(supported).evidence == [
+        "ETV6::NTRK3: NTRK3 kinase fusion with kinase as 3' partner, in frame",
+        "support: Arriba confidence high",
+    ]
+
+
 @pytest.mark.parametrize(
     ("fusion", "driver", "call", "evidence"),
     [
@@ -382,3 +463,63 @@ def test_classify_sample_marks_biallelic_and_ignores_non_kb_genes() -> None:
     ]
     assert result.oncogenic_genes() == {"MEN1", "PIK3CA", "TSC2", "NTRK3"}
     assert result.copy_loss("MEN1") and result.deep_deleted("TSC2")
+
+
+MET = gene("MET", "oncogene")
+
+
+@pytest.mark.parametrize(
+    ("hgvsc", "variant_class", "call"),
+    [
+        ("c.3028+1G>T", "splice_site", ONCOGENIC),  # NM_000245 donor
+        ("ENST00000397752.8:c.3082+2T>C", "splice_site", ONCOGENIC),  # NM_001127500 donor
+        ("c.2888-1G>C", "splice_site", ONCOGENIC),  # acceptor
+        ("c.3024_3028+8del", "splice_site", ONCOGENIC),  # deletion from exon into intron
+        ("c.2888-18_2888-7del", "intronic", LIKELY_ONCOGENIC),  # acceptor polypyrimidine tract
+        ("c.3082+3A>G", "splice_region", LIKELY_ONCOGENIC),
+        ("c.3028+45A>G", "intronic", VUS),  # beyond 30 bp
+        ("c.3000G>A", "synonymous", VUS),
+    ],
+)
+def test_met_exon14_splice_variants(hgvsc, variant_class, call) -> None:
+    met = Variant("chr7", 116412044, "G", "T", gene="MET", variant_class=variant_class)
+    met.hgvsc = hgvsc
+    result = classify_variant(met, MET, tumor_only=False)
+    assert result.oncogenicity == call
+    if call != VUS:
+        assert result.evidence[-1].startswith(
+            "MET exon 14 skipping (Frampton et al. Cancer Discov 2015, PMID:25971938): "
+        )
+
+
+def test_met_exon14_skipping_reported_by_linx_as_exon_13_to_15() -> None:
+    fusion = Fusion("MET", "MET", None, "LINX", True, confidence="reported", exon5=13, exon3=15)
+    fusion.support, fusion.support_note = "supported", "LINX confidence reported"
+    result = classify_fusion(fusion)
+    assert (fusion_driver_gene(fusion, {"MET": MET}), result.oncogenicity) == ("MET", ONCOGENIC)
+    assert result.evidence[0] == (
+        "MET::MET: exon 13 joined to exon 15, MET exon 14 skipping (Frampton et al. Cancer "
+        "Discov 2015, PMID:25971938)"
+    )
+    other = Fusion("MET", "MET", None, "LINX", True, exon5=12, exon3=15)
+    assert classify_fusion(other).oncogenicity == VUS
+
+
+def test_copy_number_evidence_names_the_deciding_segment_and_the_conflict() -> None:
+    call = GeneCopyNumber(
+        "PTEN",
+        "DEEPDEL",
+        copy_number=0.0,
+        segment="chr10:89700300-89712340 CN 0, 12,041 of PTEN's 108,818 bp",
+        note="PTEN also overlaps a GAIN segment chr10:89712341-135534747 CN 3.0201",
+    )
+    result = classify_copy_number(call, PTEN)
+    assert result is not None
+    assert (result.oncogenicity, result.evidence, result.caveats) == (
+        ONCOGENIC,
+        [
+            "OVS1: deep (homozygous) deletion of tumor suppressor PTEN",
+            "decided by chr10:89700300-89712340 CN 0, 12,041 of PTEN's 108,818 bp",
+        ],
+        ["PTEN also overlaps a GAIN segment chr10:89712341-135534747 CN 3.0201"],
+    )

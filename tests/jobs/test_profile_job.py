@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 
 from nenprofile.ingest.sheet import load_sample_sheet, validate_config
-from nenprofile.jobs.profile import profile_sample
+from nenprofile.jobs.profile import profile_sample, read_other_inputs, resolve_purity_ploidy
 from nenprofile.layout import SAMPLE_TABLES
+from nenprofile.model import SampleInfo
+from nenprofile.settings import Settings
 
 REPO = Path(__file__).resolve().parents[2]
 SCHEMAS = REPO / "workflow" / "schemas"
@@ -47,6 +49,53 @@ def test_profile_sample_adds_civic_evidence_when_configured(tmp_path, shared_dat
     assert "CIViC:EID1401" not in {r["rule_id"] for r in civic_rows}
     assert all(r["context"] in ("other tumor type", "NEN-specific") for r in civic_rows)
     assert "capivasertib_pi3k_akt_pten" in {r["rule_id"] for r in rows}
+
+
+CNA = REPO / "tests" / "data" / "cna"
+FUSIONS = REPO / "tests" / "data" / "fusions"
+
+
+def default_settings() -> Settings:
+    return Settings.defaults()
+
+
+def test_purity_and_ploidy_from_the_caller_file_unless_the_sheet_gives_them():
+    sample = SampleInfo("S1", genome_build="GRCh37")
+    used = resolve_purity_ploidy(sample, str(CNA / "sample.purple.purity.tsv"))
+    assert used == {
+        "purity": {"value": 0.72, "source": "PURPLE/caller file sample.purple.purity.tsv"},
+        "ploidy": {"value": 3.1, "source": "PURPLE/caller file sample.purple.purity.tsv"},
+    }
+    assert (sample.purity, sample.ploidy) == (0.72, 3.1)
+    from_sheet = SampleInfo("S2", purity=0.4)
+    used = resolve_purity_ploidy(from_sheet, str(CNA / "sample.ascat.purityploidy.txt"))
+    assert used["purity"] == {
+        "value": 0.4,
+        "source": "sample sheet (overrides 0.54 in the ASCAT file sample.ascat.purityploidy.txt)",
+    }
+    assert used["ploidy"] == {"value": 3.2, "source": "ASCAT file sample.ascat.purityploidy.txt"}
+    assert resolve_purity_ploidy(SampleInfo("S3"), None) == {
+        "purity": {"value": None, "source": "not given"},
+        "ploidy": {"value": None, "source": "not given; calls assume ploidy 2"},
+    }
+
+
+def test_other_inputs_use_the_caller_ploidy_and_disclose_what_was_read():
+    sample = SampleInfo("S1", genome_build="GRCh37")
+    inputs = {
+        "cna": str(CNA / "sample.purple.cnv.somatic.tsv"),
+        "purity_file": str(CNA / "sample.purple.purity.tsv"),
+        "fusions": str(FUSIONS / "arriba.fusions.tsv"),
+    }
+    other = read_other_inputs(sample, {}, inputs, default_settings())
+    calls = {c.gene: c.call for c in other.copy_numbers}
+    # PURPLE's ploidy 3.1: BRAF at 6.03 copies is a gain, not the amplification of ploidy 2
+    assert (calls["BRAF"], calls["PTEN"]) == ("GAIN", "DEEPDEL")
+    assert other.copy_number_input["format"] == "PURPLE somatic copy number segments"
+    assert other.copy_number_input["clipped_negative_copy_numbers"] == 1
+    assert other.fusion_input["skipped"] == {"Arriba confidence low": 1}
+    assert [f.support for f in other.fusions] == ["supported"] * 4
+    assert other.purity_ploidy["ploidy"]["value"] == 3.1
 
 
 def _profile_one(tmp_path: Path, vcf: Path) -> tuple[dict, list[dict[str, str]], dict]:

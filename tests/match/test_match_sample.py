@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from nenprofile.ingest.fusions import FusionEvidence, read_fusions
 from nenprofile.ingest.variants.result import IngestResult
 from nenprofile.interpret.sample import (
     immune_score,
@@ -186,3 +187,28 @@ def test_immune_score_from_markers() -> None:
         True,
     )
     assert immune_score(None)["call"] == "not_available"
+
+
+def test_zero_read_fusion_is_low_support_and_drives_no_therapy(kb, tmp_path) -> None:
+    sample = SampleInfo("NEC02", tumor_site="colorectal", differentiation="poor")
+    table = tmp_path / "star-fusion.fusion_predictions.tsv"
+    table.write_text("#FusionName\tJunctionReadCount\tSpanningFragCount\nETV6--NTRK3\t0\t0\n")
+    evidence = FusionEvidence.from_settings(Settings.defaults())
+    [fusion] = read_fusions(table, evidence=evidence)
+    profile = profile_of(sample, ingest([]), [], [fusion], None, kb, CONFIG)
+    row = next(r for r in profile.alterations if r.alteration_type == "fusion")
+    assert (row.gene, row.oncogenicity) == ("NTRK3", "VUS")
+    assert (row.evidence or "").startswith("ETV6::NTRK3: low-support fusion (0 supporting reads")
+    assert not [t for t in profile.therapies if "ntrk" in t.rule_id]
+    assert row.caveats in profile.warnings
+
+
+def test_oncogenic_met_exon14_splice_region_variant_is_reported(kb) -> None:
+    sample = SampleInfo("NEC03", tumor_site="lung", differentiation="poor")
+    met = Variant("chr7", 116771936, "A", "G", gene="MET", variant_class="splice_region", vaf=0.3)
+    met.hgvsc = "c.3082+3A>G"
+    intronic_other = Variant("chr7", 116771990, "C", "T", gene="MET", variant_class="intronic")
+    intronic_other.hgvsc = "c.3082+57C>T"
+    profile = profile_of(sample, ingest([met, intronic_other]), [], [], None, kb, CONFIG)
+    rows = [r for r in profile.alterations if r.gene == "MET"]
+    assert [(r.hgvsc, r.oncogenicity) for r in rows] == [("c.3082+3A>G", "Likely oncogenic")]

@@ -395,6 +395,41 @@ def test_plain_normalises_numpy_and_missing_values():
     ]
 
 
+def test_input_files_say_what_was_read_skipped_clipped_and_merged():
+    f = fixture("NEN01")
+    ingest = dict(f["ingest"])
+    ingest["purity_ploidy"] = {
+        "purity": {"value": 0.72, "source": "PURPLE/caller file s.purple.purity.tsv"},
+        "ploidy": {"value": None, "source": "not given; calls assume ploidy 2"},
+    }
+    ingest["copy_number_input"] = {
+        "format": "CNVkit .cns (log2)",
+        "rows": 88,
+        "genes_called": 414,
+        "skipped": {"CNVkit segment with 0 probes": 8},
+        "clipped_negative_copy_numbers": 0,
+        "merged_duplicate_rows": 2,
+    }
+    ingest["fusion_input"] = {
+        "format": "Arriba",
+        "rows": 6,
+        "fusions": 4,
+        "skipped": {"Arriba confidence low": 1},
+        "merged_rows": 1,
+        "low_support": 1,
+    }
+    args = (f["alterations"], f["biomarkers"], f["therapies"], provenance())
+    data = build_report_data(f["sample_info"], ingest, *args)
+    assert data["input_files"] == [
+        "Purity and ploidy used: purity 0.72 (PURPLE/caller file s.purple.purity.tsv)",
+        "Copy number: CNVkit .cns (log2), 88 rows read, 414 genes called, skipped 8 (CNVkit "
+        "segment with 0 probes), 2 duplicate gene rows merged",
+        "Fusions: Arriba, 6 rows read, 4 fusions, skipped 1 (Arriba confidence low), 1 rows "
+        "merged into one fusion per gene pair, 1 low-support fusions",
+    ]
+    assert report("NEN01")["input_files"] == []
+
+
 def test_vus_rows_per_section_caps_only_not_oncogenic_rows():
     f = fixture("NEN02")
     vus = [

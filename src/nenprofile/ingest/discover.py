@@ -25,12 +25,13 @@ from nenprofile.ingest.expression.readers import (
     detect_layout,
     read_expression_matrix,
 )
-from nenprofile.ingest.fusions import fusion_layout, read_fusions
+from nenprofile.ingest.fusions import FusionEvidence, fusion_layout, read_fusions
 from nenprofile.ingest.sheet import FORMULA_START
 from nenprofile.ingest.variants.build import build_from_contigs, build_from_text, contig_lengths
 from nenprofile.ingest.variants.callers import choose_tumor_sample, header_value
 from nenprofile.ingest.variants.maf import maf_header, maf_sample_builds, missing_maf_columns
 from nenprofile.io.textfiles import CORRUPT_COMPRESSED, iter_lines, open_binary
+from nenprofile.settings import Settings
 
 VCF, MAF, CNA, FUSIONS, EXPRESSION = "vcf", "maf", "cna", "fusions", "expression"
 # expression layouts with one column per sample; the others hold a single sample
@@ -231,7 +232,7 @@ def _fusions(path: Path, build: str) -> Recognised | str | None:
     if layout is None:
         return None
     try:
-        read_fusions(path)
+        read_fusions(path, evidence=FusionEvidence.from_settings(Settings.defaults()))
     except InputError as error:
         return f"header of a {layout} fusion table, but: {error}"
     return Recognised(path, FUSIONS, layout)

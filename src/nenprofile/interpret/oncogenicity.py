@@ -10,9 +10,12 @@ PMID 35101336) in a reduced, documented form (nen-facts §2.1):
 - any gene: cancerhotspots.org hotspot meeting OS3 -> Oncogenic, other hotspots (OM3/OP3) ->
   Likely oncogenic; in-frame indels -> VUS (OM2) unless inside a hotspot indel region ->
   Likely oncogenic; ClinVar (likely) pathogenic -> at least Likely oncogenic.
-- kinase fusions with the kinase as 3' partner (ALK, BRAF, NTRK1-3, RET, ROS1), FGFR1-3
-  fusions with FGFR as the 5' partner (kinase domain retained, e.g. FGFR2::BICC1,
-  FGFR3::TACC3) and NRG1 fusions with NRG1 as 3' partner (EGF-like domain) -> Oncogenic.
+- kinase fusions with the kinase as 3' partner (ALK, BRAF, NTRK1-3, RET, ROS1, PDGFRA/B,
+  FGFR1), FGFR1-3 fusions with FGFR as the 5' partner (kinase domain retained, e.g.
+  FGFR2::BICC1, FGFR3::TACC3) and NRG1 fusions with NRG1 as 3' partner (EGF-like domain)
+  -> Oncogenic unless out of frame; MET exon 14 skipping (splice-site variants, LINX exon
+  13->15) -> Oncogenic; a low-support fusion (fusions.FusionEvidence) -> VUS with a caveat,
+  whatever its partners.
 - genes marked null_variant_oncogenic: false in the KB (essential kinases such as ATR and
   CHEK1) do not get OVS1 for truncating variants.
 - germline guard: KB polymorphisms and population AF >= max_population_af -> Likely benign.
@@ -25,6 +28,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from nenprofile.ingest.fusions import LOW_SUPPORT
 from nenprofile.model import TRUNCATING_CLASSES, Fusion, GeneCopyNumber, Variant
 from nenprofile.reference.hotspots import HotspotHit, HotspotTable
 from nenprofile.settings import Settings, schema_default
@@ -41,12 +45,21 @@ _RANK = {level: rank for rank, level in enumerate(ONCOGENICITY_LEVELS)}
 
 TUMOR_SUPPRESSOR_ROLES = frozenset({"tumor_suppressor", "both"})
 ONCOGENE_ROLES = frozenset({"oncogene", "both"})
-# Receptor kinases whose fusions drive tumors when the kinase domain is the 3' partner.
-KINASE_3PRIME_DRIVERS = frozenset({"ALK", "BRAF", "NTRK1", "NTRK2", "NTRK3", "RET", "ROS1"})
-# NRG1 fusions keep the EGF-like domain of the ligand as the 3' partner (ERBB3 activation).
-LIGAND_3PRIME_DRIVERS = frozenset({"NRG1"})
-# FGFR fusions keep the FGFR kinase as the 5' partner, fused to a dimerising 3' partner.
+# Kinases whose fusions drive tumors when the kinase domain is the 3' partner.
+KINASE_3PRIME_DRIVERS = frozenset(
+    {"ALK", "BRAF", "NTRK1", "NTRK2", "NTRK3", "RET", "ROS1", "PDGFRA", "PDGFRB", "FGFR1"}
+)
+# FGFR1-3 fuse as the 5' partner: the kinase is kept and the C-terminal partner dimerises it.
 KINASE_5PRIME_DRIVERS = frozenset({"FGFR1", "FGFR2", "FGFR3"})
+# NRG1 fusions keep the EGF-like domain of NRG1 as the 3' partner (an ERBB3 ligand).
+LIGAND_3PRIME_DRIVERS = frozenset({"NRG1"})
+# MET exon 14 boundaries: acceptor c.2888 / donor c.3028 on NM_000245, c.2942 / c.3082 on
+# NM_001127500; intronic offsets only exist where these are exon ends, so both sets are safe
+_MET_EX14_INTRONIC = re.compile(r"(?:2888|2942)-(\d+)|(?:3028|3082)\+(\d+)")
+_DELETION_RANGE = re.compile(r"c\.\d+([+-]\d+)?_\d+([+-]\d+)?del")
+MET_EX14_CANONICAL_OFFSET = 2
+MET_EX14_REGION_OFFSET = 30
+MET_EX14_SOURCE = "MET exon 14 skipping (Frampton et al. Cancer Discov 2015, PMID:25971938)"
 CHIP_GENES = frozenset({"DNMT3A", "TET2"})
 CHIP_CAVEAT = "may arise from clonal haematopoiesis; confirm with matched normal"
 INFRAME_CLASSES = frozenset({"inframe_insertion", "inframe_deletion"})
@@ -213,11 +226,35 @@ def classify_variant(
         level = ONCOGENIC if hit.meets_os3 else LIKELY_ONCOGENIC
         result.raise_to(level, f"{hit.horak_code}: {hit.describe()}")
 
+    if gene.symbol == "MET":
+        skipping = met_exon14_skipping(variant.hgvsc)
+        if skipping is not None:
+            result.raise_to(*skipping)
     if is_clinvar_pathogenic(variant.clinvar):
         result.raise_to(LIKELY_ONCOGENIC, f"ClinVar: {variant.clinvar}")
     if not result.evidence:
         result.evidence.append(f"{klass} in {gene.symbol}: no oncogenicity rule met")
     return result
+
+
+def met_exon14_skipping(hgvsc: str | None) -> tuple[str, str] | None:
+    """(call, reason) for a MET variant at the exon 14 splice sites, else None.
+
+    Oncogenic: within 2 bp of the exon 14 acceptor or donor, or a deletion reaching from
+    the intron into the exon. Likely oncogenic: other changes within 30 intronic bp.
+    """
+    text = (hgvsc or "").rsplit(":", 1)[-1]
+    offsets = [int(a or b) for a, b in _MET_EX14_INTRONIC.findall(text)]
+    if not offsets:
+        return None
+    deletion = _DELETION_RANGE.search(text)
+    # one end in the exon, the other in the intron: the splice site itself is deleted
+    spans_exon = deletion is not None and (deletion.group(1) is None) != (deletion.group(2) is None)
+    if min(offsets) <= MET_EX14_CANONICAL_OFFSET or spans_exon:
+        return ONCOGENIC, f"{MET_EX14_SOURCE}: {text} disrupts an exon 14 splice site"
+    if min(offsets) <= MET_EX14_REGION_OFFSET:
+        return LIKELY_ONCOGENIC, f"{MET_EX14_SOURCE}: {text} in the exon 14 splice region"
+    return None
 
 
 def is_clinvar_pathogenic(clinvar: str | None) -> bool:
@@ -226,7 +263,18 @@ def is_clinvar_pathogenic(clinvar: str | None) -> bool:
 
 
 def classify_copy_number(call: GeneCopyNumber, gene: GeneInfo) -> Classification | None:
-    """Oncogenicity of an amplification or deep deletion; None for other calls."""
+    """Oncogenicity of an amplification or deep deletion; None for other calls. The evidence
+    names the segment (or row) that decided the call; a resolved conflict is a caveat."""
+    result = _copy_number_rule(call, gene)
+    if result is not None:
+        if call.segment:
+            result.evidence.append(f"decided by {call.segment}")
+        if call.note:
+            result.caveats.append(call.note)
+    return result
+
+
+def _copy_number_rule(call: GeneCopyNumber, gene: GeneInfo) -> Classification | None:
     if call.call == "DEEPDEL":
         if gene.role in TUMOR_SUPPRESSOR_ROLES:
             return Classification(
@@ -244,7 +292,7 @@ def classify_copy_number(call: GeneCopyNumber, gene: GeneInfo) -> Classification
 
 
 def fusion_driver_gene(fusion: Fusion, genes: Mapping[str, GeneInfo]) -> str | None:
-    """The gene a fusion is reported under: the 3' kinase or NRG1 driver, a 5' FGFR kinase,
+    """The gene a fusion is reported under: the 3' kinase or ligand driver, a 5' FGFR kinase,
     else a KB partner."""
     if fusion.gene3 in KINASE_3PRIME_DRIVERS | LIGAND_3PRIME_DRIVERS:
         return fusion.gene3
@@ -257,29 +305,40 @@ def fusion_driver_gene(fusion: Fusion, genes: Mapping[str, GeneInfo]) -> str | N
 
 
 def classify_fusion(fusion: Fusion) -> Classification:
+    """Oncogenicity of a fusion from its partners' roles, its frame and its read support."""
+    name = fusion.name
+    if fusion.support == LOW_SUPPORT:
+        return Classification(
+            VUS,
+            [f"{name}: low-support fusion ({fusion.support_note}); not called oncogenic"],
+            [f"{name} is low-support ({fusion.support_note}): confirm by an orthogonal assay"],
+        )
+    support = [f"support: {fusion.support_note}"] if fusion.support_note else []
+    if (fusion.gene5, fusion.gene3, fusion.exon5, fusion.exon3) == ("MET", "MET", 13, 15):
+        reason = f"{name}: exon 13 joined to exon 15, {MET_EX14_SOURCE}"
+        return Classification(ONCOGENIC, [reason, *support])
+    driver = _fusion_mechanism(fusion)
+    if driver is None:
+        if fusion.gene5 in KINASE_3PRIME_DRIVERS:
+            reason = f"{fusion.gene5} is the 5' partner (kinase domain not retained)"
+            return Classification(VUS, [f"{name}: {reason}", *support])
+        return Classification(VUS, [f"{name}: functional effect unknown", *support])
+    gene, mechanism = driver
+    if fusion.in_frame is False:
+        return Classification(VUS, [f"{name}: out-of-frame fusion of {gene}", *support])
+    frame = ", in frame" if fusion.in_frame else ""
+    return Classification(ONCOGENIC, [f"{name}: {mechanism}{frame}", *support])
+
+
+def _fusion_mechanism(fusion: Fusion) -> tuple[str, str] | None:
+    """(driver gene, how the fusion activates it) or None."""
     if fusion.gene3 in KINASE_3PRIME_DRIVERS:
-        if fusion.in_frame is False:
-            return Classification(VUS, [f"{fusion.name}: out-of-frame fusion of {fusion.gene3}"])
-        return Classification(
-            ONCOGENIC, [f"{fusion.name}: {fusion.gene3} kinase fusion with kinase as 3' partner"]
-        )
-    if fusion.gene3 in LIGAND_3PRIME_DRIVERS:
-        if fusion.in_frame is False:
-            return Classification(VUS, [f"{fusion.name}: out-of-frame fusion of {fusion.gene3}"])
-        return Classification(
-            ONCOGENIC, [f"{fusion.name}: {fusion.gene3} EGF-like domain retained as 3' partner"]
-        )
+        return fusion.gene3, f"{fusion.gene3} kinase fusion with kinase as 3' partner"
     if fusion.gene5 in KINASE_5PRIME_DRIVERS:
-        if fusion.in_frame is False:
-            return Classification(VUS, [f"{fusion.name}: out-of-frame fusion of {fusion.gene5}"])
-        return Classification(
-            ONCOGENIC, [f"{fusion.name}: {fusion.gene5} kinase retained as 5' partner"]
-        )
-    if fusion.gene5 in KINASE_3PRIME_DRIVERS:
-        return Classification(
-            VUS, [f"{fusion.name}: {fusion.gene5} is the 5' partner (kinase domain not retained)"]
-        )
-    return Classification(VUS, [f"{fusion.name}: functional effect unknown"])
+        return fusion.gene5, f"{fusion.gene5} kinase retained as 5' partner"
+    if fusion.gene3 in LIGAND_3PRIME_DRIVERS:
+        return fusion.gene3, f"{fusion.gene3} EGF-like domain retained as 3' partner"
+    return None
 
 
 TRANS = "in trans (phased)"

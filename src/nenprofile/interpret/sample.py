@@ -71,9 +71,10 @@ def reportable_alterations(
 ) -> list[Alteration]:
     """The alterations.tsv rows of a sample, in report order (section, gene, kind, position).
 
-    Reported: variants in KB genes (marker genes excepted) that are protein-changing, or of
-    unknown consequence (gene-overlap input), and not Likely benign; AMP/DEEPDEL in KB genes;
-    fusions involving KB genes or a 3' kinase driver.
+    Reported: variants in KB genes (marker genes excepted) that are protein-changing, of
+    unknown consequence (gene-overlap input), or (Likely) oncogenic whatever their class, and
+    not Likely benign; AMP/DEEPDEL in KB genes; fusions involving KB genes or a 3' kinase
+    driver.
     """
     keyed: list[tuple[tuple[Any, ...], Alteration]] = []
     for variant_item in classification.variants:
@@ -81,7 +82,8 @@ def reportable_alterations(
         entry = kb.genes[variant.gene or ""]
         if entry.role == "marker" or call.oncogenicity == LIKELY_BENIGN:
             continue
-        if variant.variant_class not in PROTEIN_CHANGING_CLASSES | {"unknown"}:
+        coding = variant.variant_class in PROTEIN_CHANGING_CLASSES | {"unknown"}
+        if not coding and not call.is_oncogenic:  # e.g. MET exon 14 splice-region variants
             continue
         alteration = Alteration(
             sample,
@@ -207,8 +209,10 @@ def sample_warnings(
             "variant consequences unknown (gene-overlap annotation): only positional hotspots "
             "have protein changes; TMB counts all variants"
         )
-    for item in classification.variants:
-        for caveat in item.classification.caveats:
+    for call in [item.classification for item in classification.variants] + [
+        item.classification for item in classification.fusions
+    ]:
+        for caveat in call.caveats:
             if caveat not in warnings:
                 warnings.append(caveat)
     conflict = biomarkers["differentiation_pattern"].get("conflict")

@@ -4,7 +4,7 @@ score biomarkers and match therapies for one sample, and write its tables."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from nenprofile.errors import BatchInputError, InputError
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from nenprofile.interpret.biomarkers import TmbTally
     from nenprofile.match.civic import CivicEvidence
     from nenprofile.match.moalmanac import MoaAssertion
-    from nenprofile.model import SampleInfo
+    from nenprofile.model import Fusion, GeneCopyNumber, SampleInfo
     from nenprofile.reference.knowledgebase import KnowledgeBase
 
 log = logging.getLogger("nenprofile")
@@ -143,24 +143,14 @@ def _profile_rest(
 ) -> None:
     """profile_sample after the variants: copy number, fusions, markers, interpretation and
     every output but the variant table."""
-    from nenprofile.ingest.copynumber import CopyNumberThresholds, read_copy_number
-    from nenprofile.ingest.fusions import read_fusions
     from nenprofile.interpret.sample import interpret_sample
     from nenprofile.match.sample import match_sample
     from nenprofile.match.therapies import ROW_COLUMNS
     from nenprofile.model import ALTERATION_TABLE_COLUMNS
 
     sample.tumor_only = ingest.tumor_only
-    cna = []
-    if "cna" in inputs:
-        cna = read_copy_number(
-            inputs["cna"],
-            build=sample.genome_build,
-            thresholds=CopyNumberThresholds.from_settings(resources.settings),
-            ploidy=sample.ploidy,
-            sample=record.get("tumor_sample") or sample.sample,
-        )
-    fusions = read_fusions(inputs["fusions"]) if "fusions" in inputs else []
+    other = read_other_inputs(sample, record, inputs, resources.settings)
+    cna, fusions = other.copy_numbers, other.fusions
     markers = None
     if "markers" in inputs:
         from nenprofile.interpret.expression import markers_for_sample, read_marker_table
@@ -196,9 +186,12 @@ def _profile_rest(
             "tumor_column": ingest.sample,
             "tumor_only": ingest.tumor_only,
             "counts": ingest.counts,
-            "warnings": list(ingest.warnings) + list(profile.warnings),
+            "warnings": list(ingest.warnings) + other.warnings + list(profile.warnings),
             "n_copy_number_genes": len(cna),
             "n_fusions": len(fusions),
+            "purity_ploidy": other.purity_ploidy,
+            "copy_number_input": other.copy_number_input,
+            "fusion_input": other.fusion_input,
             "fusion_data": "fusions" in inputs,
             "expression": "available" if markers else "not available",
             "filters": filters or {},
@@ -215,6 +208,72 @@ def filter_record(filters: dict[str, Any], defaults: dict[str, Any] | None) -> d
         if defaults is not None and key in defaults and value != defaults[key]
     }
     return {"settings": dict(sorted(filters.items())), "non_default": non_default}
+
+
+@dataclass
+class OtherInputs:
+    """A sample's copy number and fusions, with what reading them did (ingest.json)."""
+
+    copy_numbers: list[GeneCopyNumber] = field(default_factory=list)
+    fusions: list[Fusion] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    purity_ploidy: dict[str, Any] = field(default_factory=dict)
+    copy_number_input: dict[str, Any] = field(default_factory=dict)
+    fusion_input: dict[str, Any] = field(default_factory=dict)
+
+
+def read_other_inputs(
+    sample: SampleInfo, record: dict[str, Any], inputs: dict[str, str], settings: Settings
+) -> OtherInputs:
+    """Purity/ploidy (sheet, else the caller's purity file), copy number and fusions. Sets
+    sample.purity and sample.ploidy to the values used."""
+    from nenprofile.ingest.copynumber import CopyNumberThresholds, read_copy_number_file
+    from nenprofile.ingest.fusions import FusionEvidence, read_fusion_file
+
+    result = OtherInputs(purity_ploidy=resolve_purity_ploidy(sample, inputs.get("purity_file")))
+    name_in_files = record.get("tumor_sample") or sample.sample
+    if "cna" in inputs:
+        read = read_copy_number_file(
+            inputs["cna"],
+            build=sample.genome_build,
+            thresholds=CopyNumberThresholds.from_settings(settings),
+            ploidy=sample.ploidy,
+            sample=name_in_files,
+        )
+        result.copy_numbers, result.copy_number_input = read.calls, read.disclosure
+        result.warnings += read.warnings
+    if "fusions" in inputs:
+        fusions = read_fusion_file(
+            inputs["fusions"],
+            evidence=FusionEvidence.from_settings(settings),
+            sample=name_in_files,
+        )
+        result.fusions, result.fusion_input = fusions.fusions, fusions.disclosure
+    return result
+
+
+def resolve_purity_ploidy(sample: SampleInfo, purity_file: str | None) -> dict[str, Any]:
+    """Sheet values win; the caller's purity file fills what the sheet leaves empty. Returns
+    each value with where it came from."""
+    from nenprofile.ingest.copynumber import read_purity_ploidy
+
+    caller = read_purity_ploidy(purity_file) if purity_file else None
+    caller_source = caller.source if caller else ""
+    chosen: dict[str, Any] = {}
+    for name in ("purity", "ploidy"):
+        sheet_value = getattr(sample, name)
+        file_value = getattr(caller, name) if caller else None
+        if sheet_value is not None:
+            source = "sample sheet"
+            if file_value is not None:
+                source += f" (overrides {file_value:g} in the {caller_source})"
+        elif file_value is not None:
+            setattr(sample, name, file_value)
+            source = caller_source
+        else:
+            source = "not given" + ("" if name == "purity" else "; calls assume ploidy 2")
+        chosen[name] = {"value": getattr(sample, name), "source": source}
+    return chosen
 
 
 def profile_samples(

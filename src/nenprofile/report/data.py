@@ -356,6 +356,47 @@ def alerts(sample_info: Mapping[str, Any], ingest: Mapping[str, Any]) -> list[st
     return messages
 
 
+def input_files(ingest: Mapping[str, Any]) -> list[str]:
+    """One line per copy-number / fusion file: format, rows read, skipped (reason, count),
+    clipped, merged, and the purity and ploidy used with their source."""
+    lines = []
+    purity_ploidy = plain(ingest.get("purity_ploidy")) or {}
+    used = [
+        f"{name} {as_float(entry.get('value')):g} ({as_text(entry.get('source'))})"
+        for name, entry in purity_ploidy.items()
+        if isinstance(entry, dict) and as_float(entry.get("value")) is not None
+    ]
+    if used:
+        lines.append("Purity and ploidy used: " + "; ".join(used))
+    for key, label, count_key, count_label in (
+        ("copy_number_input", "Copy number", "genes_called", "genes called"),
+        ("fusion_input", "Fusions", "fusions", "fusions"),
+    ):
+        entry = plain(ingest.get(key)) or {}
+        if not entry:
+            continue
+        parts = [
+            f"{label}: {as_text(entry.get('format')) or 'unknown format'}",
+            f"{as_int(entry.get('rows'))} rows read",
+            f"{as_int(entry.get(count_key))} {count_label}",
+        ]
+        skipped = entry.get("skipped") or {}
+        parts += [f"skipped {as_int(n)} ({as_text(reason)})" for reason, n in skipped.items()]
+        for field_name, words in (
+            ("clipped_negative_copy_numbers", "negative copy numbers clipped to 0"),
+            ("merged_duplicate_rows", "duplicate gene rows merged"),
+            ("merged_rows", "rows merged into one fusion per gene pair"),
+            ("low_support", "low-support fusions"),
+            ("support_not_assessed", "fusions without read counts"),
+        ):
+            if as_int(entry.get(field_name)):
+                parts.append(f"{as_int(entry.get(field_name))} {words}")
+        if entry.get("seg_scale"):
+            parts.append(f"SEG values read as {as_text(entry.get('seg_scale'))}")
+        lines.append(", ".join(parts))
+    return lines
+
+
 def header_section(sample_info: Mapping[str, Any], ingest: Mapping[str, Any]) -> dict[str, Any]:
     sample = as_text(sample_info.get("sample"))
     if sample is None:
@@ -463,6 +504,7 @@ def build_report_data(
         "alerts": alerts(sample_info, ingest),
         "ingest_warnings": qc["other_warnings"],
         "qc": qc,
+        "input_files": input_files(ingest),
         "summary": summary_options(therapy_rows),
         "next_tests": next_tests(
             sample_info=sample_info,

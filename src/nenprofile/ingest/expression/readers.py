@@ -11,6 +11,15 @@ Supported (detected from the header):
                                                    (counts -> TPM with the Length column)
   STAR `ReadsPerGene.out.tab`                      no header; N_unmapped ... rows, then counts
                                                    (unstranded column -> CPM; no gene lengths)
+  kallisto `abundance.tsv`                         target_id length eff_length est_counts tpm;
+                                                   transcript TPM summed per gene when the
+                                                   target_id is a GENCODE name (ENST|ENSG|...
+                                                   |gene name|...), else refused
+
+Counts are never read as TPM: a gene_id/gene_name or plain matrix whose file name says
+counts (nf-core's salmon.merged.gene_counts.tsv has the same header as gene_tpm), whose
+non-zero values are all whole numbers (unless the name says TPM), or whose column sums
+above 1,000,000 is refused (refuse_counts_as_tpm).
 
 Rows are keyed by gene symbol: the gene_name column when present, else the identifier itself,
 with Ensembl gene IDs (version suffix ignored) mapped through the bundled gene_ids.tsv, which
@@ -41,6 +50,10 @@ SALMON = "salmon quant.sf"
 RSEM = "RSEM genes.results"
 FEATURECOUNTS = "featureCounts"
 STAR = "STAR ReadsPerGene"
+KALLISTO = "kallisto abundance.tsv"
+KALLISTO_HEADER = ["target_id", "length", "eff_length", "est_counts", "tpm"]
+# GENCODE transcript names: ENST|ENSG|OTTHUMG|OTTHUMT|transcript name|gene name|length|biotype|
+_GENCODE_GENE_FIELD = 5
 
 SYMBOL_HEADERS = frozenset(
     {"gene_name", "gene_symbol", "symbol", "hugo_symbol", "external_gene_name", "genename"}
@@ -48,6 +61,10 @@ SYMBOL_HEADERS = frozenset(
 _ENSEMBL_GENE = re.compile(r"^(ENSG\d{11})(\.\d+)?(_PAR_Y)?$")
 _ENSEMBL_TRANSCRIPT = re.compile(r"^ENST\d{11}")
 _STAR_SUMMARY_ROWS = ("N_unmapped", "N_multimapping", "N_noFeature", "N_ambiguous")
+# TPM sums to 1e6 over all genes; the margin covers rounding in the written file
+MAX_TPM_COLUMN_TOTAL = 1.01e6
+# fewer non-zero values than this may all be whole numbers by chance
+MIN_VALUES_FOR_INTEGER_CHECK = 10
 
 
 @dataclass(frozen=True)
@@ -93,9 +110,12 @@ def _strip(field_text: str) -> str:
 
 
 def symbol_for(identifier: str, name: str | None = None) -> str:
-    """Gene symbol of one row: its name if given, else the mapped Ensembl ID, else the ID."""
+    """Gene symbol of one row: its name if given, else the gene name of a GENCODE transcript
+    name, else the mapped Ensembl ID, else the ID."""
     if name:
         return name
+    if identifier.count("|") > _GENCODE_GENE_FIELD:
+        return identifier.split("|")[_GENCODE_GENE_FIELD]
     match = _ENSEMBL_GENE.match(identifier)
     if match:
         return ensembl_to_symbol().get(match.group(1), match.group(1))
@@ -159,6 +179,8 @@ def _detect_layout(path: Path) -> Layout:
         return Layout(NFCORE, line, 0, 1, tuple(range(2, n)), tuple(header[2:]))
     if header == ["TargetID", "TPM"]:
         return Layout(PCGR, line, 0, None, (1,), ("TPM",))
+    if header[:5] == KALLISTO_HEADER:
+        return Layout(KALLISTO, line, 0, None, (4,), ("TPM",))
     if header[:5] == ["Name", "Length", "EffectiveLength", "TPM", "NumReads"]:
         return Layout(SALMON, line, 0, None, (3,), ("TPM",))
     if lower[0] == "gene_id" and "tpm" in lower and "expected_count" in lower:
@@ -220,11 +242,13 @@ def _used_columns(layout: Layout) -> list[int]:
 
 def _read_rows(
     path: Path, layout: Layout, genes: frozenset[str] | None
-) -> tuple[pd.DataFrame, np.ndarray, int]:
-    """Raw table (identifier columns as text) and 1-based line number of each row.
+) -> tuple[pd.DataFrame, np.ndarray, int, float | None]:
+    """Raw table (identifier columns as text), 1-based line number of each row, the number
+    of rows, and the total of the first value column over every row (None when unknown).
 
     With `genes`, only rows whose symbol is wanted are kept: a line scan reads just the
-    identifier fields of the other rows, which is what makes large matrices cheap.
+    identifier fields of the other rows (and the first value, for the unit check), which is
+    what makes large matrices cheap.
     """
     first_data = layout.header_line + 1
     if genes is None:
@@ -257,14 +281,18 @@ def _read_rows(
         if set(used) - set(frame.columns):  # pandas sized the table from a short first row
             raise _diagnose(path, first_data, used[-1] + 1, KeyError(used[-1]))
         lines = np.arange(first_data, first_data + len(frame))
-        return frame, lines, len(frame)
+        return frame, lines, len(frame), None
     kept: list[str] = []
     kept_lines: list[int] = []
     n_rows = 0
+    first_value = layout.value_columns[0] if layout.value_columns else None
+    total: float | None = None if first_value is None else 0.0
     for number, line in iter_lines(path):
         if number < first_data:
             continue
         n_rows += 1
+        if total is not None and first_value is not None:
+            total = _add_cell(total, line, first_value)
         cut = line.find("\t")
         if cut < 0:
             cut = len(line)
@@ -291,7 +319,16 @@ def _read_rows(
         for c in used:
             rows[c].append(fields[c])
     frame = pd.DataFrame(rows, columns=used)
-    return frame, np.asarray(kept_lines, dtype=int), n_rows
+    return frame, np.asarray(kept_lines, dtype=int), n_rows, total
+
+
+def _add_cell(total: float, line: str, column: int) -> float | None:
+    """total + the number in `column` of a tab-separated line; None once a cell is not one."""
+    fields = line.split("\t", column + 1)
+    try:
+        return total + float(fields[column])
+    except (IndexError, ValueError):
+        return None
 
 
 def _no_rows(path: Path, layout: Layout) -> InputError:
@@ -372,8 +409,10 @@ def read_expression_matrix(
     if not path.is_file():
         raise InputError("Expression file not found.", path=str(path), fix="check the path")
     layout = _select_columns(detect_layout(path), columns, path)
-    wanted = None if genes is None or layout.is_counts else frozenset(genes)
-    frame, lines, n_rows = _read_rows(path, layout, wanted)
+    # counts need every gene for TPM/CPM; kallisto rows must all be checked for gene names
+    whole = layout.is_counts or layout.input_format == KALLISTO
+    wanted = None if genes is None or whole else frozenset(genes)
+    frame, lines, n_rows, first_total = _read_rows(path, layout, wanted)
     warnings: list[str] = []
     if layout.input_format == STAR:
         summary = frame[layout.id_column].isin(_STAR_SUMMARY_ROWS).to_numpy()
@@ -387,8 +426,15 @@ def read_expression_matrix(
             column="Name",
             fix="use salmon's quant.genes.sf or the nf-core salmon.merged.gene_tpm.tsv",
         )
+    if layout.input_format == KALLISTO:
+        _require_gencode_names(ids, path)
+        warnings.append(
+            "kallisto transcript TPM summed per gene (gene name from the GENCODE target_id)."
+        )
     what = "Count" if layout.is_counts else "TPM"
     values = _numeric(frame, layout.value_columns, layout.value_names, lines, path, what)
+    if layout.input_format in (NFCORE, PLAIN):
+        refuse_counts_as_tpm(path, layout.value_names, values, first_total)
     unit = "TPM"
     if layout.input_format == FEATURECOUNTS:
         assert layout.length_column is not None  # detect_layout sets it for featureCounts
@@ -420,6 +466,55 @@ def read_expression_matrix(
     if wanted is None and genes is not None:
         table = table[table.index.isin(frozenset(genes))]
     return ExpressionMatrix(table, str(path), layout.input_format, unit, n_rows, warnings)
+
+
+def _require_gencode_names(ids: pd.Series, path: Path) -> None:
+    plain = ids[ids.str.count(r"\|") <= _GENCODE_GENE_FIELD]
+    if len(plain):
+        raise InputError(
+            f"kallisto abundance.tsv is transcript-level and target_id '{plain.iloc[0]}' names "
+            "no gene, so transcripts cannot be summed to genes.",
+            path=str(path),
+            column="target_id",
+            fix="quantify against a GENCODE transcriptome without --gencode (target_id keeps "
+            "the gene name), summarise to genes with tximport, or give nf-core's "
+            "salmon.merged.gene_tpm.tsv",
+        )
+
+
+def refuse_counts_as_tpm(
+    path: Path, names: tuple[str, ...], values: np.ndarray, first_total: float | None
+) -> None:
+    """InputError when a matrix given as TPM holds counts: its name says counts, every value
+    is a whole number (unless the name says TPM: some exports round TPM), or a column sums
+    above TPM's 1,000,000 (first_total: the first column's total over all rows, when only
+    some rows were kept)."""
+    reason = None
+    totals = values.sum(axis=0)
+    if first_total is not None:
+        totals[0] = max(totals[0], first_total)
+    nonzero = values[values > 0]
+    name = path.name.lower()
+    if "count" in name and "tpm" not in name:
+        reason = f"the file name '{path.name}' says counts"
+    elif (
+        "tpm" not in name
+        and nonzero.size >= MIN_VALUES_FOR_INTEGER_CHECK
+        and np.all(nonzero == np.round(nonzero))
+    ):
+        reason = f"all {nonzero.size} non-zero values are whole numbers"
+    elif totals.size and totals.max() > MAX_TPM_COLUMN_TOTAL:
+        column = names[int(np.argmax(totals))]
+        reason = f"column '{column}' sums to {totals.max():,.0f}, TPM sums to 1,000,000"
+    if reason is not None:
+        raise InputError(
+            f"This matrix looks like read counts, not TPM ({reason}); counts are never used "
+            "as TPM.",
+            path=str(path),
+            fix="give nf-core/rnaseq's salmon.merged.gene_tpm.tsv (it sits next to "
+            "gene_counts.tsv) or another TPM matrix; counts with gene lengths can be given "
+            "as a featureCounts table",
+        )
 
 
 def _per_million(values: np.ndarray) -> np.ndarray:

@@ -47,6 +47,10 @@ MARKER_TABLE_COLUMNS = [
 ]
 SD_ZERO_NOTE = "reference sd is 0 (all reference values equal): z-score set to 0"
 TIE_NOTE = "sample equals every reference value: rank not informative, called intermediate"
+NOT_INFORMATIVE = "not_informative"
+SMALL_REFERENCE_NOTE = (
+    "z-scores of a reference smaller than min_reference_size do not support a composite call"
+)
 
 
 def score_cohort(
@@ -131,6 +135,10 @@ def score_matrix(
             " percentiles are coarse"
         )
         notes.append(small)
+        notes.append(
+            f"reference has {n_ref} samples (< min_reference_size {settings.min_reference_size}):"
+            f" gene-set scores and the SCLC subtype are {NOT_INFORMATIVE}"
+        )
     sample_names = list(samples)
     sample_columns = [samples[s] for s in sample_names]
     blocks = []
@@ -268,6 +276,10 @@ class _Context:
         coverage = f"{len(usable)} of {len(genes)} genes" + (
             f" (missing: {', '.join(missing)})" if missing else ""
         )
+        if self.small_note:
+            calls = np.full(self.n, NOT_INFORMATIVE, dtype=object)
+            note = f"{NOT_INFORMATIVE}: {SMALL_REFERENCE_NOTE}"
+            coverage = f"{coverage}; {note}"
         return self._block(
             name,
             ";".join(usable),
@@ -295,8 +307,12 @@ class _Context:
         best_z = filled[best, np.arange(self.n)]
         labels = np.array([SCLC_SUBTYPE_GENES[g] for g in usable], dtype=object)[best]
         calls = np.where(best_z > SCLC_SUBTYPE_MIN_Z, labels, "unassigned").astype(object)
+        if self.small_note:
+            calls[:] = NOT_INFORMATIVE
+            extra = "; ".join(p for p in (_missing_text(missing), SMALL_REFERENCE_NOTE) if p)
+        else:
+            extra = _missing_text(missing)
         calls[np.isneginf(best_z)] = "not_available"
-        extra = f"missing: {', '.join(missing)}" if missing else ""
         notes = np.array(
             [
                 self._notes(
@@ -318,6 +334,10 @@ class _Context:
             n_reference=np.full(self.n, self.ref_log.shape[1]),
             note=notes,
         )
+
+
+def _missing_text(missing: list[str]) -> str:
+    return f"missing: {', '.join(missing)}" if missing else ""
 
 
 def _plain(value: Any) -> Any:
