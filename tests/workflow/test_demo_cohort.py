@@ -33,6 +33,8 @@ def _committed_outputs() -> list[Path]:
         for p in DEMO.rglob("*")
         if p.is_file()
         and "sources" not in p.relative_to(DEMO).parts
+        # importing the generator writes bytecode beside it when PYTHONDONTWRITEBYTECODE is unset
+        and "__pycache__" not in p.relative_to(DEMO).parts
         and p.suffix not in (".py", ".md")
     )
 

@@ -58,13 +58,19 @@ def slurm_cluster() -> Iterator[None]:
     if os.geteuid() != 0:
         pytest.skip("starting munged/slurmctld/slurmd needs root")
     already_running = any(_running(name) for name in DAEMONS)
-    started = subprocess.run(
-        ["bash", str(START_SCRIPT)], capture_output=True, text=True, timeout=120
-    )
-    assert started.returncode == 0, f"{START_SCRIPT} failed:\n{started.stdout}\n{started.stderr}"
-    yield
+    try:
+        started = subprocess.run(
+            ["bash", str(START_SCRIPT)], capture_output=True, text=True, timeout=120
+        )
+        assert started.returncode == 0, (
+            f"{START_SCRIPT} failed:\n{started.stdout}\n{started.stderr}"
+        )
+        yield
+    finally:
+        # also when starting failed half-way: no daemon of ours outlives the tests
+        if not already_running:
+            subprocess.run(["bash", str(START_SCRIPT), "--stop"], capture_output=True, timeout=60)
     if not already_running:
-        subprocess.run(["bash", str(START_SCRIPT), "--stop"], capture_output=True, timeout=60)
         assert not any(_running(name) for name in DAEMONS), "SLURM daemons still running"
 
 

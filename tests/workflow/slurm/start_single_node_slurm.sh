@@ -112,7 +112,9 @@ munge -n >/dev/null 2>&1 || die "munge cannot create credentials; see /var/log/m
 if [ -n "$(pid_of slurmctld)" ]; then
     scontrol reconfigure || die "scontrol reconfigure failed; see $LOG_DIR/slurmctld.log"
 else
-    /usr/sbin/slurmctld || die "slurmctld failed to start; see $LOG_DIR/slurmctld.log"
+    # -c: start from a clean state; jobs left by an unclean stop (a node stuck COMPLETING)
+    # belong to no test run
+    /usr/sbin/slurmctld -c || die "slurmctld failed to start; see $LOG_DIR/slurmctld.log"
 fi
 if [ -z "$(pid_of slurmd)" ]; then
     /usr/sbin/slurmd || die "slurmd failed to start; see $LOG_DIR/slurmd.log"
