@@ -1,5 +1,6 @@
 # Sheet and config loading, validation and input functions. No rules here.
 
+from functools import cache
 from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
@@ -220,7 +221,14 @@ def get_provenance_inputs():
 
 def profile_threads(wildcards):
     """2 for a bgzipped VCF large enough that ingest reads it in two processes, else 1."""
-    return cpu_need(SHEET.rows[wildcards.sample].get("vcf") or "")
+    return sample_cpu_need(wildcards.sample)
+
+
+@cache
+def sample_cpu_need(sample):
+    """Once per sample: Snakemake asks for a job's threads several times (DAG, dry-run
+    listing, scheduling), and each answer stats the sample's file."""
+    return cpu_need(SHEET.rows[sample].get("vcf") or "")
 
 
 def mem_mb_profile(wildcards, attempt):
