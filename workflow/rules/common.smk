@@ -16,7 +16,7 @@ from nenprofile.ingest.sheet import (
 from nenprofile.ingest.variants import cpu_need
 from nenprofile.io.validation import load_schema
 from nenprofile.settings import CONFIG_SCHEMA, SAMPLES_SCHEMA
-from nenprofile.layout import PROVENANCE_FILES, REPORT_TABLES, Layout
+from nenprofile.layout import PROVENANCE_FILES, REPORT_TABLES, Layout, maf_key
 
 DEFAULT_CONFIG = "config/config.yaml"
 
@@ -97,9 +97,50 @@ def get_sample_record(wildcards):
     return SHEET.rows[wildcards.sample]
 
 
+def mafs_read_by_several(samples):
+    """MAF path -> the samples reading it, for each MAF that two or more sheet rows read."""
+    readers = {}
+    for sample in samples:
+        maf = SHEET.rows[sample].get("maf")
+        if maf and not SHEET.rows[sample].get("vcf"):
+            readers.setdefault(maf, []).append(sample)
+    return {maf: found for maf, found in readers.items() if len(found) > 1}
+
+
+COHORT_MAFS = mafs_read_by_several(SAMPLES)
+COHORT_MAF_OF = {s: maf for maf, found in COHORT_MAFS.items() for s in found}
+
+
+def maf_parts(maf):
+    """sample -> its part of this cohort MAF."""
+    return {s: LAYOUT.maf_part(maf, s) for s in COHORT_MAFS[maf]}
+
+
+def maf_barcodes(samples):
+    """sample -> the Tumor_Sample_Barcode of its rows: tumor_sample, else the sample id."""
+    return {s: SHEET.rows[s].get("tumor_sample") or s for s in samples}
+
+
+def mem_mb_split_maf(wildcards, attempt):
+    return 1000 * attempt
+
+
+def runtime_split_maf(wildcards, input, attempt):
+    """Minutes: the split reads about 100 MB of MAF a second; 1 minute per GB is generous."""
+    return (10 + int(input.size_mb / 1000)) * attempt
+
+
+def variant_input(sample):
+    """A sample's small-variant file: its VCF, its part of a cohort MAF, or its own MAF."""
+    record = SHEET.rows[sample]
+    if sample in COHORT_MAF_OF:
+        return LAYOUT.maf_part(COHORT_MAF_OF[sample], sample)
+    return record.get("vcf") or record["maf"]
+
+
 def profile_inputs(sample):
     record = SHEET.rows[sample]
-    inputs = {"variants": record.get("vcf") or record["maf"]}
+    inputs = {"variants": variant_input(sample)}
     for column in PATH_COLUMNS:
         if column in record and column not in VARIANT_COLUMNS:
             inputs[column] = record[column]

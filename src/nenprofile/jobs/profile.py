@@ -177,7 +177,7 @@ def _profile_rest(
         {
             "sample": sample.sample,
             "sample_info": sample.to_dict(),
-            "input_path": inputs["variants"],
+            "input_path": ingest.source or inputs["variants"],
             "input_format": ingest.input_format,
             "caller": ingest.caller,
             "annotation": ingest.annotation,

@@ -19,3 +19,4 @@ class IngestResult:
     counts: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     build_evidence: str = ""  # how the build was found: 'GRCh38 (configured; confirmed by ...)'
+    source: str = ""  # the user's file when another was read (a cohort MAF's per-sample part)
