@@ -29,10 +29,10 @@ SAMPLES = ("P1", "P2", "P3")
 
 
 def write_cohort(folder: Path) -> Path:
-    (folder / "cohort.maf").write_text("#version 2.4\n" + HEADER + ROWS)
+    (folder / "data_mutations.txt").write_text("#version 2.4\n" + HEADER + ROWS)
     # P2's rows carry another barcode (tumor_sample); P3 has none
     (folder / "samples.tsv").write_text(
-        "sample\tmaf\ttumor_sample\nP1\tcohort.maf\t\nP2\tcohort.maf\tP2-T\nP3\tcohort.maf\t\n"
+        "sample\tmaf\ttumor_sample\nP1\tdata_mutations.txt\t\nP2\tdata_mutations.txt\tP2-T\nP3\tdata_mutations.txt\t\n"
     )
     config = folder / "config.yaml"
     config.write_text(
@@ -64,9 +64,11 @@ def test_a_cohort_maf_is_split_once_and_each_sample_reads_its_part(tmp_path):
     run = snakemake(tmp_path, config, *targets, "--cores", "1", "--quiet", "rules")
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-5000:]
     split_logs = list((tmp_path / "logs" / "mafcohort" / "split_maf").glob("*.log"))
-    assert [p.name for p in split_logs] == [f"{maf_key('cohort.maf')}.log"]
+    assert [p.name for p in split_logs] == [f"{maf_key('data_mutations.txt')}.log"]
     ingest = {s: json.loads(Path(layout.sample_file(s, "ingest")).read_text()) for s in SAMPLES}
-    assert {s: i["input_path"] for s, i in ingest.items()} == dict.fromkeys(SAMPLES, "cohort.maf")
+    assert {s: i["input_path"] for s, i in ingest.items()} == dict.fromkeys(
+        SAMPLES, "data_mutations.txt"
+    )
     assert {s: i["counts"]["records_read"] for s, i in ingest.items()} == {
         "P1": 2,
         "P2": 1,
@@ -85,5 +87,5 @@ def test_dry_run_plans_one_split_job_for_the_cohort_maf(tmp_path):
     run = snakemake(tmp_path, config, "-n", settings=("profile_batch_size=2",))
     output = run.stdout + run.stderr
     assert run.returncode == 0, output
-    assert output.count(f"rule split_{maf_key('cohort.maf')}:") == 1
+    assert output.count(f"rule split_{maf_key('data_mutations.txt')}:") == 1
     assert "results/mafcohort/maf_parts/" in output
