@@ -89,3 +89,17 @@ def test_dry_run_plans_one_split_job_for_the_cohort_maf(tmp_path):
     assert run.returncode == 0, output
     assert output.count(f"rule split_{maf_key('data_mutations.txt')}:") == 1
     assert "results/mafcohort/maf_parts/" in output
+
+
+def test_a_cohort_maf_matching_no_sample_fails_each_sample_with_the_reason(tmp_path):
+    config = write_cohort(tmp_path)
+    sheet = tmp_path / "samples.tsv"
+    sheet.write_text(sheet.read_text().replace("P2-T", "").replace("P", "Q"))
+    run = snakemake(tmp_path, config, "--cores", "1", "--keep-going")
+    output = run.stdout + run.stderr
+    assert run.returncode != 0
+    assert (
+        "sample Q1 failed: data_mutations.txt, column 'Tumor_Sample_Barcode': none of the 3 "
+        "sample(s) that read this MAF has a row in it" in output
+    ), output[-3000:]
+    assert "3 of 3 samples failed" in output

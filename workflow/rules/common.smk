@@ -16,7 +16,13 @@ from nenprofile.ingest.sheet import (
 from nenprofile.ingest.variants import cpu_need
 from nenprofile.io.validation import load_schema
 from nenprofile.settings import CONFIG_SCHEMA, SAMPLES_SCHEMA
-from nenprofile.layout import PROVENANCE_FILES, REPORT_TABLES, Layout, maf_key
+from nenprofile.layout import (
+    PROVENANCE_FILES,
+    REPORT_TABLES,
+    Layout,
+    error_record_path,
+    maf_key,
+)
 
 DEFAULT_CONFIG = "config/config.yaml"
 
@@ -119,6 +125,10 @@ def maf_parts(maf):
 def maf_barcodes(samples):
     """sample -> the Tumor_Sample_Barcode of its rows: tumor_sample, else the sample id."""
     return {s: SHEET.rows[s].get("tumor_sample") or s for s in samples}
+
+
+def split_maf_log(maf):
+    return LAYOUT.log("split_maf", maf_key(maf))
 
 
 def mem_mb_split_maf(wildcards, attempt):
@@ -292,13 +302,24 @@ def report_logs():
     }
 
 
+def failure_log(sample):
+    """The log that says why a sample has no tables: its profiling job's, or, when the split
+    of its cohort MAF failed before that job could run, the split's."""
+    log = profile_log(sample)
+    if sample in COHORT_MAF_OF and not Path(log).is_file():
+        split_log = split_maf_log(COHORT_MAF_OF[sample])
+        if error_record_path(split_log).is_file():
+            return split_log
+    return log
+
+
 def report_failed_samples():
     """onerror: a cohort report over the finished samples that lists the failed ones."""
     from nenprofile.jobs.recovery import write_partial_cohort_report
 
     failed = write_partial_cohort_report(
         LAYOUT,
-        {s: profile_log(s) for s in SAMPLES},
+        {s: failure_log(s) for s in SAMPLES},
         SAMPLES,
         SHEET.rows,
         config["report"],

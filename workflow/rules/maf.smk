@@ -12,7 +12,7 @@ for cohort_maf, maf_samples in COHORT_MAFS.items():
         output:
             list(maf_parts(cohort_maf).values()),
         log:
-            LAYOUT.log("split_maf", maf_key(cohort_maf)),
+            split_maf_log(cohort_maf),
         conda:
             "../envs/nenprofile.yaml"
         threads: 1
