@@ -151,3 +151,13 @@ def test_a_cohort_maf_without_barcode_column_is_refused(tmp_path):
     maf.write_text("Hugo_Symbol\tChromosome\nTP53\t17\n")
     with pytest.raises(InputError, match=r"missing required column.*Tumor_Sample_Barcode"):
         split(tmp_path, maf, {"S1": "S1", "S2": "S2"})
+
+
+def test_a_sample_row_that_is_not_utf8_names_the_cohort_maf_line(tmp_path):
+    maf = write_cohort(tmp_path)
+    maf.write_bytes(maf.read_bytes().replace(b"p.R171fs", b"p.R171\xe9fs"))
+    with pytest.raises(InputError) as error:
+        split(tmp_path, maf, {"S1": "S1"})
+    assert str(error.value).startswith(
+        f"{maf}, line 5: the line is not UTF-8 text (byte 0xe9 at character "
+    )

@@ -5,14 +5,14 @@ reports still points at the user's file:
 
 - its last line is PART_MARK, a tab and a JSON object (MafPart): the cohort MAF's path,
   this sample's barcode and what the split saw (rows in all, rows whose barcode is in no
-  sheet row, samples without rows); last, so that every part is written in one go when the
-  rows fit in the buffer;
+  sheet row, samples without rows); last, because those counts are known only at the end;
 - its first column, SOURCE_LINE_COLUMN, holds each row's line number in the cohort MAF.
 
 The split streams, one tab split (up to the barcode) per row. Each part is opened once and
 kept open when the open-file limit allows one handle per part (memory: one write buffer per
 part, whatever the number of rows); otherwise rows are buffered, at most FLUSH_BYTES in all,
-and appended to their parts whenever the buffer is full.
+and appended to their parts whenever the buffer is full. A sample's row that is not UTF-8
+is refused here, naming the cohort MAF's line; rows of no sheet sample are only counted.
 """
 
 from __future__ import annotations
@@ -27,7 +27,13 @@ from pathlib import Path
 from typing import BinaryIO
 
 from nenprofile.errors import InputError
-from nenprofile.io.textfiles import CORRUPT_COMPRESSED, GZIP_MAGIC, open_binary, truncated_error
+from nenprofile.io.textfiles import (
+    CORRUPT_COMPRESSED,
+    GZIP_MAGIC,
+    not_utf8_error,
+    open_binary,
+    truncated_error,
+)
 
 PART_MARK = "#nenprofile-maf-part"
 SOURCE_LINE_COLUMN = "nenprofile_source_line"
@@ -40,7 +46,7 @@ TAIL_BYTES = 1 << 16  # holds a mark: its lists are capped at MAX_LISTED barcode
 
 @dataclass
 class MafPart:
-    """What a part's first line says about the split that wrote it."""
+    """What a part's last line says about the split that wrote it."""
 
     source: str  # the cohort MAF as the sheet names it
     barcode: str  # the Tumor_Sample_Barcode this part holds
@@ -220,6 +226,10 @@ def split_maf(
                     continue
                 source_rows += 1
                 rows_per_barcode[barcode] += 1
+                try:
+                    line.decode("utf-8")
+                except UnicodeDecodeError as error:
+                    raise not_utf8_error(path, number, line, error) from None
                 if line[-1:] != b"\n":
                     line += b"\n"
                 write(b"%d\t" % number + line)
