@@ -102,7 +102,7 @@ class _OpenParts:
         # barcode -> what writes a row to its part(s): the handle's own write when one part
         self.row_writers: dict[bytes, Callable[[bytes], object]] = {}
         for barcode, found in parts_of.items():
-            handles = [open(part, "wb") for part in found]  # noqa: SIM115 (closed in close)
+            handles: list[BinaryIO] = [open(part, "wb") for part in found]  # noqa: SIM115
             for handle in handles:
                 handle.write(header)
             self.handles[barcode] = handles
