@@ -63,6 +63,16 @@ def test_each_part_reads_as_the_samples_rows_of_the_cohort_maf(tmp_path):
     assert (counts["records_read"], counts["cohort_maf_rows"]) == (3, 6)
     assert (counts["other_samples_skipped"], counts["unmatched_barcode_rows"]) == (1, 2)
     assert counts["unmatched_barcodes"] == 1
+    assert from_part.cohort_maf == {
+        "source": str(maf),
+        "barcode": "S1",
+        "rows": 3,
+        "source_rows": 6,
+        "unmatched_rows": 2,
+        "unmatched_barcodes": ["LOST-7"],
+        "n_unmatched_barcodes": 1,
+        "samples_without_rows": 1,
+    }
     assert from_part.warnings == [
         f"cohort MAF {maf}: 3 row(s) read for 'S1'; 2 row(s) of the MAF carry a barcode that "
         "no sheet row names (LOST-7); check that no sample of this cohort is named "

@@ -75,6 +75,8 @@ def test_a_cohort_maf_is_split_once_and_each_sample_reads_its_part(tmp_path):
         "P3": 0,
     }
     assert {i["counts"]["unmatched_barcode_rows"] for i in ingest.values()} == {1}
+    assert ingest["P3"]["cohort_maf"]["unmatched_barcodes"] == ["NOT-IN-SHEET"]
+    assert ingest["P3"]["cohort_maf"]["samples_without_rows"] == 1
     assert {i["tumor_column"] for i in ingest.values()} == {"P1", "P2-T", "P3"}
     assert any(
         "has no row for Tumor_Sample_Barcode 'P3'" in w and "(NOT-IN-SHEET)" in w

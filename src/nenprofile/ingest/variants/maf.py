@@ -261,6 +261,7 @@ def read_maf(
         warnings=warnings,
         build_evidence=checked.how,
         source=part.source if part else "",
+        cohort_maf=part.disclosure() if part else None,
     )
 
 

@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from nenprofile.errors import InputError
 from nenprofile.io.textfiles import (
@@ -58,8 +58,11 @@ class MafPart:
     samples_without_rows: int = 0  # sheet samples reading this MAF with no row in it
 
     def mark_line(self) -> bytes:
-        fields = {name: getattr(self, name) for name in self.__dataclass_fields__}
-        return f"{PART_MARK}\t{json.dumps(fields, sort_keys=True)}\n".encode()
+        return f"{PART_MARK}\t{json.dumps(self.disclosure(), sort_keys=True)}\n".encode()
+
+    def disclosure(self) -> dict[str, Any]:
+        """Every field, as ingest.json's cohort_maf shows them."""
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
     @classmethod
     def from_line(cls, line: str) -> MafPart | None:
