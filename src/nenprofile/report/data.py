@@ -101,6 +101,8 @@ def _alteration_label(row: Mapping[str, Any]) -> str:
     if kind == "fusion":
         partner = as_text(row.get("partner"))
         return f"Fusion {partner}" if partner else "Fusion"
+    if as_text(row.get("variant_class")) == "exon_skipping":
+        return as_text(row.get("consequence")) or "exon skipping"
     if hgvsp := as_text(row.get("hgvsp")):
         return hgvsp
     if hgvsc := as_text(row.get("hgvsc")):
