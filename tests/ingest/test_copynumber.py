@@ -544,6 +544,42 @@ def test_purity_and_ploidy_files():
         read_copy_number(DATA / "sample.purple.purity.tsv", build="GRCh37")
 
 
+def test_facets_run_summary_purity_and_ploidy():
+    facets = read_purity_ploidy(DATA / "sample.facets.out")  # facets-suite wrapper layout
+    assert (facets.purity, facets.ploidy, facets.source) == (
+        0.415237,
+        3.341452,
+        "FACETS file sample.facets.out",
+    )
+    legacy = read_purity_ploidy(DATA / "sample.facets_legacy.out")  # '# Purity = NA '
+    assert (legacy.purity, legacy.ploidy, legacy.source) == (
+        None,
+        2.01,
+        "FACETS file sample.facets_legacy.out",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "line"),
+    [
+        ("Purity = 41\nPloidy = 3\n", "purity must be above 0 and at most 1, found 41", 1),
+        ("Purity = 0.4\nPloidy = -2\n", "ploidy must be positive, found -2", 2),
+        (
+            "Purity = high\nPloidy = 3\n",
+            "expected a number or NA after 'Purity =', found 'high'",
+            1,
+        ),
+    ],
+)
+def test_facets_run_summary_bad_values(tmp_path, text, message, line):
+    path = tmp_path / "T.out"
+    path.write_text(text)
+    with pytest.raises(InputError) as error:
+        read_purity_ploidy(path)
+    assert message in str(error.value)
+    assert error.value.line == line
+
+
 def test_facets_cncf_total_and_minor_copy_number():
     calls = by_gene(read_copy_number(DATA / "sample.facets.cncf.txt", build="GRCh37"))
     assert (calls["MYC"].call, calls["MYC"].copy_number) == ("AMP", 8.0)

@@ -43,6 +43,7 @@ empty or NA value are skipped and counted.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -1008,11 +1009,20 @@ PURITY_COLUMNS = ("purity", "aberrantcellfraction", "cellularity")
 PLOIDY_COLUMNS = ("ploidy",)
 
 
+# FACETS run summary (<sample>.out): "Purity = 0.38" lines (facets-suite run-facets-wrapper.R)
+# or "# Purity = 0.38" (the older doFacets.R); NA when FACETS could not estimate the value
+_FACETS_SETTING = re.compile(r"^#?\s*([A-Za-z][A-Za-z0-9_. ]*?)\s*=\s*(.*?)\s*$")
+
+
 def read_purity_ploidy(path: str | Path) -> PurityPloidy:
     """Purity and ploidy from a caller's file: PURPLE purple.purity.tsv (purity, ploidy),
-    ASCAT purityploidy.txt (AberrantCellFraction, Ploidy), or any one-row table with
+    ASCAT purityploidy.txt (AberrantCellFraction, Ploidy), the FACETS run summary
+    (<sample>.out, 'Purity = ...' and 'Ploidy = ...' lines), or any one-row table with
     purity/cellularity and ploidy columns."""
     path = Path(path)
+    facets = _facets_summary(path)
+    if facets is not None:
+        return facets
     table = _Table.read(path)
     purity_col = _find(table.columns, PURITY_COLUMNS)
     ploidy_col = _find(table.columns, PLOIDY_COLUMNS)
@@ -1021,8 +1031,8 @@ def read_purity_ploidy(path: str | Path) -> PurityPloidy:
             f"no purity and ploidy columns in the header ({', '.join(table.columns)})",
             path=str(path),
             line=table.header_line,
-            fix="give PURPLE purple.purity.tsv, ASCAT purityploidy.txt, or a table with "
-            "purity and ploidy columns",
+            fix="give PURPLE purple.purity.tsv, ASCAT purityploidy.txt, the FACETS <sample>.out, "
+            "or a table with purity and ploidy columns",
         )
     if len(table.rows) != 1:
         raise InputError(
@@ -1031,23 +1041,62 @@ def read_purity_ploidy(path: str | Path) -> PurityPloidy:
             fix="give the caller's purity file of this sample only",
         )
     line, fields = table.rows[0]
-    purity = table.number(line, fields, purity_col)
-    ploidy = table.number(line, fields, ploidy_col)
+    purity = _checked_purity(table.number(line, fields, purity_col), path, line, purity_col)
+    ploidy = _checked_ploidy(table.number(line, fields, ploidy_col), path, line, ploidy_col)
+    kind = "ASCAT" if purity_col.lower() == "aberrantcellfraction" else "PURPLE/caller"
+    return PurityPloidy(purity, ploidy, f"{kind} file {path.name}")
+
+
+def _facets_summary(path: Path) -> PurityPloidy | None:
+    """The FACETS run summary's purity and ploidy; None when the file is not one (it needs
+    both a 'Purity =' and a 'Ploidy =' line)."""
+    if not path.is_file():
+        raise InputError("purity file not found", path=str(path), fix="check the purity_file path")
+    found: dict[str, tuple[int, str]] = {}
+    for number, text in iter_lines(path):
+        match = _FACETS_SETTING.match(text)
+        if match is not None and match.group(1).lower() in ("purity", "ploidy"):
+            found.setdefault(match.group(1).lower(), (number, match.group(2)))
+    if set(found) != {"purity", "ploidy"}:
+        return None
+    values: dict[str, float | None] = {}
+    for name, (line, text) in found.items():
+        if text in _MISSING:
+            values[name] = None
+            continue
+        try:
+            values[name] = float(text)
+        except ValueError:
+            raise InputError(
+                f"expected a number or NA after '{name.capitalize()} =', found '{text}'",
+                path=str(path),
+                line=line,
+                fix="give the FACETS run summary (<sample>.out) as FACETS wrote it",
+            ) from None
+    purity = _checked_purity(values["purity"], path, found["purity"][0], "Purity")
+    ploidy = _checked_ploidy(values["ploidy"], path, found["ploidy"][0], "Ploidy")
+    return PurityPloidy(purity, ploidy, f"FACETS file {path.name}")
+
+
+def _checked_purity(purity: float | None, path: Path, line: int, column: str) -> float | None:
     if purity is not None and not 0 < purity <= 1:
         raise InputError(
             f"purity must be above 0 and at most 1, found {purity:g}",
             path=str(path),
             line=line,
-            column=purity_col,
+            column=column,
             fix="give purity as a fraction (0.65, not 65)",
         )
-    if ploidy is not None and not ploidy > 0:
+    return purity
+
+
+def _checked_ploidy(ploidy: float | None, path: Path, line: int, column: str) -> float | None:
+    if ploidy is not None and not (math.isfinite(ploidy) and ploidy > 0):
         raise InputError(
             f"ploidy must be positive, found {ploidy:g}",
             path=str(path),
             line=line,
-            column=ploidy_col,
+            column=column,
             fix="check the caller's purity file",
         )
-    kind = "ASCAT" if purity_col.lower() == "aberrantcellfraction" else "PURPLE/caller"
-    return PurityPloidy(purity, ploidy, f"{kind} file {path.name}")
+    return ploidy

@@ -271,7 +271,11 @@ def resolve_purity_ploidy(sample: SampleInfo, purity_file: str | None) -> dict[s
             setattr(sample, name, file_value)
             source = caller_source
         else:
-            source = "not given" + ("" if name == "purity" else "; calls assume ploidy 2")
+            source = "not given"
+            if caller is not None:
+                source += f" (NA in the {caller_source})"
+            if name == "ploidy":
+                source += "; calls assume ploidy 2"
         chosen[name] = {"value": getattr(sample, name), "source": source}
     return chosen
 
