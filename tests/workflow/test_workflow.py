@@ -152,6 +152,15 @@ def test_lung_lcnec_tumor_normal(demo):
     assert ingest["caller"] == "Mutect2"
     assert ingest["tumor_column"] == "NEN03_T"
     assert ingest["sample_info"]["histology"] == "lcnec"
+    expression = ingest["expression_input"]
+    assert (expression["format"], expression["unit"], expression["conversion"]) == (
+        "nf-core salmon merged gene TPM",
+        "TPM",
+        None,
+    )
+    assert expression["column"] == "NEN03"
+    assert expression["reference"]["size"] == 10
+    assert expression["reference"]["below_min_reference_size"] is False
     options = therapies(demo, "NEN03")
     assert {"lcnec_chemotherapy", "lcnec_rb1_intact_nsclc_doublet"} <= set(options)
     assert "chemo_immunotherapy_sclc" not in options
