@@ -93,6 +93,9 @@ SEGMENT_ID_COLUMNS = ("id", "sample", "id_sample")
 DISCRETE_GENE_COLUMNS = ("hugo_symbol", "gene_symbol", "gene symbol")
 DISCRETE_ANNOTATION_COLUMNS = ("entrez_gene_id", "cytoband", "locus id")
 LONG_SAMPLE_COLUMN, LONG_VALUE_COLUMN = "sample_id", "value"
+# cBioPortal lets a discrete CNA file name genes by Entrez ID alone (Hugo_Symbol empty or absent)
+ENTREZ_COLUMN = "entrez_gene_id"
+ENTREZ_UNMAPPED = "Entrez_Gene_Id not a protein-coding gene of the bundled HGNC table"
 CNVKIT_PROBES_COLUMN = "probes"
 CNVKIT_BIN_COLUMNS = ("depth", "weight")
 FREEC_COLUMNS = ["chr", "start", "end", "copy_number", "status"]
@@ -343,7 +346,7 @@ def copy_number_layout(columns: list[str]) -> str | None:
     if positions and (gene_col is None or cnvkit or _is_cnvkit_bins(columns)):
         return SEGMENTS
     if gene_col is None:
-        return None
+        return DISCRETE if ENTREZ_COLUMN in lowered else None
     if _find(columns, MIN_COPY_NUMBER_COLUMNS):
         return GENE_TABLE
     if LONG_SAMPLE_COLUMN in lowered and LONG_VALUE_COLUMN in lowered:
@@ -364,7 +367,7 @@ def copy_number_sample_ids(path: str | Path) -> tuple[str | None, list[str]]:
     """
     table = _Table.read(Path(path))
     layout = copy_number_layout(table.columns)
-    gene_col = _find(table.columns, GENE_COLUMNS)
+    gene_col = _find(table.columns, GENE_COLUMNS) or _find(table.columns, (ENTREZ_COLUMN,))
     if layout == DISCRETE and gene_col:
         long_col = _find(table.columns, (LONG_SAMPLE_COLUMN,))
         if long_col and _find(table.columns, (LONG_VALUE_COLUMN,)):
@@ -444,13 +447,15 @@ def _dispatch(
         return _read_min_max_genes(table, reading, gene_col, thresholds, ploidy)
     if layout == GENE_TABLE and gene_col:
         return _read_gene_table(table, reading, gene_col, thresholds, ploidy)
-    if layout == DISCRETE and gene_col and _find(columns, (LONG_SAMPLE_COLUMN,)):
+    entrez_col = _find(columns, (ENTREZ_COLUMN,))
+    discrete_key = gene_col or entrez_col
+    if layout == DISCRETE and discrete_key and _find(columns, (LONG_SAMPLE_COLUMN,)):
         reading.format = "cBioPortal discrete (long)"
-        return _read_discrete_long(table, reading, gene_col, sample)
-    if layout == DISCRETE and gene_col:
-        gistic = gene_col.lower() == "gene symbol"
+        return _read_discrete_long(table, reading, _GeneKey(gene_col, entrez_col), sample)
+    if layout == DISCRETE and discrete_key:
+        gistic = discrete_key.lower() == "gene symbol"
         reading.format = "GISTIC all_thresholded.by_genes" if gistic else DISCRETE
-        return _read_discrete(table, reading, gene_col, sample)
+        return _read_discrete(table, reading, _GeneKey(gene_col, entrez_col), sample)
     if _find(columns, ("purity",)) and _find(columns, ("ploidy",)):
         raise InputError(
             "this is a purity/ploidy file, not copy number",
@@ -843,25 +848,68 @@ def _discrete_sample_columns(table: _Table, gene_col: str) -> list[str]:
     ]
 
 
+NO_GENE_OR_VALUE = "no gene name or value (empty or NA)"
+
+
+@dataclass(frozen=True)
+class _GeneKey:
+    """The gene of a discrete row: its symbol, else its Entrez ID mapped through the bundled
+    HGNC table (reference.genes.entrez_symbols)."""
+
+    symbol_column: str | None
+    entrez_column: str | None
+
+    def gene(self, table: _Table, fields: list[str]) -> tuple[str | None, bool]:
+        """(symbol, whether it came from the Entrez ID); (None, ...) when the row names no
+        gene, (None, True) when its Entrez ID is not in the bundled table."""
+        if self.symbol_column is not None:
+            symbol = table.text(fields, self.symbol_column)
+            if symbol not in _MISSING:
+                return symbol, False
+        entrez = table.text(fields, self.entrez_column) if self.entrez_column else ""
+        if entrez in _MISSING:
+            return None, False
+        from nenprofile.reference.genes import entrez_symbols
+
+        return entrez_symbols().get(entrez), True
+
+
 def _read_discrete(
-    table: _Table, reading: _Reading, gene_col: str, sample: str | None
+    table: _Table, reading: _Reading, key: _GeneKey, sample: str | None
 ) -> list[GeneCopyNumber]:
-    sample_columns = _discrete_sample_columns(table, gene_col)
+    sample_columns = _discrete_sample_columns(table, key.symbol_column or "")
     column = _pick_sample_column(table, sample_columns, sample, "sample column")
     reading.details["sample_column"] = column
     rows: dict[str, list[tuple[int, GeneCopyNumber]]] = defaultdict(list)
     for line, fields in table.rows:
-        gene = fields[table.index(gene_col)]
-        call = _discrete_call(table, line, fields, column)
-        if gene in _MISSING or call is None:
-            reading.skipped["no gene name or value (empty or NA)"] += 1
-            continue
-        rows[gene].append((line, GeneCopyNumber(gene=gene, call=call, source=reading.format)))
+        _add_discrete_row(rows, table, reading, line, fields, key, column)
     return _keep_strongest(rows, reading)
 
 
+def _add_discrete_row(
+    rows: dict[str, list[tuple[int, GeneCopyNumber]]],
+    table: _Table,
+    reading: _Reading,
+    line: int,
+    fields: list[str],
+    key: _GeneKey,
+    value_column: str,
+) -> None:
+    call = _discrete_call(table, line, fields, value_column)
+    gene, from_entrez = key.gene(table, fields)
+    if call is None or (gene is None and not from_entrez):
+        reading.skipped[NO_GENE_OR_VALUE] += 1
+        return
+    if gene is None:
+        reading.skipped[ENTREZ_UNMAPPED] += 1
+        return
+    if from_entrez:
+        reading.details["genes_from_entrez_id"] = reading.details.get("genes_from_entrez_id", 0) + 1
+    rows[gene].append((line, GeneCopyNumber(gene=gene, call=call, source=reading.format)))
+
+
 def _read_discrete_long(
-    table: _Table, reading: _Reading, gene_col: str, sample: str | None
+    table: _Table, reading: _Reading, key: _GeneKey, sample: str | None
 ) -> list[GeneCopyNumber]:
     sample_col = _find(table.columns, (LONG_SAMPLE_COLUMN,)) or ""
     value_col = _find(table.columns, (LONG_VALUE_COLUMN,)) or ""
@@ -872,12 +920,7 @@ def _read_discrete_long(
         if table.text(fields, sample_col) != chosen:
             reading.skipped["rows of other samples"] += 1
             continue
-        gene = table.text(fields, gene_col)
-        call = _discrete_call(table, line, fields, value_col)
-        if gene in _MISSING or call is None:
-            reading.skipped["no gene name or value (empty or NA)"] += 1
-            continue
-        rows[gene].append((line, GeneCopyNumber(gene=gene, call=call, source=reading.format)))
+        _add_discrete_row(rows, table, reading, line, fields, key, value_col)
     return _keep_strongest(rows, reading)
 
 
