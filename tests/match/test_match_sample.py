@@ -238,3 +238,16 @@ def test_met_exon14_skipping_from_rna_junctions_meets_the_met_exon14_rule(kb) ->
     # the other MET::MET junctions alone meet no MET rule
     others = profile_of(sample, ingest([]), [], fusions[1:], None, kb, CONFIG)
     assert not [t for t in others.therapies if "met" in t.rule_id]
+
+
+def test_pdgfrb_fusion_and_amplification_are_reported_with_the_gene_entry(kb) -> None:
+    sample = SampleInfo("NEC05", tumor_site="lung", differentiation="poor")
+    fusion = Fusion("ETV6", "PDGFRB", 30, "Arriba", True, split_reads=20, confidence="high")
+    fusion.support, fusion.support_note = "supported", "Arriba confidence high"
+    amplified = GeneCopyNumber("PDGFRB", "AMP", copy_number=12.0)
+    profile = profile_of(sample, ingest([]), [amplified], [fusion], None, kb, CONFIG)
+    rows = [r for r in profile.alterations if r.gene == "PDGFRB"]
+    assert [(r.alteration_type, r.pathway, r.oncogenicity, r.partner) for r in rows] == [
+        ("amplification", "Receptor tyrosine kinase", "Likely oncogenic", None),
+        ("fusion", "Receptor tyrosine kinase", "Oncogenic", "ETV6"),
+    ]

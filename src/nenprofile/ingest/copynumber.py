@@ -14,7 +14,9 @@ Formats, detected from the header (column names are matched case-insensitively):
 - discrete tables, -2 (DEEPDEL), -1 (HETLOSS), 0 (NEUTRAL), 1 (GAIN), 2 (AMP): cBioPortal
   data_CNA.txt (Hugo_Symbol [, Entrez_Gene_Id, Cytoband], one column per sample), GISTIC
   all_thresholded.by_genes.txt (Gene Symbol, Locus ID, Cytoband, samples) and the
-  cBioPortal long layout (Hugo_Symbol, Sample_Id, Value, ...).
+  cBioPortal long layout (Hugo_Symbol, Sample_Id, Value, ...). A cBioPortal row whose
+  Hugo_Symbol is empty or absent is named by its Entrez_Gene_Id through the bundled HGNC table
+  (reference.genes.entrez_symbols); IDs not in it are skipped and counted.
 - segments, mapped to the genes of the bundled gene index: SEG (ID, chrom, loc.start,
   loc.end, num.mark, seg.mean; log2, or log10 with copy_number.seg_scale: log10);
   CNVkit .cns / .call.cns (chromosome, start, end, gene, log2 [, cn], probes; the gene
@@ -108,7 +110,7 @@ NEGATIVE_COPY_NUMBER_FLOOR = -1.0
 ACCEPTED_HEADERS = (
     "gene table: gene|Hugo_Symbol|symbol + copy_number|CN|total_cn or log2|log2_ratio|log2R "
     "or call; PURPLE purple.cnv.gene.tsv (gene, minCopyNumber, maxCopyNumber); cBioPortal "
-    "discrete: Hugo_Symbol[, Entrez_Gene_Id] + one column per sample (-2..2), or long "
+    "discrete: Hugo_Symbol and/or Entrez_Gene_Id + one column per sample (-2..2), or long "
     "(Hugo_Symbol, Sample_Id, Value); GISTIC all_thresholded.by_genes (Gene Symbol, Locus "
     "ID, Cytoband, samples); SEG: ID, chrom, loc.start, loc.end, num.mark, seg.mean; CNVkit "
     ".cns/.call.cns; allele-specific segments: Chromosome, Start, End, nMajor, nMinor (or "
