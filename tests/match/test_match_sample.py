@@ -227,7 +227,7 @@ def test_met_exon14_skipping_from_rna_junctions_meets_the_met_exon14_rule(kb) ->
         (
             "mutation",
             "exon_skipping",
-            "MET exon 14 skipping (exon 13 joined to exon 15; Arriba)",
+            "exon 14 skipping (exon 13 joined to exon 15; Arriba)",
             "Oncogenic",
         ),
         ("fusion", None, "MET::MET", "VUS"),  # exon 13 to inside exon 15

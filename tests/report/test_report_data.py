@@ -10,7 +10,12 @@ import pytest
 
 from nenprofile.errors import InputError
 from nenprofile.report import build_report_data, render_sample_html, write_report_json
-from nenprofile.report.cohort import build_cohort_data, oncoprint_cell, sample_report_href
+from nenprofile.report.cohort import (
+    _hit,
+    build_cohort_data,
+    oncoprint_cell,
+    sample_report_href,
+)
 from nenprofile.report.context import build_cohort_context
 from nenprofile.report.data import (
     TUMOR_ONLY_WARNING,
@@ -521,8 +526,12 @@ def test_exon_skipping_row_is_labelled_by_its_consequence():
         "gene": "MET",
         "alteration_type": "mutation",
         "variant_class": "exon_skipping",
-        "consequence": "MET exon 14 skipping (exon 13 joined to exon 15; Arriba)",
+        "consequence": "exon 14 skipping (exon 13 joined to exon 15; Arriba)",
     }
     assert alteration_row(row, 0)["change"] == (
-        "MET exon 14 skipping (exon 13 joined to exon 15; Arriba)"
+        "exon 14 skipping (exon 13 joined to exon 15; Arriba)"
+    )
+    row |= {"sample": "S1", "oncogenicity": "Oncogenic"}
+    assert _hit(row)["title"] == (
+        "MET exon 14 skipping (exon 13 joined to exon 15; Arriba) (Oncogenic)"
     )

@@ -138,7 +138,7 @@ def reportable_alterations(
             alteration.partner = None
             alteration.variant_class = EXON_SKIPPING
             alteration.consequence = (
-                f"MET exon 14 skipping (exon 13 joined to exon 15; {fusion.caller})"
+                f"exon 14 skipping (exon 13 joined to exon 15; {fusion.caller})"
             )
         group = known.group if known else "Other drivers"
         key = _sort_key(group, fusion_item.gene, 2, 0)

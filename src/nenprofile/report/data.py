@@ -91,6 +91,14 @@ DISCLAIMER = (
 # ---------------------------------------------------------------------------------------
 
 
+def exon_skipping_label(row: Mapping[str, Any]) -> str | None:
+    """'exon 14 skipping (exon 13 joined to exon 15; Arriba)' for an exon-skipping row
+    (no protein change of its own); None for other rows."""
+    if as_text(row.get("variant_class")) != "exon_skipping":
+        return None
+    return as_text(row.get("consequence")) or "exon skipping"
+
+
 def _alteration_label(row: Mapping[str, Any]) -> str:
     kind = (as_text(row.get("alteration_type")) or "mutation").lower()
     if kind == "amplification":
@@ -101,8 +109,8 @@ def _alteration_label(row: Mapping[str, Any]) -> str:
     if kind == "fusion":
         partner = as_text(row.get("partner"))
         return f"Fusion {partner}" if partner else "Fusion"
-    if as_text(row.get("variant_class")) == "exon_skipping":
-        return as_text(row.get("consequence")) or "exon skipping"
+    if skipping := exon_skipping_label(row):
+        return skipping
     if hgvsp := as_text(row.get("hgvsp")):
         return hgvsp
     if hgvsc := as_text(row.get("hgvsc")):
