@@ -17,6 +17,7 @@ from nenprofile.ingest.fusions import (
     read_fusions,
 )
 from nenprofile.model import Fusion
+from nenprofile.report.data import input_files
 from nenprofile.settings import Settings
 
 DATA = Path(__file__).parents[1] / "data" / "fusions"
@@ -219,6 +220,7 @@ def test_arriba_confidence_and_disclosure():
         "fusions": 4,
         "low_support": 0,
         "support_not_assessed": 0,
+        "met_exon14_skipping": 0,
     }
 
 
@@ -338,7 +340,13 @@ def test_discovery_layout_of_each_format(name, layout):
 
 
 def test_met_exon_13_to_15_junctions_from_arriba_and_star_fusion():
-    arriba = read_fusions(DATA / "arriba.met_exon14.fusions.tsv", evidence=EVIDENCE)
+    result = read_fusion_file(DATA / "arriba.met_exon14.fusions.tsv", evidence=EVIDENCE)
+    arriba = result.fusions
+    assert result.disclosure["met_exon14_skipping"] == 1
+    assert input_files({"fusion_input": result.disclosure}) == [
+        "Fusions: Arriba, 3 rows read, 3 fusions, 1 MET exon 13 to exon 15 junctions (exon 14 "
+        "skipping)"
+    ]
     # GRCh38: exon 13 end -> exon 15 start; exon 13 end -> inside exon 15; exon 14 -> exon 15
     assert [(f.name, f.exon5, f.exon3, f.supporting_reads) for f in arriba] == [
         ("MET::MET", 13, 15, 26),

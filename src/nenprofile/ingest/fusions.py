@@ -240,6 +240,7 @@ def read_fusion_file(
         "fusions": len(merged),
         "low_support": sum(f.support == LOW_SUPPORT for f in merged),
         "support_not_assessed": sum(f.support == NOT_ASSESSED for f in merged),
+        "met_exon14_skipping": sum(is_met_exon14_skipping(f) for f in merged),
     }
     return FusionInput(merged, disclosure)
 
@@ -303,6 +304,11 @@ def arriba_gene(text: str) -> str:
         if best is None or distance < best[0]:
             best = (distance, gene)
     return best[1] if best else text.strip()
+
+
+def is_met_exon14_skipping(fusion: Fusion) -> bool:
+    """A MET::MET junction of exon 13 to exon 15 (LINX, or Arriba / STAR-Fusion breakpoints)."""
+    return (fusion.gene5, fusion.gene3, fusion.exon5, fusion.exon3) == ("MET", "MET", 13, 15)
 
 
 def met_junction_exons(

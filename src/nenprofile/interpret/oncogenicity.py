@@ -28,7 +28,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from nenprofile.ingest.fusions import LOW_SUPPORT
+from nenprofile.ingest.fusions import LOW_SUPPORT, is_met_exon14_skipping
 from nenprofile.model import TRUNCATING_CLASSES, Fusion, GeneCopyNumber, Variant
 from nenprofile.reference.hotspots import HotspotHit, HotspotTable
 from nenprofile.settings import Settings, schema_default
@@ -332,11 +332,6 @@ def classify_fusion(fusion: Fusion) -> Classification:
         return Classification(VUS, [f"{name}: out-of-frame fusion of {gene}", *support])
     frame = ", in frame" if fusion.in_frame else ""
     return Classification(ONCOGENIC, [f"{name}: {mechanism}{frame}", *support])
-
-
-def is_met_exon14_skipping(fusion: Fusion) -> bool:
-    """A MET::MET junction of exon 13 to exon 15 (LINX, or Arriba / STAR-Fusion breakpoints)."""
-    return (fusion.gene5, fusion.gene3, fusion.exon5, fusion.exon3) == ("MET", "MET", 13, 15)
 
 
 def _fusion_mechanism(fusion: Fusion) -> tuple[str, str] | None:

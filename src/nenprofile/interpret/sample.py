@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from nenprofile.ingest.fusions import is_met_exon14_skipping
 from nenprofile.interpret.biomarkers import BiomarkerSettings, TmbTally, compute_biomarkers
 from nenprofile.interpret.oncogenicity import (
     EXON_SKIPPING,
@@ -15,7 +16,6 @@ from nenprofile.interpret.oncogenicity import (
     OncogenicitySettings,
     SampleClassification,
     classify_sample,
-    is_met_exon14_skipping,
 )
 from nenprofile.model import (
     PROTEIN_CHANGING_CLASSES,

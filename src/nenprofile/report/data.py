@@ -398,6 +398,7 @@ def input_files(ingest: Mapping[str, Any]) -> list[str]:
             ("merged_rows", "rows merged into one fusion per gene pair"),
             ("low_support", "low-support fusions"),
             ("support_not_assessed", "fusions without read counts"),
+            ("met_exon14_skipping", "MET exon 13 to exon 15 junctions (exon 14 skipping)"),
         ):
             if as_int(entry.get(field_name)):
                 parts.append(f"{as_int(entry.get(field_name))} {words}")
