@@ -18,7 +18,8 @@ PMID 35101336) in a reduced, documented form (nen-facts §2.1):
   whatever its partners.
 - genes marked null_variant_oncogenic: false in the KB (essential kinases such as ATR and
   CHEK1) do not get OVS1 for truncating variants.
-- germline guard: KB polymorphisms and population AF >= max_population_af -> Likely benign.
+- germline guard: KB polymorphisms, known benign truncating variants (reference.benign, e.g.
+  BRCA2 K3326*) and population AF >= max_population_af -> Likely benign.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from typing import Protocol
 
 from nenprofile.ingest.fusions import LOW_SUPPORT, is_met_exon14_skipping
 from nenprofile.model import TRUNCATING_CLASSES, Fusion, GeneCopyNumber, Variant
+from nenprofile.reference.benign import find_known_benign
 from nenprofile.reference.hotspots import HotspotHit, HotspotTable
 from nenprofile.settings import Settings, schema_default
 from nenprofile.vocab import (
@@ -176,6 +178,11 @@ def classify_variant(
         result.evidence.append(
             f"known polymorphism {gene.symbol} {polymorphism} (KB): never oncogenic"
         )
+        return result
+    benign = find_known_benign(gene.symbol, change, variant.hgvsc, variant.existing_variation)
+    if benign is not None:
+        result.oncogenicity = LIKELY_BENIGN
+        result.evidence.append(benign.describe())
         return result
     af = variant.population_af
     if af is not None and af >= settings.max_population_af:
