@@ -18,7 +18,8 @@ PMID 35101336) in a reduced, documented form (nen-facts §2.1):
   whatever its partners.
 - genes marked null_variant_oncogenic: false in the KB (essential kinases such as ATR and
   CHEK1) do not get OVS1 for truncating variants.
-- germline guard: KB polymorphisms and population AF >= max_population_af -> Likely benign.
+- germline guard: KB polymorphisms, known benign truncating variants (reference.benign, e.g.
+  BRCA2 K3326*) and population AF >= max_population_af -> Likely benign.
 """
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from nenprofile.ingest.fusions import LOW_SUPPORT
+from nenprofile.ingest.fusions import LOW_SUPPORT, is_met_exon14_skipping
 from nenprofile.model import TRUNCATING_CLASSES, Fusion, GeneCopyNumber, Variant
+from nenprofile.reference.benign import find_known_benign
 from nenprofile.reference.hotspots import HotspotHit, HotspotTable
 from nenprofile.settings import Settings, schema_default
 from nenprofile.vocab import (
@@ -60,6 +62,10 @@ _DELETION_RANGE = re.compile(r"c\.\d+([+-]\d+)?_\d+([+-]\d+)?del")
 MET_EX14_CANONICAL_OFFSET = 2
 MET_EX14_REGION_OFFSET = 30
 MET_EX14_SOURCE = "MET exon 14 skipping (Frampton et al. Cancer Discov 2015, PMID:25971938)"
+# the variant_class of an exon skipped in the transcript (a junction of exon 13 to exon 15)
+EXON_SKIPPING = "exon_skipping"
+# residues whose codons lie (partly) in MET exon 14: c.2888 is in codon 963, c.3028 in 1010
+MET_EX14_RESIDUES = (963, 1010)
 CHIP_GENES = frozenset({"DNMT3A", "TET2"})
 CHIP_CAVEAT = "may arise from clonal haematopoiesis; confirm with matched normal"
 INFRAME_CLASSES = frozenset({"inframe_insertion", "inframe_deletion"})
@@ -172,6 +178,11 @@ def classify_variant(
         result.evidence.append(
             f"known polymorphism {gene.symbol} {polymorphism} (KB): never oncogenic"
         )
+        return result
+    benign = find_known_benign(gene.symbol, change, variant.hgvsc, variant.existing_variation)
+    if benign is not None:
+        result.oncogenicity = LIKELY_BENIGN
+        result.evidence.append(benign.describe())
         return result
     af = variant.population_af
     if af is not None and af >= settings.max_population_af:
@@ -314,7 +325,7 @@ def classify_fusion(fusion: Fusion) -> Classification:
             [f"{name} is low-support ({fusion.support_note}): confirm by an orthogonal assay"],
         )
     support = [f"support: {fusion.support_note}"] if fusion.support_note else []
-    if (fusion.gene5, fusion.gene3, fusion.exon5, fusion.exon3) == ("MET", "MET", 13, 15):
+    if is_met_exon14_skipping(fusion):
         reason = f"{name}: exon 13 joined to exon 15, {MET_EX14_SOURCE}"
         return Classification(ONCOGENIC, [reason, *support])
     driver = _fusion_mechanism(fusion)
