@@ -142,10 +142,12 @@ def split_maf_log(maf):
     return LAYOUT.log("split_maf", maf_key(maf))
 
 
+@job_function
 def mem_mb_split_maf(wildcards, attempt):
     return 1000 * attempt
 
 
+@job_function
 def runtime_split_maf(wildcards, input, attempt):
     """Minutes: the split reads about 100 MB of MAF a second; 1 minute per GB is generous."""
     return (10 + int(input.size_mb / 1000)) * attempt
