@@ -17,6 +17,7 @@ from nenprofile.errors import InputError
 from nenprofile.report import build_report_data, pdf_printer, render_sample_html, write_pdf
 from nenprofile.report import pdf as pdf_module
 from nenprofile.report.html import css_string
+from nenprofile.settings import schema_default
 
 DATA = Path(__file__).parents[1] / "data" / "report"
 BROWSER = pdf_module.find_browser()
@@ -352,3 +353,57 @@ def test_without_a_cap_the_printout_lists_every_row(printout):
     text = "\n".join(texts)
     assert all(f"ROWEND{i:02d}" in text for i in range(N_ROWS))
     assert "report.pdf_rows_per_table" not in text
+
+
+# ------------------------------------------- the printout's work, bounded (load-independent)
+
+SECTION_GROUPS = ("mTOR pathway", "DNA repair", "Epigenetic/chromatin", "Other drivers")
+
+
+def elements(html: str) -> int:
+    """Elements in a page: what a PDF engine styles, lays out and paints (a stand-in for its
+    CPU time that does not depend on the machine's load)."""
+    return len(re.findall(r"<[a-zA-Z]", html))
+
+
+def printout_with(extra: int) -> str:
+    """NEN02's printout with `extra` more oncogenic alterations spread over the four
+    alteration sections, under the schema's default report.pdf_rows_per_table."""
+    f = json.loads((DATA / "NEN02.json").read_text(encoding="utf-8"))
+    prov = json.loads((DATA / "provenance.json").read_text(encoding="utf-8"))
+    rows = [
+        {
+            "gene": f"G{i:05d}",
+            "alteration_type": "mutation",
+            "hgvsp": f"p.Q{i}*",
+            "hgvsc": f"c.{i}C>T",
+            "consequence": "stop_gained",
+            "vaf": 0.3,
+            "depth": 100,
+            "oncogenicity": "Oncogenic",
+            "evidence": "OVS1: nonsense in tumor suppressor",
+            "group": SECTION_GROUPS[i % 4],
+        }
+        for i in range(extra)
+    ]
+    settings = {"pdf_rows_per_table": schema_default("report.pdf_rows_per_table")}
+    data = build_report_data(
+        f["sample_info"],
+        f["ingest"],
+        f["alterations"] + rows,
+        f["biomarkers"],
+        f["therapies"],
+        prov,
+        settings=settings,
+    )
+    return render_sample_html(data, printout=True)
+
+
+def test_the_printouts_work_stays_bounded_however_many_alterations_a_sample_has():
+    assert schema_default("report.pdf_rows_per_table") == 50
+    few, many = printout_with(400), printout_with(4000)
+    assert elements(few) == elements(many) == 3_283
+    assert many.count('<tr class="alteration') == 4 * 50
+    assert "1001 alterations listed in this section, 1001 of them oncogenic" in many
+    # a demo-like report: 573 elements today; markup added per row or per section shows here
+    assert elements(printout_with(0)) <= 620

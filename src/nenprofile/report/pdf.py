@@ -95,16 +95,8 @@ def stamp_run_date(pdf: bytes, stamp: bytes) -> bytes:
     return stamped
 
 
-def find_browser(configured: str | None = None) -> str | None:
-    """The Chromium executable: the configured one, Playwright's own, or one on PATH."""
-    if configured:
-        return configured
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        return None
-    with sync_playwright() as playwright:
-        bundled = playwright.chromium.executable_path
+def find_browser(bundled: str | None = None) -> str | None:
+    """A Chromium executable: Playwright's own (`bundled`) when installed, else one on PATH."""
     if bundled and Path(bundled).is_file():
         return bundled
     return next(filter(None, map(shutil.which, SYSTEM_BROWSERS)), None)
@@ -131,12 +123,28 @@ def refuse_request(route: Any) -> None:
 
 
 @contextmanager
-def chromium_printer(browser: str) -> Iterator[ChromiumPrinter]:
-    from playwright.sync_api import sync_playwright
-
+def chromium_printer(browser: str | None = None) -> Iterator[ChromiumPrinter]:
+    """A started Chromium (`browser`, else find_browser's), closed on exit."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as error:
+        raise InputError(
+            "printing the PDF reports with Chromium needs the playwright package",
+            path="config report.pdf_engine",
+            fix="pip install playwright, or set report.pdf_engine to weasyprint",
+        ) from error
     with sync_playwright() as playwright:
+        executable = browser or find_browser(playwright.chromium.executable_path)
+        if executable is None:
+            raise InputError(
+                "no Chromium browser found to print the PDF reports with",
+                path="config report.pdf_engine",
+                fix="install Playwright's Chromium (playwright install chromium) or Debian's "
+                "chromium, set report.pdf_browser to its path, or set report.pdf_engine to "
+                "weasyprint",
+            )
         chromium = playwright.chromium.launch(
-            executable_path=browser,
+            executable_path=executable,
             # TZ: Skia writes the date stamp in local time; in UTC its width is fixed
             env={**os.environ, "TZ": "UTC"},
             args=["--disable-gpu", "--disable-background-networking", "--no-first-run"],
@@ -147,20 +155,6 @@ def chromium_printer(browser: str) -> Iterator[ChromiumPrinter]:
             yield ChromiumPrinter(context.new_page())
         finally:
             chromium.close()
-
-
-def chromium_executable(browser: str | None) -> str:
-    """The Chromium to print with; InputError with the fix when none is found."""
-    found = find_browser(browser)
-    if found is None:
-        raise InputError(
-            "no Chromium browser found to print the PDF reports with",
-            path="config report.pdf_engine",
-            fix="install Playwright's Chromium (pip install playwright; playwright install "
-            "chromium) or Debian's chromium, set report.pdf_browser to its path, or set "
-            "report.pdf_engine to weasyprint",
-        )
-    return found
 
 
 @contextmanager
@@ -177,7 +171,7 @@ def pdf_printer(engine: str = "weasyprint", browser: str | None = None) -> Itera
         printer: PdfPrinter = WeasyPrinter()
         if engine != "weasyprint":
             try:
-                printer = stack.enter_context(chromium_printer(chromium_executable(browser)))
+                printer = stack.enter_context(chromium_printer(browser))
             except Exception as error:
                 if engine == "chromium":
                     raise
