@@ -30,6 +30,8 @@ log = logging.getLogger("nenprofile")
 PDF_ENGINES = ("auto", "chromium", "weasyprint")
 SYSTEM_BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 RUN_DATE = re.compile(r'<meta name="dcterms\.created" content="(\d{4})-(\d\d)-(\d\d)">')
+# a loaded VM can take minutes over a long report; a hung browser still ends the job
+PAGE_TIMEOUT_MS = 600_000
 # Skia's date stamp, e.g. /CreationDate (D:20261201235923+00'00')
 CHROMIUM_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:\d{14}[+-]\d\d'\d\d'\)")
 
@@ -112,7 +114,7 @@ class ChromiumPrinter:
 
     def write(self, html: str, path: str | Path) -> None:
         stamp = run_date_stamp(html)
-        self._page.set_content(html, wait_until="load")
+        self._page.set_content(html, wait_until="load", timeout=PAGE_TIMEOUT_MS)
         pdf = self._page.pdf(prefer_css_page_size=True, print_background=True)
         atomic_write_bytes(path, stamp_run_date(pdf, stamp))
 
