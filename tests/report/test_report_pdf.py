@@ -16,6 +16,7 @@ import pytest
 from nenprofile.errors import InputError
 from nenprofile.report import build_report_data, pdf_printer, render_sample_html, write_pdf
 from nenprofile.report import pdf as pdf_module
+from nenprofile.report.chromium import ChromiumError
 from nenprofile.report.html import css_string
 from nenprofile.settings import schema_default
 
@@ -407,3 +408,15 @@ def test_the_printouts_work_stays_bounded_however_many_alterations_a_sample_has(
     assert "1001 alterations listed in this section, 1001 of them oncogenic" in many
     # a demo-like report: 573 elements today; markup added per row or per section shows here
     assert elements(printout_with(0)) <= 620
+
+
+def test_a_browser_that_does_not_start_is_an_error_or_replaced_by_weasyprint(caplog):
+    false = shutil.which("false")
+    with pytest.raises(ChromiumError, match="Chromium exited"), pdf_printer("chromium", false):
+        pass
+    with caplog.at_level(logging.WARNING, logger="nenprofile"), pdf_printer("auto", false) as p:
+        assert p.engine == "weasyprint"
+    assert "Chromium could not be started (Chromium exited)" in caplog.text
+    missing = "/nonexistent/chromium"
+    with pytest.raises(ChromiumError, match="cannot start /nonexistent/chromium: No such file"):
+        pdf_printer("chromium", missing).__enter__()
