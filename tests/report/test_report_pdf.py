@@ -34,20 +34,24 @@ ENGINES = [
 ]
 
 
-def page_html(run_date: str = "2025-08-01", **settings: object) -> str:
+def nen02_data(extra: list[dict] | None = None, run_date: str = "2025-08-01", **settings):
+    """NEN02's report data with `extra` alteration rows and report `settings`."""
     f = json.loads((DATA / "NEN02.json").read_text(encoding="utf-8"))
     prov = json.loads((DATA / "provenance.json").read_text(encoding="utf-8"))
     prov["run_date"] = run_date
-    data = build_report_data(
+    return build_report_data(
         f["sample_info"],
         f["ingest"],
-        f["alterations"],
+        f["alterations"] + (extra or []),
         f["biomarkers"],
         f["therapies"],
         prov,
         settings=settings,
     )
-    return render_sample_html(data)
+
+
+def page_html(run_date: str = "2025-08-01") -> str:
+    return render_sample_html(nen02_data(run_date=run_date))
 
 
 def pdf_dates(pdf: bytes) -> list[tuple[bytes, bytes]]:
@@ -189,6 +193,21 @@ def extra_rows() -> list[dict]:
     ]
 
 
+def report_pdf_pages(pdf: Path) -> list[str]:
+    """The text of each page (pdfinfo, pdftotext -layout)."""
+    count = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True)
+    pages = int(re.search(r"^Pages:\s+(\d+)", count.stdout, re.M).group(1))
+    return [
+        subprocess.run(
+            [PDFTOTEXT, "-f", str(n), "-l", str(n), "-layout", str(pdf), "-"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        for n in range(1, pages + 1)
+    ]
+
+
 @pytest.fixture(scope="module", params=ENGINES)
 def printout(request, tmp_path_factory) -> tuple[Path, list[str], list[Path]]:
     """NEN02's report with 70 extra alterations (a table over several pages), printed by
@@ -196,32 +215,14 @@ def printout(request, tmp_path_factory) -> tuple[Path, list[str], list[Path]]:
     (pdftoppm)."""
     if not (PDFTOPPM and PDFTOTEXT):
         pytest.skip("poppler-utils (pdftoppm, pdftotext) not installed")
-    f = json.loads((DATA / "NEN02.json").read_text(encoding="utf-8"))
-    prov = json.loads((DATA / "provenance.json").read_text(encoding="utf-8"))
-    data = build_report_data(
-        f["sample_info"],
-        f["ingest"],
-        f["alterations"] + extra_rows(),
-        f["biomarkers"],
-        f["therapies"],
-        prov,
-    )
+    data = nen02_data(extra_rows())
     folder = tmp_path_factory.mktemp("printout")
     pdf = folder / "report.pdf"
     with pdf_printer(request.param) as printer:
         printer.write(render_sample_html(data), pdf)
     subprocess.run([PDFTOPPM, "-r", "20", "-png", str(pdf), str(folder / "page")], check=True)
     pngs = sorted(folder.glob("page-*.png"))
-    texts = [
-        subprocess.run(
-            [PDFTOTEXT, "-f", str(n), "-l", str(n), "-layout", str(pdf), "-"],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-        for n in range(1, len(pngs) + 1)
-    ]
-    return pdf, texts, pngs
+    return pdf, report_pdf_pages(pdf), pngs
 
 
 def png_size(path: Path) -> tuple[int, int]:
@@ -272,20 +273,6 @@ def test_printout_table_rows_stay_whole_and_under_their_header(printout):
         assert first and first == last, (i, first, last)
 
 
-def report_pdf_pages(pdf: Path) -> list[str]:
-    count = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True)
-    pages = int(re.search(r"^Pages:\s+(\d+)", count.stdout, re.M).group(1))
-    return [
-        subprocess.run(
-            [PDFTOTEXT, "-f", str(n), "-l", str(n), "-layout", str(pdf), "-"],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-        for n in range(1, pages + 1)
-    ]
-
-
 @pytest.mark.parametrize("engine", ENGINES)
 def test_a_hostile_sample_name_is_shown_as_text_in_every_page_header(engine, tmp_path):
     if not PDFTOTEXT:
@@ -309,17 +296,7 @@ def capped_printout(tmp_path_factory) -> tuple[str, str, list[str]]:
     Chromium when one is found)."""
     if not PDFTOTEXT:
         pytest.skip("poppler-utils (pdftotext) not installed")
-    f = json.loads((DATA / "NEN02.json").read_text(encoding="utf-8"))
-    prov = json.loads((DATA / "provenance.json").read_text(encoding="utf-8"))
-    data = build_report_data(
-        f["sample_info"],
-        f["ingest"],
-        f["alterations"] + extra_rows(),
-        f["biomarkers"],
-        f["therapies"],
-        prov,
-        settings={"pdf_rows_per_table": 20},
-    )
+    data = nen02_data(extra_rows(), pdf_rows_per_table=20)
     printout_html = render_sample_html(data, printout=True)
     pdf = tmp_path_factory.mktemp("capped") / "report.pdf"
     with pdf_printer("auto") as printer:
@@ -370,8 +347,6 @@ def elements(html: str) -> int:
 def printout_with(extra: int) -> str:
     """NEN02's printout with `extra` more oncogenic alterations spread over the four
     alteration sections, under the schema's default report.pdf_rows_per_table."""
-    f = json.loads((DATA / "NEN02.json").read_text(encoding="utf-8"))
-    prov = json.loads((DATA / "provenance.json").read_text(encoding="utf-8"))
     rows = [
         {
             "gene": f"G{i:05d}",
@@ -387,17 +362,8 @@ def printout_with(extra: int) -> str:
         }
         for i in range(extra)
     ]
-    settings = {"pdf_rows_per_table": schema_default("report.pdf_rows_per_table")}
-    data = build_report_data(
-        f["sample_info"],
-        f["ingest"],
-        f["alterations"] + rows,
-        f["biomarkers"],
-        f["therapies"],
-        prov,
-        settings=settings,
-    )
-    return render_sample_html(data, printout=True)
+    cap = schema_default("report.pdf_rows_per_table")
+    return render_sample_html(nen02_data(rows, pdf_rows_per_table=cap), printout=True)
 
 
 def test_the_printouts_work_stays_bounded_however_many_alterations_a_sample_has():
