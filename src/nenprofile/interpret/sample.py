@@ -48,6 +48,8 @@ class SampleFindings:
     hrr_deficient: bool = False
     pdl1: dict[str, Any] = field(default_factory=dict)
     expression: dict[str, Any] = field(default_factory=dict)
+    # monoallelic hits in recessive genes (VUS as drivers; possible germline carriers)
+    germline_carriers: list[Alteration] = field(default_factory=list)
 
 
 @dataclass
@@ -151,6 +153,18 @@ def _finish(alteration: Alteration, call: Classification) -> Alteration:
     alteration.evidence = call.evidence_text
     alteration.caveats = "; ".join(call.caveats)
     return alteration
+
+
+def germline_carriers(
+    alterations: Sequence[Alteration], classification: SampleClassification
+) -> list[Alteration]:
+    """The reported variants classification flagged as possible germline carrier findings."""
+    flagged = {
+        (item.variant.gene, item.variant.pos, item.variant.ref, item.variant.alt)
+        for item in classification.variants
+        if item.classification.germline_carrier
+    }
+    return [a for a in alterations if (a.gene, a.pos, a.ref, a.alt) in flagged]
 
 
 # ----------------------------------------------------------------------------- biomarkers
@@ -266,6 +280,7 @@ def interpret_sample(
         hrr_deficient=scored["hrr"].deficient,
         pdl1=pdl1,
         expression=dict(markers or {}),
+        germline_carriers=germline_carriers(alterations, classification),
     )
     biomarkers = {
         "sample": sample.sample,
