@@ -1040,13 +1040,14 @@ def test_germline_referral_only_tumor_only_and_heterozygous_vaf(kb):
 
 
 def test_monoallelic_mutyh_is_referred_for_germline_testing_as_a_carrier_finding(kb):
-    carrier = alt("MUTYH", hgvsp="p.Y179*", variant_class="nonsense", vaf=0.47, onc="VUS")
-    findings = {"alterations": [carrier], "germline_carriers": [carrier]}
-    row = run(kb, findings, **PNET)["germline_testing_referral"]
+    carrier = alt("MUTYH", hgvsp="p.Y179*", variant_class="nonsense", vaf=0.47, onc="VUS",
+                  germline_carrier=True)  # fmt: skip
+    row = run(kb, {"alterations": [carrier]}, **PNET)["germline_testing_referral"]
     assert row["biomarker"] == "MUTYH Y179* (monoallelic or phase unknown)"
     assert (row["amp_tier"], row["escat_tier"], row["context"]) == ("NA", "NA", "germline")
-    # not a somatic driver: no alteration rule reads a VUS
-    assert "germline_testing_referral" not in run(kb, {"alterations": [carrier]}, **PNET)
+    # a VUS that is no carrier finding is no germline question
+    vus = alt("MUTYH", hgvsp="p.Y179*", variant_class="nonsense", vaf=0.47, onc="VUS")
+    assert "germline_testing_referral" not in run(kb, {"alterations": [vus]}, **PNET)
     biallelic = alt("MUTYH", hgvsp="p.Y179*", variant_class="nonsense", vaf=0.47, biallelic=True)
     row = run(kb, {"alterations": [biallelic]}, **PNET)["germline_testing_referral"]
     assert row["biomarker"] == "MUTYH Y179* (biallelic)"

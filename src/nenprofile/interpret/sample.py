@@ -48,8 +48,6 @@ class SampleFindings:
     hrr_deficient: bool = False
     pdl1: dict[str, Any] = field(default_factory=dict)
     expression: dict[str, Any] = field(default_factory=dict)
-    # monoallelic hits in recessive genes (VUS as drivers; possible germline carriers)
-    germline_carriers: list[Alteration] = field(default_factory=list)
 
 
 @dataclass
@@ -150,21 +148,10 @@ def _sort_key(group: str, gene: str, kind: int, pos: int) -> tuple[Any, ...]:
 
 def _finish(alteration: Alteration, call: Classification) -> Alteration:
     alteration.oncogenicity = call.oncogenicity
+    alteration.germline_carrier = call.germline_carrier
     alteration.evidence = call.evidence_text
     alteration.caveats = "; ".join(call.caveats)
     return alteration
-
-
-def germline_carriers(
-    alterations: Sequence[Alteration], classification: SampleClassification
-) -> list[Alteration]:
-    """The reported variants classification flagged as possible germline carrier findings."""
-    flagged = {
-        (item.variant.gene, item.variant.pos, item.variant.ref, item.variant.alt)
-        for item in classification.variants
-        if item.classification.germline_carrier
-    }
-    return [a for a in alterations if (a.gene, a.pos, a.ref, a.alt) in flagged]
 
 
 # ----------------------------------------------------------------------------- biomarkers
@@ -280,7 +267,6 @@ def interpret_sample(
         hrr_deficient=scored["hrr"].deficient,
         pdl1=pdl1,
         expression=dict(markers or {}),
-        germline_carriers=germline_carriers(alterations, classification),
     )
     biomarkers = {
         "sample": sample.sample,

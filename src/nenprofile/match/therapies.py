@@ -102,7 +102,9 @@ def _alteration_hits(
     germline carrier findings (monoallelic hits in recessive genes) instead."""
     wanted_genes = set(clause.genes) if genes is None else genes
     hits = []
-    for alteration in findings.germline_carriers if carriers else findings.alterations:
+    for alteration in findings.alterations:
+        if carriers != alteration.germline_carrier:
+            continue
         if not carriers and alteration.oncogenicity not in ONCOGENIC_CALLS:
             continue
         if alteration.gene not in wanted_genes:
