@@ -8,6 +8,7 @@ import pytest
 
 from nenprofile.ingest.variants import read_variants
 from nenprofile.ingest.variants.maf import read_maf
+from nenprofile.ingest.variants.maf_split import split_maf
 from nenprofile.interpret.sample import SampleInterpretation
 from nenprofile.match.oncokb import oncokb_options
 from nenprofile.match.sample import match_sample
@@ -116,3 +117,15 @@ def test_oncokb_lines_rank_below_the_curated_lines_and_never_replace_them(kb):
         entry["option"].find(LABEL) == -1
         for entry in profile.biomarkers.get("standard_of_care", [])
     )
+
+
+def test_levels_survive_the_cohort_maf_split_with_the_cohort_line_numbers(tmp_path):
+    parts = {"OKB": tmp_path / "parts" / "OKB.maf"}
+    split_maf(ANNOTATED, parts, {"OKB": "NEC-OKB"})
+    from_part = read_variants(str(parts["OKB"]), file_format="maf")
+    rows = oncokb_options(from_part.oncokb_variants)
+    assert [(o.rule_id, o.citations) for o in rows] == [
+        (o.rule_id, o.citations)
+        for o in oncokb_options(read_maf(ANNOTATED, sample=None).oncokb_variants)
+    ]
+    assert rows[0].citations == "REF:OncoKB annotation in the user's MAF (line 5)"

@@ -22,7 +22,8 @@ PMID 35101336) in a reduced, documented form (nen-facts §2.1):
 - genes marked biallelic_only in the KB (recessive: MUTYH) are drivers only when biallelic;
   a monoallelic (Likely) oncogenic hit becomes a VUS flagged as a possible germline carrier
   finding (Classification.germline_carrier), which the germline referral still reads.
-- germline guard: KB polymorphisms and population AF >= max_population_af -> Likely benign.
+- germline guard: KB polymorphisms, known benign truncating variants (reference.benign, e.g.
+  BRCA2 K3326*) and population AF >= max_population_af -> Likely benign.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from typing import Protocol
 
 from nenprofile.ingest.fusions import LOW_SUPPORT, is_met_exon14_skipping
 from nenprofile.model import TRUNCATING_CLASSES, Fusion, GeneCopyNumber, Variant
+from nenprofile.reference.benign import find_known_benign
 from nenprofile.reference.hotspots import HotspotHit, HotspotTable
 from nenprofile.settings import Settings, schema_default
 from nenprofile.vocab import (
@@ -184,6 +186,11 @@ def classify_variant(
         result.evidence.append(
             f"known polymorphism {gene.symbol} {polymorphism} (KB): never oncogenic"
         )
+        return result
+    benign = find_known_benign(gene.symbol, change, variant.hgvsc, variant.existing_variation)
+    if benign is not None:
+        result.oncogenicity = LIKELY_BENIGN
+        result.evidence.append(benign.describe())
         return result
     af = variant.population_af
     if af is not None and af >= settings.max_population_af:
