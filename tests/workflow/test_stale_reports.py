@@ -109,6 +109,46 @@ def test_one_reports_failure_leaves_its_batch_mates_reports(completed, tmp_path,
     assert not Path(layout.sample_file("NEN05", "json")).exists()
 
 
+@pytest.mark.browser
+def test_a_report_batch_prints_its_pdfs_with_one_browser(completed, tmp_path, monkeypatch):
+    from nenprofile.errors import BatchInputError
+    from nenprofile.jobs.reports import render_sample_reports
+    from nenprofile.layout import REPORT_TABLES, Layout
+    from nenprofile.report import pdf
+
+    if pdf.find_browser() is None:
+        pytest.skip("no Chromium browser found")
+    starts = []
+
+    def counted(browser=None):
+        starts.append(browser)
+        return chromium_printer(browser)
+
+    chromium_printer = pdf.chromium_printer
+    monkeypatch.setattr(pdf, "chromium_printer", counted)
+    workdir = copy_of(completed, tmp_path)
+    monkeypatch.chdir(workdir)
+    layout = Layout("demo")
+    batch = ["NEN04", "NEN05", "NEN06"]
+    break_ingest(workdir, "NEN05")
+    inputs = {name: [layout.sample_file(s, name) for s in batch] for name in REPORT_TABLES}
+    inputs.update(cohort_biomarkers=layout.cohort_file("biomarkers"),
+                  provenance=layout.provenance_file("provenance"))  # fmt: skip
+    names = ("html", "json", "pdf")
+    outputs = {name: [layout.sample_file(s, name) for s in batch] for name in names}
+    outputs["manifest"] = str(tmp_path / "batch.tsv")
+    settings = {"pdf": True, "pdf_engine": "chromium", "pdf_rows_per_table": 1}
+    with pytest.raises(BatchInputError):
+        render_sample_reports(inputs=inputs, outputs=outputs, params={"samples": batch},
+                              config={"report": settings}, wildcards={})  # fmt: skip
+    assert starts == [None]  # one browser for the batch
+    assert not Path(layout.sample_file("NEN05", "pdf")).exists()
+    for sample in ("NEN04", "NEN06"):
+        printed = Path(layout.sample_file(sample, "pdf")).read_bytes()
+        assert b"/Producer (Skia/PDF" in printed
+        assert b"/CreationDate (D:20260115000000+00'00')" in printed
+
+
 def test_partial_cohort_report_lists_report_stage_failures(completed, tmp_path, monkeypatch):
     """What onerror does after a report batch failed: Snakemake removed the batch's reports;
     the batch-mate's report is rendered again, the failing one listed, not left stale."""
