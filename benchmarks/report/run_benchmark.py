@@ -153,15 +153,15 @@ def fixture_reports() -> list[str]:
 
 def tree_cpu_seconds() -> float:
     """CPU seconds (user + system) of this process and every live descendant, such as the
-    headless Chromium printing the PDFs, from /proc (Linux)."""
+    headless Chromium printing the PDFs, each with its reaped children, from /proc (Linux)."""
     stats: dict[int, tuple[int, float]] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        # fields after the name: state ppid ... utime(12) stime(13)
-        stats[int(stat.parent.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
+        # fields after the name: state ppid ... utime stime cutime cstime (12th-15th)
+        stats[int(stat.parent.name)] = (int(fields[1]), sum(map(int, fields[11:15])))
     tree, frontier = {os.getpid()}, [os.getpid()]
     while frontier:
         parent = frontier.pop()
