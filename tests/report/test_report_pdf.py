@@ -382,7 +382,16 @@ def test_a_browser_that_does_not_start_is_an_error_or_replaced_by_weasyprint(cap
         pass
     with caplog.at_level(logging.WARNING, logger="nenprofile"), pdf_printer("auto", false) as p:
         assert p.engine == "weasyprint"
-    assert "Chromium could not be started (Chromium exited)" in caplog.text
+    assert "Chromium could not be started (Chromium exited (status 1))" in caplog.text
     missing = "/nonexistent/chromium"
     with pytest.raises(ChromiumError, match="cannot start /nonexistent/chromium: No such file"):
         pdf_printer("chromium", missing).__enter__()
+
+
+def test_a_browser_that_dies_is_reported_with_its_status_and_last_message(tmp_path):
+    fake = tmp_path / "chromium"
+    fake.write_text("#!/bin/sh\necho 'starting' >&2\necho 'FATAL: no usable fonts' >&2\nexit 3\n")
+    fake.chmod(0o755)
+    with pytest.raises(ChromiumError) as died:
+        pdf_printer("chromium", str(fake)).__enter__()
+    assert str(died.value) == "Chromium exited (status 3); its last message: FATAL: no usable fonts"

@@ -51,17 +51,19 @@ class DevToolsPipe:
             os.dup2(commands_read, COMMAND_FD)
             os.dup2(replies_write, REPLY_FD)
 
+        self._stderr = os.path.join(self._profile.name, "stderr.log")
         try:
-            self._process = subprocess.Popen(
-                [executable, *FLAGS, f"--user-data-dir={self._profile.name}", "about:blank"],
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                # TZ: Skia writes the PDF date stamp in local time; in UTC its width is fixed
-                env={**os.environ, "TZ": "UTC"},
-                pass_fds=(COMMAND_FD, REPLY_FD),
-                preexec_fn=wire_pipes,
-            )
+            with open(self._stderr, "wb") as stderr:
+                self._process = subprocess.Popen(
+                    [executable, *FLAGS, f"--user-data-dir={self._profile.name}", "about:blank"],
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
+                    stderr=stderr,
+                    # TZ: Skia writes the PDF date stamp in local time; in UTC its width is fixed
+                    env={**os.environ, "TZ": "UTC"},
+                    pass_fds=(COMMAND_FD, REPLY_FD),
+                    preexec_fn=wire_pipes,
+                )
         except OSError as error:
             for fd in (self._commands, self._replies):
                 os.close(fd)
@@ -98,7 +100,7 @@ class DevToolsPipe:
             while data:
                 data = data[os.write(self._commands, data) :]
         except BrokenPipeError as error:
-            raise ChromiumError("Chromium exited") from error
+            raise self.exited() from error
 
     def notify(self, method: str, session: str | None = None, **params: Any) -> None:
         """Send a command whose reply is not waited for (answering an event)."""
@@ -110,12 +112,25 @@ class DevToolsPipe:
             ready, _, _ = select.select([self._replies], [], [], self.timeout_s)
             chunk = os.read(self._replies, 1 << 20) if ready else b""
             if not chunk:
-                raise ChromiumError(
-                    "Chromium exited" if ready else f"no answer in {self.timeout_s:.0f} s"
+                raise (
+                    self.exited()
+                    if ready
+                    else ChromiumError(f"no answer in {self.timeout_s:.0f} s")
                 )
             self._buffer += chunk
         text, self._buffer = self._buffer.split(b"\0", 1)
         return json.loads(text)
+
+    def exited(self) -> ChromiumError:
+        """The error for a Chromium that went away, with its exit status and last message."""
+        try:
+            status = self._process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            status = None
+        with open(self._stderr, "rb") as stderr:
+            lines = stderr.read().decode("utf-8", "replace").strip().splitlines()
+        last = f"; its last message: {lines[-1][:300]}" if lines else ""
+        return ChromiumError(f"Chromium exited (status {status}){last}")
 
     def close(self) -> None:
         try:
