@@ -78,13 +78,13 @@ def break_ingest(workdir: Path, sample: str) -> None:
     sample_file(workdir, sample, "ingest.json").write_text("{not json")
 
 
-def test_one_reports_failure_leaves_its_batch_mates_reports(completed, tmp_path, monkeypatch):
-    from nenprofile.errors import BatchInputError
-    from nenprofile.jobs.reports import render_sample_reports
+def broken_batch(completed: Path, tmp_path: Path, outputs: tuple[str, ...]):
+    """A copy of the completed run with NEN05's ingest.json broken, and the inputs and
+    `outputs` of a report batch of NEN04, NEN05 and NEN06 in it."""
     from nenprofile.layout import REPORT_TABLES, Layout
 
     workdir = copy_of(completed, tmp_path)
-    monkeypatch.chdir(workdir)
+    os.chdir(workdir)
     layout = Layout("demo")
     batch = ["NEN04", "NEN05", "NEN06"]
     break_ingest(workdir, "NEN05")
@@ -92,8 +92,17 @@ def test_one_reports_failure_leaves_its_batch_mates_reports(completed, tmp_path,
     inputs.update(cohort_biomarkers=layout.cohort_file("biomarkers"),
                   provenance=layout.provenance_file("provenance"),
                   markers=layout.cohort_file("expression_markers"))  # fmt: skip
-    outputs = {name: [layout.sample_file(s, name) for s in batch] for name in ("html", "json")}
-    outputs["manifest"] = str(tmp_path / "batch.tsv")
+    files = {name: [layout.sample_file(s, name) for s in batch] for name in outputs}
+    files["manifest"] = str(tmp_path / "batch.tsv")
+    return layout, batch, inputs, files
+
+
+def test_one_reports_failure_leaves_its_batch_mates_reports(completed, tmp_path, monkeypatch):
+    from nenprofile.errors import BatchInputError
+    from nenprofile.jobs.reports import render_sample_reports
+
+    monkeypatch.chdir(tmp_path)  # restored after the test; broken_batch moves into the copy
+    layout, batch, inputs, outputs = broken_batch(completed, tmp_path, ("html", "json"))
     for path in outputs["html"] + outputs["json"]:
         Path(path).write_text("an old report")
     with pytest.raises(BatchInputError) as caught:
@@ -113,7 +122,6 @@ def test_one_reports_failure_leaves_its_batch_mates_reports(completed, tmp_path,
 def test_a_report_batch_prints_its_pdfs_with_one_browser(completed, tmp_path, monkeypatch):
     from nenprofile.errors import BatchInputError
     from nenprofile.jobs.reports import render_sample_reports
-    from nenprofile.layout import REPORT_TABLES, Layout
     from nenprofile.report import pdf
 
     if pdf.find_browser() is None:
@@ -126,17 +134,8 @@ def test_a_report_batch_prints_its_pdfs_with_one_browser(completed, tmp_path, mo
 
     chromium_printer = pdf.chromium_printer
     monkeypatch.setattr(pdf, "chromium_printer", counted)
-    workdir = copy_of(completed, tmp_path)
-    monkeypatch.chdir(workdir)
-    layout = Layout("demo")
-    batch = ["NEN04", "NEN05", "NEN06"]
-    break_ingest(workdir, "NEN05")
-    inputs = {name: [layout.sample_file(s, name) for s in batch] for name in REPORT_TABLES}
-    inputs.update(cohort_biomarkers=layout.cohort_file("biomarkers"),
-                  provenance=layout.provenance_file("provenance"))  # fmt: skip
-    names = ("html", "json", "pdf")
-    outputs = {name: [layout.sample_file(s, name) for s in batch] for name in names}
-    outputs["manifest"] = str(tmp_path / "batch.tsv")
+    monkeypatch.chdir(tmp_path)  # restored after the test; broken_batch moves into the copy
+    layout, batch, inputs, outputs = broken_batch(completed, tmp_path, ("html", "json", "pdf"))
     settings = {"pdf": True, "pdf_engine": "chromium", "pdf_rows_per_table": 1}
     with pytest.raises(BatchInputError):
         render_sample_reports(inputs=inputs, outputs=outputs, params={"samples": batch},
