@@ -156,6 +156,7 @@ def alteration_row(row: Mapping[str, Any], index: int) -> dict[str, Any]:
         "oncogenic": is_oncogenic(row.get("oncogenicity")),
         "evidence": as_text(row.get("evidence")),
         "biallelic": as_bool(row.get("biallelic")),
+        "germline_carrier": as_bool(row.get("germline_carrier")),
         "caveats": as_text(row.get("caveats")),
         "filter": as_text(row.get("filter")),
     }
@@ -568,6 +569,8 @@ def build_report_data(
         ),
         "germline": referral,
         "sections": sections,
+        # rows beyond this are left out of the PDF (every one stays in the HTML and the TSV)
+        "printout": {"rows_per_table": as_int(settings.get("pdf_rows_per_table"))},
         "biomarkers": biomarker_section(biomarkers, cohort),
         "cohort_size": cohort.get("n_samples"),
         "expression": expression,
