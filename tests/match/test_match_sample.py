@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from nenprofile.ingest.fusions import FusionEvidence, read_fusions
+from nenprofile.ingest.variants import read_variants
 from nenprofile.ingest.variants.result import IngestResult
 from nenprofile.interpret.sample import (
     immune_score,
@@ -290,6 +291,46 @@ def test_every_met_exon14_dna_route_meets_the_met_exon14_rule(kb, route) -> None
     )
     assert option.biomarker == biomarker
     assert "confirm skipping by RNA" in option.caveats
+
+
+@pytest.mark.parametrize(
+    ("name", "rows"),
+    [
+        (
+            "met_exon14.unannotated.grch38.vcf",
+            [
+                (116771840, "Oncogenic", "exon 14 skipping (chr7:116771840 ACCCCCCCCCCCCCC>A on "
+                 "GRCh38 disrupts the exon 14 acceptor)"),
+                (116771990, "Oncogenic", "exon 14 skipping (chr7:116771990 G>T on GRCh38 "
+                 "disrupts the exon 14 donor)"),
+                # 110 bp into intron 14: not exon 14 skipping, reported as of unknown effect
+                (116772100, "VUS", "unknown"),
+            ],
+        ),
+        (
+            "met_exon14.vep_refseq.grch38.vcf",
+            [
+                (116771989, "Likely oncogenic", "exon 14 skipping (D1028N on NM_001127500 = "
+                 "D1010N on NM_000245: exon 14 residue D1010; missense_variant&splice_region_variant)"),
+                (116771990, "Oncogenic", "exon 14 skipping (c.3082+1G>T on NM_001127500 disrupts "
+                 "the exon 14 donor; splice_donor_variant)"),
+            ],
+        ),
+    ],
+)  # fmt: skip
+def test_met_exon14_from_vcf_records_drives_the_met_exon14_rule(kb, name, rows) -> None:
+    path = Path(__file__).parents[1] / "data" / "vcf" / name
+    result = read_variants(str(path), build="GRCh38")
+    sample = SampleInfo("NEC08", tumor_site="stomach", differentiation="poor")
+    profile = profile_of(sample, result, [], [], None, kb, CONFIG)
+    met = [(r.pos, r.oncogenicity, r.consequence) for r in profile.alterations if r.gene == "MET"]
+    assert met == rows
+    [option] = [t for t in profile.therapies if t.rule_id == "met_inhibitor_met_exon14"]
+    assert (option.amp_tier, option.escat_tier, option.context) == (
+        "II-C",
+        "III-A",
+        "other tumor type",
+    )
 
 
 def test_in_frame_deletion_at_residue_970_of_the_1408_aa_isoform_meets_no_met_rule(kb) -> None:
