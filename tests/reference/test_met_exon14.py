@@ -58,6 +58,7 @@ def test_met_transcript_by_refseq_or_ensembl_id(transcript, name) -> None:
         ("c.3028+31G>A", None, None),
         ("c.3000G>A", None, None),
         ("c.2887+1G>A", None, None),  # exon 13 donor
+        ("c.2888-1G>C", "NM_001324402.2", None),  # another transcript, its own numbering
     ],
 )  # fmt: skip
 def test_evidence_from_hgvsc(hgvsc, transcript, expected) -> None:
@@ -103,6 +104,7 @@ def test_evidence_from_position_needs_chromosome_7() -> None:
         ("E970del", "ENST00000318493", None),  # before exon 14 on NM_001127500
         ("D1028N", "ENST00000397752", "D1028N"),
         ("D1010N", None, "D1010N"),
+        ("D1010N", "NM_001324402.2", None),
     ],
 )
 def test_mane_protein_change(change, transcript, mane) -> None:

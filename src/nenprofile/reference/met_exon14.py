@@ -31,9 +31,9 @@ EXON_SKIPPING = "exon_skipping"
 # the therapy-rule variant term that only MET exon 14 skipping alterations meet
 EXON14_SKIPPING_TERM = "exon14_skipping"
 
-# how strongly a variant implies skipping: the canonical splice site (+/-1, 2) or the exon
-# boundary itself is lost / a change in the splice region (up to 30 intronic bp, the span of
-# the intron 13 polypyrimidine tract and branch point where most reported deletions lie)
+# how strongly a variant implies skipping: the canonical splice site (+/-1, 2) or an exon
+# boundary is lost / another change within 30 intronic bases (it holds the intron 13
+# polypyrimidine tract; the effect of such a change is uncertain: confirm by RNA)
 DISRUPTS = "disrupts"
 SPLICE_REGION = "splice region"
 KNOWN_CHANGE = "known exon 14 change"
@@ -138,9 +138,10 @@ def evidence_from_hgvsc(hgvsc: str | None, transcript: str | None) -> Exon14Evid
     transcript when ``transcript`` is not given. Unknown transcripts are tried on both."""
     text = (hgvsc or "").strip()
     prefix, _, change = text.rpartition(":")
-    known = met_transcript(transcript) or met_transcript(prefix)
+    named = transcript or prefix
+    known = met_transcript(named)
     match = _HGVSC.match(change)
-    if match is None:
+    if match is None or (named and known is None):  # another transcript: its own numbering
         return None
     first_base, first_offset, last_base, last_offset, _ = match.groups()
     if last_base is None:
@@ -195,11 +196,13 @@ def _insertion_effect(before: int, start: int, end: int) -> str | None:
 
 def mane_protein_change(change: str | None, transcript: str | None) -> str | None:
     """A MET protein change ('D1028N') in NM_000245 numbering: unchanged on NM_000245 or an
-    unnamed transcript; 18 lower on NM_001127500 from its exon 14 on (its residues before exon
-    14 have no verified NM_000245 number: None)."""
+    unnamed transcript; 18 lower on NM_001127500 from its exon 14 on. None for residues of
+    NM_001127500 before exon 14 and for other transcripts (no verified NM_000245 number)."""
     if not change:
         return None
     known = met_transcript(transcript)
+    if transcript and known is None:  # another transcript: its own numbering
+        return None
     if known is None or not known.residue_shift:
         return change
     residues = [int(number) for _, number in _RESIDUE.findall(change)]
