@@ -20,7 +20,8 @@ PMID 35101336) in a reduced, documented form (nen-facts §2.1):
   (fusions.FusionEvidence) -> VUS with a caveat, whatever its partners.
 - genes marked null_variant_oncogenic: false in the KB (essential kinases such as ATR and
   CHEK1) do not get OVS1 for truncating variants.
-- germline guard: KB polymorphisms and population AF >= max_population_af -> Likely benign.
+- germline guard: KB polymorphisms, known benign truncating variants (reference.benign, e.g.
+  BRCA2 K3326*) and population AF >= max_population_af -> Likely benign.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from typing import Protocol
 from nenprofile.ingest.fusions import LOW_SUPPORT, is_met_exon14_skipping
 from nenprofile.model import TRUNCATING_CLASSES, Fusion, GeneCopyNumber, Variant
 from nenprofile.reference import met_exon14
+from nenprofile.reference.benign import find_known_benign
 from nenprofile.reference.hotspots import HotspotHit, HotspotTable
 from nenprofile.reference.met_exon14 import MET_EX14_SOURCE
 from nenprofile.settings import Settings, schema_default
@@ -179,6 +181,11 @@ def classify_variant(
         result.evidence.append(
             f"known polymorphism {gene.symbol} {polymorphism} (KB): never oncogenic"
         )
+        return result
+    benign = find_known_benign(gene.symbol, change, variant.hgvsc, variant.existing_variation)
+    if benign is not None:
+        result.oncogenicity = LIKELY_BENIGN
+        result.evidence.append(benign.describe())
         return result
     af = variant.population_af
     if af is not None and af >= settings.max_population_af:

@@ -174,12 +174,15 @@ def _profile_rest(
     )
     write_tsv(outputs["therapies"], [option.to_row() for option in therapies], ROW_COLUMNS)
     write_json(outputs["biomarkers"], profile.biomarkers)
+    # a cohort MAF's sample: what the split saw (rows no sheet row names, samples without rows)
+    cohort_maf = {"cohort_maf": ingest.cohort_maf} if ingest.cohort_maf else {}
     write_json(
         outputs["ingest"],
         {
+            **cohort_maf,
             "sample": sample.sample,
             "sample_info": sample.to_dict(),
-            "input_path": inputs["variants"],
+            "input_path": ingest.source or inputs["variants"],
             "input_format": ingest.input_format,
             "caller": ingest.caller,
             "annotation": ingest.annotation,

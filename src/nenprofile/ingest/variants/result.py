@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from nenprofile.model import Variant
 
@@ -19,3 +20,5 @@ class IngestResult:
     counts: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     build_evidence: str = ""  # how the build was found: 'GRCh38 (configured; confirmed by ...)'
+    source: str = ""  # the user's file when another was read (a cohort MAF's per-sample part)
+    cohort_maf: dict[str, Any] | None = None  # what the split of that cohort MAF saw (MafPart)
