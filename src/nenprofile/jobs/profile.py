@@ -163,7 +163,12 @@ def _profile_rest(
         sample, ingest, cna, fusions, markers, kb, resources.settings, tmb_tally=tmb_tally
     )
     profile = match_sample(
-        interpretation, sample, kb, civic=resources.civic, moalmanac=resources.moalmanac
+        interpretation,
+        sample,
+        kb,
+        civic=resources.civic,
+        moalmanac=resources.moalmanac,
+        oncokb=ingest.oncokb_variants,
     )
     therapies = profile.therapies
 

@@ -35,6 +35,7 @@ from nenprofile.ingest.variants.disclosure import skip_warnings
 from nenprofile.ingest.variants.duplicates import DUPLICATE_KEY, variant_key
 from nenprofile.ingest.variants.hgvs import short_hgvsp, strip_transcript
 from nenprofile.ingest.variants.maf_split import SOURCE_LINE_COLUMN, MafPart
+from nenprofile.ingest.variants.oncokb import EXTRA_KEY, has_oncokb_columns, oncokb_levels
 from nenprofile.ingest.variants.result import IngestResult
 from nenprofile.io.textfiles import iter_lines
 from nenprofile.model import Variant
@@ -249,6 +250,14 @@ def read_maf(
             "Variant_Classification value(s) not recognised, class set to 'unknown': "
             + ", ".join(unknown_classes)
         )
+    oncokb_annotated = [v for v in variants if EXTRA_KEY in v.extra]
+    if has_oncokb_columns(header):
+        counts["oncokb_level_rows"] = len(oncokb_annotated)
+        warnings.append(
+            f"the MAF carries oncokb-annotator columns: {len(oncokb_annotated)} kept row(s) "
+            "with a therapeutic level are shown as 'OncoKB (user-supplied annotation)' lines, "
+            "apart from the curated options"
+        )
     return IngestResult(
         variants=variants,
         sample=sample,
@@ -260,6 +269,7 @@ def read_maf(
         counts=counts,
         warnings=warnings,
         build_evidence=checked.how,
+        oncokb_variants=oncokb_annotated,
         source=part.source if part else "",
         cohort_maf=part.disclosure() if part else None,
     )
@@ -631,6 +641,9 @@ def _row_to_variant(
     variant_type = _value(row, "Variant_Type")
     if variant_type:
         extra["variant_type"] = variant_type
+    levels = oncokb_levels(row)
+    if levels:
+        extra[EXTRA_KEY] = levels
 
     return Variant(
         chrom=maf_chrom(chrom_text),

@@ -20,5 +20,7 @@ class IngestResult:
     counts: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     build_evidence: str = ""  # how the build was found: 'GRCh38 (configured; confirmed by ...)'
+    # MAF rows with oncokb-annotator therapeutic levels (extra['oncokb']), in any gene
+    oncokb_variants: list[Variant] = field(default_factory=list)
     source: str = ""  # the user's file when another was read (a cohort MAF's per-sample part)
     cohort_maf: dict[str, Any] | None = None  # what the split of that cohort MAF saw (MafPart)
