@@ -60,8 +60,8 @@ def pdf_dates(pdf: bytes) -> list[tuple[bytes, bytes]]:
 
 def test_pdf_is_written_atomically_and_identical_across_renders(tmp_path):
     first, second = tmp_path / "a" / "r.pdf", tmp_path / "b" / "r.pdf"
-    write_pdf(page_html(), first)
-    write_pdf(page_html(), second)
+    write_pdf(page_html(), first, "weasyprint")
+    write_pdf(page_html(), second, "weasyprint")
     payload = first.read_bytes()
     assert payload.startswith(b"%PDF-")
     assert payload.rstrip().endswith(b"%%EOF")
@@ -84,7 +84,9 @@ def test_pdf_dates_come_from_the_run_date():
 def test_pdf_refuses_external_resources(tmp_path, caplog):
     html = page_html().replace("</body>", '<img src="https://example.org/x.png"></body>')
     with caplog.at_level("WARNING", logger="weasyprint"):
-        write_pdf(html, tmp_path / "r.pdf")  # WeasyPrint logs and skips the refused image
+        write_pdf(
+            html, tmp_path / "r.pdf", "weasyprint"
+        )  # WeasyPrint logs and skips the refused image
     assert "https://example.org/x.png" in caplog.text
     assert "disallowed protocol" in caplog.text
     assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF-")

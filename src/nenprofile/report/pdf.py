@@ -145,7 +145,7 @@ def chromium_printer(browser: str | None = None) -> Iterator[ChromiumPrinter]:
 
 
 @contextmanager
-def pdf_printer(engine: str = "weasyprint", browser: str | None = None) -> Iterator[PdfPrinter]:
+def pdf_printer(engine: str, browser: str | None = None) -> Iterator[PdfPrinter]:
     """A printer for a batch of reports. "auto" falls back to WeasyPrint, with a warning in
     the log, when Chromium cannot be found or started; "chromium" raises then."""
     if engine not in PDF_ENGINES:
@@ -166,7 +166,7 @@ def pdf_printer(engine: str = "weasyprint", browser: str | None = None) -> Itera
         yield printer
 
 
-def write_pdf(html: str, path: str | Path, engine: str = "weasyprint") -> None:
+def write_pdf(html: str, path: str | Path, engine: str) -> None:
     """Render one report's `html` and write the PDF atomically (a batch: use pdf_printer)."""
     with pdf_printer(engine) as printer:
         printer.write(html, path)
