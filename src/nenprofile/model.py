@@ -196,6 +196,7 @@ class Alteration:
     caveats: str | None = None
     filter: str | None = None  # a variant's caller FILTER (the report names non-PASS ones)
     population_af: float | None = None  # shown in the report's germline referral block
+    sources: str | None = None  # a sample's several variant files: those that gave it
 
     def to_row(self) -> dict[str, Any]:
         return asdict(self)

@@ -11,6 +11,7 @@ from nenprofile.ingest.sheet import (
     check_config_paths,
     load_cohort_config,
     load_sample_sheet,
+    sheet_files,
     validate_config,
 )
 from nenprofile.ingest.variants import cpu_need
@@ -99,7 +100,8 @@ def get_sample_record(wildcards):
 
 def profile_inputs(sample):
     record = SHEET.rows[sample]
-    inputs = {"variants": record.get("vcf") or record["maf"]}
+    column = "vcf" if "vcf" in record else "maf"
+    inputs = {"variants": sheet_files(record, column)}
     for column in PATH_COLUMNS:
         if column in record and column not in VARIANT_COLUMNS:
             inputs[column] = record[column]
@@ -114,7 +116,14 @@ def get_profile_inputs(wildcards):
 
 def profile_batch_inputs(samples):
     """Every input file of these samples, once each, in sheet order."""
-    return list(dict.fromkeys(p for s in samples for p in profile_inputs(s).values()))
+    return list(
+        dict.fromkeys(
+            p
+            for s in samples
+            for value in profile_inputs(s).values()
+            for p in ([value] if isinstance(value, str) else value)
+        )
+    )
 
 
 def profile_batch_log(batch):
@@ -209,8 +218,8 @@ def get_provenance_inputs():
     for sample in SAMPLES:
         record = SHEET.rows[sample]
         for role in PATH_COLUMNS:
-            if role in record:
-                triples.append((sample, role, record[role]))
+            for file in sheet_files(record, role):
+                triples.append((sample, role, file))
     for role in ("matrix", "reference"):
         if config["expression"][role]:
             triples.append(("cohort", f"expression_{role}", config["expression"][role]))
@@ -220,7 +229,10 @@ def get_provenance_inputs():
 
 def profile_threads(wildcards):
     """2 for a bgzipped VCF large enough that ingest reads it in two processes, else 1."""
-    return cpu_need(SHEET.rows[wildcards.sample].get("vcf") or "")
+    return max(
+        (cpu_need(file) for file in sheet_files(SHEET.rows[wildcards.sample], "vcf")),
+        default=1,
+    )
 
 
 def mem_mb_profile(wildcards, attempt):

@@ -49,6 +49,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from nenprofile.errors import InputError
+from nenprofile.ingest.genenames import GeneRenamer
 from nenprofile.io.textfiles import iter_lines, split_fields
 from nenprofile.model import GeneCopyNumber
 from nenprofile.settings import Settings, schema_default
@@ -313,6 +314,9 @@ def read_copy_number_file(
     calls = _dispatch(table, reading, build, thresholds, ploidy or 2.0, genes, sample)
     for line, value in table.clipped:
         reading.clipped.append((line, value))
+    renamer = GeneRenamer()
+    for call in calls:
+        call.gene = renamer(call.gene) or call.gene
     disclosure = {
         "path": str(path),
         "format": reading.format,
@@ -321,6 +325,7 @@ def read_copy_number_file(
         "skipped": dict(sorted(reading.skipped.items())),
         "clipped_negative_copy_numbers": len(reading.clipped),
         "merged_duplicate_rows": reading.merged_rows,
+        "gene_names": renamer.disclosure(),
         **reading.details,
     }
     if reading.clipped:

@@ -46,6 +46,7 @@ from pathlib import Path
 from typing import Any
 
 from nenprofile.errors import InputError
+from nenprofile.ingest.genenames import GeneRenamer
 from nenprofile.io.textfiles import iter_lines, split_fields
 from nenprofile.model import Fusion
 from nenprofile.settings import Settings
@@ -208,6 +209,10 @@ def read_fusion_file(
             line=1,
             fix=f"give one of: {ACCEPTED_FORMATS}",
         )
+    renamer = GeneRenamer()
+    for fusion in fusions:
+        fusion.gene5 = renamer(fusion.gene5) or fusion.gene5
+        fusion.gene3 = renamer(fusion.gene3) or fusion.gene3
     merged = merge_fusions(fusions)
     for fusion in merged:
         fusion.support, fusion.support_note = assess_support(fusion, evidence)
@@ -221,6 +226,7 @@ def read_fusion_file(
         "fusions": len(merged),
         "low_support": sum(f.support == LOW_SUPPORT for f in merged),
         "support_not_assessed": sum(f.support == NOT_ASSESSED for f in merged),
+        "gene_names": renamer.disclosure(),
     }
     return FusionInput(merged, disclosure)
 

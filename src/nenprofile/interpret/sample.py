@@ -102,6 +102,7 @@ def reportable_alterations(
             variant_class=variant.variant_class,
             filter=variant.filter,
             population_af=variant.population_af,
+            sources=", ".join(variant.extra["sources"]) if "sources" in variant.extra else None,
         )
         key = _sort_key(entry.group, entry.symbol, 0, variant.pos)
         keyed.append((key, _finish(alteration, call)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from nenprofile.model import Variant
 
@@ -18,4 +19,5 @@ class IngestResult:
     tumor_only: bool  # no normal column / normal_sample given
     counts: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    gene_names: dict[str, Any] = field(default_factory=dict)  # GeneRenamer.disclosure()
     build_evidence: str = ""  # how the build was found: 'GRCh38 (configured; confirmed by ...)'
