@@ -386,40 +386,29 @@ def _resolved_paths(
 ) -> str:
     """The cell's file (or files, for a column with a separator) resolved against the
     sheet's folder; each must be a regular file when check_files."""
+
+    def refused(problem: str, fix: str) -> InputError:
+        return InputError(problem, path=str(sheet), line=line, column=column, fix=fix)
+
     separator = FILE_SEPARATORS.get(column)
     given = [p.strip() for p in cell.split(separator)] if separator else [cell]
     if separator and any(not p for p in given):
-        raise InputError(
+        raise refused(
             f"'{cell}' has an empty file name between '{separator}' separators.",
-            path=str(sheet),
-            line=line,
-            column=column,
-            fix=f"separate the files with single '{separator}' and no trailing '{separator}'",
+            f"separate the files with single '{separator}' and no trailing '{separator}'",
         )
     resolved_paths = []
     for text in given:
-        resolved = Path(text)
-        if not resolved.is_absolute():
-            resolved = base / resolved
-        resolved = Path(os.path.normpath(resolved))
+        resolved = Path(os.path.normpath(base / text))  # an absolute text replaces base
         kind = path_kind(resolved) if check_files else None
         if kind is not None:
-            raise InputError(
+            raise refused(
                 f"'{text}' {kind} (looked for {resolved}).",
-                path=str(sheet),
-                line=line,
-                column=column,
-                fix="correct the path; relative paths are relative to the sheet's folder",
+                "correct the path; relative paths are relative to the sheet's folder",
             )
         resolved_paths.append(str(resolved))
     if len(set(resolved_paths)) < len(resolved_paths):
-        raise InputError(
-            f"'{cell}' lists the same file twice.",
-            path=str(sheet),
-            line=line,
-            column=column,
-            fix="list each file once",
-        )
+        raise refused(f"'{cell}' lists the same file twice.", "list each file once")
     return (separator or "").join(resolved_paths)
 
 
