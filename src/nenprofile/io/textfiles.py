@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import mmap
 import os
 import stat
 import zlib
@@ -136,21 +137,17 @@ def check_expansion(path: str | Path, max_ratio: float) -> None:
 def _bgzf_size(path: str | Path, limit: float) -> int | None:
     """Sum of a BGZF file's block sizes (stops once above limit); None when not BGZF."""
     total = 0
-    with open(path, "rb") as handle:
-        while total <= limit:
-            start = handle.tell()
-            header = handle.read(18)
-            if not header:
-                return total
+    with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        start, size = 0, len(data)
+        while start < size and total <= limit:
+            header = data[start : start + 18]
             # BGZF: FLG.FEXTRA, XLEN 6, subfield 'BC' of length 2 holding BSIZE
             if len(header) < 18 or header[:4] != _BGZF_HEADER or header[12:14] != b"BC":
                 return None
-            block_size = int.from_bytes(header[16:18], "little") + 1
-            handle.seek(start + block_size - 4)
-            trailer = handle.read(4)
-            if len(trailer) < 4:
+            start += int.from_bytes(header[16:18], "little") + 1
+            if start > size:
                 return None
-            total += int.from_bytes(trailer, "little")
+            total += int.from_bytes(data[start - 4 : start], "little")
     return total
 
 
