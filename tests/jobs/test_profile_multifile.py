@@ -54,9 +54,11 @@ def write_vcf(path: Path, source: str, rows: list[str]) -> Path:
     return path
 
 
-def run_profile(tmp_path: Path, cell: str) -> tuple[dict, list[dict[str, str]], dict]:
+def run_profile(
+    tmp_path: Path, cell: str, normal: str = "NORMAL"
+) -> tuple[dict, list[dict[str, str]], dict]:
     sheet = tmp_path / "samples.tsv"
-    sheet.write_text(f"sample\tvcf\ttumor_sample\tnormal_sample\nS1\t{cell}\tTUMOR\tNORMAL\n")
+    sheet.write_text(f"sample\tvcf\ttumor_sample\tnormal_sample\nS1\t{cell}\tTUMOR\t{normal}\n")
     config = validate_config({"cohort": "t", "samples": str(sheet)}, SCHEMAS / "config.schema.yaml")
     row = load_sample_sheet(sheet, SCHEMAS / "samples.schema.yaml").rows["S1"]
     outputs = {
@@ -138,15 +140,16 @@ def test_a_strelka_snv_file_alone_is_warned_about_and_the_pair_is_not(tmp_path):
     assert [f["variants"] for f in pair["variant_inputs"]] == [1, 1]
 
 
-def test_files_on_different_builds_are_refused(tmp_path):
+def test_each_file_is_checked_against_the_samples_build(tmp_path):
     from nenprofile.errors import InputError
 
     grch37 = VCF / "grch37_hotspots_nocontig.vcf"
     other = write_vcf(tmp_path / "b.vcf", "Mutect2", [record(*TP53, ad="60,40")])
-    sheet = tmp_path / "samples.tsv"
-    sheet.write_text(f"sample\tvcf\tgenome_build\nS1\t{other};{grch37}\tGRCh38\n")
-    with pytest.raises(InputError):
-        run_profile(tmp_path, f"{other};{grch37}")
+    with pytest.raises(InputError) as refused:
+        run_profile(tmp_path, f"{other};{grch37}", normal="")
+    assert refused.value.path == str(grch37)
+    assert refused.value.column == "genome_build"
+    assert "the records are on GRCh37" in str(refused.value)
 
 
 def variant(pos: int, gene: str = "TP53", vaf: float = 0.3) -> Variant:
@@ -216,6 +219,7 @@ def test_real_bcbio_callers_merge_counts_each_shared_coding_variant_once(tmp_pat
         seen |= keys
     assert [f["merged"] for f in ingest["variant_inputs"]] == expected_merged == [0, 12, 14]
     assert [f["caller"] for f in ingest["variant_inputs"]] == ["Strelka2", "Mutect2", "VarDict"]
+    assert {f["build"] for f in ingest["variant_inputs"]} == {"GRCh37"}
     assert [f["variants"] for f in ingest["variant_inputs"]] == [27, 12, 38]
     with gzip.open(outputs["variants"], "rt") as table:
         assert len(table.read().splitlines()) == 1 + 27 + 12 + 38

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from nenprofile.errors import InputError
 from nenprofile.ingest.variants.result import IngestResult
 from nenprofile.io.textfiles import iter_lines
 
@@ -60,6 +59,8 @@ def file_disclosure(read: FileRead) -> dict[str, Any]:
         "caller": read.result.caller,
         "annotation": read.result.annotation,
         "tumor_column": read.result.sample,
+        "build": read.result.build,
+        "build_evidence": read.result.build_evidence,
         "records_read": counts.get("records_read", counts.get("rows_read", 0)),
         "variants": read.variants,
         "skipped": skipped,
@@ -72,16 +73,8 @@ def combine(reads: list[FileRead], variants: list[Any]) -> IngestResult:
     """The sample's IngestResult from its files' (variants: what the merge kept)."""
     if len(reads) == 1:
         return reads[0].result
+    # every file was checked against the sample's one build (build.check_build)
     first = reads[0].result
-    builds = {read.result.build for read in reads}
-    if len(builds) > 1:
-        listed = "; ".join(f"{Path(r.path).name}: {r.result.build}" for r in reads)
-        raise InputError(
-            f"the sample's variant files are on different genome builds ({listed})",
-            path=reads[0].path,
-            column="vcf",
-            fix="give files of one build (lift the others over, or re-call them)",
-        )
     counts: Counter[str] = Counter()
     warnings: list[str] = []
     for read in reads:
