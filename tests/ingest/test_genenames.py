@@ -87,6 +87,15 @@ def test_copy_number_and_fusion_gene_names_are_renamed(tmp_path):
     read = read_copy_number_file(cna, build="GRCh38")
     assert {c.gene: c.call for c in read.calls} == {"EMSY": "AMP", "TP53": "DEEPDEL"}
     assert read.disclosure["gene_names"]["renamed_examples"] == ["C11orf30 -> EMSY"]
+    both = tmp_path / "both.tsv"
+    both.write_text("gene\tcopy_number\nC11orf30\t9\nEMSY\t2\n")
+    read = read_copy_number_file(both, build="GRCh38")
+    assert [(c.gene, c.call) for c in read.calls] == [("EMSY", "NEUTRAL")]
+    assert read.disclosure["skipped"] == {"C11orf30: row of EMSY under its old name": 1}
+    assert read.warnings == [
+        "the file gives EMSY twice, also under its previous name or alias C11orf30; the EMSY "
+        "row is used"
+    ]
     fusions = tmp_path / "fusions.tsv"
     fusions.write_text("gene5\tgene3\nMLL\tAFF1\n")
     found = read_fusion_file(fusions, evidence=FusionEvidence.from_settings(Settings.defaults()))

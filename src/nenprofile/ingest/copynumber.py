@@ -314,9 +314,7 @@ def read_copy_number_file(
     calls = _dispatch(table, reading, build, thresholds, ploidy or 2.0, genes, sample)
     for line, value in table.clipped:
         reading.clipped.append((line, value))
-    renamer = GeneRenamer()
-    for call in calls:
-        call.gene = renamer(call.gene) or call.gene
+    calls = _renamed(calls, reading)
     disclosure = {
         "path": str(path),
         "format": reading.format,
@@ -325,12 +323,32 @@ def read_copy_number_file(
         "skipped": dict(sorted(reading.skipped.items())),
         "clipped_negative_copy_numbers": len(reading.clipped),
         "merged_duplicate_rows": reading.merged_rows,
-        "gene_names": renamer.disclosure(),
         **reading.details,
     }
     if reading.clipped:
         disclosure["most_negative_copy_number"] = min(v for _, v in reading.clipped)
     return CopyNumberInput(calls, disclosure, reading.warnings)
+
+
+def _renamed(calls: list[GeneCopyNumber], reading: _Reading) -> list[GeneCopyNumber]:
+    """The calls with HGNC-approved gene names (genenames.py). A file giving one gene under
+    its old and its approved name keeps the approved name's row, and says so."""
+    renamer = GeneRenamer()
+    given = {call.gene for call in calls}
+    kept = []
+    for call in calls:
+        name = call.gene
+        call.gene = renamer(name) or name
+        if call.gene != name and call.gene in given:
+            reading.skipped[f"{name}: row of {call.gene} under its old name"] += 1
+            reading.warnings.append(
+                f"the file gives {call.gene} twice, also under its previous name or alias "
+                f"{name}; the {call.gene} row is used"
+            )
+            continue
+        kept.append(call)
+    reading.details["gene_names"] = renamer.disclosure()
+    return kept
 
 
 def copy_number_layout(columns: list[str]) -> str | None:
