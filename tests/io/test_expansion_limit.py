@@ -47,10 +47,10 @@ def test_a_gzip_bomb_vcf_is_refused_naming_the_file_and_the_fix(tmp_path):
 def test_a_bgzf_file_is_measured_from_its_block_headers(tmp_path):
     plain = tmp_path / "bomb.vcf"
     plain.write_bytes(bomb_text(VCF_HEADER, "chr1\t1\t.\tA\tC\t.\tPASS\t.\tGT\t0/1\n"))
+    expanded = plain.stat().st_size
     subprocess.run(["bgzip", "-f", str(plain)], check=True)
     bgzf = tmp_path / "bomb.vcf.gz"
-    assert _bgzf_size(bgzf, float("inf")) == plain.stat().st_size if plain.exists() else True
-    assert _bgzf_size(bgzf, float("inf")) == len(gzip.decompress(bgzf.read_bytes()))
+    assert _bgzf_size(bgzf, float("inf")) == expanded
     with pytest.raises(InputError, match="zip bomb"):
         check_expansion(bgzf, 100)
     check_expansion(bgzf, 100_000)  # a higher configured limit lets it through
