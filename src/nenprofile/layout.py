@@ -32,6 +32,8 @@ COHORT_FILES: dict[str, str] = {
     "therapies": "therapies.tsv",
     "report": "cohort_report.html",
     "expression_markers": "expression_markers.tsv",
+    # what reading the expression matrix did; each sample's ingest.json copies it
+    "expression_input": "expression_input.json",
     # fixed-size cohort context every sample report shows (report.context)
     "report_context": "report_context.json",
 }

@@ -205,6 +205,45 @@ def test_cbioportal_discrete_picks_the_sample_column():
     }  # CCNE1 is NA
 
 
+def test_cbioportal_discrete_keyed_by_entrez_id_only():
+    result = read_copy_number_file(
+        DATA / "cbioportal_data_CNA_entrez.txt", build="GRCh37", sample="NEN01"
+    )
+    assert calls_of(result.calls) == {
+        "MYC": "AMP",  # 4609
+        "TP53": "HETLOSS",  # 7157
+        "RB1": "DEEPDEL",  # 5925
+        "CCNE1": "GAIN",  # 898
+    }
+    assert result.disclosure["format"] == "cBioPortal discrete"
+    assert result.disclosure["genes_from_entrez_id"] == 4
+    assert result.disclosure["skipped"] == {
+        "Entrez_Gene_Id not a protein-coding gene of the bundled HGNC table": 1,
+        "no gene name or value (empty or NA)": 1,
+    }
+
+
+def test_cbioportal_long_layout_with_empty_hugo_symbols_uses_entrez():
+    result = read_copy_number_file(
+        DATA / "cbioportal_data_cna_long_entrez.txt", build="GRCh38", sample="NEN01"
+    )
+    assert calls_of(result.calls) == {"MYC": "AMP", "RB1": "DEEPDEL", "PTEN": "DEEPDEL"}
+    assert result.disclosure["genes_from_entrez_id"] == 2
+    assert result.disclosure["skipped"] == {
+        "Entrez_Gene_Id not a protein-coding gene of the bundled HGNC table": 1,
+        "rows of other samples": 1,
+    }
+
+
+def test_bundled_entrez_table_names_every_knowledge_base_gene():
+    from nenprofile.reference.genes import entrez_symbols
+    from nenprofile.reference.knowledgebase import load_knowledge_base
+
+    symbols = set(entrez_symbols().values())
+    assert set(load_knowledge_base().genes) <= symbols
+    assert (entrez_symbols()["5159"], entrez_symbols()["29126"]) == ("PDGFRB", "CD274")
+
+
 def test_cbioportal_discrete_needs_a_sample_when_several_columns():
     with pytest.raises(InputError) as error:
         read_copy_number(DATA / "cbioportal_data_CNA.txt", build="GRCh37")
@@ -544,6 +583,42 @@ def test_purity_and_ploidy_files():
         read_copy_number(DATA / "sample.purple.purity.tsv", build="GRCh37")
 
 
+def test_facets_run_summary_purity_and_ploidy():
+    facets = read_purity_ploidy(DATA / "sample.facets.out")  # facets-suite wrapper layout
+    assert (facets.purity, facets.ploidy, facets.source) == (
+        0.415237,
+        3.341452,
+        "FACETS file sample.facets.out",
+    )
+    legacy = read_purity_ploidy(DATA / "sample.facets_legacy.out")  # '# Purity = NA '
+    assert (legacy.purity, legacy.ploidy, legacy.source) == (
+        None,
+        2.01,
+        "FACETS file sample.facets_legacy.out",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "line"),
+    [
+        ("Purity = 41\nPloidy = 3\n", "purity must be above 0 and at most 1, found 41", 1),
+        ("Purity = 0.4\nPloidy = -2\n", "ploidy must be positive, found -2", 2),
+        (
+            "Purity = high\nPloidy = 3\n",
+            "expected a number or NA after 'Purity =', found 'high'",
+            1,
+        ),
+    ],
+)
+def test_facets_run_summary_bad_values(tmp_path, text, message, line):
+    path = tmp_path / "T.out"
+    path.write_text(text)
+    with pytest.raises(InputError) as error:
+        read_purity_ploidy(path)
+    assert message in str(error.value)
+    assert error.value.line == line
+
+
 def test_facets_cncf_total_and_minor_copy_number():
     calls = by_gene(read_copy_number(DATA / "sample.facets.cncf.txt", build="GRCh37"))
     assert (calls["MYC"].call, calls["MYC"].copy_number) == ("AMP", 8.0)
@@ -603,6 +678,8 @@ def test_cbioportal_long_layout_picks_the_sample_rows():
         ("sample.purple.cnv.gene.tsv", "gene table", []),
         ("all_thresholded.by_genes.txt", "cBioPortal discrete", ["S1", "S2"]),
         ("cbioportal_data_cna_long.txt", "cBioPortal discrete", ["NEN01", "NEN02"]),
+        ("cbioportal_data_CNA_entrez.txt", "cBioPortal discrete", ["NEN01", "NEN02"]),
+        ("cbioportal_data_cna_long_entrez.txt", "cBioPortal discrete", ["NEN01", "NEN02"]),
         ("sample.purple.purity.tsv", None, []),
     ],
 )

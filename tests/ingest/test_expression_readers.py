@@ -83,6 +83,23 @@ def test_score_cohort_on_nfcore_matrix(shared_data: Path) -> None:
     assert cd274["percentile"] == pytest.approx(500 / 6)
     assert cd274["call"] == "high"
     assert table.attrs["warnings"][-1].startswith("reference has 6 samples (< min_reference")
+    disclosure = table.attrs["disclosure"]
+    assert {k: disclosure[k] for k in ("format", "unit", "conversion", "rows", "samples")} == {
+        "format": "nf-core salmon merged gene TPM",
+        "unit": "TPM",
+        "conversion": None,
+        "rows": 63140,
+        "samples": NFCORE_SAMPLES,
+    }
+    assert (disclosure["genes_needed"], disclosure["genes_found"]) == (42, 42)
+    assert disclosure["markers_not_available"] == {}
+    assert disclosure["reference"] == {
+        "source": "cohort",
+        "size": 6,
+        "min_reference_size": 10,
+        "below_min_reference_size": True,
+        "input": None,
+    }
 
 
 # --- formats -----------------------------------------------------------------------------
@@ -97,6 +114,17 @@ def test_featurecounts_counts_become_tpm_with_length() -> None:
     assert matrix.tpm.loc["MGMT", "s1.bam"] == pytest.approx(500000)
     assert matrix.tpm.loc["OTHER1", "s2.bam"] == pytest.approx(500000)
     assert "Length column" in matrix.warnings[0]
+    assert matrix.disclosure() == {
+        "path": str(FIXTURES / "sample.featureCounts.txt"),
+        "format": "featureCounts",
+        "unit": "TPM",
+        "conversion": "featureCounts counts converted to TPM with the Length column (union "
+        "exon length, not effective length)",
+        "rows": 3,
+        "samples": ["s1.bam", "s2.bam"],
+        "duplicate_symbol_rows_summed": 0,
+        "duplicates_counted_among": "all rows",
+    }
 
 
 def test_star_reads_per_gene_becomes_cpm_with_warning() -> None:
@@ -166,6 +194,30 @@ def test_duplicate_symbols_are_summed(tmp_path: Path, genes: list[str] | None) -
     assert matrix.warnings == [
         "3 rows share a gene symbol with another row; their TPM values were summed per symbol."
     ]
+    assert matrix.disclosure()["duplicate_symbol_rows_summed"] == 3
+    assert matrix.disclosure()["duplicates_counted_among"] == (
+        "all rows" if genes is None else "rows of the requested genes"
+    )
+
+
+def test_score_cohort_discloses_missing_markers_and_a_reference_file(tmp_path: Path) -> None:
+    matrix = write(tmp_path, "m.tpm.tsv", "gene\tA\tB\nDLL3\t5.5\t1\nMGMT\t3\t2\n")
+    reference = write(
+        tmp_path,
+        "ref.tpm.tsv",
+        "gene\t" + "\t".join(f"R{i}" for i in range(12)) + "\n"
+        "DLL3\t" + "\t".join(str(i + 0.5) for i in range(12)) + "\n",
+    )
+    table = score_cohort(matrix, {"S1": "A", "S2": "B"}, reference_path=reference)
+    disclosure = table.attrs["disclosure"]
+    assert disclosure["genes_found"] == 2
+    absent = {g: "not in the expression matrix" for g in MARKER_GENES if g not in ("DLL3", "MGMT")}
+    assert disclosure["markers_not_available"] == absent | {"MGMT": "not in the reference matrix"}
+    assert "MGMT" not in disclosure["genes_not_in_matrix"]
+    assert disclosure["reference"]["source"] == "reference ref.tpm.tsv"
+    assert disclosure["reference"]["size"] == 12
+    assert disclosure["reference"]["below_min_reference_size"] is False
+    assert disclosure["reference"]["input"]["rows"] == 1
 
 
 def test_plain_matrix_with_symbol_column_and_empty_name_falls_back_to_id(tmp_path: Path) -> None:

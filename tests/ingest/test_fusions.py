@@ -12,10 +12,12 @@ from nenprofile.ingest.fusions import (
     arriba_gene,
     fusion_layout,
     merge_fusions,
+    met_junction_exons,
     read_fusion_file,
     read_fusions,
 )
 from nenprofile.model import Fusion
+from nenprofile.report.data import input_files
 from nenprofile.settings import Settings
 
 DATA = Path(__file__).parents[1] / "data" / "fusions"
@@ -218,6 +220,7 @@ def test_arriba_confidence_and_disclosure():
         "fusions": 4,
         "low_support": 0,
         "support_not_assessed": 0,
+        "met_exon14_skipping": 0,
         "gene_names": {
             "renamed": 0,
             "renamed_examples": [],
@@ -340,3 +343,39 @@ def test_cbioportal_sv_pairs_reads_and_skips():
 )
 def test_discovery_layout_of_each_format(name, layout):
     assert fusion_layout(DATA / name) == layout
+
+
+def test_met_exon_13_to_15_junctions_from_arriba_and_star_fusion():
+    result = read_fusion_file(DATA / "arriba.met_exon14.fusions.tsv", evidence=EVIDENCE)
+    arriba = result.fusions
+    assert result.disclosure["met_exon14_skipping"] == 1
+    assert input_files({"fusion_input": result.disclosure}) == [
+        "Fusions: Arriba, 3 rows read, 3 fusions, 1 MET exon 13 to exon 15 junctions (exon 14 "
+        "skipping)"
+    ]
+    # GRCh38: exon 13 end -> exon 15 start; exon 13 end -> inside exon 15; exon 14 -> exon 15
+    assert [(f.name, f.exon5, f.exon3, f.supporting_reads) for f in arriba] == [
+        ("MET::MET", 13, 15, 26),
+        ("MET::MET", 13, None, 12),
+        ("MET::MET", 14, 15, 11),
+    ]
+    star = read_fusions(DATA / "star-fusion.met_exon14.grch37.tsv", evidence=EVIDENCE)
+    assert [(f.name, f.exon5, f.exon3, f.supporting_reads) for f in star] == [
+        ("MET::MET", 13, 15, 15),  # GRCh37 chr7:116411708:+ -> chr7:116414935:+
+        ("MET::MET", 14, 15, 10),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("genes", "breakpoints", "exons"),
+    [
+        (("MET", "MET"), ("7:116411708", "7:116414935"), (13, 15)),  # GRCh37, no chr
+        (("MET", "MET"), ("chr7:116771654:+", "chr7:116774881:+"), (13, 15)),
+        (("MET", "MET"), ("chr7:116771654", "chr7:116771849"), (13, 14)),  # normal splicing
+        (("MET", "MET"), ("chr7:116411708", "chr7:116774881"), (13, None)),  # mixed builds
+        (("MET", "MET"), ("chr8:116771654", "chr8:116774881"), (None, None)),
+        (("MET", "CAV1"), ("chr7:116771654", "chr7:116774881"), (None, None)),
+    ],
+)
+def test_met_junction_exons(genes, breakpoints, exons):
+    assert met_junction_exons(*genes, *breakpoints) == exons

@@ -74,6 +74,14 @@ def test_purity_and_ploidy_from_the_caller_file_unless_the_sheet_gives_them():
         "source": "sample sheet (overrides 0.54 in the ASCAT file sample.ascat.purityploidy.txt)",
     }
     assert used["ploidy"] == {"value": 3.2, "source": "ASCAT file sample.ascat.purityploidy.txt"}
+    facets = resolve_purity_ploidy(SampleInfo("S4"), str(CNA / "sample.facets_legacy.out"))
+    assert facets == {
+        "purity": {
+            "value": None,
+            "source": "not given (NA in the FACETS file sample.facets_legacy.out)",
+        },
+        "ploidy": {"value": 2.01, "source": "FACETS file sample.facets_legacy.out"},
+    }
     assert resolve_purity_ploidy(SampleInfo("S3"), None) == {
         "purity": {"value": None, "source": "not given"},
         "ploidy": {"value": None, "source": "not given; calls assume ploidy 2"},

@@ -3,6 +3,8 @@ constructed samples with the bundled knowledge base."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from nenprofile.ingest.fusions import FusionEvidence, read_fusions
@@ -212,3 +214,40 @@ def test_oncogenic_met_exon14_splice_region_variant_is_reported(kb) -> None:
     profile = profile_of(sample, ingest([met, intronic_other]), [], [], None, kb, CONFIG)
     rows = [r for r in profile.alterations if r.gene == "MET"]
     assert [(r.hgvsc, r.oncogenicity) for r in rows] == [("c.3082+3A>G", "Likely oncogenic")]
+
+
+def test_met_exon14_skipping_from_rna_junctions_meets_the_met_exon14_rule(kb) -> None:
+    sample = SampleInfo("NEC04", tumor_site="lung", differentiation="poor")
+    data = Path(__file__).parents[1] / "data" / "fusions"
+    evidence = FusionEvidence.from_settings(Settings.defaults())
+    fusions = read_fusions(data / "arriba.met_exon14.fusions.tsv", evidence=evidence)
+    profile = profile_of(sample, ingest([]), [], fusions, None, kb, CONFIG)
+    met = [r for r in profile.alterations if r.gene == "MET"]
+    assert [(r.alteration_type, r.variant_class, r.consequence, r.oncogenicity) for r in met] == [
+        (
+            "mutation",
+            "exon_skipping",
+            "exon 14 skipping (exon 13 joined to exon 15; Arriba)",
+            "Oncogenic",
+        ),
+        ("fusion", None, "MET::MET", "VUS"),  # exon 13 to inside exon 15
+        ("fusion", None, "MET::MET", "VUS"),  # exon 14 to exon 15: normal splicing
+    ]
+    [option] = [t for t in profile.therapies if t.rule_id == "met_inhibitor_met_exon14"]
+    assert option.biomarker.startswith("MET exon 14 skipping")
+    # the other MET::MET junctions alone meet no MET rule
+    others = profile_of(sample, ingest([]), [], fusions[1:], None, kb, CONFIG)
+    assert not [t for t in others.therapies if "met" in t.rule_id]
+
+
+def test_pdgfrb_fusion_and_amplification_are_reported_with_the_gene_entry(kb) -> None:
+    sample = SampleInfo("NEC05", tumor_site="lung", differentiation="poor")
+    fusion = Fusion("ETV6", "PDGFRB", 30, "Arriba", True, split_reads=20, confidence="high")
+    fusion.support, fusion.support_note = "supported", "Arriba confidence high"
+    amplified = GeneCopyNumber("PDGFRB", "AMP", copy_number=12.0)
+    profile = profile_of(sample, ingest([]), [amplified], [fusion], None, kb, CONFIG)
+    rows = [r for r in profile.alterations if r.gene == "PDGFRB"]
+    assert [(r.alteration_type, r.pathway, r.oncogenicity, r.partner) for r in rows] == [
+        ("amplification", "Receptor tyrosine kinase", "Likely oncogenic", None),
+        ("fusion", "Receptor tyrosine kinase", "Oncogenic", "ETV6"),
+    ]

@@ -152,9 +152,9 @@ def copy_kb(tmp_path: Path) -> Path:
 
 
 def test_release_metadata(kb):
-    assert (kb.version, kb.release_date) == ("2026.2.0", "2026-12-01")
+    assert (kb.version, kb.release_date) == ("2026.2.1", "2026-12-02")
     assert kb.source == "bundled"
-    assert (len(kb.rules), len(kb.genes)) == (78, 109)
+    assert (len(kb.rules), len(kb.genes)) == (78, 110)
 
 
 def test_changelog_names_the_current_release(kb):

@@ -10,10 +10,16 @@ import pytest
 
 from nenprofile.errors import InputError
 from nenprofile.report import build_report_data, render_sample_html, write_report_json
-from nenprofile.report.cohort import build_cohort_data, oncoprint_cell, sample_report_href
+from nenprofile.report.cohort import (
+    _hit,
+    build_cohort_data,
+    oncoprint_cell,
+    sample_report_href,
+)
 from nenprofile.report.context import build_cohort_context
 from nenprofile.report.data import (
     TUMOR_ONLY_WARNING,
+    alteration_row,
     citation_links,
     header_section,
     ranked_therapies,
@@ -553,3 +559,19 @@ def test_an_alteration_from_several_files_names_them_in_the_report():
     args = (alterations, f["biomarkers"], f["therapies"], provenance())
     html = render_sample_html(build_report_data(f["sample_info"], f["ingest"], *args))
     assert "in a.vcf, &lt;b&gt;.vcf" in html
+
+
+def test_exon_skipping_row_is_labelled_by_its_consequence():
+    row = {
+        "gene": "MET",
+        "alteration_type": "mutation",
+        "variant_class": "exon_skipping",
+        "consequence": "exon 14 skipping (exon 13 joined to exon 15; Arriba)",
+    }
+    assert alteration_row(row, 0)["change"] == (
+        "exon 14 skipping (exon 13 joined to exon 15; Arriba)"
+    )
+    row |= {"sample": "S1", "oncogenicity": "Oncogenic"}
+    assert _hit(row)["title"] == (
+        "MET exon 14 skipping (exon 13 joined to exon 15; Arriba) (Oncogenic)"
+    )

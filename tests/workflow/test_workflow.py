@@ -152,6 +152,21 @@ def test_lung_lcnec_tumor_normal(demo):
     assert ingest["caller"] == "Mutect2"
     assert ingest["tumor_column"] == "NEN03_T"
     assert ingest["sample_info"]["histology"] == "lcnec"
+    expression = ingest["expression_input"]
+    assert (expression["format"], expression["unit"], expression["conversion"]) == (
+        "nf-core salmon merged gene TPM",
+        "TPM",
+        None,
+    )
+    assert expression["column"] == "NEN03"
+    # the demo matrix has 9 samples: below min_reference_size 10, and the report says so
+    assert expression["reference"]["size"] == 9
+    assert expression["reference"]["below_min_reference_size"] is True
+    html = (demo / "samples/NEN03/NEN03.report.html").read_text()
+    assert (
+        "Expression: nf-core salmon merged gene TPM (salmon.merged.gene_tpm.tsv), unit TPM" in html
+    )
+    assert "reference cohort, 9 samples (below min_reference_size 10" in html
     options = therapies(demo, "NEN03")
     assert {"lcnec_chemotherapy", "lcnec_rb1_intact_nsclc_doublet"} <= set(options)
     assert "chemo_immunotherapy_sclc" not in options

@@ -107,6 +107,7 @@ def profile_inputs(sample):
             inputs[column] = record[column]
     if HAS_EXPRESSION:
         inputs["markers"] = LAYOUT.cohort_file("expression_markers")
+        inputs["expression_input"] = LAYOUT.cohort_file("expression_input")
     return inputs
 
 

@@ -6,6 +6,7 @@ rule score_expression_markers:
         unpack(get_expression_inputs),
     output:
         markers=LAYOUT.cohort_file("expression_markers"),
+        disclosure=LAYOUT.cohort_file("expression_input"),
     log:
         LAYOUT.log("score_expression_markers", "cohort"),
     conda:

@@ -14,7 +14,9 @@ Formats, detected from the header (column names are matched case-insensitively):
 - discrete tables, -2 (DEEPDEL), -1 (HETLOSS), 0 (NEUTRAL), 1 (GAIN), 2 (AMP): cBioPortal
   data_CNA.txt (Hugo_Symbol [, Entrez_Gene_Id, Cytoband], one column per sample), GISTIC
   all_thresholded.by_genes.txt (Gene Symbol, Locus ID, Cytoband, samples) and the
-  cBioPortal long layout (Hugo_Symbol, Sample_Id, Value, ...).
+  cBioPortal long layout (Hugo_Symbol, Sample_Id, Value, ...). A cBioPortal row whose
+  Hugo_Symbol is empty or absent is named by its Entrez_Gene_Id through the bundled HGNC table
+  (reference.genes.entrez_symbols); IDs not in it are skipped and counted.
 - segments, mapped to the genes of the bundled gene index: SEG (ID, chrom, loc.start,
   loc.end, num.mark, seg.mean; log2, or log10 with copy_number.seg_scale: log10);
   CNVkit .cns / .call.cns (chromosome, start, end, gene, log2 [, cn], probes; the gene
@@ -43,6 +45,7 @@ empty or NA value are skipped and counted.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,6 +96,9 @@ SEGMENT_ID_COLUMNS = ("id", "sample", "id_sample")
 DISCRETE_GENE_COLUMNS = ("hugo_symbol", "gene_symbol", "gene symbol")
 DISCRETE_ANNOTATION_COLUMNS = ("entrez_gene_id", "cytoband", "locus id")
 LONG_SAMPLE_COLUMN, LONG_VALUE_COLUMN = "sample_id", "value"
+# cBioPortal lets a discrete CNA file name genes by Entrez ID alone (Hugo_Symbol empty or absent)
+ENTREZ_COLUMN = "entrez_gene_id"
+ENTREZ_UNMAPPED = "Entrez_Gene_Id not a protein-coding gene of the bundled HGNC table"
 CNVKIT_PROBES_COLUMN = "probes"
 CNVKIT_BIN_COLUMNS = ("depth", "weight")
 FREEC_COLUMNS = ["chr", "start", "end", "copy_number", "status"]
@@ -105,7 +111,7 @@ NEGATIVE_COPY_NUMBER_FLOOR = -1.0
 ACCEPTED_HEADERS = (
     "gene table: gene|Hugo_Symbol|symbol + copy_number|CN|total_cn or log2|log2_ratio|log2R "
     "or call; PURPLE purple.cnv.gene.tsv (gene, minCopyNumber, maxCopyNumber); cBioPortal "
-    "discrete: Hugo_Symbol[, Entrez_Gene_Id] + one column per sample (-2..2), or long "
+    "discrete: Hugo_Symbol and/or Entrez_Gene_Id + one column per sample (-2..2), or long "
     "(Hugo_Symbol, Sample_Id, Value); GISTIC all_thresholded.by_genes (Gene Symbol, Locus "
     "ID, Cytoband, samples); SEG: ID, chrom, loc.start, loc.end, num.mark, seg.mean; CNVkit "
     ".cns/.call.cns; allele-specific segments: Chromosome, Start, End, nMajor, nMinor (or "
@@ -365,7 +371,7 @@ def copy_number_layout(columns: list[str]) -> str | None:
     if positions and (gene_col is None or cnvkit or _is_cnvkit_bins(columns)):
         return SEGMENTS
     if gene_col is None:
-        return None
+        return DISCRETE if ENTREZ_COLUMN in lowered else None
     if _find(columns, MIN_COPY_NUMBER_COLUMNS):
         return GENE_TABLE
     if LONG_SAMPLE_COLUMN in lowered and LONG_VALUE_COLUMN in lowered:
@@ -386,7 +392,7 @@ def copy_number_sample_ids(path: str | Path) -> tuple[str | None, list[str]]:
     """
     table = _Table.read(Path(path))
     layout = copy_number_layout(table.columns)
-    gene_col = _find(table.columns, GENE_COLUMNS)
+    gene_col = _find(table.columns, GENE_COLUMNS) or _find(table.columns, (ENTREZ_COLUMN,))
     if layout == DISCRETE and gene_col:
         long_col = _find(table.columns, (LONG_SAMPLE_COLUMN,))
         if long_col and _find(table.columns, (LONG_VALUE_COLUMN,)):
@@ -466,13 +472,15 @@ def _dispatch(
         return _read_min_max_genes(table, reading, gene_col, thresholds, ploidy)
     if layout == GENE_TABLE and gene_col:
         return _read_gene_table(table, reading, gene_col, thresholds, ploidy)
-    if layout == DISCRETE and gene_col and _find(columns, (LONG_SAMPLE_COLUMN,)):
+    entrez_col = _find(columns, (ENTREZ_COLUMN,))
+    discrete_key = gene_col or entrez_col
+    if layout == DISCRETE and discrete_key and _find(columns, (LONG_SAMPLE_COLUMN,)):
         reading.format = "cBioPortal discrete (long)"
-        return _read_discrete_long(table, reading, gene_col, sample)
-    if layout == DISCRETE and gene_col:
-        gistic = gene_col.lower() == "gene symbol"
+        return _read_discrete_long(table, reading, _GeneKey(gene_col, entrez_col), sample)
+    if layout == DISCRETE and discrete_key:
+        gistic = discrete_key.lower() == "gene symbol"
         reading.format = "GISTIC all_thresholded.by_genes" if gistic else DISCRETE
-        return _read_discrete(table, reading, gene_col, sample)
+        return _read_discrete(table, reading, _GeneKey(gene_col, entrez_col), sample)
     if _find(columns, ("purity",)) and _find(columns, ("ploidy",)):
         raise InputError(
             "this is a purity/ploidy file, not copy number",
@@ -865,25 +873,68 @@ def _discrete_sample_columns(table: _Table, gene_col: str) -> list[str]:
     ]
 
 
+NO_GENE_OR_VALUE = "no gene name or value (empty or NA)"
+
+
+@dataclass(frozen=True)
+class _GeneKey:
+    """The gene of a discrete row: its symbol, else its Entrez ID mapped through the bundled
+    HGNC table (reference.genes.entrez_symbols)."""
+
+    symbol_column: str | None
+    entrez_column: str | None
+
+    def gene(self, table: _Table, fields: list[str]) -> tuple[str | None, bool]:
+        """(symbol, whether it came from the Entrez ID); (None, ...) when the row names no
+        gene, (None, True) when its Entrez ID is not in the bundled table."""
+        if self.symbol_column is not None:
+            symbol = table.text(fields, self.symbol_column)
+            if symbol not in _MISSING:
+                return symbol, False
+        entrez = table.text(fields, self.entrez_column) if self.entrez_column else ""
+        if entrez in _MISSING:
+            return None, False
+        from nenprofile.reference.genes import entrez_symbols
+
+        return entrez_symbols().get(entrez), True
+
+
 def _read_discrete(
-    table: _Table, reading: _Reading, gene_col: str, sample: str | None
+    table: _Table, reading: _Reading, key: _GeneKey, sample: str | None
 ) -> list[GeneCopyNumber]:
-    sample_columns = _discrete_sample_columns(table, gene_col)
+    sample_columns = _discrete_sample_columns(table, key.symbol_column or "")
     column = _pick_sample_column(table, sample_columns, sample, "sample column")
     reading.details["sample_column"] = column
     rows: dict[str, list[tuple[int, GeneCopyNumber]]] = defaultdict(list)
     for line, fields in table.rows:
-        gene = fields[table.index(gene_col)]
-        call = _discrete_call(table, line, fields, column)
-        if gene in _MISSING or call is None:
-            reading.skipped["no gene name or value (empty or NA)"] += 1
-            continue
-        rows[gene].append((line, GeneCopyNumber(gene=gene, call=call, source=reading.format)))
+        _add_discrete_row(rows, table, reading, line, fields, key, column)
     return _keep_strongest(rows, reading)
 
 
+def _add_discrete_row(
+    rows: dict[str, list[tuple[int, GeneCopyNumber]]],
+    table: _Table,
+    reading: _Reading,
+    line: int,
+    fields: list[str],
+    key: _GeneKey,
+    value_column: str,
+) -> None:
+    call = _discrete_call(table, line, fields, value_column)
+    gene, from_entrez = key.gene(table, fields)
+    if call is None or (gene is None and not from_entrez):
+        reading.skipped[NO_GENE_OR_VALUE] += 1
+        return
+    if gene is None:
+        reading.skipped[ENTREZ_UNMAPPED] += 1
+        return
+    if from_entrez:
+        reading.details["genes_from_entrez_id"] = reading.details.get("genes_from_entrez_id", 0) + 1
+    rows[gene].append((line, GeneCopyNumber(gene=gene, call=call, source=reading.format)))
+
+
 def _read_discrete_long(
-    table: _Table, reading: _Reading, gene_col: str, sample: str | None
+    table: _Table, reading: _Reading, key: _GeneKey, sample: str | None
 ) -> list[GeneCopyNumber]:
     sample_col = _find(table.columns, (LONG_SAMPLE_COLUMN,)) or ""
     value_col = _find(table.columns, (LONG_VALUE_COLUMN,)) or ""
@@ -894,12 +945,7 @@ def _read_discrete_long(
         if table.text(fields, sample_col) != chosen:
             reading.skipped["rows of other samples"] += 1
             continue
-        gene = table.text(fields, gene_col)
-        call = _discrete_call(table, line, fields, value_col)
-        if gene in _MISSING or call is None:
-            reading.skipped["no gene name or value (empty or NA)"] += 1
-            continue
-        rows[gene].append((line, GeneCopyNumber(gene=gene, call=call, source=reading.format)))
+        _add_discrete_row(rows, table, reading, line, fields, key, value_col)
     return _keep_strongest(rows, reading)
 
 
@@ -1031,11 +1077,20 @@ PURITY_COLUMNS = ("purity", "aberrantcellfraction", "cellularity")
 PLOIDY_COLUMNS = ("ploidy",)
 
 
+# FACETS run summary (<sample>.out): "Purity = 0.38" lines (facets-suite run-facets-wrapper.R)
+# or "# Purity = 0.38" (the older doFacets.R); NA when FACETS could not estimate the value
+_FACETS_SETTING = re.compile(r"^#?\s*([A-Za-z][A-Za-z0-9_. ]*?)\s*=\s*(.*?)\s*$")
+
+
 def read_purity_ploidy(path: str | Path) -> PurityPloidy:
     """Purity and ploidy from a caller's file: PURPLE purple.purity.tsv (purity, ploidy),
-    ASCAT purityploidy.txt (AberrantCellFraction, Ploidy), or any one-row table with
+    ASCAT purityploidy.txt (AberrantCellFraction, Ploidy), the FACETS run summary
+    (<sample>.out, 'Purity = ...' and 'Ploidy = ...' lines), or any one-row table with
     purity/cellularity and ploidy columns."""
     path = Path(path)
+    facets = _facets_summary(path)
+    if facets is not None:
+        return facets
     table = _Table.read(path)
     purity_col = _find(table.columns, PURITY_COLUMNS)
     ploidy_col = _find(table.columns, PLOIDY_COLUMNS)
@@ -1044,8 +1099,8 @@ def read_purity_ploidy(path: str | Path) -> PurityPloidy:
             f"no purity and ploidy columns in the header ({', '.join(table.columns)})",
             path=str(path),
             line=table.header_line,
-            fix="give PURPLE purple.purity.tsv, ASCAT purityploidy.txt, or a table with "
-            "purity and ploidy columns",
+            fix="give PURPLE purple.purity.tsv, ASCAT purityploidy.txt, the FACETS <sample>.out, "
+            "or a table with purity and ploidy columns",
         )
     if len(table.rows) != 1:
         raise InputError(
@@ -1054,23 +1109,62 @@ def read_purity_ploidy(path: str | Path) -> PurityPloidy:
             fix="give the caller's purity file of this sample only",
         )
     line, fields = table.rows[0]
-    purity = table.number(line, fields, purity_col)
-    ploidy = table.number(line, fields, ploidy_col)
+    purity = _checked_purity(table.number(line, fields, purity_col), path, line, purity_col)
+    ploidy = _checked_ploidy(table.number(line, fields, ploidy_col), path, line, ploidy_col)
+    kind = "ASCAT" if purity_col.lower() == "aberrantcellfraction" else "PURPLE/caller"
+    return PurityPloidy(purity, ploidy, f"{kind} file {path.name}")
+
+
+def _facets_summary(path: Path) -> PurityPloidy | None:
+    """The FACETS run summary's purity and ploidy; None when the file is not one (it needs
+    both a 'Purity =' and a 'Ploidy =' line)."""
+    if not path.is_file():
+        raise InputError("purity file not found", path=str(path), fix="check the purity_file path")
+    found: dict[str, tuple[int, str]] = {}
+    for number, text in iter_lines(path):
+        match = _FACETS_SETTING.match(text)
+        if match is not None and match.group(1).lower() in ("purity", "ploidy"):
+            found.setdefault(match.group(1).lower(), (number, match.group(2)))
+    if set(found) != {"purity", "ploidy"}:
+        return None
+    values: dict[str, float | None] = {}
+    for name, (line, text) in found.items():
+        if text in _MISSING:
+            values[name] = None
+            continue
+        try:
+            values[name] = float(text)
+        except ValueError:
+            raise InputError(
+                f"expected a number or NA after '{name.capitalize()} =', found '{text}'",
+                path=str(path),
+                line=line,
+                fix="give the FACETS run summary (<sample>.out) as FACETS wrote it",
+            ) from None
+    purity = _checked_purity(values["purity"], path, found["purity"][0], "Purity")
+    ploidy = _checked_ploidy(values["ploidy"], path, found["ploidy"][0], "Ploidy")
+    return PurityPloidy(purity, ploidy, f"FACETS file {path.name}")
+
+
+def _checked_purity(purity: float | None, path: Path, line: int, column: str) -> float | None:
     if purity is not None and not 0 < purity <= 1:
         raise InputError(
             f"purity must be above 0 and at most 1, found {purity:g}",
             path=str(path),
             line=line,
-            column=purity_col,
+            column=column,
             fix="give purity as a fraction (0.65, not 65)",
         )
-    if ploidy is not None and not ploidy > 0:
+    return purity
+
+
+def _checked_ploidy(ploidy: float | None, path: Path, line: int, column: str) -> float | None:
+    if ploidy is not None and not (math.isfinite(ploidy) and ploidy > 0):
         raise InputError(
             f"ploidy must be positive, found {ploidy:g}",
             path=str(path),
             line=line,
-            column=ploidy_col,
+            column=column,
             fix="check the caller's purity file",
         )
-    kind = "ASCAT" if purity_col.lower() == "aberrantcellfraction" else "PURPLE/caller"
-    return PurityPloidy(purity, ploidy, f"{kind} file {path.name}")
+    return ploidy

@@ -25,6 +25,12 @@ Formats, detected from the header:
 - simple table: gene5 and gene3 columns (optional supporting_reads, split_reads and
   in_frame columns).
 
+MET::MET rows of Arriba and STAR-Fusion get their fused exons from the junction coordinates
+(breakpoint1/breakpoint2, LeftBreakpoint/RightBreakpoint) when these are MET exon 13-15
+boundaries (MET_EXON_BOUNDARIES): exon 13 joined to exon 15 is exon 14 skipping. Neither
+caller looks for exon skips within a gene (suhrig/arriba#162, STAR-Fusion/STAR-Fusion#246),
+so such rows are rare and a file without them says nothing about MET exon 14.
+
 A gene pair reported on several rows (several breakpoints or isoforms) becomes one Fusion
 with the largest read support; in_frame is True if any row is in frame, else False if any
 row is out of frame, else None.
@@ -97,6 +103,19 @@ _JAFFA_CONFIDENCE = {
 _LINX_PHASE = {"INFRAME": True, "OUT_OF_FRAME": False}
 # caller confidence words, weakest first; a pair seen on several rows keeps its strongest
 _CONFIDENCE_RANK = {"unreported": 0, "low": 1, "medium": 2, "high": 3, "reported": 3}
+# MET exon boundaries (1-based, plus strand) of the canonical transcript ENST00000397752
+# (NM_000245 numbering: exon 14 = c.2888-c.3028, 141 bp). GRCh38 from the Ensembl canonical /
+# MANE record (exon 13 116771498-116771654, exon 14 116771849-116771989, exon 15 starts
+# 116774881; the same intron 116771655-116774880 is CTAT-Splicing's METx14del entry). GRCh37
+# from Ensembl 75 (GRCh37.75 GTF: exon 14 ends 116412043, exon 15 starts 116414935); exon 13's
+# end and exon 14's start are the GRCh38 values minus the 359,946 bp offset that the exon 14
+# end and exon 15 start show on both builds. A junction is (last base of the 5' exon, first
+# base of the 3' exon); a breakpoint elsewhere leaves the exon unknown.
+MET_EXON_BOUNDARIES: dict[str, dict[str, dict[int, int]]] = {
+    "GRCh37": {"end": {116411708: 13, 116412043: 14}, "start": {116411903: 14, 116414935: 15}},
+    "GRCh38": {"end": {116771654: 13, 116771989: 14}, "start": {116771849: 14, 116774881: 15}},
+}
+_BREAKPOINT = re.compile(r"^(?:chr)?([0-9XYMT]+):(\d+)(?::[+-])?$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -226,6 +245,7 @@ def read_fusion_file(
         "fusions": len(merged),
         "low_support": sum(f.support == LOW_SUPPORT for f in merged),
         "support_not_assessed": sum(f.support == NOT_ASSESSED for f in merged),
+        "met_exon14_skipping": sum(is_met_exon14_skipping(f) for f in merged),
         "gene_names": renamer.disclosure(),
     }
     return FusionInput(merged, disclosure)
@@ -290,6 +310,29 @@ def arriba_gene(text: str) -> str:
         if best is None or distance < best[0]:
             best = (distance, gene)
     return best[1] if best else text.strip()
+
+
+def is_met_exon14_skipping(fusion: Fusion) -> bool:
+    """A MET::MET junction of exon 13 to exon 15 (LINX, or Arriba / STAR-Fusion breakpoints)."""
+    return (fusion.gene5, fusion.gene3, fusion.exon5, fusion.exon3) == ("MET", "MET", 13, 15)
+
+
+def met_junction_exons(
+    gene5: str, gene3: str, breakpoint5: str, breakpoint3: str
+) -> tuple[int | None, int | None]:
+    """(5' exon, 3' exon) of a MET::MET junction whose breakpoints ('chr7:116771654', with an
+    optional ':+' strand) are MET exon boundaries of one build; (None, None) otherwise."""
+    if (gene5, gene3) != ("MET", "MET"):
+        return None, None
+    five, three = _BREAKPOINT.match(breakpoint5.strip()), _BREAKPOINT.match(breakpoint3.strip())
+    if five is None or three is None or {five.group(1), three.group(1)} != {"7"}:
+        return None, None
+    end, start = int(five.group(2)), int(three.group(2))
+    for boundaries in MET_EXON_BOUNDARIES.values():
+        exon5, exon3 = boundaries["end"].get(end), boundaries["start"].get(start)
+        if exon5 is not None or exon3 is not None:
+            return exon5, exon3
+    return None, None
 
 
 def merge_fusions(fusions: list[Fusion]) -> list[Fusion]:
@@ -376,6 +419,9 @@ def _arriba(table: _Table, keep_low: bool, skipped: Counter[str]) -> list[Fusion
             line, fields, "split_reads2"
         )
         reads = split + table.count(line, fields, "discordant_mates")
+        exon5, exon3 = met_junction_exons(
+            gene5, gene3, table.get(fields, "breakpoint1"), table.get(fields, "breakpoint2")
+        )
         fusions.append(
             Fusion(
                 gene5=gene5,
@@ -385,6 +431,8 @@ def _arriba(table: _Table, keep_low: bool, skipped: Counter[str]) -> list[Fusion
                 in_frame=_frame(table.get(fields, "reading_frame")),
                 split_reads=split,
                 confidence=confidence or None,
+                exon5=exon5,
+                exon3=exon3,
             )
         )
     return fusions
@@ -401,6 +449,9 @@ def _star_fusion(table: _Table) -> list[Fusion]:
         gene5 = _require_gene(table, line, left, "LeftGene")
         gene3 = _require_gene(table, line, right, "RightGene")
         split = table.count(line, fields, "junctionreadcount")
+        exon5, exon3 = met_junction_exons(
+            gene5, gene3, table.get(fields, "leftbreakpoint"), table.get(fields, "rightbreakpoint")
+        )
         fusions.append(
             Fusion(
                 gene5=gene5,
@@ -409,6 +460,8 @@ def _star_fusion(table: _Table) -> list[Fusion]:
                 caller="STAR-Fusion",
                 in_frame=_frame(table.get(fields, "prot_fusion_type")),
                 split_reads=split,
+                exon5=exon5,
+                exon3=exon3,
             )
         )
     return fusions

@@ -28,7 +28,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from nenprofile.ingest.fusions import LOW_SUPPORT
+from nenprofile.ingest.fusions import LOW_SUPPORT, is_met_exon14_skipping
 from nenprofile.model import TRUNCATING_CLASSES, Fusion, GeneCopyNumber, Variant
 from nenprofile.reference.hotspots import HotspotHit, HotspotTable
 from nenprofile.settings import Settings, schema_default
@@ -60,6 +60,10 @@ _DELETION_RANGE = re.compile(r"c\.\d+([+-]\d+)?_\d+([+-]\d+)?del")
 MET_EX14_CANONICAL_OFFSET = 2
 MET_EX14_REGION_OFFSET = 30
 MET_EX14_SOURCE = "MET exon 14 skipping (Frampton et al. Cancer Discov 2015, PMID:25971938)"
+# the variant_class of an exon skipped in the transcript (a junction of exon 13 to exon 15)
+EXON_SKIPPING = "exon_skipping"
+# residues whose codons lie (partly) in MET exon 14: c.2888 is in codon 963, c.3028 in 1010
+MET_EX14_RESIDUES = (963, 1010)
 CHIP_GENES = frozenset({"DNMT3A", "TET2"})
 CHIP_CAVEAT = "may arise from clonal haematopoiesis; confirm with matched normal"
 INFRAME_CLASSES = frozenset({"inframe_insertion", "inframe_deletion"})
@@ -314,7 +318,7 @@ def classify_fusion(fusion: Fusion) -> Classification:
             [f"{name} is low-support ({fusion.support_note}): confirm by an orthogonal assay"],
         )
     support = [f"support: {fusion.support_note}"] if fusion.support_note else []
-    if (fusion.gene5, fusion.gene3, fusion.exon5, fusion.exon3) == ("MET", "MET", 13, 15):
+    if is_met_exon14_skipping(fusion):
         reason = f"{name}: exon 13 joined to exon 15, {MET_EX14_SOURCE}"
         return Classification(ONCOGENIC, [reason, *support])
     driver = _fusion_mechanism(fusion)

@@ -7,8 +7,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from nenprofile.ingest.fusions import is_met_exon14_skipping
 from nenprofile.interpret.biomarkers import BiomarkerSettings, TmbTally, compute_biomarkers
 from nenprofile.interpret.oncogenicity import (
+    EXON_SKIPPING,
     LIKELY_BENIGN,
     Classification,
     OncogenicitySettings,
@@ -131,6 +133,14 @@ def reportable_alterations(
             consequence=fusion.name,
             partner=partner,
         )
+        if is_met_exon14_skipping(fusion):
+            # an in-frame loss of exon 14 in the transcript: matched as the MET exon 14 mutation
+            alteration.alteration_type = "mutation"
+            alteration.partner = None
+            alteration.variant_class = EXON_SKIPPING
+            alteration.consequence = (
+                f"exon 14 skipping (exon 13 joined to exon 15; {fusion.caller})"
+            )
         group = known.group if known else "Other drivers"
         key = _sort_key(group, fusion_item.gene, 2, 0)
         keyed.append((key, _finish(alteration, fusion_item.classification)))

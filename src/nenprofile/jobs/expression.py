@@ -22,7 +22,7 @@ def score_expression_markers(
     """Markers, signatures and reference ranks for every sample that has RNA in the matrix."""
     from nenprofile.ingest.expression import detect_layout
     from nenprofile.interpret.expression import ExpressionSettings, score_cohort
-    from nenprofile.io.outputs import write_frame_tsv
+    from nenprofile.io.outputs import write_frame_tsv, write_json
 
     expression_ids: dict[str, str] = params["expression_ids"]
     available = set(detect_layout(inputs["matrix"]).value_names)
@@ -47,3 +47,8 @@ def score_expression_markers(
     for warning in table.attrs.get("warnings", []):
         log.warning("%s", warning)
     write_frame_tsv(outputs["markers"], table)
+    without = sorted(set(expression_ids) - set(with_rna))
+    write_json(
+        outputs["disclosure"],
+        table.attrs["disclosure"] | {"columns": with_rna, "samples_without_column": without},
+    )

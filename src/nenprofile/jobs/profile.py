@@ -3,6 +3,7 @@ score biomarkers and match therapies for one sample, and write its tables."""
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -228,9 +229,21 @@ def _profile_rest(
             "fusion_input": other.fusion_input,
             "fusion_data": "fusions" in inputs,
             "expression": "available" if markers else "not available",
+            "expression_input": expression_input(inputs.get("expression_input"), sample.sample),
             "filters": filters or {},
         },
     )
+
+
+def expression_input(path: str | None, sample: str) -> dict[str, Any]:
+    """The expression matrix as read (jobs.expression writes it once per cohort) and this
+    sample's column in it; {} without a matrix."""
+    if path is None:
+        return {}
+    cohort = json.loads(Path(path).read_text(encoding="utf-8"))
+    columns = cohort.pop("columns", {})
+    cohort.pop("samples_without_column", None)
+    return cohort | {"column": columns.get(sample)}
 
 
 def filter_record(filters: dict[str, Any], defaults: dict[str, Any] | None) -> dict[str, Any]:
@@ -305,7 +318,11 @@ def resolve_purity_ploidy(sample: SampleInfo, purity_file: str | None) -> dict[s
             setattr(sample, name, file_value)
             source = caller_source
         else:
-            source = "not given" + ("" if name == "purity" else "; calls assume ploidy 2")
+            source = "not given"
+            if caller is not None:
+                source += f" (NA in the {caller_source})"
+            if name == "ploidy":
+                source += "; calls assume ploidy 2"
         chosen[name] = {"value": getattr(sample, name), "source": source}
     return chosen
 

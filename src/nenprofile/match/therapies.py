@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 
 from nenprofile.ingest.clinical import effective_line, germline_genes
+from nenprofile.interpret.oncogenicity import EXON_SKIPPING, MET_EX14_RESIDUES
 from nenprofile.interpret.sample import SampleFindings
 from nenprofile.model import THERAPY_COLUMNS, Alteration, SampleInfo, TherapyOption
 from nenprofile.reference.knowledgebase import (
@@ -74,10 +75,24 @@ def variant_matches(protein: str | None, wanted: str) -> bool:
     return found.group(1) == residue.group(1) and found.group(2) == residue.group(2)
 
 
+def skipping_matches(alteration: Alteration, wanted: str) -> bool:
+    """A MET exon 14 skipping transcript (variant_class exon_skipping) deletes the residues of
+    exon 14 in frame: it meets a residue range of kind 'del' (or any change) holding them."""
+    if alteration.variant_class != EXON_SKIPPING or alteration.gene != "MET":
+        return False
+    span = _RANGE.match(wanted)
+    if span is None or span.group(3) not in (None, "del"):
+        return False
+    first, last = MET_EX14_RESIDUES
+    return int(span.group(1)) <= first and last <= int(span.group(2))
+
+
 def alteration_label(alteration: Alteration) -> str:
     gene = alteration.gene
     kind = alteration.alteration_type
-    if kind == "mutation":
+    if alteration.variant_class == EXON_SKIPPING:
+        label = f"{gene} exon 14 skipping"
+    elif kind == "mutation":
         protein = protein_change(alteration.hgvsp)
         label = (
             f"{gene} {protein}" if protein else f"{gene} {alteration.variant_class or 'mutation'}"
@@ -110,7 +125,10 @@ def _alteration_hits(
             continue
         if clause.variants:
             protein = protein_change(alteration.hgvsp)
-            if not any(variant_matches(protein, wanted) for wanted in clause.variants):
+            if not any(
+                variant_matches(protein, wanted) or skipping_matches(alteration, wanted)
+                for wanted in clause.variants
+            ):
                 continue
         # a homozygous (deep) deletion removes both copies
         both_copies = alteration.biallelic or kind == "deep_deletion"

@@ -85,3 +85,17 @@ def _load(build: str) -> GeneIndex:
             fix=f"use one of {', '.join(BUILDS)}",
         )
     return GeneIndex.from_bed(DATA_DIR / f"genes.{build}.bed", build)
+
+
+ENTREZ_TABLE = DATA_DIR / "entrez_symbols.tsv"
+
+
+@lru_cache(maxsize=1)
+def entrez_symbols() -> dict[str, str]:
+    """NCBI Gene (Entrez) ID -> approved HGNC symbol of every approved protein-coding gene
+    (bundled entrez_symbols.tsv; SOURCES.md)."""
+    pairs: dict[str, str] = {}
+    for line in ENTREZ_TABLE.read_text(encoding="utf-8").splitlines()[1:]:
+        entrez, symbol = line.split("\t")
+        pairs[entrez] = symbol
+    return pairs

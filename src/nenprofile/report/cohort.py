@@ -17,6 +17,7 @@ from nenprofile.report.data import (
     as_bool,
     as_float,
     as_text,
+    exon_skipping_label,
     provenance_section,
     records,
 )
@@ -60,7 +61,12 @@ TYPE_ORDER = ("fusion", "amplification", "deep_deletion", "mutation", "other")
 def _hit(row: Mapping[str, Any]) -> dict[str, Any]:
     kind = (as_text(row.get("alteration_type")) or "mutation").lower()
     css = kind if kind in ALTERATION_TYPES else "other"
-    change = as_text(row.get("hgvsp")) or as_text(row.get("partner")) or kind.replace("_", " ")
+    change = (
+        as_text(row.get("hgvsp"))
+        or as_text(row.get("partner"))
+        or exon_skipping_label(row)
+        or kind.replace("_", " ")
+    )
     oncogenicity = as_text(row.get("oncogenicity")) or "unknown"
     return {
         "type": css,

@@ -91,6 +91,14 @@ DISCLAIMER = (
 # ---------------------------------------------------------------------------------------
 
 
+def exon_skipping_label(row: Mapping[str, Any]) -> str | None:
+    """'exon 14 skipping (exon 13 joined to exon 15; Arriba)' for an exon-skipping row
+    (no protein change of its own); None for other rows."""
+    if as_text(row.get("variant_class")) != "exon_skipping":
+        return None
+    return as_text(row.get("consequence")) or "exon skipping"
+
+
 def _alteration_label(row: Mapping[str, Any]) -> str:
     kind = (as_text(row.get("alteration_type")) or "mutation").lower()
     if kind == "amplification":
@@ -101,6 +109,8 @@ def _alteration_label(row: Mapping[str, Any]) -> str:
     if kind == "fusion":
         partner = as_text(row.get("partner"))
         return f"Fusion {partner}" if partner else "Fusion"
+    if skipping := exon_skipping_label(row):
+        return skipping
     if hgvsp := as_text(row.get("hgvsp")):
         return hgvsp
     if hgvsc := as_text(row.get("hgvsc")):
@@ -429,13 +439,52 @@ def input_files(ingest: Mapping[str, Any]) -> list[str]:
             ("merged_rows", "rows merged into one fusion per gene pair"),
             ("low_support", "low-support fusions"),
             ("support_not_assessed", "fusions without read counts"),
+            ("met_exon14_skipping", "MET exon 13 to exon 15 junctions (exon 14 skipping)"),
         ):
             if as_int(entry.get(field_name)):
                 parts.append(f"{as_int(entry.get(field_name))} {words}")
         if entry.get("seg_scale"):
             parts.append(f"SEG values read as {as_text(entry.get('seg_scale'))}")
         lines.append(", ".join(parts) + gene_name_note(entry.get("gene_names")))
+    expression = plain(ingest.get("expression_input")) or {}
+    if expression:
+        lines.append(expression_input_line(expression))
     return lines
+
+
+def expression_input_line(entry: Mapping[str, Any]) -> str:
+    """The expression matrix as read: file, format, unit (and conversion), rows, summed
+    duplicate symbols, this sample's column, missing markers and the reference size."""
+    unit = as_text(entry.get("unit")) or "unknown unit"
+    conversion = as_text(entry.get("conversion"))
+    parts = [
+        f"Expression: {as_text(entry.get('format')) or 'unknown format'}"
+        f" ({Path(as_text(entry.get('path')) or '').name})",
+        f"unit {unit}" + (f" ({conversion})" if conversion else ""),
+        f"{as_int(entry.get('rows'))} rows read",
+        f"{as_int(entry.get('genes_found'))} of {as_int(entry.get('genes_needed'))} "
+        "marker and signature genes found",
+    ]
+    if as_int(entry.get("duplicate_symbol_rows_summed")):
+        parts.append(
+            f"{as_int(entry.get('duplicate_symbol_rows_summed'))} rows sharing a gene symbol summed"
+        )
+    column = as_text(entry.get("column"))
+    parts.append(f"column {column}" if column else "no column for this sample")
+    missing = plain(entry.get("markers_not_available")) or {}
+    if missing:
+        parts.append(
+            "markers not available: "
+            + ", ".join(f"{gene} ({as_text(reason)})" for gene, reason in missing.items())
+        )
+    reference = plain(entry.get("reference")) or {}
+    if reference:
+        size, minimum = as_int(reference.get("size")), as_int(reference.get("min_reference_size"))
+        text = f"reference {as_text(reference.get('source')) or 'unknown'}, {size} samples"
+        if as_bool(reference.get("below_min_reference_size")):
+            text += f" (below min_reference_size {minimum}: gene-set scores not informative)"
+        parts.append(text)
+    return ", ".join(parts)
 
 
 def header_section(sample_info: Mapping[str, Any], ingest: Mapping[str, Any]) -> dict[str, Any]:

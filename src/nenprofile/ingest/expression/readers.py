@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -91,6 +92,24 @@ class ExpressionMatrix:
     unit: str
     n_input_rows: int
     warnings: list[str] = field(default_factory=list)
+    conversion: str = ""  # how counts became TPM/CPM; "" when the file holds TPM
+    summed_rows: int = 0  # rows that shared a gene symbol with another row (values summed)
+    only_requested_genes: bool = False  # rows of other genes were skipped unread (genes=...)
+
+    def disclosure(self) -> dict[str, Any]:
+        """What reading the file did (ingest.json `expression_input`)."""
+        return {
+            "path": self.path,
+            "format": self.input_format,
+            "unit": self.unit,
+            "conversion": self.conversion or None,
+            "rows": self.n_input_rows,
+            "samples": list(self.tpm.columns),
+            "duplicate_symbol_rows_summed": self.summed_rows,
+            "duplicates_counted_among": (
+                "rows of the requested genes" if self.only_requested_genes else "all rows"
+            ),
+        }
 
 
 @cache
@@ -436,6 +455,9 @@ def read_expression_matrix(
     if layout.input_format in (NFCORE, PLAIN):
         refuse_counts_as_tpm(path, layout.value_names, values, first_total)
     unit = "TPM"
+    conversion = ""
+    if layout.input_format == KALLISTO:
+        conversion = "kallisto transcript TPM summed per gene"
     if layout.input_format == FEATURECOUNTS:
         assert layout.length_column is not None  # detect_layout sets it for featureCounts
         lengths = _numeric(frame, (layout.length_column,), ("Length",), lines, path, "Length")[:, 0]
@@ -443,13 +465,15 @@ def read_expression_matrix(
             values, lengths[:, None], out=np.zeros_like(values), where=lengths[:, None] > 0
         )
         values = _per_million(rate)
-        warnings.append(
+        conversion = (
             "featureCounts counts converted to TPM with the Length column (union exon length, "
-            "not effective length)."
+            "not effective length)"
         )
+        warnings.append(conversion + ".")
     elif layout.input_format == STAR:
         values = _per_million(values)
         unit = "CPM"
+        conversion = "STAR ReadsPerGene unstranded counts converted to CPM (no gene lengths)"
         warnings.append(
             "STAR ReadsPerGene has no gene lengths: unstranded counts converted to CPM, not "
             "TPM; rank only against a reference processed the same way."
@@ -465,7 +489,17 @@ def read_expression_matrix(
         )
     if wanted is None and genes is not None:
         table = table[table.index.isin(frozenset(genes))]
-    return ExpressionMatrix(table, str(path), layout.input_format, unit, n_rows, warnings)
+    return ExpressionMatrix(
+        table,
+        str(path),
+        layout.input_format,
+        unit,
+        n_rows,
+        warnings,
+        conversion=conversion,
+        summed_rows=n_duplicated,
+        only_requested_genes=wanted is not None,
+    )
 
 
 def _require_gencode_names(ids: pd.Series, path: Path) -> None:

@@ -63,13 +63,15 @@ def score_cohort(
     """Read the cohort matrix (and reference) and score every sample.
 
     samples maps sample -> expression column id. The returned long table has
-    MARKER_TABLE_COLUMNS; warnings (reader notes, small reference) are in `.attrs["warnings"]`.
+    MARKER_TABLE_COLUMNS; warnings (reader notes, small reference) are in `.attrs["warnings"]`
+    and what reading did (expression_disclosure) in `.attrs["disclosure"]`.
     """
     needed = all_needed_genes()
     matrix = read_expression_matrix(matrix_path, genes=needed, columns=samples.values())
     messages = list(matrix.warnings)
     reference = None
     label = "cohort"
+    reference_input = None
     if reference_path is not None:
         ref = read_expression_matrix(reference_path, genes=needed)
         messages += [f"reference: {w}" for w in ref.warnings]
@@ -78,9 +80,44 @@ def score_cohort(
                 f"matrix is {matrix.unit} but reference is {ref.unit}: ranks are not comparable"
             )
         reference, label = ref.tpm, f"reference {Path(reference_path).name}"
+        reference_input = ref.disclosure()
     table = score_matrix(matrix.tpm, samples, reference=reference, settings=settings, label=label)
     table.attrs["warnings"] = messages + table.attrs["warnings"]
+    in_reference = set(matrix.tpm.index if reference is None else reference.dropna(how="all").index)
+    table.attrs["disclosure"] = expression_disclosure(
+        matrix.disclosure(),
+        set(matrix.tpm.index),
+        in_reference,
+        table.attrs["reference"] | {"input": reference_input},
+    ) | {"warnings": table.attrs["warnings"]}
     return table
+
+
+def expression_disclosure(
+    matrix_input: dict[str, Any],
+    genes_in_matrix: set[str],
+    genes_in_reference: set[str],
+    reference: dict[str, Any],
+) -> dict[str, Any]:
+    """The matrix as read (file, format, unit, conversion, rows, summed duplicates), the
+    marker and signature genes it lacks, the single-gene markers that cannot be called (gene
+    absent from the matrix or the reference) and the reference's size against
+    min_reference_size."""
+    needed = all_needed_genes()
+    unavailable = {}
+    for gene in MARKER_GENES:
+        if gene not in genes_in_matrix:
+            unavailable[gene] = "not in the expression matrix"
+        elif gene not in genes_in_reference:
+            unavailable[gene] = "not in the reference matrix"
+    return {
+        **matrix_input,
+        "genes_needed": len(needed),
+        "genes_found": len(needed & genes_in_matrix),
+        "genes_not_in_matrix": sorted(needed - genes_in_matrix),
+        "markers_not_available": unavailable,
+        "reference": reference,
+    }
 
 
 def _check_samples(tpm: pd.DataFrame, samples: Mapping[str, str]) -> list[str]:
@@ -159,6 +196,12 @@ def score_matrix(
     sample_major = np.arange(n_markers * len(sample_names)).reshape(n_markers, -1).T.ravel()
     frame = frame.iloc[sample_major].reset_index(drop=True)[MARKER_TABLE_COLUMNS]
     frame.attrs["warnings"] = notes
+    frame.attrs["reference"] = {
+        "source": label,
+        "size": n_ref,
+        "min_reference_size": settings.min_reference_size,
+        "below_min_reference_size": n_ref < settings.min_reference_size,
+    }
     return frame
 
 
