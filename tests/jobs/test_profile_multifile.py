@@ -191,7 +191,7 @@ def test_a_restart_in_a_second_file_keeps_the_first_files_variants():
 
 
 @pytest.mark.shared
-def test_real_bcbio_callers_merge_counts_each_shared_coding_variant_once(tmp_path, shared_data):
+def test_real_bcbio_callers_merge_each_shared_variant_once(tmp_path, shared_data):
     """umccr's MB test calls of Strelka2, Mutect2 and VarDict on one region (MIT)."""
     from nenprofile.ingest.variants import read_variants
 
