@@ -14,6 +14,7 @@ report: "workflow/report/workflow.rst"
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/expression.smk"
+include: "workflow/rules/maf.smk"
 include: "workflow/rules/profile.smk"
 include: "workflow/rules/cohort.smk"
 include: "workflow/rules/report.smk"

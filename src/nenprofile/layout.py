@@ -7,6 +7,7 @@ job that produces it.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,12 +87,22 @@ class Layout:
     def provenance_file(self, name: str) -> str:
         return f"{self.results}/provenance/{PROVENANCE_FILES[name]}"
 
+    def maf_part(self, maf: str, sample: str) -> str:
+        """The rows of `sample` split out of the cohort MAF `maf` (the sheet's path)."""
+        return f"{self.results}/maf_parts/{maf_key(maf)}/{sample}.maf"
+
     def report_batch_manifest(self, batch: int | str) -> str:
         return f"{self.results}/cohort/report_batches/batch{batch}.tsv"
 
     def log(self, rule: str, name: str) -> str:
         """logs/<cohort>/<rule>/<name>.log: name is a sample, 'batch<k>' or 'cohort'."""
         return f"{self.logs}/{rule}/{name}.log"
+
+
+def maf_key(maf: str) -> str:
+    """A cohort MAF's short name in paths and rule names: stable while the sheet's path for
+    it stays the same, whatever the order of the sheet's rows."""
+    return "maf_" + hashlib.sha256(maf.encode()).hexdigest()[:10]
 
 
 def error_record_path(log_path: str | Path) -> Path:

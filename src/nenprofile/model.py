@@ -196,6 +196,8 @@ class Alteration:
     caveats: str | None = None
     filter: str | None = None  # a variant's caller FILTER (the report names non-PASS ones)
     population_af: float | None = None  # shown in the report's germline referral block
+    # a single hit in a recessive gene (KB biallelic_only): VUS as a driver, germline question
+    germline_carrier: bool = False
     sources: str | None = None  # a sample's several variant files: those that gave it
 
     def to_row(self) -> dict[str, Any]:

@@ -87,6 +87,19 @@ def test_run_date_precedence():
     assert run_date({"report": {"date": None}}, {"SOURCE_DATE_EPOCH": "1700000000"}) == "2023-11-14"
 
 
+def test_a_cohort_maf_named_by_every_row_is_hashed_once(tmp_path, monkeypatch):
+    from nenprofile.cohort import provenance
+
+    maf = tmp_path / "data_mutations.txt"
+    maf.write_bytes(b"maf")
+    hashed: list[str] = []
+    real = provenance.sha256_file
+    monkeypatch.setattr(provenance, "sha256_file", lambda path: hashed.append(path) or real(path))
+    rows = input_checksums([(f"S{i}", "maf", str(maf)) for i in range(3)])
+    assert hashed == [str(maf)]
+    assert [r["sha256"] for r in rows] == [hashlib.sha256(b"maf").hexdigest()] * 3
+
+
 def test_checksums(tmp_path):
     f = tmp_path / "in.vcf"
     f.write_bytes(b"abc")

@@ -523,3 +523,78 @@ def test_copy_number_evidence_names_the_deciding_segment_and_the_conflict() -> N
         ],
         ["PTEN also overlaps a GAIN segment chr10:89712341-135534747 CN 3.0201"],
     )
+
+
+MUTYH = GeneEntry(
+    symbol="MUTYH",
+    role="tumor_suppressor",
+    pathway="Base excision repair",
+    group="DNA repair",
+    activating=(),
+    lof_missense=(),
+    polymorphisms=(),
+    citations=("PMID:17031395",),
+    germline_relevant=True,
+    biallelic_only=True,
+)
+
+
+def _mutyh_sample(variants, copy_numbers=()):
+    return classify_sample(
+        variants, list(copy_numbers), [], {"MUTYH": MUTYH}, tumor_only=True, purity=None
+    )
+
+
+def test_monoallelic_mutyh_is_a_carrier_finding_not_a_somatic_driver() -> None:
+    result = _mutyh_sample([variant("MUTYH", "p.Y179*", "nonsense", vaf=0.45)])
+    call = result.variants[0].classification
+    assert (call.oncogenicity, call.germline_carrier) == (VUS, True)
+    assert call.evidence == [
+        "OVS1: nonsense in tumor suppressor MUTYH",
+        "monoallelic MUTYH: a recessive gene whose loss needs both alleles; one hit is not a "
+        "somatic driver",
+    ]
+    assert call.caveats == [
+        "MUTYH Y179* is a single hit in a recessive gene: a possible germline carrier finding, "
+        "not a somatic driver; consider germline testing"
+    ]
+    assert result.oncogenic_genes() == set()
+
+
+@pytest.mark.parametrize(
+    ("variants", "copy_numbers", "rule"),
+    [
+        (
+            [variant("MUTYH", "p.Y179*", "nonsense", pos=100),
+             variant("MUTYH", "p.G396fs", "frameshift", pos=200)],
+            [],
+            "two oncogenic hits (2 variants; phase unknown)",
+        ),
+        (
+            [variant("MUTYH", "p.Y179*", "nonsense")],
+            [GeneCopyNumber("MUTYH", "HETLOSS", loh=True)],
+            "second hit LOH (copy number)",
+        ),
+    ],
+)  # fmt: skip
+def test_biallelic_mutyh_stays_oncogenic(variants, copy_numbers, rule) -> None:
+    result = _mutyh_sample(variants, copy_numbers)
+    assert result.biallelic["MUTYH"].rule == rule
+    for item in result.variants:
+        assert (item.classification.oncogenicity, item.classification.germline_carrier) == (
+            ONCOGENIC,
+            False,
+        )
+        assert item.classification.evidence[-1] == f"biallelic: {rule}"
+
+
+def test_tmprss2_erg_is_likely_oncogenic_and_other_erg_fusions_are_not() -> None:
+    call = classify_fusion(Fusion("TMPRSS2", "ERG"))
+    assert (call.oncogenicity, call.evidence) == (
+        LIKELY_ONCOGENIC,
+        ["TMPRSS2::ERG: ERG overexpressed from the androgen-regulated TMPRSS2 promoter "
+         "(PMID:16254181)"],
+    )  # fmt: skip
+    assert classify_fusion(Fusion("ERG", "TMPRSS2")).oncogenicity == VUS
+    genes = {"ERG": gene("ERG", "oncogene")}
+    assert fusion_driver_gene(Fusion("TMPRSS2", "ERG"), genes) == "ERG"

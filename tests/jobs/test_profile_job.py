@@ -152,3 +152,25 @@ def test_the_sheet_column_decides_maf_whatever_the_file_name(tmp_path):
     with open(outputs["alterations"], newline="") as handle:
         genes = {r["gene"] for r in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)}
     assert "TP53" in genes
+
+
+def test_oncokb_levels_of_an_annotated_maf_reach_therapies_tsv_and_ingest_json(tmp_path):
+    maf = REPO / "tests" / "data" / "maf" / "oncokb_annotated.maf"
+    (tmp_path / "s.tsv").write_text(
+        f"sample\tmaf\ttumor_site\tdifferentiation\tgenome_build\nOKB\t{maf}\tpancreas\tpoor\tGRCh37\n"
+    )
+    config = validate_config({"cohort": "t", "samples": "s.tsv"}, SCHEMAS / "config.schema.yaml")
+    sheet = load_sample_sheet(tmp_path / "s.tsv", SCHEMAS / "samples.schema.yaml")
+    outputs = profile_one(tmp_path, sheet.rows["OKB"], config)
+    ingest = json.loads(Path(outputs["ingest"]).read_text())
+    assert ingest["counts"]["oncokb_level_rows"] == 3
+    with open(outputs["therapies"], newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+    oncokb = [r["rule_id"] for r in rows if r["rule_id"].startswith("OncoKB:")]
+    assert oncokb == [
+        "OncoKB:LEVEL_1:BRAF:V600E",
+        "OncoKB:LEVEL_3B:BRAF:V600E",
+        "OncoKB:LEVEL_R1:EGFR:T790M",
+        "OncoKB:LEVEL_4:MAP2K1:K57N",
+    ]
+    assert "dabrafenib_trametinib_braf_v600e" in [r["rule_id"] for r in rows]

@@ -216,6 +216,20 @@ def test_oncogenic_met_exon14_splice_region_variant_is_reported(kb) -> None:
     assert [(r.hgvsc, r.oncogenicity) for r in rows] == [("c.3082+3A>G", "Likely oncogenic")]
 
 
+def test_monoallelic_mutyh_end_to_end_is_a_vus_with_a_germline_referral(kb):
+    mutyh = Variant("chr1", 45797228, "C", "A", gene="MUTYH", variant_class="nonsense",
+                    hgvsp="p.Y179*", vaf=0.46, depth=200)  # fmt: skip
+    sample = SampleInfo("S1", tumor_site="pancreas", differentiation="well")
+    profile = profile_of(sample, ingest([mutyh]), [], [], None, kb, CONFIG)
+    [row] = [a for a in profile.alterations if a.gene == "MUTYH"]
+    assert row.oncogenicity == "VUS"
+    assert row.evidence.endswith("one hit is not a somatic driver")
+    assert row.germline_carrier is True
+    [referral] = [t for t in profile.therapies if t.rule_id == "germline_testing_referral"]
+    assert referral.biomarker == "MUTYH Y179* (monoallelic or phase unknown)"
+    assert any("possible germline carrier finding" in w for w in profile.warnings)
+
+
 def test_met_exon14_skipping_from_rna_junctions_meets_the_met_exon14_rule(kb) -> None:
     sample = SampleInfo("NEC04", tumor_site="lung", differentiation="poor")
     data = Path(__file__).parents[1] / "data" / "fusions"

@@ -292,6 +292,15 @@ CASES = [
         "PARP-inhibitor labels",
     ),
     Case(
+        "cabazitaxel_carboplatin_avpc",
+        {},
+        {"tumor_site": "prostate", "histology": "nepc", **NEC},
+        "Cabazitaxel + carboplatin",
+        ("II-C", "NA"),
+        "NEN-specific",
+        "Not an approved indication; evidence from a subgroup of one randomised phase II trial",
+    ),
+    Case(
         "irinotecan_fluoropyrimidine_2l_nec",
         {},
         {"tumor_site": "unknown_primary", "line": 2, **NEC},
@@ -391,6 +400,15 @@ CASES = [
     ),
     # ----------------------------------------------------------- other tumor type
     Case(
+        "pembrolizumab_first_line_msi_h_colorectal",
+        {"msi_call": "MSI-H"},
+        {"tumor_site": "colorectal", "line": 1, **NEC},
+        "Pembrolizumab (first line)",
+        ("II-C", "III-A"),
+        "other tumor type",
+        "KEYNOTE-177 enrolled colorectal adenocarcinoma",
+    ),
+    Case(
         "encorafenib_cetuximab_braf_v600e_colorectal",
         {"alterations": [alt("BRAF", hgvsp="p.V600E")]},
         {"tumor_site": "colorectal", **NEC},
@@ -483,6 +501,15 @@ CASES = [
         ("II-C", "III-A"),
         "other tumor type",
         "confirm by RNA",
+    ),
+    Case(
+        "met_inhibitor_met_amplification",
+        {"alterations": [alt("MET", "amplification", onc="Likely oncogenic")]},
+        NEC,
+        "MET inhibitor (capmatinib; clinical trial or off-label)",
+        ("II-D", "III-A"),
+        "other tumor type",
+        "gene copy number >= 10",
     ),
     Case(
         "egfr_inhibitor_egfr_sensitizing",
@@ -887,6 +914,21 @@ def test_nepc_and_small_cell_of_other_sites(kb):
         assert row["caveats"].startswith("Small-cell carcinoma of bladder, cervix or head and neck")
 
 
+def test_new_rules_apply_only_where_their_evidence_does(kb):
+    crc_later = run(kb, {"msi_call": "MSI-H"}, tumor_site="colorectal", line=2, **NEC)
+    assert "pembrolizumab_first_line_msi_h_colorectal" not in crc_later
+    assert "pembrolizumab_msi_h_dmmr" in crc_later  # the tissue-agnostic label, after therapy
+    pancreas = run(kb, {"msi_call": "MSI-H"}, tumor_site="pancreas", line=1, **NEC)
+    assert "pembrolizumab_first_line_msi_h_colorectal" not in pancreas
+    assert "cabazitaxel_carboplatin_avpc" not in run(kb, tumor_site="bladder", **NEC)
+    met_mutation = {"alterations": [alt("MET", hgvsp="p.D963_D1010del",
+                                        variant_class="inframe_deletion")]}  # fmt: skip
+    assert "met_inhibitor_met_amplification" not in run(kb, met_mutation, **NEC)
+    nepc = rows_for(kb, tumor_site="prostate", histology="nepc", **NEC)
+    order = ids(nepc)
+    assert order.index("nepc_carboplatin_docetaxel") < order.index("cabazitaxel_carboplatin_avpc")
+
+
 def test_gep_nec_and_unknown_primary_nec(kb):
     for site in ("pancreas", "unknown_primary"):
         rows = run(kb, tumor_site=site, differentiation="poor", line=1)
@@ -995,6 +1037,20 @@ def test_germline_referral_only_tumor_only_and_heterozygous_vaf(kb):
     assert "germline_testing_referral" not in paired
     not_predisposition = alt("ARID1A", hgvsp="p.Q372*", variant_class="nonsense", vaf=0.5)
     assert "germline_testing_referral" not in run(kb, {"alterations": [not_predisposition]})
+
+
+def test_monoallelic_mutyh_is_referred_for_germline_testing_as_a_carrier_finding(kb):
+    carrier = alt("MUTYH", hgvsp="p.Y179*", variant_class="nonsense", vaf=0.47, onc="VUS",
+                  germline_carrier=True)  # fmt: skip
+    row = run(kb, {"alterations": [carrier]}, **PNET)["germline_testing_referral"]
+    assert row["biomarker"] == "MUTYH Y179* (monoallelic or phase unknown)"
+    assert (row["amp_tier"], row["escat_tier"], row["context"]) == ("NA", "NA", "germline")
+    # a VUS that is no carrier finding is no germline question
+    vus = alt("MUTYH", hgvsp="p.Y179*", variant_class="nonsense", vaf=0.47, onc="VUS")
+    assert "germline_testing_referral" not in run(kb, {"alterations": [vus]}, **PNET)
+    biallelic = alt("MUTYH", hgvsp="p.Y179*", variant_class="nonsense", vaf=0.47, biallelic=True)
+    row = run(kb, {"alterations": [biallelic]}, **PNET)["germline_testing_referral"]
+    assert row["biomarker"] == "MUTYH Y179* (biallelic)"
 
 
 # ------------------------------------------------------------------- biomarker families

@@ -152,9 +152,9 @@ def copy_kb(tmp_path: Path) -> Path:
 
 
 def test_release_metadata(kb):
-    assert (kb.version, kb.release_date) == ("2026.2.1", "2026-12-02")
+    assert (kb.version, kb.release_date) == ("2026.3.0", "2026-12-02")
     assert kb.source == "bundled"
-    assert (len(kb.rules), len(kb.genes)) == (78, 110)
+    assert (len(kb.rules), len(kb.genes)) == (81, 111)
 
 
 def test_changelog_names_the_current_release(kb):
@@ -193,6 +193,7 @@ def test_gene_entries_are_typed_records(kb):
     assert kb.genes["TSC2"].role == "tumor_suppressor"
     assert kb.genes["MLH1"].pathway == "Mismatch repair"
     assert kb.genes["MUTYH"].pathway == "Base excision repair"
+    assert (kb.genes["MUTYH"].biallelic_only, kb.genes["BRCA2"].biallelic_only) == (True, False)
     assert kb.genes["IDH2"].activating == ("R140", "R172")
     assert (kb.genes["ATR"].role, kb.genes["ATR"].null_variant_oncogenic) == ("both", False)
     assert (kb.genes["CHEK1"].role, kb.genes["CHEK1"].null_variant_oncogenic) == ("both", False)

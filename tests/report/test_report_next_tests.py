@@ -233,6 +233,21 @@ def test_no_germline_block_with_a_matched_normal_or_without_candidates():
     assert "germline" not in recommended(report("NEN01"))
 
 
+def test_a_mutyh_carrier_finding_is_in_the_germline_block_though_not_oncogenic():
+    carrier = {**mutation("MUTYH", "p.Y179*", 0.47, oncogenicity="VUS"), "germline_carrier": True}
+    data = report("NEN01", alterations=[carrier], ingest={"tumor_only": True})
+    [candidate] = data["germline"]["candidates"]
+    assert (candidate["gene"], candidate["reason"]) == (
+        "MUTYH",
+        "tumour-only input: germline or somatic origin unknown; one hit in a recessive gene: "
+        "a possible carrier finding, not a somatic driver; VAF 0.47 is near 0.5 or 1, as for "
+        "a germline variant; a clonal heterozygous somatic variant at purity 0.70 would be "
+        "near VAF 0.35",
+    )
+    plain_vus = mutation("MUTYH", "p.Y179*", 0.47, oncogenicity="VUS")
+    assert report("NEN01", alterations=[plain_vus], ingest={"tumor_only": True})["germline"] is None
+
+
 def test_germline_findings_from_the_sheet_are_shown_and_escaped():
     data = report("NEN01", sample_info={"germline_findings": [f"MEN1 c.1A>G {EVIL}"]})
     assert data["germline"]["candidates"] == []

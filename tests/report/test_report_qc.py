@@ -136,3 +136,55 @@ def test_msi_h_sheet_without_any_mmr_alteration_is_noted_not_called_a_contradict
     (entry,) = build(f)["qc"]["discordance"]
     assert (entry["sheet"], entry["sequencing"]) == ("MSI-H", "no MMR gene alteration found")
     assert entry["note"].endswith("not a contradiction by itself")
+
+
+def test_site_matching_the_molecular_pattern_gives_no_site_note():
+    data = build(fixture("NEN01"))  # pancreas, DAXX and MEN1 inactivated
+    assert [d["topic"] for d in data["qc"]["discordance"]] == []
+
+
+def test_site_contradicting_a_pancreatic_net_pattern_is_a_cited_hint():
+    f = copy.deepcopy(fixture("NEN01"))
+    f["sample_info"]["tumor_site"] = "small_intestine"
+    (entry,) = build(f)["qc"]["discordance"]
+    assert entry == {
+        "topic": "Tumour site vs molecular hints",
+        "sheet": "small intestine",
+        "sequencing": "DAXX/ATRX inactivation (DAXX)",
+        "note": "DAXX/ATRX inactivation is typical of pancreatic NET (DAXX or ATRX altered in "
+        "43% of pancreatic NET exomes); consider a pancreatic primary (the sampled lesion may "
+        "be a metastasis); a hint, not a diagnosis",
+        "citations": [
+            {"text": "PMID:21252315", "url": "https://pubmed.ncbi.nlm.nih.gov/21252315/"}
+        ],
+    }
+    text = section_text(render_sample_html(build(f)))
+    assert text.count("Tumour site vs molecular hints") == 1
+    assert "consider a pancreatic primary" in text and "PMID:21252315" in text
+    f["sample_info"]["tumor_site"] = "unknown_primary"  # nothing to contradict
+    assert build(f)["qc"]["discordance"] == []
+    f["sample_info"].update(tumor_site="lung", differentiation="poor")  # NEC: not a NET hint
+    assert build(f)["qc"]["discordance"] == []
+
+
+def test_apc_and_tmprss2_erg_hints_and_rb1_tp53_is_not_a_site_hint():
+    f = copy.deepcopy(fixture("NEN02"))  # colorectal NEC with TP53 and RB1 loss
+    f["sample_info"]["tumor_site"] = "lung"
+    assert build(f)["qc"]["discordance"] == []
+    f["alterations"] += [
+        {"gene": "APC", "alteration_type": "mutation", "oncogenicity": "Oncogenic",
+         "hgvsp": "p.R1450*"},
+        {"gene": "ERG", "alteration_type": "fusion", "oncogenicity": "Likely oncogenic",
+         "partner": "TMPRSS2", "consequence": "TMPRSS2::ERG"},
+    ]  # fmt: skip
+    notes = build(f)["qc"]["discordance"]
+    assert [(d["sequencing"], d["citations"][0]["text"]) for d in notes] == [
+        ("APC inactivation (APC)", "PMID:33041225"),
+        ("TMPRSS2::ERG fusion (ERG)", "PMID:16254181"),
+    ]
+    assert notes[1]["note"].startswith(
+        "TMPRSS2::ERG fusion is recurrent in prostate cancer (ERG or ETV1 rearranged in 23 of "
+        "29 prostate cancers); consider a prostate primary"
+    )
+    f["sample_info"]["tumor_site"] = "colorectal"  # APC concordant; ERG still points away
+    assert [d["sequencing"] for d in build(f)["qc"]["discordance"]] == ["TMPRSS2::ERG fusion (ERG)"]

@@ -17,7 +17,13 @@ from nenprofile.ingest.sheet import (
 from nenprofile.ingest.variants import cpu_need
 from nenprofile.io.validation import load_schema
 from nenprofile.settings import CONFIG_SCHEMA, SAMPLES_SCHEMA
-from nenprofile.layout import PROVENANCE_FILES, REPORT_TABLES, Layout
+from nenprofile.layout import (
+    PROVENANCE_FILES,
+    REPORT_TABLES,
+    Layout,
+    error_record_path,
+    maf_key,
+)
 
 DEFAULT_CONFIG = "config/config.yaml"
 
@@ -98,10 +104,54 @@ def get_sample_record(wildcards):
     return SHEET.rows[wildcards.sample]
 
 
+def mafs_read_by_several(samples):
+    """MAF path -> the samples reading it, for each MAF that two or more sheet rows read."""
+    readers = {}
+    for sample in samples:
+        maf = SHEET.rows[sample].get("maf")
+        if maf and not SHEET.rows[sample].get("vcf"):
+            readers.setdefault(maf, []).append(sample)
+    return {maf: found for maf, found in readers.items() if len(found) > 1}
+
+
+COHORT_MAFS = mafs_read_by_several(SAMPLES)
+COHORT_MAF_OF = {s: maf for maf, found in COHORT_MAFS.items() for s in found}
+
+
+def maf_parts(maf):
+    """sample -> its part of this cohort MAF."""
+    return {s: LAYOUT.maf_part(maf, s) for s in COHORT_MAFS[maf]}
+
+
+def maf_barcodes(samples):
+    """sample -> the Tumor_Sample_Barcode of its rows: tumor_sample, else the sample id."""
+    return {s: SHEET.rows[s].get("tumor_sample") or s for s in samples}
+
+
+def split_maf_log(maf):
+    return LAYOUT.log("split_maf", maf_key(maf))
+
+
+def mem_mb_split_maf(wildcards, attempt):
+    return 1000 * attempt
+
+
+def runtime_split_maf(wildcards, input, attempt):
+    """Minutes: the split reads about 100 MB of MAF a second; 1 minute per GB is generous."""
+    return (10 + int(input.size_mb / 1000)) * attempt
+
+
+def variant_input(sample):
+    """A sample's small-variant files: its VCF(s), its part of a cohort MAF, or its own MAF."""
+    record = SHEET.rows[sample]
+    if sample in COHORT_MAF_OF:
+        return [LAYOUT.maf_part(COHORT_MAF_OF[sample], sample)]
+    return sheet_files(record, "vcf" if "vcf" in record else "maf")
+
+
 def profile_inputs(sample):
     record = SHEET.rows[sample]
-    column = "vcf" if "vcf" in record else "maf"
-    inputs = {"variants": sheet_files(record, column)}
+    inputs = {"variants": variant_input(sample)}
     for column in PATH_COLUMNS:
         if column in record and column not in VARIANT_COLUMNS:
             inputs[column] = record[column]
@@ -264,13 +314,24 @@ def report_logs():
     }
 
 
+def failure_log(sample):
+    """The log that says why a sample has no tables: its profiling job's, or, when the split
+    of its cohort MAF failed before that job could run, the split's."""
+    log = profile_log(sample)
+    if sample in COHORT_MAF_OF and not Path(log).is_file():
+        split_log = split_maf_log(COHORT_MAF_OF[sample])
+        if error_record_path(split_log).is_file():
+            return split_log
+    return log
+
+
 def report_failed_samples():
     """onerror: a cohort report over the finished samples that lists the failed ones."""
     from nenprofile.jobs.recovery import write_partial_cohort_report
 
     failed = write_partial_cohort_report(
         LAYOUT,
-        {s: profile_log(s) for s in SAMPLES},
+        {s: failure_log(s) for s in SAMPLES},
         SAMPLES,
         SHEET.rows,
         config["report"],

@@ -67,11 +67,15 @@ def tool_versions() -> dict[str, str]:
 
 
 def input_checksums(paths: Iterable[tuple[str, str, str]]) -> list[dict[str, str]]:
-    """(sample, role, path) triples to rows with the file's sha256, in the given order."""
-    return [
-        {"sample": sample, "role": role, "path": path, "sha256": sha256_file(path)}
-        for sample, role, path in paths
-    ]
+    """(sample, role, path) triples to rows with the file's sha256, in the given order. Each
+    file is hashed once, however many rows name it (a cohort MAF of every sample)."""
+    digests: dict[str, str] = {}
+    rows = []
+    for sample, role, path in paths:
+        if path not in digests:
+            digests[path] = sha256_file(path)
+        rows.append({"sample": sample, "role": role, "path": path, "sha256": digests[path]})
+    return rows
 
 
 def collect_provenance(

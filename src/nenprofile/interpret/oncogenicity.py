@@ -13,12 +13,17 @@ PMID 35101336) in a reduced, documented form (nen-facts §2.1):
 - kinase fusions with the kinase as 3' partner (ALK, BRAF, NTRK1-3, RET, ROS1, PDGFRA/B,
   FGFR1), FGFR1-3 fusions with FGFR as the 5' partner (kinase domain retained, e.g.
   FGFR2::BICC1, FGFR3::TACC3) and NRG1 fusions with NRG1 as 3' partner (EGF-like domain)
-  -> Oncogenic unless out of frame; MET exon 14 skipping (splice-site variants, LINX exon
+  -> Oncogenic unless out of frame; TMPRSS2::ERG (androgen-driven ERG) -> Likely oncogenic;
+  MET exon 14 skipping (splice-site variants, LINX exon
   13->15) -> Oncogenic; a low-support fusion (fusions.FusionEvidence) -> VUS with a caveat,
   whatever its partners.
 - genes marked null_variant_oncogenic: false in the KB (essential kinases such as ATR and
   CHEK1) do not get OVS1 for truncating variants.
-- germline guard: KB polymorphisms and population AF >= max_population_af -> Likely benign.
+- genes marked biallelic_only in the KB (recessive: MUTYH) are drivers only when biallelic;
+  a monoallelic (Likely) oncogenic hit becomes a VUS flagged as a possible germline carrier
+  finding (Classification.germline_carrier), which the germline referral still reads.
+- germline guard: KB polymorphisms, known benign truncating variants (reference.benign, e.g.
+  BRCA2 K3326*) and population AF >= max_population_af -> Likely benign.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from typing import Protocol
 
 from nenprofile.ingest.fusions import LOW_SUPPORT, is_met_exon14_skipping
 from nenprofile.model import TRUNCATING_CLASSES, Fusion, GeneCopyNumber, Variant
+from nenprofile.reference.benign import find_known_benign
 from nenprofile.reference.hotspots import HotspotHit, HotspotTable
 from nenprofile.settings import Settings, schema_default
 from nenprofile.vocab import (
@@ -53,6 +59,9 @@ KINASE_3PRIME_DRIVERS = frozenset(
 KINASE_5PRIME_DRIVERS = frozenset({"FGFR1", "FGFR2", "FGFR3"})
 # NRG1 fusions keep the EGF-like domain of NRG1 as the 3' partner (an ERBB3 ligand).
 LIGAND_3PRIME_DRIVERS = frozenset({"NRG1"})
+# TMPRSS2::ERG puts ERG under the androgen-regulated TMPRSS2 promoter (Tomlins et al.
+# Science 2005, PMID:16254181); prostate cancer
+ANDROGEN_DRIVEN_FUSIONS = frozenset({("TMPRSS2", "ERG")})
 # MET exon 14 boundaries: acceptor c.2888 / donor c.3028 on NM_000245, c.2942 / c.3082 on
 # NM_001127500; intronic offsets only exist where these are exon ends, so both sets are safe
 _MET_EX14_INTRONIC = re.compile(r"(?:2888|2942)-(\d+)|(?:3028|3082)\+(\d+)")
@@ -104,6 +113,7 @@ class Classification:
     evidence: list[str] = field(default_factory=list)
     caveats: list[str] = field(default_factory=list)
     hotspot: HotspotHit | None = None
+    germline_carrier: bool = False  # one hit in a recessive (biallelic_only) gene
 
     @property
     def is_oncogenic(self) -> bool:
@@ -176,6 +186,11 @@ def classify_variant(
         result.evidence.append(
             f"known polymorphism {gene.symbol} {polymorphism} (KB): never oncogenic"
         )
+        return result
+    benign = find_known_benign(gene.symbol, change, variant.hgvsc, variant.existing_variation)
+    if benign is not None:
+        result.oncogenicity = LIKELY_BENIGN
+        result.evidence.append(benign.describe())
         return result
     af = variant.population_af
     if af is not None and af >= settings.max_population_af:
@@ -321,6 +336,11 @@ def classify_fusion(fusion: Fusion) -> Classification:
     if is_met_exon14_skipping(fusion):
         reason = f"{name}: exon 13 joined to exon 15, {MET_EX14_SOURCE}"
         return Classification(ONCOGENIC, [reason, *support])
+    if (fusion.gene5, fusion.gene3) in ANDROGEN_DRIVEN_FUSIONS:
+        reason = f"{name}: {fusion.gene3} overexpressed from the androgen-regulated " + (
+            f"{fusion.gene5} promoter (PMID:16254181)"
+        )
+        return Classification(LIKELY_ONCOGENIC, [reason, *support])
     driver = _fusion_mechanism(fusion)
     if driver is None:
         if fusion.gene5 in KINASE_3PRIME_DRIVERS:
@@ -549,9 +569,32 @@ def classify_sample(
             result.biallelic[symbol] = biallelic
     for variant_item in result.variants:
         _note_biallelic(variant_item.variant.gene, variant_item.classification, result.biallelic)
+        entry = genes[variant_item.variant.gene or ""]
+        if getattr(entry, "biallelic_only", False) and entry.symbol not in result.biallelic:
+            _mark_carrier(variant_item)
     for copy_item in result.copy_numbers:
         _note_biallelic(copy_item.call.gene, copy_item.classification, result.biallelic)
     return result
+
+
+def _mark_carrier(item: ClassifiedVariant) -> None:
+    """A monoallelic (Likely) oncogenic hit in a recessive gene: a VUS as a somatic driver,
+    flagged as a possible germline carrier finding."""
+    call = item.classification
+    if not call.is_oncogenic:
+        return
+    gene = item.variant.gene
+    change = short_change(item.variant.hgvsp) or item.variant.hgvsc or item.variant.variant_class
+    call.oncogenicity = VUS
+    call.germline_carrier = True
+    call.evidence.append(
+        f"monoallelic {gene}: a recessive gene whose loss needs both alleles; one hit is not a "
+        "somatic driver"
+    )
+    call.caveats.append(
+        f"{gene} {change} is a single hit in a recessive gene: a possible germline carrier "
+        "finding, not a somatic driver; consider germline testing"
+    )
 
 
 def _note_biallelic(

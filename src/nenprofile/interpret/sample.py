@@ -159,6 +159,7 @@ def _sort_key(group: str, gene: str, kind: int, pos: int) -> tuple[Any, ...]:
 
 def _finish(alteration: Alteration, call: Classification) -> Alteration:
     alteration.oncogenicity = call.oncogenicity
+    alteration.germline_carrier = call.germline_carrier
     alteration.evidence = call.evidence_text
     alteration.caveats = "; ".join(call.caveats)
     return alteration

@@ -194,7 +194,12 @@ def _profile_rest(
         sample, ingest, cna, fusions, markers, kb, resources.settings, tmb_tally=tmb_tally
     )
     profile = match_sample(
-        interpretation, sample, kb, civic=resources.civic, moalmanac=resources.moalmanac
+        interpretation,
+        sample,
+        kb,
+        civic=resources.civic,
+        moalmanac=resources.moalmanac,
+        oncokb=ingest.oncokb_variants,
     )
     therapies = profile.therapies
 
@@ -205,12 +210,15 @@ def _profile_rest(
     )
     write_tsv(outputs["therapies"], [option.to_row() for option in therapies], ROW_COLUMNS)
     write_json(outputs["biomarkers"], profile.biomarkers)
+    # a cohort MAF's sample: what the split saw (rows no sheet row names, samples without rows)
+    cohort_maf = {"cohort_maf": ingest.cohort_maf} if ingest.cohort_maf else {}
     write_json(
         outputs["ingest"],
         {
+            **cohort_maf,
             "sample": sample.sample,
             "sample_info": sample.to_dict(),
-            "input_path": FILE_SEPARATOR.join(split_files(inputs["variants"])),
+            "input_path": ingest.source or FILE_SEPARATOR.join(split_files(inputs["variants"])),
             "variant_inputs": variant_inputs or [],
             "gene_names": ingest.gene_names,
             "input_format": ingest.input_format,

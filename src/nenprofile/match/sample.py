@@ -1,5 +1,6 @@
 """One sample matched: its interpretation, the therapy options it supports (knowledge base,
-plus CIViC evidence and MOAlmanac assertions when the user brings them), in rank order."""
+plus CIViC evidence, MOAlmanac assertions and OncoKB levels of an annotated MAF when the user
+brings them), in rank order."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from typing import Any
 from nenprofile.interpret.sample import SampleInterpretation
 from nenprofile.match.civic import CivicEvidence, civic_options
 from nenprofile.match.moalmanac import MoaAssertion, moalmanac_options
+from nenprofile.match.oncokb import oncokb_options
 from nenprofile.match.therapies import match_therapies, sort_options
-from nenprofile.model import Alteration, SampleInfo, TherapyOption
+from nenprofile.model import Alteration, SampleInfo, TherapyOption, Variant
 from nenprofile.reference.knowledgebase import KnowledgeBase
 
 
@@ -41,14 +43,17 @@ def match_sample(
     kb: KnowledgeBase,
     civic: Sequence[CivicEvidence] | None = None,
     moalmanac: Sequence[MoaAssertion] | None = None,
+    oncokb: Sequence[Variant] = (),
 ) -> SampleProfile:
-    """Therapy options for an interpreted sample; biomarkers.json gains its standard of care."""
+    """Therapy options for an interpreted sample; biomarkers.json gains its standard of care.
+    oncokb: the sample's MAF rows with OncoKB levels (IngestResult.oncokb_variants)."""
     findings = interpretation.findings
     therapies = match_therapies(findings, sample, kb)
     if civic is not None:
         therapies += civic_options(findings, list(civic), sample, kb)
     if moalmanac is not None:
         therapies += moalmanac_options(findings, list(moalmanac), sample, kb)
+    therapies += oncokb_options(oncokb)
     therapies = sort_options(therapies)
     interpretation.biomarkers["standard_of_care"] = standard_of_care(therapies)
     return SampleProfile(interpretation, therapies)

@@ -108,12 +108,19 @@ def alteration_label(alteration: Alteration) -> str:
 
 
 def _alteration_hits(
-    clause: ConditionClause, findings: SampleFindings, genes: frozenset[str] | None = None
+    clause: ConditionClause,
+    findings: SampleFindings,
+    genes: frozenset[str] | None = None,
+    carriers: bool = False,
 ) -> list[str]:
+    """Labels of the (Likely) oncogenic alterations meeting the clause; with carriers, of the
+    germline carrier findings (monoallelic hits in recessive genes) instead."""
     wanted_genes = set(clause.genes) if genes is None else genes
     hits = []
     for alteration in findings.alterations:
-        if alteration.oncogenicity not in ONCOGENIC_CALLS:
+        if carriers != alteration.germline_carrier:
+            continue
+        if not carriers and alteration.oncogenicity not in ONCOGENIC_CALLS:
             continue
         if alteration.gene not in wanted_genes:
             continue
@@ -135,7 +142,7 @@ def _alteration_hits(
         if clause.biallelic is not None and clause.biallelic != both_copies:
             continue
         label = alteration_label(alteration)
-        if clause.biallelic is False:
+        if clause.biallelic is False or carriers:
             label += " (monoallelic or phase unknown)"
         hits.append(label)
     return hits
@@ -167,7 +174,9 @@ def clause_hits(
         # with a matched normal the reported variants are somatic: no germline question
         if not sample.tumor_only:
             return []
-        return _alteration_hits(clause, findings, genes=germline_relevant)
+        return _alteration_hits(clause, findings, genes=germline_relevant) + _alteration_hits(
+            clause, findings, genes=germline_relevant, carriers=True
+        )
     if clause.type == "msi":
         return [findings.msi_call] if findings.msi_call in clause.values else []
     if clause.type == "mmr_deficient":

@@ -41,6 +41,8 @@ class GeneEntry:
     exonuclease_domain: tuple[int, int] | None = None
     germline_relevant: bool = False  # a finding merits germline testing / counselling
     null_variant_oncogenic: bool = True  # False: truncations do not get OVS1 (essential genes)
+    # recessive gene: only biallelic loss drives; one hit is a germline-carrier question
+    biallelic_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -307,6 +309,7 @@ def _genes(entries: list[dict[str, Any]], label: str) -> dict[str, GeneEntry]:
             exonuclease_domain=None if domain is None else (int(domain[0]), int(domain[1])),
             germline_relevant=bool(entry.get("germline_relevant", False)),
             null_variant_oncogenic=bool(entry.get("null_variant_oncogenic", True)),
+            biallelic_only=bool(entry.get("biallelic_only", False)),
         )
     return genes
 

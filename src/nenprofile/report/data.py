@@ -156,6 +156,7 @@ def alteration_row(row: Mapping[str, Any], index: int) -> dict[str, Any]:
         "oncogenic": is_oncogenic(row.get("oncogenicity")),
         "evidence": as_text(row.get("evidence")),
         "biallelic": as_bool(row.get("biallelic")),
+        "germline_carrier": as_bool(row.get("germline_carrier")),
         "caveats": as_text(row.get("caveats")),
         "filter": as_text(row.get("filter")),
         "sources": as_text(row.get("sources")),

@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from nenprofile.interpret.biomarkers import MMR_GENES
+from nenprofile.report.values import citation_links
 from nenprofile.vocab import is_oncogenic
 
 # ingest counts worth naming when non-zero: count key -> what it means for the reader
@@ -93,6 +95,106 @@ def differentiation_discordance(
     }
 
 
+GEP_SITES = frozenset({"pancreas", "small_intestine", "colorectal", "stomach", "appendix",
+                       "esophagus", "gallbladder_biliary", "liver"})  # fmt: skip
+# sites that name no primary: nothing for a molecular hint to contradict
+NO_PRIMARY = frozenset({"unknown", "unknown_primary", "other", "", "None"})
+
+
+@dataclass(frozen=True)
+class SiteHint:
+    """A molecular pattern that points to a primary site, with its primary source."""
+
+    genes: frozenset[str]
+    kind: str  # alteration_type the pattern needs
+    partner: str | None  # fusions: the other gene
+    sites: frozenset[str]  # sites the pattern is typical of
+    pattern: str
+    suggestion: str
+    citation: str
+    not_if_poorly_differentiated: bool = False
+
+
+# Kept short: only patterns with a cited, site-specific frequency. Not used, because they are
+# not site-specific: RB1 + TP53 loss (SCLC-like in NEC of any site), KRAS (lung, pancreas and
+# GI), SMAD4 (pancreas and GI), ASCL1/NEUROD1 expression (any high-grade NEC).
+SITE_HINTS = (
+    SiteHint(
+        genes=frozenset({"DAXX", "ATRX"}),
+        kind="mutation",
+        partner=None,
+        sites=frozenset({"pancreas"}),
+        pattern="DAXX/ATRX inactivation",
+        suggestion="typical of pancreatic NET (DAXX or ATRX altered in 43% of pancreatic NET "
+        "exomes); consider a pancreatic primary",
+        citation="PMID:21252315",
+        not_if_poorly_differentiated=True,
+    ),
+    SiteHint(
+        genes=frozenset({"APC"}),
+        kind="mutation",
+        partner=None,
+        sites=GEP_SITES,
+        pattern="APC inactivation",
+        suggestion="typical of gastrointestinal, above all colorectal, NEC (APC altered in 59.5% "
+        "of colorectal NEC); consider a gastrointestinal primary or a MiNEN",
+        citation="PMID:33041225",
+    ),
+    SiteHint(
+        genes=frozenset({"ERG"}),
+        kind="fusion",
+        partner="TMPRSS2",
+        sites=frozenset({"prostate"}),
+        pattern="TMPRSS2::ERG fusion",
+        suggestion="recurrent in prostate cancer (ERG or ETV1 rearranged in 23 of 29 prostate "
+        "cancers); consider a prostate primary, e.g. treatment-emergent neuroendocrine "
+        "prostate cancer",
+        citation="PMID:16254181",
+    ),
+)
+
+
+def _hint_hits(hint: SiteHint, alterations: Sequence[Mapping[str, Any]]) -> list[str]:
+    return sorted(
+        {
+            str(row.get("gene"))
+            for row in alterations
+            if row.get("gene") in hint.genes
+            and row.get("alteration_type") == hint.kind
+            and (hint.partner is None or row.get("partner") == hint.partner)
+            and is_oncogenic(row.get("oncogenicity"))
+        }
+    )
+
+
+def site_discordance(
+    sample_info: Mapping[str, Any], alterations: Sequence[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    """The sheet's primary site vs molecular patterns typical of another site: one hint
+    ('consider ...') per pattern found, with its source. Only a named site is checked."""
+    site = str(sample_info.get("tumor_site") or "")
+    if site in NO_PRIMARY:
+        return []
+    poorly = sample_info.get("differentiation") == "poor"
+    notes = []
+    for hint in SITE_HINTS:
+        if site in hint.sites or (hint.not_if_poorly_differentiated and poorly):
+            continue
+        genes = _hint_hits(hint, alterations)
+        if genes:
+            notes.append(
+                {
+                    "topic": "Tumour site vs molecular hints",
+                    "sheet": site.replace("_", " "),
+                    "sequencing": f"{hint.pattern} ({', '.join(genes)})",
+                    "note": f"{hint.pattern} is {hint.suggestion} (the sampled lesion may be "
+                    "a metastasis); a hint, not a diagnosis",
+                    "citations": citation_links([hint.citation]),
+                }
+            )
+    return notes
+
+
 def non_pass_variants(alterations: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
     """Reported variants whose caller FILTER was not PASS (only with filters.pass_only off
     or filters.allowed_filters)."""
@@ -151,6 +253,7 @@ def qc_section(
             msi_discordance(biomarkers, alterations),
             *pdl1_discordance(biomarkers),
             differentiation_discordance(sample_info, biomarkers),
+            *site_discordance(sample_info, alterations),
         )
         if entry
     ]

@@ -78,7 +78,8 @@ def vaf_near_germline(vaf: float | None) -> bool:
 def germline_candidates(
     alterations: Sequence[Mapping[str, Any]], tumor_only: bool, purity: float | None
 ) -> list[dict[str, Any]]:
-    """Oncogenic small variants in cancer-susceptibility genes of tumour-only input.
+    """Oncogenic small variants in cancer-susceptibility genes of tumour-only input, and
+    single hits in recessive genes (germline_carrier: MUTYH), which are no somatic driver.
 
     With a matched normal the caller has subtracted germline variants, and a clonal somatic
     variant can sit at VAF 0.5 as well, so nothing is flagged there. A VAF near 0.5 or 1 is
@@ -89,12 +90,17 @@ def germline_candidates(
         return []
     found = []
     for row in alterations:
-        if row.get("gene") not in GERMLINE_GENES or not row.get("oncogenic"):
+        carrier = bool(row.get("germline_carrier"))
+        if row.get("gene") not in GERMLINE_GENES or not (row.get("oncogenic") or carrier):
             continue
         if (row.get("alteration_type") or "mutation") != "mutation":
             continue
         vaf = as_float(row.get("vaf"))
         reasons = ["tumour-only input: germline or somatic origin unknown"]
+        if carrier:
+            reasons.append(
+                "one hit in a recessive gene: a possible carrier finding, not a somatic driver"
+            )
         if vaf_near_germline(vaf):
             reasons.append(f"VAF {vaf:.2f} is near 0.5 or 1, as for a germline variant")
             if purity is not None:

@@ -6,8 +6,10 @@ look only at the fields needed to pick the transcript and fill the Variant.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Container, Iterable
 from dataclasses import dataclass, field, replace
+from functools import cache
 from operator import itemgetter
 from typing import Any
 
@@ -20,17 +22,21 @@ from nenprofile.ingest.variants.consequences import (
 from nenprofile.ingest.variants.hgvs import bcsq_hgvsp, short_hgvsp, strip_transcript
 from nenprofile.model import Variant
 
-POPULATION_AF_FIELDS = (
-    "gnomAD_AF",
-    "gnomADe_AF",
-    "gnomADg_AF",
-    "gnomAD_exomes_AF",
-    "gnomAD_genomes_AF",
-    "AF",
-    "MAX_AF",
-    "ExAC_AF",
-    "GMAF",
+# population allele frequencies as VEP (CSQ), vcf2maf and Funcotator write them, overall and
+# per population: gnomAD (gnomAD_AF, gnomADe_AF, gnomADg_NFE_AF, gnomAD_exome_AF_afr ...),
+# ExAC (ExAC_AF, ExAC_AF_NFE ...), 1000 Genomes (AF, GMAF, EUR_AF, EUR_MAF ...), ESP
+# (AA_AF, EA_AF, AA_MAF, EA_MAF) and VEP's MAX_AF; a variant common in any population is a
+# polymorphism, as MAX_AF says
+_POPULATION_AF = re.compile(
+    r"gnomAD[A-Za-z_]*?_AF(?:_[A-Za-z]+)?|ExAC_AF(?:_[A-Za-z]+)?"
+    r"|(?:AFR|AMR|ASN|EAS|EUR|SAS|AA|EA)_(?:AF|MAF)|AF|GMAF|MAX_AF"
 )
+
+
+@cache
+def is_population_af(name: str) -> bool:
+    """Whether a CSQ field or MAF column holds a population allele frequency."""
+    return _POPULATION_AF.fullmatch(name) is not None
 
 
 @dataclass(slots=True)
@@ -148,7 +154,7 @@ class CsqParser:
         self.existing = index.get("Existing_variation")
         self.protein_position = index.get("Protein_position")
         self.amino_acids = index.get("Amino_acids")
-        self.pop_af = [index[name] for name in POPULATION_AF_FIELDS if name in index]
+        self.pop_af = [i for name, i in index.items() if is_population_af(name)]
 
         # one C-level fetch of every field parse() reads; absent fields read the '' that
         # parse() appends to the entry (index -1)

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from nenprofile.errors import InputError
-from nenprofile.ingest.variants.annotation import largest_population_af
+from nenprofile.ingest.variants.annotation import is_population_af, largest_population_af
 from nenprofile.ingest.variants.build import (
     BuildChoice,
     BuildMarkers,
@@ -34,6 +34,8 @@ from nenprofile.ingest.variants.consequences import variant_class as consequence
 from nenprofile.ingest.variants.disclosure import skip_warnings
 from nenprofile.ingest.variants.duplicates import DUPLICATE_KEY, variant_key
 from nenprofile.ingest.variants.hgvs import short_hgvsp, strip_transcript
+from nenprofile.ingest.variants.maf_split import SOURCE_LINE_COLUMN, MafPart
+from nenprofile.ingest.variants.oncokb import EXTRA_KEY, has_oncokb_columns, oncokb_levels
 from nenprofile.ingest.variants.result import IngestResult
 from nenprofile.io.textfiles import MAX_RATIO, iter_lines
 from nenprofile.model import Variant
@@ -90,11 +92,6 @@ BUILD_ALIASES = {
     "hg38": "GRCh38",
 }
 
-# population allele frequency as vcf2maf (VEP: gnomAD, ExAC, 1000 Genomes AF and GMAF, ESP
-# AA_MAF/EA_MAF, MAX_AF) and Funcotator (gnomAD_exome/genome_AF) write it; the largest wins
-POPULATION_AF_COLUMNS = ("gnomAD_AF", "gnomADe_AF", "gnomADg_AF", "gnomAD_exome_AF",
-                         "gnomAD_genome_AF", "ExAC_AF", "AF", "GMAF", "MAX_AF", "AA_MAF",
-                         "EA_MAF")  # fmt: skip
 DBSNP_CAF = "dbSNP_CAF"  # Funcotator: comma list of allele frequencies, reference first
 # column names some tools spell in another case (Oncotator: Start_position, End_position)
 _CANONICAL_COLUMNS = {
@@ -160,16 +157,21 @@ def read_maf(
     docstring for how indel coordinates are represented.
     """
     path = Path(path)
+    part = _part_mark(path)
+    # what messages name: the user's cohort MAF, not the part a split wrote from it
+    source = Path(part.source) if part else path
     header = _read_header(path)
     missing = missing_maf_columns(header)
     if missing:
         raise InputError(
             f"MAF is missing required column(s): {', '.join(missing)}",
-            path=str(path),
+            path=str(source),
             column=missing[0],
             fix=f"a MAF needs the columns {', '.join(REQUIRED_COLUMNS)} (tab-separated header)",
         )
-    if sample is None:
+    if part is not None:
+        sample = part.barcode
+    elif sample is None:
         sample = _only_barcode(path, default_sample, max_ratio)
 
     variants: list[Variant] = []
@@ -195,12 +197,12 @@ def read_maf(
             counts["other_samples_skipped"] += 1
             continue
         counts["records_read"] += 1
-        row_build = _row_build(row, path, line_number)
+        row_build = _row_build(row, source, line_number)
         if row_build is not None:
             builds_seen.setdefault(row_build, line_number)
         if _value(row, "Matched_Norm_Sample_Barcode") is not None:
             has_normal = True
-        variant = _row_to_variant(row, path, line_number, unknown_classes)
+        variant = _row_to_variant(row, source, line_number, unknown_classes)
         if (
             pass_only
             and variant.filter not in _PASSING_FILTERS
@@ -226,7 +228,7 @@ def read_maf(
         _note_build_evidence(markers, evidence, variant)
         variants.append(variant)
 
-    if counts["records_read"] == 0:
+    if counts["records_read"] == 0 and part is None:
         raise InputError(
             f"no MAF rows with Tumor_Sample_Barcode '{sample}'; "
             f"barcodes present: {_list_barcodes(list(barcodes_seen))}",
@@ -235,16 +237,27 @@ def read_maf(
             fix="set tumor_sample in the sample sheet to one of the barcodes present",
         )
 
-    resolved_build = _resolve_build(path, builds_seen, build)
+    resolved_build = _resolve_build(source, builds_seen, build)
     counts["positional_hotspot_matches"] = _positional_hotspots(variants, resolved_build)
     header_evidence = [f"NCBI_Build {resolved_build}"] if builds_seen else []
     choice = BuildChoice(resolved_build, build is not None, header_evidence)
-    checked = check_build(str(path), choice, data_evidence(evidence))
-    warnings = checked.warnings + skip_warnings(counts, sample)
+    checked = check_build(str(source), choice, data_evidence(evidence))
+    # a sample without rows has nothing on a wrong build; its own warning says why
+    warnings = (checked.warnings if counts["records_read"] else []) + skip_warnings(counts, sample)
+    if part is not None:
+        warnings += _note_cohort_part(part, counts)
     if unknown_classes:
         warnings.append(
             "Variant_Classification value(s) not recognised, class set to 'unknown': "
             + ", ".join(unknown_classes)
+        )
+    oncokb_annotated = [v for v in variants if EXTRA_KEY in v.extra]
+    if has_oncokb_columns(header):
+        counts["oncokb_level_rows"] = len(oncokb_annotated)
+        warnings.append(
+            f"the MAF carries oncokb-annotator columns: {len(oncokb_annotated)} kept row(s) "
+            "with a therapeutic level are shown as 'OncoKB (user-supplied annotation)' lines, "
+            "apart from the curated options"
         )
     return IngestResult(
         variants=variants,
@@ -257,7 +270,47 @@ def read_maf(
         counts=counts,
         warnings=warnings,
         build_evidence=checked.how,
+        oncokb_variants=oncokb_annotated,
+        source=part.source if part else "",
+        cohort_maf=part.disclosure() if part else None,
     )
+
+
+def _part_mark(path: Path) -> MafPart | None:
+    """The split's record when `path` is a per-sample part of a cohort MAF (maf_split)."""
+    return MafPart.of_file(path) if path.is_file() else None
+
+
+def _note_cohort_part(part: MafPart, counts: dict[str, int]) -> list[str]:
+    """Counts and report lines for a sample read from its part of a cohort MAF."""
+    counts["cohort_maf_rows"] = part.source_rows
+    counts["other_samples_skipped"] = part.source_rows - part.rows - part.unmatched_rows
+    counts["unmatched_barcode_rows"] = part.unmatched_rows
+    counts["unmatched_barcodes"] = part.n_unmatched_barcodes
+    notes = []
+    unmatched = ""
+    if part.unmatched_rows:
+        listed = _list_barcodes(part.unmatched_barcodes)
+        if part.n_unmatched_barcodes > len(part.unmatched_barcodes):
+            listed = f"{listed} and {part.n_unmatched_barcodes - len(part.unmatched_barcodes)} more"
+        unmatched = (
+            f"; {part.unmatched_rows} row(s) of the MAF carry a barcode that no sheet row "
+            f"names ({listed})"
+        )
+    if part.rows == 0:
+        notes.append(
+            f"the cohort MAF {part.source} has no row for Tumor_Sample_Barcode "
+            f"'{part.barcode}': this report shows no small variants because the MAF lists none "
+            f"for this sample, not because sequencing found none{unmatched}. Fix: check the "
+            "barcode (sample id, or tumor_sample in the sheet), and that the sample was "
+            "sequenced and called"
+        )
+    elif unmatched:
+        notes.append(
+            f"cohort MAF {part.source}: {part.rows} row(s) read for '{part.barcode}'"
+            f"{unmatched}; check that no sample of this cohort is named differently there"
+        )
+    return notes
 
 
 def _positional_hotspots(variants: list[Variant], build: str) -> int:
@@ -366,10 +419,13 @@ def _read_rows(path: Path, max_ratio: float = MAX_RATIO) -> Iterator[tuple[int, 
     lines = _data_lines(path, max_ratio)
     _number, header_fields = next(lines)
     header = _canonical_header(header_fields)
+    from_part = header[0] == SOURCE_LINE_COLUMN
     for number, fields in lines:
         if len(fields) < len(header):
             fields += [""] * (len(header) - len(fields))
-        yield number, dict(zip(header, fields, strict=False))
+        row = dict(zip(header, fields, strict=False))
+        # a part of a cohort MAF (maf_split): name the line of the user's file
+        yield (int(row.pop(SOURCE_LINE_COLUMN)) if from_part else number), row
 
 
 def _value(row: dict[str, str], column: str) -> str | None:
@@ -503,8 +559,9 @@ def _protein_change(row: dict[str, str]) -> str | None:
 
 
 def _population_af(row: dict[str, str]) -> float | None:
-    """The largest population allele frequency among the columns present."""
-    texts = [text for c in POPULATION_AF_COLUMNS if (text := _value(row, c)) is not None]
+    """The largest population allele frequency among the columns present (vcf2maf carries
+    VEP's, Funcotator its gnomAD columns and dbSNP CAF); the largest wins."""
+    texts = [text for c in row if is_population_af(c) and (text := _value(row, c)) is not None]
     caf = _value(row, DBSNP_CAF)
     if caf is not None:
         texts.extend(caf.replace("|", ",").split(",")[1:])
@@ -589,6 +646,9 @@ def _row_to_variant(
     variant_type = _value(row, "Variant_Type")
     if variant_type:
         extra["variant_type"] = variant_type
+    levels = oncokb_levels(row)
+    if levels:
+        extra[EXTRA_KEY] = levels
 
     return Variant(
         chrom=maf_chrom(chrom_text),

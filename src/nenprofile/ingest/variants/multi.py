@@ -54,7 +54,7 @@ def file_disclosure(read: FileRead) -> dict[str, Any]:
     if counts.get("filtered"):
         skipped["FILTER not PASS"] = counts["filtered"]
     return {
-        "path": read.path,
+        "path": read.result.source or read.path,  # a cohort MAF, not the part read
         "format": read.result.input_format,
         "caller": read.result.caller,
         "annotation": read.result.annotation,

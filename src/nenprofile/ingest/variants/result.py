@@ -21,3 +21,7 @@ class IngestResult:
     warnings: list[str] = field(default_factory=list)
     gene_names: dict[str, Any] = field(default_factory=dict)  # GeneRenamer.disclosure()
     build_evidence: str = ""  # how the build was found: 'GRCh38 (configured; confirmed by ...)'
+    # MAF rows with oncokb-annotator therapeutic levels (extra['oncokb']), in any gene
+    oncokb_variants: list[Variant] = field(default_factory=list)
+    source: str = ""  # the user's file when another was read (a cohort MAF's per-sample part)
+    cohort_maf: dict[str, Any] | None = None  # what the split of that cohort MAF saw (MafPart)
