@@ -8,9 +8,10 @@ PDF CPU seconds per sample, report size against cohort size, and `snakemake -n` 
    `snakemake --cores 2` from command to report with PDF, against `bcftools view FILE` on the
    same file (both timed here: wall and CPU of the child and its descendants). Per-rule wall
    seconds come from Snakemake's own start/finish lines.
-2. PDF: WeasyPrint CPU seconds per report for the demo-like fixture reports and the
-   one-sample report, in this process after one warm-up render (the first render also pays
-   imports and font loading; reported apart).
+2. PDF: CPU seconds per report for the demo-like fixture reports and the one-sample report,
+   by each engine (--pdf-engines; Chromium's browser processes counted), after one warm-up
+   render (the first render also pays imports, the browser's start and font loading;
+   reported apart).
 3. cohort context: a sample report's HTML/JSON size with a 10- and a 1,000-sample context.
 4. `snakemake -n` for --dryrun-samples samples (benchmarks/dryrun/run_dryrun.py's cohort).
 Writes <out>/result.json and prints it.
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import re
 import resource
@@ -122,6 +124,7 @@ def one_sample(out: Path, records: int) -> dict:
         "ratio_wall_vs_best_bcftools": round(wall / best["wall_s"], 2),
         "rules_wall_s": rule_seconds(log),
         "report_html": str(workdir / "results/one/samples/BIG1/BIG1.report.html"),
+        "report_json": str(workdir / "results/one/samples/BIG1/BIG1.report.json"),
     }
 
 
@@ -148,20 +151,55 @@ def fixture_reports() -> list[str]:
     return [render_sample_html(fixture_report(n, context)) for n in ("NEN01", "NEN02", "XSS01")]
 
 
-def pdf_cost(pages: list[str], repeats: int) -> dict:
-    start = time.process_time()
-    from nenprofile.report.pdf import render_pdf_bytes
+def tree_cpu_seconds() -> float:
+    """CPU seconds (user + system) of this process and every live descendant, such as the
+    headless Chromium printing the PDFs, each with its reaped children, from /proc (Linux)."""
+    stats: dict[int, tuple[int, float]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # fields after the name: state ppid ... utime stime cutime cstime (12th-15th)
+        stats[int(stat.parent.name)] = (int(fields[1]), sum(map(int, fields[11:15])))
+    tree, frontier = {os.getpid()}, [os.getpid()]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, (ppid, _) in stats.items() if ppid == parent]
+        tree.update(children)
+        frontier.extend(children)
+    ticks = sum(stats[pid][1] for pid in tree if pid in stats)
+    return ticks / os.sysconf("SC_CLK_TCK")
 
-    render_pdf_bytes(pages[0])
-    first = time.process_time() - start
-    per_page = []
-    for page in pages:
-        begin = time.process_time()
-        for _ in range(repeats):
-            render_pdf_bytes(page)
-        per_page.append(round((time.process_time() - begin) / repeats, 3))
+
+def printout_html(report_json: Path) -> str:
+    """The page a report's PDF is printed from (rows per table limited as configured)."""
+    from nenprofile.report import render_sample_html
+
+    return render_sample_html(json.loads(report_json.read_text()), printout=True)
+
+
+def pdf_cost(pages: list[str], repeats: int, engine: str) -> dict:
+    """CPU seconds per PDF by `engine`, this process and the browser's together, after one
+    warm-up render (the first render also pays imports, the browser's start and fonts)."""
+    import tempfile
+
+    start = tree_cpu_seconds()
+    from nenprofile.report.pdf import pdf_printer
+
+    with pdf_printer(engine) as printer, tempfile.TemporaryDirectory() as tmp:
+        target = Path(tmp) / "report.pdf"
+        printer.write(pages[0], target)
+        first = tree_cpu_seconds() - start
+        per_page = []
+        for page in pages:
+            begin = tree_cpu_seconds()
+            for _ in range(repeats):
+                printer.write(page, target)
+            per_page.append(round((tree_cpu_seconds() - begin) / repeats, 3))
     return {
-        "first_render_with_imports_cpu_s": round(first, 2),
+        "engine": printer.engine,
+        "first_render_with_start_cpu_s": round(first, 2),
         "cpu_s_per_pdf": per_page,
         "mean_cpu_s_per_pdf": round(sum(per_page) / len(per_page), 3),
         "html_bytes": [len(p) for p in pages],
@@ -212,14 +250,19 @@ def main() -> None:
     parser.add_argument("--pdf-repeats", type=int, default=5)
     parser.add_argument("--skip-dryrun", action="store_true")
     parser.add_argument("--skip-one-sample", action="store_true")
+    parser.add_argument(
+        "--pdf-engines", default="chromium,weasyprint", help="engines to time, comma-separated"
+    )
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     result: dict = {"machine": platform.platform(), "python": platform.python_version()}
     pages = fixture_reports()
     if not args.skip_one_sample:
         result["one_sample"] = one_sample(args.out, args.records)
-        pages.append(Path(result["one_sample"]["report_html"]).read_text())
-    result["pdf"] = pdf_cost(pages, args.pdf_repeats)
+        pages.append(printout_html(Path(result["one_sample"]["report_json"])))
+    result["pdf"] = {
+        engine: pdf_cost(pages, args.pdf_repeats, engine) for engine in args.pdf_engines.split(",")
+    }
     result["report_size_by_cohort"] = context_sizes()
     if not args.skip_dryrun:
         result["dryrun"] = dryrun(args.out, args.dryrun_samples)

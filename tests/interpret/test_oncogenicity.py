@@ -472,7 +472,8 @@ MET = gene("MET", "oncogene")
     ("hgvsc", "variant_class", "call"),
     [
         ("c.3028+1G>T", "splice_site", ONCOGENIC),  # NM_000245 donor
-        ("ENST00000397752.8:c.3082+2T>C", "splice_site", ONCOGENIC),  # NM_001127500 donor
+        ("ENST00000318493.11:c.3082+2T>C", "splice_site", ONCOGENIC),  # NM_001127500 donor
+        ("ENST00000397752.8:c.3082+2T>C", "intronic", VUS),  # inside exon 15 on NM_000245
         ("c.2888-1G>C", "splice_site", ONCOGENIC),  # acceptor
         ("c.3024_3028+8del", "splice_site", ONCOGENIC),  # deletion from exon into intron
         ("c.2888-18_2888-7del", "intronic", LIKELY_ONCOGENIC),  # acceptor polypyrimidine tract
@@ -490,6 +491,53 @@ def test_met_exon14_splice_variants(hgvsc, variant_class, call) -> None:
         assert result.evidence[-1].startswith(
             "MET exon 14 skipping (Frampton et al. Cancer Discov 2015, PMID:25971938): "
         )
+
+
+@pytest.mark.parametrize(
+    ("build", "pos", "ref", "alt", "call", "skipping"),
+    [
+        ("GRCh38", 116771990, "G", "T", ONCOGENIC, "chr7:116771990 G>T on GRCh38 disrupts the exon 14 donor"),
+        ("GRCh37", 116411902, "G", "A", ONCOGENIC, "chr7:116411902 G>A on GRCh37 disrupts the exon 14 acceptor"),
+        ("GRCh38", 116771840, "ACCCCCCCCCCCCCC", "A", ONCOGENIC, "chr7:116771840 ACCCCCCCCCCCCCC>A on GRCh38 disrupts the exon 14 acceptor"),
+        ("GRCh38", 116771830, "T", "C", LIKELY_ONCOGENIC, "chr7:116771830 T>C on GRCh38 in the exon 14 acceptor splice region"),
+        ("GRCh37", 116771990, "G", "T", VUS, None),  # a GRCh38 site read on GRCh37
+        (None, 116771990, "G", "T", VUS, None),
+    ],
+)  # fmt: skip
+def test_met_exon14_splice_site_from_genomic_position_without_hgvsc(
+    build, pos, ref, alt, call, skipping
+) -> None:
+    met = Variant("chr7", pos, ref, alt, gene="MET", variant_class="unknown")
+    result = classify_variant(met, MET, tumor_only=True, build=build)
+    assert (result.oncogenicity, result.exon14_skipping) == (call, skipping)
+
+
+@pytest.mark.parametrize(
+    ("hgvsp", "transcript", "call", "skipping"),
+    [
+        # MANE NM_000245 numbering: D1010 is the hotspot (OP3) and the exon 14 donor codon
+        ("p.D1010N", "ENST00000397752", LIKELY_ONCOGENIC, "D1010N on NM_000245 (MANE Select): exon 14 residue D1010"),
+        # the same change on the 1408-aa isoform: hotspot and exon 14 found by renumbering
+        ("p.D1028N", "ENST00000318493", LIKELY_ONCOGENIC, "D1028N on NM_001127500 = D1010N on NM_000245: exon 14 residue D1010"),
+        ("p.D1028N", "ENST00000397752", VUS, None),
+        ("p.E970del", "ENST00000397752", LIKELY_ONCOGENIC, "E970del on NM_000245 (MANE Select): in-frame deletion in exon 14 residues 963-1010"),
+        ("p.E970del", "ENST00000318493", VUS, None),  # exon 13 of NM_001127500
+    ],
+)  # fmt: skip
+def test_met_exon14_protein_change_is_read_on_its_transcript(
+    hgvsp, transcript, call, skipping
+) -> None:
+    klass = "inframe_deletion" if hgvsp.endswith("del") else "missense"
+    met = Variant("chr7", 1, "G", "A", gene="MET", variant_class=klass, hgvsp=hgvsp)
+    met.transcript = transcript
+    result = classify_variant(met, MET, tumor_only=False, build="GRCh38")
+    assert (result.oncogenicity, result.exon14_skipping) == (call, skipping)
+    hotspot = result.hotspot.describe() if result.hotspot else None
+    assert hotspot == (
+        "cancer hotspot MET D1010 (14 tumors at the residue, 6 with this change)"
+        if "D1010" in (skipping or "")
+        else None
+    )
 
 
 def test_met_exon14_skipping_reported_by_linx_as_exon_13_to_15() -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from nenprofile.ingest.fusions import FusionEvidence, read_fusions
+from nenprofile.ingest.variants import read_variants
 from nenprofile.ingest.variants.result import IngestResult
 from nenprofile.interpret.sample import (
     immune_score,
@@ -209,11 +210,137 @@ def test_oncogenic_met_exon14_splice_region_variant_is_reported(kb) -> None:
     sample = SampleInfo("NEC03", tumor_site="lung", differentiation="poor")
     met = Variant("chr7", 116771936, "A", "G", gene="MET", variant_class="splice_region", vaf=0.3)
     met.hgvsc = "c.3082+3A>G"
-    intronic_other = Variant("chr7", 116771990, "C", "T", gene="MET", variant_class="intronic")
+    intronic_other = Variant("chr7", 116772046, "C", "T", gene="MET", variant_class="intronic")
     intronic_other.hgvsc = "c.3082+57C>T"
     profile = profile_of(sample, ingest([met, intronic_other]), [], [], None, kb, CONFIG)
     rows = [r for r in profile.alterations if r.gene == "MET"]
     assert [(r.hgvsc, r.oncogenicity) for r in rows] == [("c.3082+3A>G", "Likely oncogenic")]
+
+
+def met_variant(pos: int, ref: str, alt: str, klass: str, **annotation: str) -> Variant:
+    return Variant("chr7", pos, ref, alt, gene="MET", variant_class=klass, vaf=0.3, **annotation)
+
+
+# each DNA route to MET exon 14 skipping, as the records of the tools that report it
+MET_EXON14_ROUTES = {
+    "VEP RefSeq HGVSc donor": (
+        met_variant(116771990, "G", "T", "splice_site", hgvsc="c.3082+1G>T",
+                    transcript="NM_001127500.3", consequence="splice_donor_variant"),
+        "GRCh38", "VEP", "Oncogenic",
+        "exon 14 skipping (c.3082+1G>T on NM_001127500 disrupts the exon 14 donor; "
+        "splice_donor_variant)",
+        "MET exon 14 skipping (c.3082+1G>T)",
+    ),
+    "unannotated VCF acceptor GRCh38": (
+        met_variant(116771848, "G", "A", "unknown"),
+        "GRCh38", "gene-overlap", "Oncogenic",
+        "exon 14 skipping (chr7:116771848 G>A on GRCh38 disrupts the exon 14 acceptor)",
+        "MET exon 14 skipping",
+    ),
+    "unannotated VCF donor GRCh37": (
+        met_variant(116412045, "T", "C", "unknown"),
+        "GRCh37", "gene-overlap", "Oncogenic",
+        "exon 14 skipping (chr7:116412045 T>C on GRCh37 disrupts the exon 14 donor)",
+        "MET exon 14 skipping",
+    ),
+    "deletion across the acceptor": (
+        met_variant(116771840, "ACCCCCCCCCCCCCC", "A", "unknown"),
+        "GRCh38", "gene-overlap", "Oncogenic",
+        "exon 14 skipping (chr7:116771840 ACCCCCCCCCCCCCC>A on GRCh38 disrupts the exon 14 "
+        "acceptor)",
+        "MET exon 14 skipping",
+    ),
+    "D1028N on ENST00000318493": (
+        met_variant(116771989, "G", "A", "missense", hgvsp="p.D1028N", hgvsc="c.3082G>A",
+                    transcript="ENST00000318493", consequence="missense_variant"),
+        "GRCh38", "VEP", "Likely oncogenic",
+        "exon 14 skipping (D1028N on NM_001127500 = D1010N on NM_000245: exon 14 residue "
+        "D1010; missense_variant)",
+        "MET exon 14 skipping (D1028N)",
+    ),
+    "in-frame deletion at MANE residue 970": (
+        met_variant(116771870, "GAAA", "G", "inframe_deletion", hgvsp="p.E970del",
+                    transcript="ENST00000397752", consequence="inframe_deletion"),
+        "GRCh38", "VEP", "Likely oncogenic",
+        "exon 14 skipping (E970del on NM_000245 (MANE Select): in-frame deletion in exon 14 "
+        "residues 963-1010; inframe_deletion)",
+        "MET exon 14 skipping (E970del)",
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("route", sorted(MET_EXON14_ROUTES))
+def test_every_met_exon14_dna_route_meets_the_met_exon14_rule(kb, route) -> None:
+    variant, build, annotation, call, consequence, biomarker = MET_EXON14_ROUTES[route]
+    sample = SampleInfo("NEC06", tumor_site="stomach", differentiation="poor")
+    result = ingest([variant], annotation=annotation)
+    result.build = build
+    profile = profile_of(sample, result, [], [], None, kb, CONFIG)
+    [row] = [r for r in profile.alterations if r.gene == "MET"]
+    assert (row.variant_class, row.consequence, row.oncogenicity) == (
+        "exon_skipping",
+        consequence,
+        call,
+    )
+    [option] = [t for t in profile.therapies if t.rule_id == "met_inhibitor_met_exon14"]
+    assert (option.therapy, option.amp_tier, option.escat_tier, option.context) == (
+        "MET inhibitor (capmatinib, tepotinib)",
+        "II-C",
+        "III-A",
+        "other tumor type",
+    )
+    assert option.biomarker == biomarker
+    assert "confirm skipping by RNA" in option.caveats
+
+
+@pytest.mark.parametrize(
+    ("name", "rows"),
+    [
+        (
+            "met_exon14.unannotated.grch38.vcf",
+            [
+                (116771840, "Oncogenic", "exon 14 skipping (chr7:116771840 ACCCCCCCCCCCCCC>A on "
+                 "GRCh38 disrupts the exon 14 acceptor)"),
+                (116771990, "Oncogenic", "exon 14 skipping (chr7:116771990 G>T on GRCh38 "
+                 "disrupts the exon 14 donor)"),
+                # 110 bp into intron 14: not exon 14 skipping, reported as of unknown effect
+                (116772100, "VUS", "unknown"),
+            ],
+        ),
+        (
+            "met_exon14.vep_refseq.grch38.vcf",
+            [
+                (116771989, "Likely oncogenic", "exon 14 skipping (D1028N on NM_001127500 = "
+                 "D1010N on NM_000245: exon 14 residue D1010; missense_variant&splice_region_variant)"),
+                (116771990, "Oncogenic", "exon 14 skipping (c.3082+1G>T on NM_001127500 disrupts "
+                 "the exon 14 donor; splice_donor_variant)"),
+            ],
+        ),
+    ],
+)  # fmt: skip
+def test_met_exon14_from_vcf_records_drives_the_met_exon14_rule(kb, name, rows) -> None:
+    path = Path(__file__).parents[1] / "data" / "vcf" / name
+    result = read_variants(str(path), build="GRCh38")
+    sample = SampleInfo("NEC08", tumor_site="stomach", differentiation="poor")
+    profile = profile_of(sample, result, [], [], None, kb, CONFIG)
+    met = [(r.pos, r.oncogenicity, r.consequence) for r in profile.alterations if r.gene == "MET"]
+    assert met == rows
+    [option] = [t for t in profile.therapies if t.rule_id == "met_inhibitor_met_exon14"]
+    assert (option.amp_tier, option.escat_tier, option.context) == (
+        "II-C",
+        "III-A",
+        "other tumor type",
+    )
+
+
+def test_in_frame_deletion_at_residue_970_of_the_1408_aa_isoform_meets_no_met_rule(kb) -> None:
+    """Residue 970 of NM_001127500 is exon 13 (residue 952 of NM_000245)."""
+    sample = SampleInfo("NEC07", tumor_site="stomach", differentiation="poor")
+    deletion = met_variant(116771600, "GAAA", "G", "inframe_deletion", hgvsp="p.E970del",
+                           transcript="ENST00000318493")  # fmt: skip
+    profile = profile_of(sample, ingest([deletion]), [], [], None, kb, CONFIG)
+    assert not [t for t in profile.therapies if "met" in t.rule_id]
+    assert not [r for r in profile.alterations if r.variant_class == "exon_skipping"]
 
 
 def test_monoallelic_mutyh_end_to_end_is_a_vus_with_a_germline_referral(kb):

@@ -495,12 +495,12 @@ CASES = [
     ),
     Case(
         "met_inhibitor_met_exon14",
-        {"alterations": [alt("MET", hgvsp="p.D963_D1010del", variant_class="inframe_deletion")]},
+        {"alterations": [alt("MET", hgvsp="p.D963_D1010del", variant_class="exon_skipping")]},
         NEC,
         "MET inhibitor (capmatinib, tepotinib)",
         ("II-C", "III-A"),
         "other tumor type",
-        "confirm by RNA",
+        "confirm skipping by RNA",
     ),
     Case(
         "met_inhibitor_met_amplification",
@@ -804,6 +804,27 @@ def test_curated_case(kb, case):
         assert case.caveat in row["caveats"], row["caveats"]
     assert row["citations"] == ";".join(kb.rule(case.rule_id).citations)
     assert row["research_only"] is kb.rule(case.rule_id).research_only
+
+
+@pytest.mark.parametrize(
+    "alteration",
+    [
+        # residue numbers alone say nothing: 970 is exon 13 on NM_001127500 (only interpretation
+        # knows the transcript and marks exon 14 skipping)
+        alt("MET", hgvsp="p.E970del", variant_class="inframe_deletion", onc="Likely oncogenic"),
+        alt("MET", hgvsp="p.D1010N", variant_class="missense", onc="Likely oncogenic"),
+        alt("EGFR", hgvsp="p.D963_D1010del", variant_class="exon_skipping"),
+    ],
+)
+def test_met_exon14_rule_is_met_only_by_exon_skipping_alterations_of_met(kb, alteration):
+    rows = run(kb, {"alterations": [alteration]}, **NEC)
+    assert "met_inhibitor_met_exon14" not in rows
+
+
+def test_met_exon14_rule_names_the_dna_change_that_skips(kb):
+    splice = alt("MET", variant_class="exon_skipping", hgvsc="c.3082+1G>T")
+    rows = run(kb, {"alterations": [splice]}, **NEC)
+    assert rows["met_inhibitor_met_exon14"]["biomarker"] == "MET exon 14 skipping (c.3082+1G>T)"
 
 
 def test_every_rule_fires_on_a_generated_case(kb):

@@ -152,7 +152,7 @@ def copy_kb(tmp_path: Path) -> Path:
 
 
 def test_release_metadata(kb):
-    assert (kb.version, kb.release_date) == ("2026.3.0", "2026-12-02")
+    assert (kb.version, kb.release_date) == ("2026.3.1", "2026-12-02")
     assert kb.source == "bundled"
     assert (len(kb.rules), len(kb.genes)) == (81, 111)
 

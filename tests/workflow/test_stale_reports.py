@@ -78,13 +78,13 @@ def break_ingest(workdir: Path, sample: str) -> None:
     sample_file(workdir, sample, "ingest.json").write_text("{not json")
 
 
-def test_one_reports_failure_leaves_its_batch_mates_reports(completed, tmp_path, monkeypatch):
-    from nenprofile.errors import BatchInputError
-    from nenprofile.jobs.reports import render_sample_reports
+def broken_batch(completed: Path, tmp_path: Path, outputs: tuple[str, ...]):
+    """A copy of the completed run with NEN05's ingest.json broken, and the inputs and
+    `outputs` of a report batch of NEN04, NEN05 and NEN06 in it."""
     from nenprofile.layout import REPORT_TABLES, Layout
 
     workdir = copy_of(completed, tmp_path)
-    monkeypatch.chdir(workdir)
+    os.chdir(workdir)
     layout = Layout("demo")
     batch = ["NEN04", "NEN05", "NEN06"]
     break_ingest(workdir, "NEN05")
@@ -92,8 +92,17 @@ def test_one_reports_failure_leaves_its_batch_mates_reports(completed, tmp_path,
     inputs.update(cohort_biomarkers=layout.cohort_file("biomarkers"),
                   provenance=layout.provenance_file("provenance"),
                   markers=layout.cohort_file("expression_markers"))  # fmt: skip
-    outputs = {name: [layout.sample_file(s, name) for s in batch] for name in ("html", "json")}
-    outputs["manifest"] = str(tmp_path / "batch.tsv")
+    files = {name: [layout.sample_file(s, name) for s in batch] for name in outputs}
+    files["manifest"] = str(tmp_path / "batch.tsv")
+    return layout, batch, inputs, files
+
+
+def test_one_reports_failure_leaves_its_batch_mates_reports(completed, tmp_path, monkeypatch):
+    from nenprofile.errors import BatchInputError
+    from nenprofile.jobs.reports import render_sample_reports
+
+    monkeypatch.chdir(tmp_path)  # restored after the test; broken_batch moves into the copy
+    layout, batch, inputs, outputs = broken_batch(completed, tmp_path, ("html", "json"))
     for path in outputs["html"] + outputs["json"]:
         Path(path).write_text("an old report")
     with pytest.raises(BatchInputError) as caught:
@@ -107,6 +116,36 @@ def test_one_reports_failure_leaves_its_batch_mates_reports(completed, tmp_path,
         assert "source_tables" in json.loads(Path(layout.sample_file(sample, "json")).read_text())
     assert not Path(layout.sample_file("NEN05", "html")).exists()
     assert not Path(layout.sample_file("NEN05", "json")).exists()
+
+
+@pytest.mark.browser
+def test_a_report_batch_prints_its_pdfs_with_one_browser(completed, tmp_path, monkeypatch):
+    from nenprofile.errors import BatchInputError
+    from nenprofile.jobs.reports import render_sample_reports
+    from nenprofile.report import pdf
+
+    if pdf.find_browser() is None:
+        pytest.skip("no Chromium browser found")
+    starts = []
+
+    def counted(browser=None):
+        starts.append(browser)
+        return chromium_printer(browser)
+
+    chromium_printer = pdf.chromium_printer
+    monkeypatch.setattr(pdf, "chromium_printer", counted)
+    monkeypatch.chdir(tmp_path)  # restored after the test; broken_batch moves into the copy
+    layout, batch, inputs, outputs = broken_batch(completed, tmp_path, ("html", "json", "pdf"))
+    settings = {"pdf": True, "pdf_engine": "chromium", "pdf_rows_per_table": 1}
+    with pytest.raises(BatchInputError):
+        render_sample_reports(inputs=inputs, outputs=outputs, params={"samples": batch},
+                              config={"report": settings}, wildcards={})  # fmt: skip
+    assert starts == [None]  # one browser for the batch
+    assert not Path(layout.sample_file("NEN05", "pdf")).exists()
+    for sample in ("NEN04", "NEN06"):
+        printed = Path(layout.sample_file(sample, "pdf")).read_bytes()
+        assert b"/Producer (Skia/PDF" in printed
+        assert b"/CreationDate (D:20260115000000+00'00')" in printed
 
 
 def test_partial_cohort_report_lists_report_stage_failures(completed, tmp_path, monkeypatch):

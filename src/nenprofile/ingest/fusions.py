@@ -27,9 +27,10 @@ Formats, detected from the header:
 
 MET::MET rows of Arriba and STAR-Fusion get their fused exons from the junction coordinates
 (breakpoint1/breakpoint2, LeftBreakpoint/RightBreakpoint) when these are MET exon 13-15
-boundaries (MET_EXON_BOUNDARIES): exon 13 joined to exon 15 is exon 14 skipping. Neither
-caller looks for exon skips within a gene (suhrig/arriba#162, STAR-Fusion/STAR-Fusion#246),
-so such rows are rare and a file without them says nothing about MET exon 14.
+boundaries (reference.met_exon14.MET_EXON_BOUNDARIES): exon 13 joined to exon 15 is exon 14
+skipping. Neither caller looks for exon skips within a gene (suhrig/arriba#162,
+STAR-Fusion/STAR-Fusion#246), so such rows are rare and a file without them says nothing
+about MET exon 14.
 
 A gene pair reported on several rows (several breakpoints or isoforms) becomes one Fusion
 with the largest read support; in_frame is True if any row is in frame, else False if any
@@ -55,6 +56,7 @@ from nenprofile.errors import InputError
 from nenprofile.ingest.genenames import GeneRenamer
 from nenprofile.io.textfiles import iter_lines, split_fields
 from nenprofile.model import Fusion
+from nenprofile.reference.met_exon14 import MET_EXON_BOUNDARIES
 from nenprofile.settings import Settings
 
 ACCEPTED_FORMATS = (
@@ -103,18 +105,6 @@ _JAFFA_CONFIDENCE = {
 _LINX_PHASE = {"INFRAME": True, "OUT_OF_FRAME": False}
 # caller confidence words, weakest first; a pair seen on several rows keeps its strongest
 _CONFIDENCE_RANK = {"unreported": 0, "low": 1, "medium": 2, "high": 3, "reported": 3}
-# MET exon boundaries (1-based, plus strand) of the canonical transcript ENST00000397752
-# (NM_000245 numbering: exon 14 = c.2888-c.3028, 141 bp). GRCh38 from the Ensembl canonical /
-# MANE record (exon 13 116771498-116771654, exon 14 116771849-116771989, exon 15 starts
-# 116774881; the same intron 116771655-116774880 is CTAT-Splicing's METx14del entry). GRCh37
-# from Ensembl 75 (GRCh37.75 GTF: exon 14 ends 116412043, exon 15 starts 116414935); exon 13's
-# end and exon 14's start are the GRCh38 values minus the 359,946 bp offset that the exon 14
-# end and exon 15 start show on both builds. A junction is (last base of the 5' exon, first
-# base of the 3' exon); a breakpoint elsewhere leaves the exon unknown.
-MET_EXON_BOUNDARIES: dict[str, dict[str, dict[int, int]]] = {
-    "GRCh37": {"end": {116411708: 13, 116412043: 14}, "start": {116411903: 14, 116414935: 15}},
-    "GRCh38": {"end": {116771654: 13, 116771989: 14}, "start": {116771849: 14, 116774881: 15}},
-}
 _BREAKPOINT = re.compile(r"^(?:chr)?([0-9XYMT]+):(\d+)(?::[+-])?$", re.IGNORECASE)
 
 

@@ -14,9 +14,11 @@ PMID 35101336) in a reduced, documented form (nen-facts §2.1):
   FGFR1), FGFR1-3 fusions with FGFR as the 5' partner (kinase domain retained, e.g.
   FGFR2::BICC1, FGFR3::TACC3) and NRG1 fusions with NRG1 as 3' partner (EGF-like domain)
   -> Oncogenic unless out of frame; TMPRSS2::ERG (androgen-driven ERG) -> Likely oncogenic;
-  MET exon 14 skipping (splice-site variants, LINX exon
-  13->15) -> Oncogenic; a low-support fusion (fusions.FusionEvidence) -> VUS with a caveat,
-  whatever its partners.
+  MET exon 14 skipping (RNA exon 13->15 junctions, and reference.met_exon14 for DNA:
+  canonical splice sites or a deletion across a boundary -> Oncogenic; splice region,
+  D1010/Y1003 or in-frame deletions of exon 14 residues, each on its own transcript's
+  numbering -> Likely oncogenic); a low-support fusion (fusions.FusionEvidence) -> VUS with a
+  caveat, whatever its partners.
 - genes marked null_variant_oncogenic: false in the KB (essential kinases such as ATR and
   CHEK1) do not get OVS1 for truncating variants.
 - genes marked biallelic_only in the KB (recessive: MUTYH) are drivers only when biallelic;
@@ -35,8 +37,10 @@ from typing import Protocol
 
 from nenprofile.ingest.fusions import LOW_SUPPORT, is_met_exon14_skipping
 from nenprofile.model import TRUNCATING_CLASSES, Fusion, GeneCopyNumber, Variant
+from nenprofile.reference import met_exon14
 from nenprofile.reference.benign import find_known_benign
 from nenprofile.reference.hotspots import HotspotHit, HotspotTable
+from nenprofile.reference.met_exon14 import MET_EX14_SOURCE
 from nenprofile.settings import Settings, schema_default
 from nenprofile.vocab import (
     LIKELY_BENIGN,
@@ -62,17 +66,13 @@ LIGAND_3PRIME_DRIVERS = frozenset({"NRG1"})
 # TMPRSS2::ERG puts ERG under the androgen-regulated TMPRSS2 promoter (Tomlins et al.
 # Science 2005, PMID:16254181); prostate cancer
 ANDROGEN_DRIVEN_FUSIONS = frozenset({("TMPRSS2", "ERG")})
-# MET exon 14 boundaries: acceptor c.2888 / donor c.3028 on NM_000245, c.2942 / c.3082 on
-# NM_001127500; intronic offsets only exist where these are exon ends, so both sets are safe
-_MET_EX14_INTRONIC = re.compile(r"(?:2888|2942)-(\d+)|(?:3028|3082)\+(\d+)")
-_DELETION_RANGE = re.compile(r"c\.\d+([+-]\d+)?_\d+([+-]\d+)?del")
-MET_EX14_CANONICAL_OFFSET = 2
-MET_EX14_REGION_OFFSET = 30
-MET_EX14_SOURCE = "MET exon 14 skipping (Frampton et al. Cancer Discov 2015, PMID:25971938)"
-# the variant_class of an exon skipped in the transcript (a junction of exon 13 to exon 15)
-EXON_SKIPPING = "exon_skipping"
-# residues whose codons lie (partly) in MET exon 14: c.2888 is in codon 963, c.3028 in 1010
-MET_EX14_RESIDUES = (963, 1010)
+# how strongly each MET exon 14 route implies skipping (reference.met_exon14)
+_EXON14_CALLS = {
+    met_exon14.DISRUPTS: ONCOGENIC,
+    met_exon14.SPLICE_REGION: LIKELY_ONCOGENIC,
+    met_exon14.KNOWN_CHANGE: LIKELY_ONCOGENIC,
+    met_exon14.EXON14_RESIDUE_DELETION: LIKELY_ONCOGENIC,
+}
 CHIP_GENES = frozenset({"DNMT3A", "TET2"})
 CHIP_CAVEAT = "may arise from clonal haematopoiesis; confirm with matched normal"
 INFRAME_CLASSES = frozenset({"inframe_insertion", "inframe_deletion"})
@@ -113,6 +113,7 @@ class Classification:
     evidence: list[str] = field(default_factory=list)
     caveats: list[str] = field(default_factory=list)
     hotspot: HotspotHit | None = None
+    exon14_skipping: str | None = None  # how a MET variant was found to skip exon 14
     germline_carrier: bool = False  # one hit in a recessive (biallelic_only) gene
 
     @property
@@ -171,8 +172,10 @@ def classify_variant(
     tumor_only: bool,
     settings: OncogenicitySettings | None = None,
     hotspots: HotspotTable | None = None,
+    build: str | None = None,
 ) -> Classification:
-    """Oncogenicity of one small variant in a knowledge-base gene."""
+    """Oncogenicity of one small variant in a knowledge-base gene (``build`` places MET exon
+    14 splice sites for variants without HGVSc)."""
     settings = settings or OncogenicitySettings()
     hotspots = hotspots or HotspotTable.load()
     change = short_change(variant.hgvsp)
@@ -232,7 +235,7 @@ def classify_variant(
             LIKELY_ONCOGENIC, f"known loss-of-function missense {gene.symbol} {lof} (KB)"
         )
 
-    hit = hotspots.lookup(gene.symbol, variant.hgvsp)
+    hit = hotspots.lookup(gene.symbol, _hotspot_hgvsp(variant, gene.symbol, change))
     result.hotspot = hit
     if klass in INFRAME_CLASSES or (hit is not None and hit.type == "inframe_indel"):
         if hit is not None and hit.type == "inframe_indel":
@@ -246,9 +249,12 @@ def classify_variant(
         result.raise_to(level, f"{hit.horak_code}: {hit.describe()}")
 
     if gene.symbol == "MET":
-        skipping = met_exon14_skipping(variant.hgvsc)
+        skipping = met_exon14_skipping(variant, build)
         if skipping is not None:
-            result.raise_to(*skipping)
+            result.raise_to(
+                _EXON14_CALLS[skipping.strength], f"{MET_EX14_SOURCE}: {skipping.description}"
+            )
+            result.exon14_skipping = skipping.description
     if is_clinvar_pathogenic(variant.clinvar):
         result.raise_to(LIKELY_ONCOGENIC, f"ClinVar: {variant.clinvar}")
     if not result.evidence:
@@ -256,24 +262,29 @@ def classify_variant(
     return result
 
 
-def met_exon14_skipping(hgvsc: str | None) -> tuple[str, str] | None:
-    """(call, reason) for a MET variant at the exon 14 splice sites, else None.
-
-    Oncogenic: within 2 bp of the exon 14 acceptor or donor, or a deletion reaching from
-    the intron into the exon. Likely oncogenic: other changes within 30 intronic bp.
-    """
-    text = (hgvsc or "").rsplit(":", 1)[-1]
-    offsets = [int(a or b) for a, b in _MET_EX14_INTRONIC.findall(text)]
-    if not offsets:
+def met_exon14_skipping(variant: Variant, build: str | None) -> met_exon14.Exon14Evidence | None:
+    """The strongest MET exon 14 evidence of a variant: its HGVSc, its genomic position (for
+    records without HGVSc) or its protein change, each on its own transcript."""
+    found = [
+        met_exon14.evidence_from_hgvsc(variant.hgvsc, variant.transcript),
+        met_exon14.evidence_from_position(
+            build, variant.chrom, variant.pos, variant.ref, variant.alt
+        ),
+        met_exon14.evidence_from_protein(short_change(variant.hgvsp), variant.transcript),
+    ]
+    ranked = [e for e in found if e is not None]
+    if not ranked:
         return None
-    deletion = _DELETION_RANGE.search(text)
-    # one end in the exon, the other in the intron: the splice site itself is deleted
-    spans_exon = deletion is not None and (deletion.group(1) is None) != (deletion.group(2) is None)
-    if min(offsets) <= MET_EX14_CANONICAL_OFFSET or spans_exon:
-        return ONCOGENIC, f"{MET_EX14_SOURCE}: {text} disrupts an exon 14 splice site"
-    if min(offsets) <= MET_EX14_REGION_OFFSET:
-        return LIKELY_ONCOGENIC, f"{MET_EX14_SOURCE}: {text} in the exon 14 splice region"
-    return None
+    return max(ranked, key=lambda e: _RANK[_EXON14_CALLS[e.strength]])
+
+
+def _hotspot_hgvsp(variant: Variant, gene: str, change: str | None) -> str | None:
+    """The protein change in the hotspot table's numbering: MET on NM_001127500 is renumbered
+    to NM_000245 (None where no verified number exists)."""
+    if gene != "MET" or change is None:
+        return variant.hgvsp
+    mane = met_exon14.mane_protein_change(change, variant.transcript)
+    return f"p.{mane}" if mane else None
 
 
 def is_clinvar_pathogenic(clinvar: str | None) -> bool:
@@ -521,6 +532,7 @@ def classify_sample(
     tumor_only: bool,
     purity: float | None,
     settings: OncogenicitySettings | None = None,
+    build: str | None = None,
 ) -> SampleClassification:
     """Classify all alterations of one sample in knowledge-base genes; infer biallelic loss."""
     settings = settings or OncogenicitySettings()
@@ -534,6 +546,7 @@ def classify_sample(
                 tumor_only=tumor_only,
                 settings=settings,
                 hotspots=hotspots,
+                build=build,
             ),
         )
         for variant in variants

@@ -10,7 +10,6 @@ from typing import Any
 from nenprofile.ingest.fusions import is_met_exon14_skipping
 from nenprofile.interpret.biomarkers import BiomarkerSettings, TmbTally, compute_biomarkers
 from nenprofile.interpret.oncogenicity import (
-    EXON_SKIPPING,
     LIKELY_BENIGN,
     Classification,
     OncogenicitySettings,
@@ -25,6 +24,7 @@ from nenprofile.model import (
     SampleInfo,
 )
 from nenprofile.reference.knowledgebase import KnowledgeBase
+from nenprofile.reference.met_exon14 import EXON_SKIPPING
 from nenprofile.settings import Settings
 
 GROUP_ORDER = ("mTOR pathway", "DNA repair", "Epigenetic/chromatin", "Other drivers")
@@ -106,6 +106,11 @@ def reportable_alterations(
             population_af=variant.population_af,
             sources=", ".join(variant.extra["sources"]) if "sources" in variant.extra else None,
         )
+        if call.exon14_skipping:
+            # every MET exon 14 route gives the alteration the RNA junctions give
+            alteration.variant_class = EXON_SKIPPING
+            annotated = f"; {variant.consequence}" if variant.consequence else ""
+            alteration.consequence = f"exon 14 skipping ({call.exon14_skipping}{annotated})"
         key = _sort_key(entry.group, entry.symbol, 0, variant.pos)
         keyed.append((key, _finish(alteration, call)))
     for copy_item in classification.copy_numbers:
@@ -258,6 +263,7 @@ def interpret_sample(
         tumor_only=tumor_only,
         purity=sample.purity,
         settings=OncogenicitySettings.from_settings(settings),
+        build=getattr(ingest, "build", None),
     )
     alterations = reportable_alterations(sample.sample, classification, kb)
     scored = compute_biomarkers(

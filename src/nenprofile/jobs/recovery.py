@@ -4,7 +4,7 @@ finished, listing each failed sample with the reason its job recorded."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nenprofile.io.outputs import atomic_write
 from nenprofile.jobs.reports import (
@@ -12,11 +12,16 @@ from nenprofile.jobs.reports import (
     read_table,
     remove_files,
     render_failure,
-    render_sample_report,
+    render_report_files,
+    report_printer,
+    shared_report_inputs,
     source_table_digests,
 )
 from nenprofile.jobs.runner import read_failure
 from nenprofile.layout import Layout
+
+if TYPE_CHECKING:
+    from nenprofile.report.pdf import PdfPrinter
 
 
 def failure_reason(log_path: str | Path, sample: str | None = None) -> str:
@@ -92,10 +97,11 @@ def write_partial_cohort_report(
             tables["bio"],
             tables["ther"],
         )
-        for sample in done:
-            error = _refresh_report(sample, layout, tables["bio"], report_settings)
-            if error is not None:
-                report_errors[sample] = error
+        with report_printer(report_settings, pdf=bool(report_settings.get("pdf"))) as printer:
+            for sample in done:
+                error = _refresh_report(sample, layout, tables["bio"], report_settings, printer)
+                if error is not None:
+                    report_errors[sample] = error
         failed += [{"sample": s, "error": e} for s, e in report_errors.items()]
         failed.sort(key=lambda entry: samples.index(entry["sample"]))
         html = render_cohort_html(
@@ -137,14 +143,18 @@ def report_is_current(sample: str, layout: Layout) -> bool:
 
 
 def _refresh_report(
-    sample: str, layout: Layout, cohort_biomarkers: str, report_settings: dict[str, Any]
+    sample: str,
+    layout: Layout,
+    cohort_biomarkers: str,
+    report_settings: dict[str, Any],
+    printer: PdfPrinter | None,
 ) -> str | None:
     """Render the report of a finished sample again unless it is current; the failure
-    reason if that fails (its report files are then removed)."""
+    reason if that fails (its report files are then removed). `printer` writes the PDF
+    (None: no PDF)."""
     if report_is_current(sample, layout):
         return None
-    want_pdf = bool(report_settings.get("pdf"))
-    outputs = layout.report_outputs(sample, pdf=want_pdf)
+    outputs = layout.report_outputs(sample, pdf=printer is not None)
     provenance = layout.provenance_file("provenance")
     if not Path(provenance).is_file():
         remove_files(outputs.values())
@@ -155,17 +165,8 @@ def _refresh_report(
     if Path(markers).is_file():
         inputs["markers"] = markers
     try:
-        render_sample_report(
-            inputs=inputs,
-            outputs=outputs,
-            params={},
-            config={"report": report_settings},
-            wildcards={"sample": sample},
-        )
-        if want_pdf:
-            from nenprofile.report import write_pdf
-
-            write_pdf(Path(outputs["html"]).read_text(encoding="utf-8"), outputs["pdf"])
+        shared = shared_report_inputs(inputs, {"report": report_settings})
+        render_report_files(sample, inputs, outputs, shared, printer)
     except Exception as error:  # one report's failure must not stop the others
         remove_files(outputs.values())
         return render_failure(sample, error)

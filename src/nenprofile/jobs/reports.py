@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import logging
 import traceback
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nenprofile.errors import BatchInputError, InputError
 from nenprofile.io.outputs import atomic_write, write_tsv
 from nenprofile.layout import REPORT_TABLES, SAMPLE_REPORTS
+
+if TYPE_CHECKING:
+    from nenprofile.report.pdf import PdfPrinter
 
 log = logging.getLogger("nenprofile")
 
@@ -41,9 +45,11 @@ def render_sample_report(
     config: dict[str, Any],
     wildcards: dict[str, str],
 ) -> None:
-    """The tumor board report of one sample: HTML and the JSON of everything shown."""
-    shared = _shared_report_inputs(inputs, config)
-    _render_one(wildcards["sample"], inputs, outputs, shared)
+    """The tumor board report of one sample: HTML, the JSON of everything shown and, if
+    configured, the PDF."""
+    shared = shared_report_inputs(inputs, config)
+    with report_printer(config["report"], pdf="pdf" in outputs) as printer:
+        render_report_files(wildcards["sample"], inputs, outputs, shared, printer)
 
 
 def render_sample_reports(
@@ -60,25 +66,21 @@ def render_sample_reports(
 
     Every sample is tried: one sample's rendering failure is logged and recorded for it alone
     (BatchInputError), and the workflow's onerror handler renders its batch-mates again."""
-    from nenprofile.report import write_pdf
-
-    shared = _shared_report_inputs(inputs, config)
+    shared = shared_report_inputs(inputs, config)
     wanted = [k for k in SAMPLE_REPORTS if outputs.get(k)]
     rows = []
     failures: dict[str, str] = {}
-    for i, sample in enumerate(params["samples"]):
-        own_inputs = {k: inputs[k][i] for k in REPORT_TABLES}
-        own_outputs = {k: outputs[k][i] for k in wanted}
-        try:
-            _render_one(sample, own_inputs, own_outputs, shared)
-            if "pdf" in own_outputs:
-                html = Path(own_outputs["html"]).read_text(encoding="utf-8")
-                write_pdf(html, own_outputs["pdf"])
-        except Exception as error:  # recorded for this sample alone; batch-mates go on
-            failures[sample] = render_failure(sample, error)
-            remove_files(own_outputs.values())
-            continue
-        rows.append({"sample": sample, **own_outputs})
+    with report_printer(config["report"], pdf="pdf" in wanted) as printer:
+        for i, sample in enumerate(params["samples"]):
+            own_inputs = {k: inputs[k][i] for k in REPORT_TABLES}
+            own_outputs = {k: outputs[k][i] for k in wanted}
+            try:
+                render_report_files(sample, own_inputs, own_outputs, shared, printer)
+            except Exception as error:  # recorded for this sample alone; batch-mates go on
+                failures[sample] = render_failure(sample, error)
+                remove_files(own_outputs.values())
+                continue
+            rows.append({"sample": sample, **own_outputs})
     if failures:
         raise BatchInputError(
             f"{len(failures)} of {len(params['samples'])} reports of this batch could not be "
@@ -88,6 +90,21 @@ def render_sample_reports(
             "partial cohort report",
         )
     write_tsv(outputs["manifest"], rows, ["sample", *wanted])
+
+
+@contextmanager
+def report_printer(settings: Mapping[str, Any], *, pdf: bool) -> Iterator[PdfPrinter | None]:
+    """One PDF printer for a batch of reports (report.pdf_engine, pdf_browser); None when
+    no PDF is wanted, so no browser is started."""
+    if not pdf:
+        yield None
+        return
+    from nenprofile.report import pdf_printer
+    from nenprofile.settings import schema_default
+
+    engine = settings.get("pdf_engine") or schema_default("report.pdf_engine")
+    with pdf_printer(engine, settings.get("pdf_browser")) as printer:
+        yield printer
 
 
 def render_failure(sample: str, error: Exception) -> str:
@@ -124,7 +141,7 @@ def cohort_context_from_files(cohort_biomarkers: str, markers: str | None) -> di
     return build_cohort_context(read_table(cohort_biomarkers), cohort_markers)
 
 
-def _shared_report_inputs(inputs: dict[str, Any], config: dict[str, Any]) -> dict[str, Any]:
+def shared_report_inputs(inputs: dict[str, Any], config: dict[str, Any]) -> dict[str, Any]:
     """What every sample's report reads from the cohort: the context written once by
     combine_cohort_tables, or (recovery after a failed run) one built from the tables."""
     if inputs.get("context"):
@@ -138,9 +155,14 @@ def _shared_report_inputs(inputs: dict[str, Any], config: dict[str, Any]) -> dic
     }
 
 
-def _render_one(
-    sample: str, inputs: dict[str, str], outputs: dict[str, str], shared: dict[str, Any]
+def render_report_files(
+    sample: str,
+    inputs: dict[str, str],
+    outputs: dict[str, str],
+    shared: dict[str, Any],
+    printer: PdfPrinter | None,
 ) -> None:
+    """One sample's report.json and report.html and, with a printer, its report.pdf."""
     from nenprofile.report import build_report_data, render_sample_html, write_report_json
 
     ingest = read_json(inputs["ingest"])
@@ -162,6 +184,8 @@ def _render_one(
     write_report_json(data, outputs["json"])
     with atomic_write(outputs["html"]) as out:
         out.write(render_sample_html(data))
+    if printer is not None:
+        printer.write(render_sample_html(data, printout=True), outputs["pdf"])
 
 
 def render_cohort_report(

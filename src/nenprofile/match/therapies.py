@@ -12,7 +12,6 @@ import re
 from collections.abc import Iterable
 
 from nenprofile.ingest.clinical import effective_line, germline_genes
-from nenprofile.interpret.oncogenicity import EXON_SKIPPING, MET_EX14_RESIDUES
 from nenprofile.interpret.sample import SampleFindings
 from nenprofile.model import THERAPY_COLUMNS, Alteration, SampleInfo, TherapyOption
 from nenprofile.reference.knowledgebase import (
@@ -23,6 +22,7 @@ from nenprofile.reference.knowledgebase import (
     KnowledgeBase,
     TherapyRule,
 )
+from nenprofile.reference.met_exon14 import EXON14_SKIPPING_TERM, EXON_SKIPPING
 from nenprofile.vocab import (
     CAVEAT_SEPARATOR,
     CITATION_SEPARATOR,
@@ -36,7 +36,7 @@ UNKNOWN_SITES = frozenset({"unknown"})
 _PROTEIN = re.compile(r"^([A-Z*])(\d+)(.*)$")
 _RESIDUE = re.compile(r"^([A-Z])(\d+)$")
 # "729-761:del": an in-frame deletion (or delins) starting in residues 729-761 (EGFR exon 19);
-# "762-775:ins": an insertion or duplication there (EGFR exon 20); "963-1010": any change.
+# "762-775:ins": an insertion or duplication there (EGFR exon 20); "268-471": any change.
 _RANGE = re.compile(r"^(\d+)-(\d+)(?::(del|ins))?$")
 
 
@@ -76,22 +76,22 @@ def variant_matches(protein: str | None, wanted: str) -> bool:
 
 
 def skipping_matches(alteration: Alteration, wanted: str) -> bool:
-    """A MET exon 14 skipping transcript (variant_class exon_skipping) deletes the residues of
-    exon 14 in frame: it meets a residue range of kind 'del' (or any change) holding them."""
-    if alteration.variant_class != EXON_SKIPPING or alteration.gene != "MET":
-        return False
-    span = _RANGE.match(wanted)
-    if span is None or span.group(3) not in (None, "del"):
-        return False
-    first, last = MET_EX14_RESIDUES
-    return int(span.group(1)) <= first and last <= int(span.group(2))
+    """The rule term 'exon14_skipping' is met by a MET alteration that interpretation found to
+    skip exon 14 (RNA junction, splice-site or boundary variant, exon 14 protein change): only
+    interpretation knows the transcript a protein change was numbered on."""
+    return (
+        wanted == EXON14_SKIPPING_TERM
+        and alteration.gene == "MET"
+        and alteration.variant_class == EXON_SKIPPING
+    )
 
 
 def alteration_label(alteration: Alteration) -> str:
     gene = alteration.gene
     kind = alteration.alteration_type
     if alteration.variant_class == EXON_SKIPPING:
-        label = f"{gene} exon 14 skipping"
+        found = protein_change(alteration.hgvsp) or alteration.hgvsc
+        label = f"{gene} exon 14 skipping" + (f" ({found})" if found else "")
     elif kind == "mutation":
         protein = protein_change(alteration.hgvsp)
         label = (

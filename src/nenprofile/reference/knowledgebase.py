@@ -54,7 +54,8 @@ class ConditionClause:
     type: str
     genes: tuple[str, ...] = ()
     alteration_types: tuple[str, ...] = ()
-    variants: tuple[str, ...] = ()  # protein changes or residues; empty = any oncogenic
+    # protein changes, residues, ranges or the term exon14_skipping; empty = any oncogenic
+    variants: tuple[str, ...] = ()
     biallelic: bool | None = None  # True: biallelic only; False: monoallelic/phase-unknown only
     values: tuple[str, ...] = ()
     marker: str | None = None

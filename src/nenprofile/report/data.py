@@ -610,6 +610,8 @@ def build_report_data(
         ),
         "germline": referral,
         "sections": sections,
+        # rows beyond this are left out of the PDF (every one stays in the HTML and the TSV)
+        "printout": {"rows_per_table": as_int(settings.get("pdf_rows_per_table"))},
         "biomarkers": biomarker_section(biomarkers, cohort),
         "cohort_size": cohort.get("n_samples"),
         "expression": expression,

@@ -68,6 +68,18 @@ def fmt_value(value: Any) -> str:
     return str(value)
 
 
+CSS_STRING_PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ._-")
+
+
+def css_string(value: Any) -> Markup:
+    """Text as a quoted CSS string for a <style> element (the printout's running header).
+    Every character but letters, digits, space, '.', '_' and '-' is a six-digit hex escape,
+    so no input can end the string or the style element. The space after each escape ends
+    it and is not shown (CSS always consumes one whitespace after a hex escape)."""
+    body = "".join(c if c in CSS_STRING_PLAIN else f"\\{ord(c):06X} " for c in str(value))
+    return Markup(f'"{body}"')
+
+
 @cache
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -84,6 +96,7 @@ def _environment() -> jinja2.Environment:
         label=fmt_label,
         yesno=fmt_yes_no,
         value=fmt_value,
+        css_string=css_string,
     )
     env.globals.update(
         tmb_histogram_svg=plots.tmb_histogram_svg,
@@ -111,6 +124,8 @@ def render_template(name: str, css_files: tuple[str, ...] = ("report.css",), **c
     return _environment().get_template(name).render(css=stylesheet(*css_files), **context)
 
 
-def render_sample_html(data: Mapping[str, Any]) -> str:
-    """The tumor board page for one sample, from build_report_data's dict."""
-    return render_template("sample_report.html.j2", r=data)
+def render_sample_html(data: Mapping[str, Any], *, printout: bool = False) -> str:
+    """The tumor board page for one sample, from build_report_data's dict. `printout`: the
+    page the PDF is printed from, whose long tables stop at report.pdf_rows_per_table rows
+    and say so (the HTML report lists every row)."""
+    return render_template("sample_report.html.j2", r=data, printout=printout)

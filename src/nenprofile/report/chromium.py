@@ -1,0 +1,186 @@
+"""A headless Chromium driven over its DevTools pipe (no Node, no Python package): it loads a
+page from a string with JavaScript off and every network request refused, and prints it.
+
+Chromium started with --remote-debugging-pipe reads DevTools protocol commands from file
+descriptor 3 and writes replies and events to descriptor 4, each a JSON text ended by NUL.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import os
+import select
+import subprocess
+import tempfile
+from typing import Any
+
+log = logging.getLogger("nenprofile")
+
+COMMAND_FD, REPLY_FD = 3, 4
+FLAGS = (
+    "--headless",
+    "--remote-debugging-pipe",
+    "--no-sandbox",  # our own escaped HTML, scripts off, no network; root in containers
+    "--disable-gpu",
+    "--disable-extensions",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--mute-audio",
+)
+
+
+class ChromiumError(RuntimeError):
+    """Chromium exited, stopped answering, or refused a command."""
+
+
+class DevToolsPipe:
+    """One Chromium process and its DevTools pipe."""
+
+    def __init__(self, executable: str, timeout_s: float) -> None:
+        self.timeout_s = timeout_s
+        self._profile = tempfile.TemporaryDirectory(prefix="nenprofile-chromium-")
+        commands_read, self._commands = os.pipe()
+        self._replies, replies_write = os.pipe()
+
+        def wire_pipes() -> None:  # in the child, before exec
+            os.dup2(commands_read, COMMAND_FD)
+            os.dup2(replies_write, REPLY_FD)
+
+        self._stderr = os.path.join(self._profile.name, "stderr.log")
+        try:
+            with open(self._stderr, "wb") as stderr:
+                self._process = subprocess.Popen(
+                    [executable, *FLAGS, f"--user-data-dir={self._profile.name}", "about:blank"],
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
+                    stderr=stderr,
+                    # TZ: Skia writes the PDF date stamp in local time; in UTC its width is fixed
+                    env={**os.environ, "TZ": "UTC"},
+                    pass_fds=(COMMAND_FD, REPLY_FD),
+                    preexec_fn=wire_pipes,
+                )
+        except OSError as error:
+            for fd in (self._commands, self._replies):
+                os.close(fd)
+            self._profile.cleanup()
+            raise ChromiumError(f"cannot start {executable}: {error.strerror}") from error
+        finally:
+            os.close(commands_read)
+            os.close(replies_write)
+        self._buffer = b""
+        self._next_id = 0
+        self.on_event: dict[str, Any] = {}
+
+    def call(self, method: str, session: str | None = None, **params: Any) -> dict[str, Any]:
+        """Send one command and wait for its reply, handing events to `on_event` meanwhile."""
+        self._next_id += 1
+        wanted = self._next_id  # event handlers may send commands of their own meanwhile
+        message: dict[str, Any] = {"id": wanted, "method": method, "params": params}
+        if session:
+            message["sessionId"] = session
+        self.send(message)
+        while True:
+            reply = self._read()
+            if reply.get("id") == wanted:
+                if "error" in reply:
+                    raise ChromiumError(f"{method}: {reply['error'].get('message')}")
+                return reply.get("result", {})
+            handler = self.on_event.get(reply.get("method", ""))
+            if handler is not None:
+                handler(reply.get("params", {}), reply.get("sessionId"))
+
+    def send(self, message: dict[str, Any]) -> None:
+        data = json.dumps(message).encode("utf-8") + b"\0"
+        try:
+            while data:
+                data = data[os.write(self._commands, data) :]
+        except BrokenPipeError as error:
+            raise self.exited() from error
+
+    def notify(self, method: str, session: str | None = None, **params: Any) -> None:
+        """Send a command whose reply is not waited for (answering an event)."""
+        self._next_id += 1
+        self.send({"id": self._next_id, "method": method, "params": params, "sessionId": session})
+
+    def _read(self) -> dict[str, Any]:
+        while b"\0" not in self._buffer:
+            ready, _, _ = select.select([self._replies], [], [], self.timeout_s)
+            chunk = os.read(self._replies, 1 << 20) if ready else b""
+            if not chunk:
+                raise (
+                    self.exited()
+                    if ready
+                    else ChromiumError(f"no answer in {self.timeout_s:.0f} s")
+                )
+            self._buffer += chunk
+        text, self._buffer = self._buffer.split(b"\0", 1)
+        return json.loads(text)
+
+    def exited(self) -> ChromiumError:
+        """The error for a Chromium that went away, with its exit status and last message."""
+        try:
+            status = self._process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            status = None
+        with open(self._stderr, "rb") as stderr:
+            lines = stderr.read().decode("utf-8", "replace").strip().splitlines()
+        last = f"; its last message: {lines[-1][:300]}" if lines else ""
+        return ChromiumError(f"Chromium exited (status {status}){last}")
+
+    def close(self) -> None:
+        try:
+            if self._process.poll() is None:
+                try:
+                    self.send({"id": 0, "method": "Browser.close", "params": {}})
+                    self._process.wait(timeout=10)
+                except (ChromiumError, subprocess.TimeoutExpired):
+                    self._process.kill()
+                    self._process.wait()
+        finally:
+            os.close(self._commands)
+            os.close(self._replies)
+            self._profile.cleanup()
+
+
+class HeadlessPage:
+    """One tab of `pipe`'s Chromium: scripts off, every request refused (and logged)."""
+
+    def __init__(self, pipe: DevToolsPipe) -> None:
+        self._pipe = pipe
+        target = pipe.call("Target.createTarget", url="about:blank")["targetId"]
+        self._session = pipe.call("Target.attachToTarget", targetId=target, flatten=True)[
+            "sessionId"
+        ]
+        pipe.on_event["Fetch.requestPaused"] = self._refuse
+        pipe.call("Emulation.setScriptExecutionDisabled", self._session, value=True)
+        pipe.call("Fetch.enable", self._session, patterns=[{"urlPattern": "*"}])
+        pipe.call("Page.enable", self._session)
+        self._frame = pipe.call("Page.getFrameTree", self._session)["frameTree"]["frame"]["id"]
+
+    def _refuse(self, params: dict[str, Any], session: str | None) -> None:
+        log.warning(
+            "nenprofile reports load no external resources: refused %s", params["request"]["url"]
+        )
+        self._pipe.notify(
+            "Fetch.failRequest",
+            session,
+            requestId=params["requestId"],
+            errorReason="BlockedByClient",
+        )
+
+    def print_pdf(self, html: str) -> bytes:
+        """`html` as a PDF in the page's CSS page size, backgrounds printed."""
+        self._pipe.call("Page.setDocumentContent", self._session, frameId=self._frame, html=html)
+        result = self._pipe.call(
+            "Page.printToPDF",
+            self._session,
+            preferCSSPageSize=True,
+            printBackground=True,
+            generateTaggedPDF=False,
+        )
+        return base64.b64decode(result["data"])
