@@ -11,6 +11,7 @@ from nenprofile.ingest.sheet import (
     check_config_paths,
     load_cohort_config,
     load_sample_sheet,
+    sheet_files,
     validate_config,
 )
 from nenprofile.ingest.variants import cpu_need
@@ -141,11 +142,11 @@ def runtime_split_maf(wildcards, input, attempt):
 
 
 def variant_input(sample):
-    """A sample's small-variant file: its VCF, its part of a cohort MAF, or its own MAF."""
+    """A sample's small-variant files: its VCF(s), its part of a cohort MAF, or its own MAF."""
     record = SHEET.rows[sample]
     if sample in COHORT_MAF_OF:
-        return LAYOUT.maf_part(COHORT_MAF_OF[sample], sample)
-    return record.get("vcf") or record["maf"]
+        return [LAYOUT.maf_part(COHORT_MAF_OF[sample], sample)]
+    return sheet_files(record, "vcf" if "vcf" in record else "maf")
 
 
 def profile_inputs(sample):
@@ -166,7 +167,14 @@ def get_profile_inputs(wildcards):
 
 def profile_batch_inputs(samples):
     """Every input file of these samples, once each, in sheet order."""
-    return list(dict.fromkeys(p for s in samples for p in profile_inputs(s).values()))
+    return list(
+        dict.fromkeys(
+            p
+            for s in samples
+            for value in profile_inputs(s).values()
+            for p in ([value] if isinstance(value, str) else value)
+        )
+    )
 
 
 def profile_batch_log(batch):
@@ -261,8 +269,8 @@ def get_provenance_inputs():
     for sample in SAMPLES:
         record = SHEET.rows[sample]
         for role in PATH_COLUMNS:
-            if role in record:
-                triples.append((sample, role, record[role]))
+            for file in sheet_files(record, role):
+                triples.append((sample, role, file))
     for role in ("matrix", "reference"):
         if config["expression"][role]:
             triples.append(("cohort", f"expression_{role}", config["expression"][role]))
@@ -272,7 +280,10 @@ def get_provenance_inputs():
 
 def profile_threads(wildcards):
     """2 for a bgzipped VCF large enough that ingest reads it in two processes, else 1."""
-    return cpu_need(SHEET.rows[wildcards.sample].get("vcf") or "")
+    return max(
+        (cpu_need(file) for file in sheet_files(SHEET.rows[wildcards.sample], "vcf")),
+        default=1,
+    )
 
 
 def mem_mb_profile(wildcards, attempt):
