@@ -27,6 +27,7 @@ import time
 
 READER = """
 import contextlib, os, resource, sys, tempfile
+from nenprofile.ingest.variants import read_variants
 from nenprofile.ingest.variants.vcf import read_vcf
 path, engine, workers, mode = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 with contextlib.ExitStack() as stack:
@@ -43,7 +44,10 @@ with contextlib.ExitStack() as stack:
             table = VariantTableWriter(raw, part_path_for(out))
         genes = load_knowledge_base().genes
         consumer = ProfileSink(genes, BiomarkerSettings(), table)
-    r = read_vcf(path, engine=engine, workers=workers, consumer=consumer, genes=genes)
+    if engine == "auto":  # what profile_sample calls: expansion check, gene renaming
+        r = read_variants(path, workers=workers, consumer=consumer, genes=genes)
+    else:
+        r = read_vcf(path, engine=engine, workers=workers, consumer=consumer, genes=genes)
     if consumer is not None:
         consumer.finish()
 own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -198,6 +198,7 @@ class Alteration:
     population_af: float | None = None  # shown in the report's germline referral block
     # a single hit in a recessive gene (KB biallelic_only): VUS as a driver, germline question
     germline_carrier: bool = False
+    sources: str | None = None  # a sample's several variant files: those that gave it
 
     def to_row(self) -> dict[str, Any]:
         return asdict(self)

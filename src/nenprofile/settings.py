@@ -106,6 +106,7 @@ class Settings:
     reference_fasta: str | None
     gff3: str | None
     report: dict[str, Any]
+    max_expansion_ratio: float  # input_limits: a gzipped VCF/MAF's expansion bound
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> Settings:
@@ -148,6 +149,7 @@ class Settings:
             reference_fasta=config["annotation"]["reference_fasta"],
             gff3=config["annotation"]["gff3"],
             report=dict(config["report"]),
+            max_expansion_ratio=float(config["input_limits"]["max_expansion_ratio"]),
         )
 
     @classmethod

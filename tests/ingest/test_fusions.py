@@ -221,6 +221,12 @@ def test_arriba_confidence_and_disclosure():
         "low_support": 0,
         "support_not_assessed": 0,
         "met_exon14_skipping": 0,
+        "gene_names": {
+            "renamed": 0,
+            "renamed_examples": [],
+            "ambiguous_kept": 0,
+            "ambiguous_examples": [],
+        },
     }
 
 

@@ -354,7 +354,48 @@ def test_two_rows_on_one_file_and_column_are_warned_about(tmp_path):
         tmp_path,
         "sample\tvcf\ttumor_sample\nS1\ta.vcf\tT1\nS2\ta.vcf\tT1\nS3\ta.vcf\tT2\nS4\ta.vcf\t\n",
     )
-    assert load(sheet).warnings == [
-        f"{sheet}: line 3: sample 'S2' reads the same vcf file and tumor column (T1) as sample "
-        f"'S1' (line 2): {tmp_path / 'a.vcf'}"
+    loaded = load(sheet)
+    text = (
+        f"sample 'S2' (line 3) reads the same vcf file and tumor column (T1) as sample 'S1' "
+        f"(line 2): {tmp_path / 'a.vcf'}. Fix: correct the sample sheet unless both rows are "
+        "meant to be the same tumor"
+    )
+    assert loaded.warnings == [f"{sheet}: {text}"]
+    # both samples' reports carry it (the profile job adds the row's sheet_warnings)
+    assert loaded.rows["S1"]["sheet_warnings"] == [text]
+    assert loaded.rows["S2"]["sheet_warnings"] == [text]
+    assert "sheet_warnings" not in loaded.rows["S3"]
+
+
+def test_a_vcf_cell_lists_several_files_each_resolved_and_checked(tmp_path):
+    from nenprofile.ingest.sheet import sheet_files
+
+    (tmp_path / "snvs.vcf").write_text("x")
+    sheet = write_sheet(tmp_path, "sample\tvcf\nS1\tsnvs.vcf ; indels.vcf\n")
+    with pytest.raises(InputError) as missing:
+        load(sheet)
+    assert "'indels.vcf' does not exist" in str(missing.value)
+    assert missing.value.column == "vcf"
+    (tmp_path / "indels.vcf").write_text("x")
+    record = load(sheet).rows["S1"]
+    assert sheet_files(record, "vcf") == [str(tmp_path / "snvs.vcf"), str(tmp_path / "indels.vcf")]
+    assert record["vcf"] == f"{tmp_path / 'snvs.vcf'};{tmp_path / 'indels.vcf'}"
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [("a.vcf;;b.vcf", "has an empty file name"), ("a.vcf;a.vcf", "lists the same file twice")],
+)
+def test_a_bad_list_of_files_is_refused(tmp_path, cell, message):
+    (tmp_path / "a.vcf").write_text("x")
+    (tmp_path / "b.vcf").write_text("x")
+    sheet = write_sheet(tmp_path, f"sample\tvcf\nS1\t{cell}\n")
+    with pytest.raises(InputError, match=message):
+        load(sheet)
+
+
+def test_two_rows_sharing_one_of_several_files_are_warned_about(tmp_path):
+    sheet = write_sheet(tmp_path, "sample\tvcf\nS1\ta.vcf;b.vcf\nS2\tb.vcf\n", ("a.vcf", "b.vcf"))
+    assert [w.split(": ", 1)[1][:60] for w in load(sheet).warnings] == [
+        "sample 'S2' (line 3) reads the same vcf file and tumor colum"
     ]

@@ -521,6 +521,46 @@ def test_header_shows_the_clinical_sheet_fields():
     assert (bare["histology"], bare["line"], bare["prior_therapies"]) == ("unknown", None, [])
 
 
+def test_input_files_say_per_variant_file_what_was_read_skipped_merged_and_renamed():
+    f = fixture("NEN01")
+    ingest = dict(f["ingest"])
+    renamed = {
+        "renamed": 2,
+        "renamed_examples": ["MLL2 -> KMT2D"],
+        "ambiguous_kept": 1,
+        "ambiguous_examples": ["MLL4 (KMT2B or KMT2D)"],
+    }
+    ingest["variant_inputs"] = [
+        {"path": "/d/a.snvs.vcf.gz", "format": "VCF", "caller": "Strelka2", "records_read": 37,
+         "variants": 27, "skipped": {"homref": 10}, "merged": 0, "gene_names": renamed},
+        {"path": "/d/b.vcf.gz", "format": "VCF", "caller": "Mutect2", "records_read": 24,
+         "variants": 12, "skipped": {}, "merged": 12, "gene_names": {}},
+    ]  # fmt: skip
+    ingest["fusion_input"] = {"format": "simple", "rows": 1, "fusions": 1, "gene_names": renamed}
+    args = (f["alterations"], f["biomarkers"], f["therapies"], provenance())
+    data = build_report_data(f["sample_info"], ingest, *args)
+    names = (
+        "; gene names: 2 renamed to HGNC symbols (MLL2 -> KMT2D); 1 ambiguous, kept as "
+        "written (MLL4 (KMT2B or KMT2D))"
+    )
+    assert data["input_files"] == [
+        "Variants: a.snvs.vcf.gz, VCF from Strelka2, 37 records read, 27 variants, skipped 10 "
+        "(homref)" + names,
+        "Variants: b.vcf.gz, VCF from Mutect2, 24 records read, 12 variants, 12 merged with an "
+        "earlier file's variants",
+        "Fusions: simple, 1 rows read, 1 fusions" + names,
+    ]
+
+
+def test_an_alteration_from_several_files_names_them_in_the_report():
+    f = fixture("NEN01")
+    alterations = [dict(row) for row in f["alterations"]]
+    alterations[0]["sources"] = "a.vcf, <b>.vcf"
+    args = (alterations, f["biomarkers"], f["therapies"], provenance())
+    html = render_sample_html(build_report_data(f["sample_info"], f["ingest"], *args))
+    assert "in a.vcf, &lt;b&gt;.vcf" in html
+
+
 def test_exon_skipping_row_is_labelled_by_its_consequence():
     row = {
         "gene": "MET",

@@ -13,6 +13,7 @@ from nenprofile.ingest.sheet import (
     check_config_paths,
     load_cohort_config,
     load_sample_sheet,
+    sheet_files,
     validate_config,
 )
 from nenprofile.ingest.variants import cpu_need
@@ -154,11 +155,11 @@ def runtime_split_maf(wildcards, input, attempt):
 
 
 def variant_input(sample):
-    """A sample's small-variant file: its VCF, its part of a cohort MAF, or its own MAF."""
+    """A sample's small-variant files: its VCF(s), its part of a cohort MAF, or its own MAF."""
     record = SHEET.rows[sample]
     if sample in COHORT_MAF_OF:
-        return LAYOUT.maf_part(COHORT_MAF_OF[sample], sample)
-    return record.get("vcf") or record["maf"]
+        return [LAYOUT.maf_part(COHORT_MAF_OF[sample], sample)]
+    return sheet_files(record, "vcf" if "vcf" in record else "maf")
 
 
 def profile_inputs(sample):
@@ -180,7 +181,14 @@ def get_profile_inputs(wildcards):
 
 def profile_batch_inputs(samples):
     """Every input file of these samples, once each, in sheet order."""
-    return list(dict.fromkeys(p for s in samples for p in profile_inputs(s).values()))
+    return list(
+        dict.fromkeys(
+            p
+            for s in samples
+            for value in profile_inputs(s).values()
+            for p in ([value] if isinstance(value, str) else value)
+        )
+    )
 
 
 def profile_batch_log(batch):
@@ -281,8 +289,8 @@ def get_provenance_inputs():
     for sample in SAMPLES:
         record = SHEET.rows[sample]
         for role in PATH_COLUMNS:
-            if role in record:
-                triples.append((sample, role, record[role]))
+            for file in sheet_files(record, role):
+                triples.append((sample, role, file))
     for role in ("matrix", "reference"):
         if config["expression"][role]:
             triples.append(("cohort", f"expression_{role}", config["expression"][role]))
@@ -299,8 +307,8 @@ def profile_threads(wildcards):
 @cache
 def sample_cpu_need(sample):
     """Once per sample: Snakemake asks for a job's threads several times (DAG, dry-run
-    listing, scheduling), and each answer stats the sample's file."""
-    return cpu_need(SHEET.rows[sample].get("vcf") or "")
+    listing, scheduling), and each answer stats the sample's files."""
+    return max((cpu_need(file) for file in sheet_files(SHEET.rows[sample], "vcf")), default=1)
 
 
 @job_function

@@ -52,6 +52,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from nenprofile.errors import InputError
+from nenprofile.ingest.genenames import GeneRenamer
 from nenprofile.io.textfiles import iter_lines, split_fields
 from nenprofile.model import GeneCopyNumber
 from nenprofile.settings import Settings, schema_default
@@ -319,6 +320,7 @@ def read_copy_number_file(
     calls = _dispatch(table, reading, build, thresholds, ploidy or 2.0, genes, sample)
     for line, value in table.clipped:
         reading.clipped.append((line, value))
+    calls = _renamed(calls, reading)
     disclosure = {
         "path": str(path),
         "format": reading.format,
@@ -332,6 +334,27 @@ def read_copy_number_file(
     if reading.clipped:
         disclosure["most_negative_copy_number"] = min(v for _, v in reading.clipped)
     return CopyNumberInput(calls, disclosure, reading.warnings)
+
+
+def _renamed(calls: list[GeneCopyNumber], reading: _Reading) -> list[GeneCopyNumber]:
+    """The calls with HGNC-approved gene names (genenames.py). A file giving one gene under
+    its old and its approved name keeps the approved name's row, and says so."""
+    renamer = GeneRenamer()
+    given = {call.gene for call in calls}
+    kept = []
+    for call in calls:
+        name = call.gene
+        call.gene = renamer(name) or name
+        if call.gene != name and call.gene in given:
+            reading.skipped[f"{name}: row of {call.gene} under its old name"] += 1
+            reading.warnings.append(
+                f"the file gives {call.gene} twice, also under its previous name or alias "
+                f"{name}; the {call.gene} row is used"
+            )
+            continue
+        kept.append(call)
+    reading.details["gene_names"] = renamer.disclosure()
+    return kept
 
 
 def copy_number_layout(columns: list[str]) -> str | None:

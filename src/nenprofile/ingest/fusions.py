@@ -53,6 +53,7 @@ from pathlib import Path
 from typing import Any
 
 from nenprofile.errors import InputError
+from nenprofile.ingest.genenames import GeneRenamer
 from nenprofile.io.textfiles import iter_lines, split_fields
 from nenprofile.model import Fusion
 from nenprofile.reference.met_exon14 import MET_EXON_BOUNDARIES
@@ -217,6 +218,10 @@ def read_fusion_file(
             line=1,
             fix=f"give one of: {ACCEPTED_FORMATS}",
         )
+    renamer = GeneRenamer()
+    for fusion in fusions:
+        fusion.gene5 = renamer(fusion.gene5) or fusion.gene5
+        fusion.gene3 = renamer(fusion.gene3) or fusion.gene3
     merged = merge_fusions(fusions)
     for fusion in merged:
         fusion.support, fusion.support_note = assess_support(fusion, evidence)
@@ -231,6 +236,7 @@ def read_fusion_file(
         "low_support": sum(f.support == LOW_SUPPORT for f in merged),
         "support_not_assessed": sum(f.support == NOT_ASSESSED for f in merged),
         "met_exon14_skipping": sum(is_met_exon14_skipping(f) for f in merged),
+        "gene_names": renamer.disclosure(),
     }
     return FusionInput(merged, disclosure)
 

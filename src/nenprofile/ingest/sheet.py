@@ -31,6 +31,10 @@ _COLUMNS: dict[str, Any] = load_schema(SAMPLES_SCHEMA)["properties"]
 KNOWN_COLUMNS = tuple(_COLUMNS)
 NUMBER_COLUMNS = tuple(c for c, spec in _COLUMNS.items() if spec.get("type") == "number")
 PATH_COLUMNS = tuple(c for c, spec in _COLUMNS.items() if spec.get("x-path"))
+# path columns whose cell may list several files, and the separator between them
+FILE_SEPARATORS: dict[str, str] = {
+    c: spec["x-separator"] for c, spec in _COLUMNS.items() if spec.get("x-separator")
+}
 
 
 # (lower key, upper key): pairs of thresholds whose order the schema cannot express
@@ -245,16 +249,22 @@ def _shared_variant_sources(
         if kind not in record:
             continue
         column = record.get("tumor_sample") or (sample if kind == "maf" else "(default)")
-        key = (record[kind], column)
-        if key in first:
-            other = first[key]
-            warnings.append(
-                f"{path}: line {line_of[sample]}: sample '{sample}' reads the same {kind} file "
-                f"and tumor column ({column}) as sample '{other}' (line {line_of[other]}): "
-                f"{record[kind]}"
-            )
-        else:
-            first[key] = sample
+        for file in sheet_files(record, kind):
+            key = (file, column)
+            if key in first:
+                other = first[key]
+                text = (
+                    f"sample '{sample}' (line {line_of[sample]}) reads the same {kind} file and "
+                    f"tumor column ({column}) as sample '{other}' (line {line_of[other]}): "
+                    f"{file}. Fix: correct the sample sheet unless both rows are meant to be "
+                    "the same tumor"
+                )
+                warnings.append(f"{path}: {text}")
+                # both samples' reports show it (ingest.json warnings, from the row)
+                for name in (sample, other):
+                    rows[name].setdefault("sheet_warnings", []).append(text)
+            else:
+                first[key] = sample
     return warnings
 
 
@@ -342,20 +352,9 @@ def load_sample_sheet(
             )
         for column in PATH_COLUMNS:
             if column in record:
-                resolved = Path(record[column])
-                if not resolved.is_absolute():
-                    resolved = base / resolved
-                resolved = Path(os.path.normpath(resolved))
-                kind = path_kind(resolved) if check_files else None
-                if kind is not None:
-                    raise InputError(
-                        f"'{record[column]}' {kind} (looked for {resolved}).",
-                        path=str(path),
-                        line=line_number,
-                        column=column,
-                        fix="correct the path; relative paths are relative to the sheet's folder",
-                    )
-                record[column] = str(resolved)
+                record[column] = _resolved_paths(
+                    record[column], column, base, check_files, path, line_number
+                )
         site, known = normalise_site(record.get("tumor_site"))
         if not known:
             warnings.append(
@@ -380,6 +379,45 @@ def load_sample_sheet(
             fix="add one row per tumor sample",
         )
     return SampleSheet(path=path, rows=rows, line_of=line_of, warnings=warnings)
+
+
+def _resolved_paths(
+    cell: str, column: str, base: Path, check_files: bool, sheet: Path, line: int
+) -> str:
+    """The cell's file (or files, for a column with a separator) resolved against the
+    sheet's folder; each must be a regular file when check_files."""
+
+    def refused(problem: str, fix: str) -> InputError:
+        return InputError(problem, path=str(sheet), line=line, column=column, fix=fix)
+
+    separator = FILE_SEPARATORS.get(column)
+    given = [p.strip() for p in cell.split(separator)] if separator else [cell]
+    if separator and any(not p for p in given):
+        raise refused(
+            f"'{cell}' has an empty file name between '{separator}' separators.",
+            f"separate the files with single '{separator}' and no trailing '{separator}'",
+        )
+    resolved_paths = []
+    for text in given:
+        resolved = Path(os.path.normpath(base / text))  # an absolute text replaces base
+        kind = path_kind(resolved) if check_files else None
+        if kind is not None:
+            raise refused(
+                f"'{text}' {kind} (looked for {resolved}).",
+                "correct the path; relative paths are relative to the sheet's folder",
+            )
+        resolved_paths.append(str(resolved))
+    if len(set(resolved_paths)) < len(resolved_paths):
+        raise refused(f"'{cell}' lists the same file twice.", "list each file once")
+    return (separator or "").join(resolved_paths)
+
+
+def sheet_files(record: dict[str, Any], column: str) -> list[str]:
+    """The resolved files of a row's path column (several for a column with a separator)."""
+    if column not in record:
+        return []
+    separator = FILE_SEPARATORS.get(column)
+    return record[column].split(separator) if separator else [record[column]]
 
 
 def _normalise_clinical(record: dict[str, Any]) -> tuple[str, ...]:

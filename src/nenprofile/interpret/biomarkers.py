@@ -99,6 +99,19 @@ class TmbTally:
             self.coding += 1
             self.coding_indels += indel
 
+    def may_count(self, variant: Variant) -> bool:
+        """Whether the variant may count toward TMB: eligible, and protein-changing or of
+        unknown class (all-unknown files count every eligible variant)."""
+        af, vaf = variant.population_af, variant.vaf
+        return (
+            (af is None or af < self.settings.max_population_af)
+            and (vaf is None or vaf >= self.settings.tmb_min_vaf)
+            and (
+                variant.variant_class in PROTEIN_CHANGING_CLASSES
+                or variant.variant_class == "unknown"
+            )
+        )
+
     def merge(self, other: TmbTally) -> None:
         for name in COUNTERS:
             setattr(self, name, getattr(self, name) + getattr(other, name))

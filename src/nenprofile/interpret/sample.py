@@ -104,6 +104,7 @@ def reportable_alterations(
             variant_class=variant.variant_class,
             filter=variant.filter,
             population_af=variant.population_af,
+            sources=", ".join(variant.extra["sources"]) if "sources" in variant.extra else None,
         )
         if call.exon14_skipping:
             # every MET exon 14 route gives the alteration the RNA junctions give

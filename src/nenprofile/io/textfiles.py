@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import mmap
 import os
 import stat
 import zlib
@@ -66,10 +67,11 @@ def is_gzipped(path: str | Path) -> bool:
 
 
 class _BoundedGzip(io.RawIOBase):
-    """A gzip stream that refuses to expand beyond MAX_RATIO / MAX_DECOMPRESSED."""
+    """A gzip stream that refuses to expand beyond max_ratio / MAX_DECOMPRESSED."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, max_ratio: float = MAX_RATIO) -> None:
         self.path = str(path)
+        self.max_ratio = max_ratio
         self._raw = open(path, "rb")  # noqa: SIM115 (closed in close)
         self._gzip = gzip.GzipFile(fileobj=self._raw, mode="rb")
         self.given = 0
@@ -81,15 +83,10 @@ class _BoundedGzip(io.RawIOBase):
         count = self._gzip.readinto(buffer)
         self.given += count
         if self.given > MAX_DECOMPRESSED or (
-            self.given > RATIO_CHECK_AFTER and self.given > MAX_RATIO * max(self._raw.tell(), 1)
+            self.given > RATIO_CHECK_AFTER
+            and self.given > self.max_ratio * max(self._raw.tell(), 1)
         ):
-            raise InputError(
-                f"the compressed file expands to more than {self.given >> 20} MiB, over "
-                f"{MAX_RATIO} times its compressed size read so far: not a plausible genomics "
-                "table (a damaged file or a 'zip bomb')",
-                path=self.path,
-                fix="check the file with 'zcat <file> | head'; give the real table",
-            )
+            raise expansion_error(self.path, self.given, self.max_ratio)
         return count
 
     def close(self) -> None:
@@ -98,13 +95,75 @@ class _BoundedGzip(io.RawIOBase):
         super().close()
 
 
-def open_binary(path: str | Path) -> BinaryIO:
+def expansion_error(path: str | Path, expanded: int, max_ratio: float) -> InputError:
+    return InputError(
+        f"the compressed file expands to more than {expanded >> 20} MiB, over {max_ratio:g} "
+        "times its compressed size: not a plausible genomics file (a damaged file or a "
+        "'zip bomb')",
+        path=str(path),
+        fix="check the file with 'zcat <file> | head' and give the real file; if it is real, "
+        "raise input_limits.max_expansion_ratio in the config",
+    )
+
+
+def open_binary(path: str | Path, max_ratio: float = MAX_RATIO) -> BinaryIO:
     """The file's bytes, decompressed (within size and ratio limits) when it starts with the
     gzip magic number. InputError for a folder, pipe or device."""
     require_regular_file(path)
     if is_gzipped(path):
-        return io.BufferedReader(_BoundedGzip(path), 1 << 16)
+        return io.BufferedReader(_BoundedGzip(path, max_ratio), 1 << 16)
     return open(path, "rb")
+
+
+_BGZF_HEADER = b"\x1f\x8b\x08\x04"
+
+
+def check_expansion(path: str | Path, max_ratio: float) -> None:
+    """InputError when a gzip file expands to more than max_ratio times its size (and more
+    than RATIO_CHECK_AFTER bytes), checked before a reader that cannot bound it (htslib,
+    bgzip) starts. A BGZF file (bgzip, htslib) states each block's size: reading the block
+    headers costs milliseconds. Another gzip file is inflated once, in bounded memory."""
+    if path_kind(path) is not None or not is_gzipped(path):
+        return  # the reader names what is wrong with the path
+    size = os.path.getsize(path)
+    limit = max(max_ratio * size, RATIO_CHECK_AFTER)
+    expanded = _bgzf_size(path, limit)
+    if expanded is None:
+        expanded = _inflated_size(path, limit)
+    if expanded > limit:
+        raise expansion_error(path, int(expanded), max_ratio)
+
+
+def _bgzf_size(path: str | Path, limit: float) -> int | None:
+    """Sum of a BGZF file's block sizes (stops once above limit); None when not BGZF."""
+    total = 0
+    with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        start, size = 0, len(data)
+        while start < size and total <= limit:
+            header = data[start : start + 18]
+            # BGZF: FLG.FEXTRA, XLEN 6, subfield 'BC' of length 2 holding BSIZE
+            if len(header) < 18 or header[:4] != _BGZF_HEADER or header[12:14] != b"BC":
+                return None
+            start += int.from_bytes(header[16:18], "little") + 1
+            if start > size:
+                return None
+            total += int.from_bytes(data[start - 4 : start], "little")
+    return total
+
+
+def _inflated_size(path: str | Path, limit: float) -> int:
+    """Bytes the gzip file inflates to (every member), counted up to just above limit."""
+    total = 0
+    try:
+        with open(path, "rb") as raw, gzip.GzipFile(fileobj=raw) as stream:
+            while total <= limit:
+                chunk = stream.read(1 << 20)
+                if not chunk:
+                    break
+                total += len(chunk)
+    except CORRUPT_COMPRESSED as error:
+        raise truncated_error(path, error) from None
+    return total
 
 
 def truncated_error(path: str | Path, error: BaseException) -> InputError:
@@ -127,10 +186,11 @@ def not_utf8_error(
     )
 
 
-def iter_lines(path: str | Path) -> Iterator[tuple[int, str]]:
-    """(1-based line number, text without the line ending) of every line; a BOM is dropped."""
+def iter_lines(path: str | Path, max_ratio: float = MAX_RATIO) -> Iterator[tuple[int, str]]:
+    """(1-based line number, text without the line ending) of every line; a BOM is dropped.
+    max_ratio: how many times its size a gzip file may expand (see _BoundedGzip)."""
     try:
-        with open_binary(path) as handle:
+        with open_binary(path, max_ratio) as handle:
             for number, raw in enumerate(handle, start=1):
                 try:
                     text = raw.decode("utf-8")

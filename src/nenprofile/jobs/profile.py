@@ -61,7 +61,7 @@ def load_profile_resources(config: dict[str, Any]) -> ProfileResources:
 
 def profile_sample(
     *,
-    inputs: dict[str, str],
+    inputs: dict[str, Any],
     outputs: dict[str, str],
     params: dict[str, Any],
     config: dict[str, Any],
@@ -73,9 +73,16 @@ def profile_sample(
     the knowledge base and CIViC evidence when the caller already loaded them."""
     from nenprofile.ingest.sheet import sample_info
     from nenprofile.ingest.variants import read_variants
+    from nenprofile.ingest.variants.multi import (
+        FileRead,
+        combine,
+        file_disclosure,
+        split_files,
+        strelka_warnings,
+    )
     from nenprofile.ingest.variants.table import VariantTableWriter, part_path_for
     from nenprofile.interpret.biomarkers import BiomarkerSettings
-    from nenprofile.jobs.profile_sink import ProfileSink
+    from nenprofile.jobs.profile_sink import REMEMBERED_KEYS, ProfileSink
 
     record = params["record"]
     sample = sample_info(record)
@@ -88,24 +95,44 @@ def profile_sample(
     with atomic_write(outputs["variants"], "wb") as raw:
         table = VariantTableWriter(raw, part_path_for(outputs["variants"]))
         sink = ProfileSink(resources.kb.genes, BiomarkerSettings.from_settings(settings), table)
-        ingest = read_variants(
-            inputs["variants"],
-            tumor_sample=record.get("tumor_sample"),
-            normal_sample=record.get("normal_sample"),
-            file_format="vcf" if "vcf" in record else "maf",
-            build=sample.genome_build,
-            pass_only=filters.pass_only,
-            allowed_filters=filters.allowed_filters,
-            min_vaf=filters.min_vaf,
-            min_depth=filters.min_depth,
-            reference_fasta=settings.reference_fasta,
-            gff3=settings.gff3,
-            workers=threads,
-            consumer=sink,
-            genes=resources.kb.genes,
-            sample_id=sample.sample,
-        )
+        files = split_files(inputs["variants"])
+        reads = []
+        for path in files:
+            if len(files) > 1:
+                sink.start_file(Path(path).name)
+            before = sink.count()
+            result = read_variants(
+                path,
+                tumor_sample=record.get("tumor_sample"),
+                normal_sample=record.get("normal_sample"),
+                file_format="vcf" if "vcf" in record else "maf",
+                build=sample.genome_build,
+                pass_only=filters.pass_only,
+                allowed_filters=filters.allowed_filters,
+                min_vaf=filters.min_vaf,
+                min_depth=filters.min_depth,
+                reference_fasta=settings.reference_fasta,
+                gff3=settings.gff3,
+                workers=threads,
+                consumer=sink,
+                genes=resources.kb.genes,
+                sample_id=sample.sample,
+                max_expansion_ratio=settings.max_expansion_ratio,
+            )
+            sink.end_file()
+            reads.append(FileRead(path, result, sink.merged, sink.count() - before))
         sink.finish()
+        ingest = combine(reads, sink.kept())
+        if "vcf" in record:
+            ingest.warnings += strelka_warnings(files)
+        ingest.warnings += record.get("sheet_warnings", [])
+        if sink.keys_capped:
+            ingest.warnings.append(
+                f"the sample's files hold over {REMEMBERED_KEYS:,} variants: a non-coding "
+                "variant outside the knowledge-base genes that several files give may be "
+                "listed once per file in the variant table (TMB and the report count each "
+                "variant once)"
+            )
         if sink.duplicates:
             ingest.counts["duplicate_skipped"] = (
                 ingest.counts.get("duplicate_skipped", 0) + sink.duplicates
@@ -118,12 +145,13 @@ def profile_sample(
             "%s: %d variants kept from %s (%s, %s annotation, %s)",
             sample.sample,
             sink.count(),
-            inputs["variants"],
+            "; ".join(files),
             ingest.caller,
             ingest.annotation,
             ingest.build,
         )
-        read = time.perf_counter()
+        variants_done = time.perf_counter()
+        disclosure = [file_disclosure(read) for read in reads]
         _profile_rest(
             sample,
             record,
@@ -133,13 +161,14 @@ def profile_sample(
             inputs,
             outputs,
             filters=filter_record(config["filters"], schema_default("filters")),
+            variant_inputs=disclosure,
         )
     log.info(
         "timing %s: variants read and variants.tsv.gz written in %.2f s; copy number, fusions, "
         "interpretation, matching and the other tables in %.2f s",
         sample.sample,
-        read - started,
-        time.perf_counter() - read,
+        variants_done - started,
+        time.perf_counter() - variants_done,
     )
 
 
@@ -149,12 +178,14 @@ def _profile_rest(
     ingest: IngestResult,
     tmb_tally: TmbTally,
     resources: ProfileResources,
-    inputs: dict[str, str],
+    inputs: dict[str, Any],
     outputs: dict[str, str],
     filters: dict[str, Any] | None = None,
+    variant_inputs: list[dict[str, Any]] | None = None,
 ) -> None:
     """profile_sample after the variants: copy number, fusions, markers, interpretation and
     every output but the variant table."""
+    from nenprofile.ingest.variants.multi import FILE_SEPARATOR, split_files
     from nenprofile.interpret.sample import interpret_sample
     from nenprofile.match.sample import match_sample
     from nenprofile.match.therapies import ROW_COLUMNS
@@ -197,7 +228,9 @@ def _profile_rest(
             **cohort_maf,
             "sample": sample.sample,
             "sample_info": sample.to_dict(),
-            "input_path": ingest.source or inputs["variants"],
+            "input_path": ingest.source or FILE_SEPARATOR.join(split_files(inputs["variants"])),
+            "variant_inputs": variant_inputs or [],
+            "gene_names": ingest.gene_names,
             "input_format": ingest.input_format,
             "caller": ingest.caller,
             "annotation": ingest.annotation,

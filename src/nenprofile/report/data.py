@@ -159,6 +159,7 @@ def alteration_row(row: Mapping[str, Any], index: int) -> dict[str, Any]:
         "germline_carrier": as_bool(row.get("germline_carrier")),
         "caveats": as_text(row.get("caveats")),
         "filter": as_text(row.get("filter")),
+        "sources": as_text(row.get("sources")),
     }
 
 
@@ -367,10 +368,50 @@ def alerts(sample_info: Mapping[str, Any], ingest: Mapping[str, Any]) -> list[st
     return messages
 
 
-def input_files(ingest: Mapping[str, Any]) -> list[str]:
-    """One line per copy-number / fusion file: format, rows read, skipped (reason, count),
-    clipped, merged, and the purity and ploidy used with their source."""
+def variant_file_lines(ingest: Mapping[str, Any]) -> list[str]:
+    """One line per small-variant file: caller, records read, variants, skipped (reason,
+    count), merged with an earlier file, gene names renamed."""
     lines = []
+    for entry in plain(ingest.get("variant_inputs")) or []:
+        if not isinstance(entry, dict):
+            continue
+        parts = [
+            f"Variants: {Path(as_text(entry.get('path')) or 'unknown').name}",
+            f"{as_text(entry.get('format')) or 'unknown format'} from "
+            f"{as_text(entry.get('caller')) or 'unknown caller'}",
+            f"{as_int(entry.get('records_read'))} records read",
+            f"{as_int(entry.get('variants'))} variants",
+        ]
+        skipped = entry.get("skipped") or {}
+        parts += [
+            f"skipped {as_int(n)} ({str(reason).replace('_', ' ')})"
+            for reason, n in skipped.items()
+        ]
+        if as_int(entry.get("merged")):
+            parts.append(f"{as_int(entry.get('merged'))} merged with an earlier file's variants")
+        lines.append(", ".join(parts) + gene_name_note(entry.get("gene_names")))
+    return lines
+
+
+def gene_name_note(names: Any) -> str:
+    """'; gene names: 2 renamed (MLL2 -> KMT2D), ...' when any was renamed or left."""
+    names = plain(names) or {}
+    renamed, ambiguous = as_int(names.get("renamed")), as_int(names.get("ambiguous_kept"))
+    notes = []
+    if renamed:
+        examples = ", ".join(str(e) for e in names.get("renamed_examples") or [])
+        notes.append(f"{renamed} renamed to HGNC symbols ({examples})")
+    if ambiguous:
+        examples = ", ".join(str(e) for e in names.get("ambiguous_examples") or [])
+        notes.append(f"{ambiguous} ambiguous, kept as written ({examples})")
+    return "; gene names: " + "; ".join(notes) if notes else ""
+
+
+def input_files(ingest: Mapping[str, Any]) -> list[str]:
+    """One line per small-variant, copy-number and fusion file: format, rows read, skipped
+    (reason, count), clipped, merged, renamed, and the purity and ploidy used with their
+    source."""
+    lines = variant_file_lines(ingest)
     purity_ploidy = plain(ingest.get("purity_ploidy")) or {}
     used = [
         f"{name} {as_float(entry.get('value')):g} ({as_text(entry.get('source'))})"
@@ -405,7 +446,7 @@ def input_files(ingest: Mapping[str, Any]) -> list[str]:
                 parts.append(f"{as_int(entry.get(field_name))} {words}")
         if entry.get("seg_scale"):
             parts.append(f"SEG values read as {as_text(entry.get('seg_scale'))}")
-        lines.append(", ".join(parts))
+        lines.append(", ".join(parts) + gene_name_note(entry.get("gene_names")))
     expression = plain(ingest.get("expression_input")) or {}
     if expression:
         lines.append(expression_input_line(expression))

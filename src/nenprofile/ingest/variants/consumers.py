@@ -15,6 +15,7 @@ from __future__ import annotations
 from operator import attrgetter
 from typing import Any, Protocol
 
+from nenprofile.ingest.genenames import GeneRenamer
 from nenprofile.model import Variant
 
 VARIANT_FIELDS = tuple(Variant.__dataclass_fields__)
@@ -88,3 +89,55 @@ class VariantList:
 
     def kept(self) -> list[Variant]:
         return self.variants
+
+
+class RenamingConsumer:
+    """Passes each variant on with its gene names as HGNC approves them (genenames.py), so
+    the consumer sees KMT2D for a file's MLL2; the renamer counts what it changed."""
+
+    def __init__(self, inner: VariantConsumer, renamer: GeneRenamer) -> None:
+        self.inner = inner
+        self.renamer = renamer
+        self.keeps_all = inner.keeps_all
+        table = renamer.table
+        self._names = frozenset(table.renames) | frozenset(table.ambiguous)
+
+    def add(self, variant: Variant) -> None:
+        if variant.gene in self._names:
+            variant.gene = self.renamer(variant.gene)
+        if variant.extra and "other_genes" in variant.extra:
+            variant.extra = {
+                **variant.extra,
+                "other_genes": [
+                    (self.renamer(fields[0]), *fields[1:])
+                    for fields in variant.extra["other_genes"]
+                ],
+            }
+        self.inner.add(variant)
+
+    def restart(self) -> None:
+        self.inner.restart()
+        self.renamer.renamed.clear()
+        self.renamer.ambiguous.clear()
+
+    def start_worker(self) -> None:
+        self.inner.start_worker()
+        self.renamer.renamed.clear()
+        self.renamer.ambiguous.clear()
+
+    def worker_result(self) -> tuple[Any, dict[str, Any]]:
+        return self.inner.worker_result(), self.renamer.counts_of()
+
+    def merge(self, result: tuple[Any, dict[str, Any]]) -> None:
+        inner_result, counts = result
+        self.inner.merge(inner_result)
+        self.renamer.add_counts(counts)
+
+    def abandon_worker(self) -> None:
+        self.inner.abandon_worker()
+
+    def count(self) -> int:
+        return self.inner.count()
+
+    def kept(self) -> list[Variant]:
+        return self.inner.kept()

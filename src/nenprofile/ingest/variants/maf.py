@@ -37,7 +37,7 @@ from nenprofile.ingest.variants.hgvs import short_hgvsp, strip_transcript
 from nenprofile.ingest.variants.maf_split import SOURCE_LINE_COLUMN, MafPart
 from nenprofile.ingest.variants.oncokb import EXTRA_KEY, has_oncokb_columns, oncokb_levels
 from nenprofile.ingest.variants.result import IngestResult
-from nenprofile.io.textfiles import iter_lines
+from nenprofile.io.textfiles import MAX_RATIO, iter_lines
 from nenprofile.model import Variant
 from nenprofile.reference.positional import hotspot_positions
 
@@ -142,6 +142,7 @@ def read_maf(
     min_vaf: float = 0.0,
     min_depth: int = 0,
     default_sample: str | None = None,
+    max_ratio: float = MAX_RATIO,
 ) -> IngestResult:
     """Read the rows of one tumor sample (Tumor_Sample_Barcode == sample) from a MAF.
 
@@ -171,7 +172,7 @@ def read_maf(
     if part is not None:
         sample = part.barcode
     elif sample is None:
-        sample = _only_barcode(path, default_sample)
+        sample = _only_barcode(path, default_sample, max_ratio)
 
     variants: list[Variant] = []
     barcodes_seen: dict[str, None] = {}
@@ -189,7 +190,7 @@ def read_maf(
     evidence: Counter[str] = Counter()
     markers = build_markers()
 
-    for line_number, row in _read_rows(path):
+    for line_number, row in _read_rows(path, max_ratio):
         barcode = row.get("Tumor_Sample_Barcode", "").strip()
         barcodes_seen.setdefault(barcode, None)
         if barcode != sample:
@@ -369,11 +370,15 @@ def _list_barcodes(barcodes: list[str]) -> str:
     return listed
 
 
-def _only_barcode(path: Path, default_sample: str | None = None) -> str:
+def _only_barcode(
+    path: Path, default_sample: str | None = None, max_ratio: float = MAX_RATIO
+) -> str:
     """The MAF's one barcode, else default_sample (the sheet's sample id) when it is one of
     the barcodes (a cohort MAF keyed by the same ids)."""
     barcodes = list(
-        dict.fromkeys(row.get("Tumor_Sample_Barcode", "").strip() for _, row in _read_rows(path))
+        dict.fromkeys(
+            row.get("Tumor_Sample_Barcode", "").strip() for _, row in _read_rows(path, max_ratio)
+        )
     )
     if len(barcodes) != 1 and default_sample in barcodes:
         return default_sample
@@ -388,9 +393,9 @@ def _only_barcode(path: Path, default_sample: str | None = None) -> str:
     return barcodes[0]
 
 
-def _data_lines(path: Path) -> Iterator[tuple[int, list[str]]]:
+def _data_lines(path: Path, max_ratio: float = MAX_RATIO) -> Iterator[tuple[int, list[str]]]:
     """(line number, tab-split fields) of non-empty, non-'#' lines; the first is the header."""
-    for number, line in iter_lines(path):
+    for number, line in iter_lines(path, max_ratio):
         if line.startswith("#") or not line.strip():
             continue
         yield number, line.split("\t")
@@ -409,9 +414,9 @@ def _read_header(path: Path) -> list[str]:
     raise InputError("MAF has no header line", path=str(path), fix="provide a tab-separated MAF")
 
 
-def _read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+def _read_rows(path: Path, max_ratio: float = MAX_RATIO) -> Iterator[tuple[int, dict[str, str]]]:
     """(line number, column -> value) for every data row; '#' comment lines skipped."""
-    lines = _data_lines(path)
+    lines = _data_lines(path, max_ratio)
     _number, header_fields = next(lines)
     header = _canonical_header(header_fields)
     from_part = header[0] == SOURCE_LINE_COLUMN

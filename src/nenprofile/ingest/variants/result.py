@@ -19,6 +19,7 @@ class IngestResult:
     tumor_only: bool  # no normal column / normal_sample given
     counts: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    gene_names: dict[str, Any] = field(default_factory=dict)  # GeneRenamer.disclosure()
     build_evidence: str = ""  # how the build was found: 'GRCh38 (configured; confirmed by ...)'
     # MAF rows with oncokb-annotator therapeutic levels (extra['oncokb']), in any gene
     oncokb_variants: list[Variant] = field(default_factory=list)

@@ -98,6 +98,7 @@ class VariantTableWriter:
         self.part_path = str(part_path)
         self.lines: list[str] = []
         self._gz: gzip.GzipFile | None = self._member(header=True)
+        self.file_start = 0  # where the current input file's rows begin (restart goes back)
 
     def _member(self, *, header: bool) -> gzip.GzipFile:
         gz = gzip.GzipFile(fileobj=self.raw, mode="wb", mtime=0, compresslevel=COMPRESS_LEVEL)
@@ -124,13 +125,20 @@ class VariantTableWriter:
             self._gz.close()
             self._gz = None
 
+    def new_file(self) -> None:
+        """The next input file of the sample: its rows go in a member of their own."""
+        self.finish()
+        self.file_start = self.raw.tell()
+        self._gz = self._member(header=False)
+
     def restart(self) -> None:
+        """Forget the current input file's rows."""
         self.lines.clear()
         if self._gz is not None:
             self._gz.close()
-        self.raw.seek(0)
+        self.raw.seek(self.file_start)
         self.raw.truncate()
-        self._gz = self._member(header=True)
+        self._gz = self._member(header=self.file_start == 0)
         self.remove_part()
 
     def start_worker(self) -> None:
