@@ -1,9 +1,14 @@
 """Write a synthetic VEP-annotated single-tumor VCF (bgzipped) for the ingest benchmark.
 
 Usage: python benchmarks/ingest/generate_vcf.py OUT.vcf.gz [--records 1000000] [--seed 1]
+                                                  [--mix uniform|wgs]
 Records: FORMAT GT:AD:DP:AF, FILTER PASS (5% 'germline'), CSQ with 2-3 transcripts each,
 in 20,000 genes of which the first are the knowledge base's genes (SYMBOL as there; the
 others GENE<n>), so profiling keeps the share of variants a real exome has in them.
+--mix uniform (the default, and the only mode before): each consequence term equally likely,
+so half the transcripts are coding (missense, synonymous, stop gained), as no real file is.
+--mix wgs: about 1.5 % coding transcripts and the rest intronic, UTR or downstream, the share a
+whole-genome VCF has (1-2 % of its variants are in coding sequence).
 """
 
 from __future__ import annotations
@@ -32,10 +37,24 @@ CONSEQUENCES = (
 )
 
 
-def csq_entry(rng: random.Random, alt: str, gene: int, tx: int, pick: bool) -> str:
-    term, impact = CONSEQUENCES[rng.randrange(len(CONSEQUENCES))]
+CODING = frozenset(("missense_variant", "synonymous_variant", "stop_gained"))
+# (term, impact) weights per --mix; None draws as before the option existed (the same file
+# for the same seed); wgs: 1.5 % coding, split 60/38/2 as missense/synonymous/stop gained
+MIXES: dict[str, list[float] | None] = {
+    "uniform": None,
+    "wgs": [0.9, 0.57, 55.0, 0.03, 15.0, 28.5],
+}
+
+
+def csq_entry(
+    rng: random.Random, alt: str, gene: int, tx: int, pick: bool, weights: list[float] | None
+) -> str:
+    if weights is None:
+        term, impact = CONSEQUENCES[rng.randrange(len(CONSEQUENCES))]
+    else:
+        term, impact = rng.choices(CONSEQUENCES, weights)[0]
     pos = rng.randint(1, 1200)
-    coding = term in ("missense_variant", "synonymous_variant", "stop_gained")
+    coding = term in CODING
     hgvsp = f"ENSP{tx:011d}.1:p.Val{pos}Glu" if coding else ""
     fields = [
         alt,
@@ -74,6 +93,7 @@ def main() -> None:
     parser.add_argument("out")
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--mix", choices=sorted(MIXES), default="uniform")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     chroms = [f"chr{i}" for i in range(1, 23)]
@@ -94,16 +114,17 @@ def main() -> None:
     per_chrom = args.records // len(chroms)
     with open(args.out, "wb") as out:
         bgzip = subprocess.Popen(["bgzip", "-c"], stdin=subprocess.PIPE, stdout=out)
-        write_records(bgzip, rng, header, chroms, lengths, per_chrom, args.records)
+        write_records(bgzip, rng, header, chroms, lengths, per_chrom, args.records, args.mix)
 
 
 def write_records(bgzip: subprocess.Popen, rng: random.Random, header: list[str],
                   chroms: list[str], lengths: dict[str, int], per_chrom: int,
-                  total: int) -> None:  # fmt: skip
+                  total: int, mix: str) -> None:  # fmt: skip
     assert bgzip.stdin is not None
     write = bgzip.stdin.write
     write(("\n".join(header) + "\n").encode())
     written = 0
+    weights = MIXES[mix]
     for ci, chrom in enumerate(chroms):
         n = per_chrom if ci < len(chroms) - 1 else total - written
         step = (lengths[chrom] - 1_000_000) // max(n, 1)
@@ -115,7 +136,7 @@ def write_records(bgzip: subprocess.Popen, rng: random.Random, header: list[str]
             gene = rng.randint(1, 20000)
             tx = gene * 10
             ntx = rng.randint(2, 3)
-            csq = ",".join(csq_entry(rng, alt, gene, tx + k, k == 0) for k in range(ntx))
+            csq = ",".join(csq_entry(rng, alt, gene, tx + k, k == 0, weights) for k in range(ntx))
             depth = rng.randint(20, 400)
             alt_reads = rng.randint(1, depth)
             flt = "germline" if rng.random() < 0.05 else "PASS"

@@ -2,29 +2,40 @@
 PDF CPU seconds per sample, report size against cohort size, and `snakemake -n` at scale.
 
     python benchmarks/report/run_benchmark.py --out /tmp/benchreport
-        [--records 1000000] [--dryrun-samples 10000] [--pdf-repeats 5] [--skip-dryrun]
+        [--records 1000000] [--mixes uniform,wgs] [--dryrun-samples 10000] [--pdf-repeats 5]
+        [--skip-dryrun] [--skip-one-sample]
 
 1. one sample: a synthetic VEP VCF (benchmarks/ingest/generate_vcf.py) as a one-row cohort,
    `snakemake --cores 2` from command to report with PDF, against `bcftools view FILE` on the
-   same file (both timed here: wall and CPU of the child and its descendants). Per-rule wall
-   seconds come from Snakemake's own start/finish lines.
-2. PDF: CPU seconds per report for the demo-like fixture reports and the one-sample report,
+   same file (both timed here: wall and CPU of the child and its descendants), once per
+   consequence mix: `uniform` (every term equally likely, half the transcripts coding: the
+   only file before) and `wgs` (1.5 % coding, as in a whole-genome VCF). Where the seconds
+   went: Snakemake's fixed start-up (a `snakemake -n` of the finished cohort, with the SLURM
+   executor plugin's `scontrol show config` probe timed on its own), each job's own timing
+   line from its log (interpreter start-up CPU, wall, CPU with child processes; the
+   profiling job also splits reading the variants from the rest), and what is left: job
+   spawning and Snakemake's bookkeeping between jobs. Per-rule wall seconds from
+   Snakemake's own start/finish lines (1 s resolution) are kept as before.
+2. PDF: CPU seconds per report for the demo-like fixture reports and the one-sample reports,
    by each engine (--pdf-engines; Chromium's browser processes counted), after one warm-up
    render (the first render also pays imports, the browser's start and font loading;
    reported apart).
 3. cohort context: a sample report's HTML/JSON size with a 10- and a 1,000-sample context.
 4. `snakemake -n` for --dryrun-samples samples (benchmarks/dryrun/run_dryrun.py's cohort).
-Writes <out>/result.json and prints it.
+Writes <out>/result.json and prints it, with the load average before and after (the machine
+may be shared: wall times then inflate, ratios within one run stay comparable).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
 import re
 import resource
+import shutil
 import subprocess
 import sys
 import time
@@ -40,6 +51,22 @@ STAMP = re.compile(r"^\[(\w{3} \w{3} +\d+ \d\d:\d\d:\d\d \d{4})\]$")
 START = re.compile(r"^(?:local)?rule (\S+):$")
 FINISH = re.compile(r"^Finished jobid: (\d+) \(Rule: (\S+)\)$")
 JOBID = re.compile(r"^\s+jobid: (\d+)$")
+JOB_TIMING = re.compile(
+    r"INFO timing: start-up (?P<startup>[\d.]+) CPU-s; job (?P<wall>[\d.]+) s wall, "
+    r"(?P<cpu>[\d.]+) CPU-s$"
+)
+PROFILE_TIMING = re.compile(
+    r"INFO timing \S+: variants read and variants.tsv.gz written in (?P<read>[\d.]+) s; .* in "
+    r"(?P<rest>[\d.]+) s$"
+)
+# the jobs of a one-sample run in the order they must run; (record_provenance runs beside
+# combine_cohort_tables)
+CRITICAL_PATH = (
+    ("profile_sample",),
+    ("combine_cohort_tables", "record_provenance"),
+    ("render_sample_reports",),
+    ("render_cohort_report",),
+)
 
 
 def timed(command: list[str], **kwargs) -> tuple[float, float, subprocess.CompletedProcess]:
@@ -91,18 +118,19 @@ def write_one_sample_cohort(vcf: Path, out: Path) -> None:
     )
 
 
-def one_sample(out: Path, records: int) -> dict:
-    vcf = out / f"big{records}.vcf.gz"
+def one_sample(out: Path, records: int, mix: str) -> dict:
+    vcf = out / (f"big{records}.vcf.gz" if mix == "uniform" else f"big{records}.{mix}.vcf.gz")
     if not vcf.is_file():
         generator = REPO / "benchmarks" / "ingest" / "generate_vcf.py"
         subprocess.run(
-            [sys.executable, str(generator), str(vcf), "--records", str(records)], check=True
+            [sys.executable, str(generator), str(vcf), "--records", str(records), "--mix", mix],
+            check=True,
         )
     bcftools = []
     for _ in range(2):
         wall, cpu, _ = timed(["bcftools", "view", str(vcf)], stdout=subprocess.DEVNULL)
         bcftools.append({"wall_s": round(wall, 2), "cpu_s": round(cpu, 2)})
-    workdir = out / "one"
+    workdir = out / ("one" if mix == "uniform" else f"one_{mix}")
     write_one_sample_cohort(vcf, workdir)
     for stale in ("results", "logs", ".snakemake"):
         subprocess.run(["rm", "-rf", str(workdir / stale)], check=True)
@@ -110,21 +138,87 @@ def one_sample(out: Path, records: int) -> dict:
         *(sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile")),
         *("-d", str(workdir), "--cores", "2", "all"),
     ]
+    load_before = os.getloadavg()[0]
     wall, cpu, proc = timed(command, capture_output=True, text=True)
     log = proc.stdout + proc.stderr
-    (out / "one_sample_snakemake.log").write_text(log)
+    (out / f"one_sample_snakemake.{mix}.log").write_text(log)
     if proc.returncode != 0:
         sys.stderr.write(log[-4000:])
         raise SystemExit("one-sample run failed")
     best = min(bcftools, key=lambda r: r["wall_s"])
+    jobs = job_timings(workdir / "logs" / "one")
     return {
         "records": records,
+        "consequence_mix": mix,
+        "load_average_1min_before": round(load_before, 2),
         "bcftools_view": bcftools,
         "snakemake": {"wall_s": round(wall, 2), "cpu_s": round(cpu, 2)},
         "ratio_wall_vs_best_bcftools": round(wall / best["wall_s"], 2),
+        "ratio_cpu_vs_best_bcftools": round(cpu / best["cpu_s"], 2),
         "rules_wall_s": rule_seconds(log),
+        "jobs": jobs,
+        "breakdown_wall_s": breakdown(wall, startup_cost(command), jobs),
         "report_html": str(workdir / "results/one/samples/BIG1/BIG1.report.html"),
         "report_json": str(workdir / "results/one/samples/BIG1/BIG1.report.json"),
+    }
+
+
+def job_timings(logs: Path) -> dict[str, dict[str, float]]:
+    """Each job's timing line (jobs.runner.job_timing) by rule, batch suffix dropped; the
+    profiling job's split between reading the variants and the rest."""
+    jobs: dict[str, dict[str, float]] = {}
+    for log in sorted(logs.glob("*/*.log")):
+        rule = re.sub(r"_\d+$", "", log.parent.name)
+        entry: dict[str, float] = {}
+        for line in log.read_text().splitlines():
+            if match := JOB_TIMING.match(line):
+                entry.update({
+                    "startup_cpu_s": float(match["startup"]),
+                    "wall_s": float(match["wall"]),
+                    "cpu_s": float(match["cpu"]),
+                })  # fmt: skip
+            elif match := PROFILE_TIMING.match(line):
+                entry["read_variants_and_table_s"] = float(match["read"])
+                entry["interpret_match_write_s"] = float(match["rest"])
+        jobs[rule] = entry
+    return jobs
+
+
+def startup_cost(command: list[str]) -> dict[str, float]:
+    """Snakemake's fixed cost before any job: a dry run of the finished cohort (imports,
+    executor plugins, the Snakefile, the DAG and its up-to-date checks), and within it the SLURM
+    executor plugin's `scontrol show config` probe, which it runs on import when `sinfo` is
+    on PATH and which waits out its connect timeout when no slurmctld answers."""
+    wall, cpu, _ = timed([*command, "-n"], capture_output=True, text=True)
+    cost = {"dry_run_of_finished_cohort_wall_s": round(wall, 2), "cpu_s": round(cpu, 2)}
+    if shutil.which("sinfo") and shutil.which("scontrol"):
+        start = time.perf_counter()
+        # the plugin's own timeout: it gives up after 10 s
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            subprocess.run(["scontrol", "show", "config"], capture_output=True, timeout=10)
+        cost["slurm_plugin_scontrol_probe_wall_s"] = round(time.perf_counter() - start, 2)
+    return cost
+
+
+def breakdown(total: float, startup: dict[str, float], jobs: dict[str, dict]) -> dict:
+    """The run's wall seconds: Snakemake's start-up, each job on the critical path by its own
+    timing line, and the rest (interpreter start-up of each job, Snakemake's bookkeeping and
+    scheduling between jobs, its shutdown)."""
+    start = startup["dry_run_of_finished_cohort_wall_s"]
+    path = {}
+    for stage in CRITICAL_PATH:
+        walls = {rule: jobs.get(rule, {}).get("wall_s", 0.0) for rule in stage}
+        slowest = max(walls, key=lambda rule: walls[rule])
+        path[slowest] = walls[slowest]
+    probe = startup.get("slurm_plugin_scontrol_probe_wall_s", 0.0)
+    rest = total - start - sum(path.values())
+    return {
+        "snakemake_startup": round(start - probe, 2),
+        "slurm_plugin_probe": probe,
+        **{f"job_{rule}": round(wall, 2) for rule, wall in path.items()},
+        "job_spawn_and_scheduling": round(rest, 2),
+        "total": round(total, 2),
+        "total_without_slurm_probe": round(total - probe, 2),
     }
 
 
@@ -246,6 +340,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument(
+        "--mixes",
+        default="uniform,wgs",
+        help="consequence mixes of the one-sample VCF (generate_vcf.py --mix), comma-separated",
+    )
     parser.add_argument("--dryrun-samples", type=int, default=10_000)
     parser.add_argument("--pdf-repeats", type=int, default=5)
     parser.add_argument("--skip-dryrun", action="store_true")
@@ -255,17 +354,25 @@ def main() -> None:
     )
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    result: dict = {"machine": platform.platform(), "python": platform.python_version()}
+    result: dict = {
+        "machine": platform.platform(),
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "load_average_before": [round(x, 2) for x in os.getloadavg()],
+    }
     pages = fixture_reports()
     if not args.skip_one_sample:
-        result["one_sample"] = one_sample(args.out, args.records)
-        pages.append(printout_html(Path(result["one_sample"]["report_json"])))
+        for mix in args.mixes.split(","):
+            key = "one_sample" if mix == "uniform" else f"one_sample_{mix}"
+            result[key] = one_sample(args.out, args.records, mix)
+            pages.append(printout_html(Path(result[key]["report_json"])))
     result["pdf"] = {
         engine: pdf_cost(pages, args.pdf_repeats, engine) for engine in args.pdf_engines.split(",")
     }
     result["report_size_by_cohort"] = context_sizes()
     if not args.skip_dryrun:
         result["dryrun"] = dryrun(args.out, args.dryrun_samples)
+    result["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     text = json.dumps(result, indent=2)
     (args.out / "result.json").write_text(text + "\n")
     print(text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import json
+import re
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -89,3 +90,16 @@ def test_a_killed_write_leaves_no_temporary_after_the_next_write(tmp_path):
     other.write_text("another output's")
     write_tsv(target, [{"a": 1}], ["a"])
     assert sorted(p.name for p in tmp_path.iterdir()) == [other.name, target.name]
+
+
+def test_a_finished_job_logs_where_its_seconds_went(tmp_path):
+    def stage(*, outputs, **_):
+        write_tsv(outputs["table"], [{"gene": "TP53"}], ["gene"])
+
+    job = fake_job(tmp_path)
+    run_stage(job, stage)
+    last = Path(job.log[0]).read_text().splitlines()[-1]
+    assert re.fullmatch(
+        r"INFO timing: start-up \d+\.\d\d CPU-s; job \d+\.\d\d s wall, \d+\.\d\d CPU-s", last
+    )
+    assert not error_record_path(job.log[0]).exists()

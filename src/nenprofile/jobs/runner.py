@@ -14,7 +14,9 @@ import inspect
 import json
 import logging
 import os
+import resource
 import sys
+import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -27,7 +29,10 @@ log = logging.getLogger("nenprofile")
 
 
 def run_stage(smk: Any, stage: Callable[..., None]) -> None:
-    """Run a job function with the job's inputs, outputs, params, config and wildcards."""
+    """Run a job function with the job's inputs, outputs, params, config and wildcards; on
+    success its log ends with where the job's seconds went (job_timing)."""
+    startup_cpu = time.process_time()
+    started = time.perf_counter()
     log_path = smk.log[0] if len(smk.log) else None
     handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
     if log_path:
@@ -60,6 +65,19 @@ def run_stage(smk: Any, stage: Callable[..., None]) -> None:
         sys.exit(1)
     except Exception:
         raise_internal(log_path)
+    log.info("%s", job_timing(startup_cpu, started))
+
+
+def job_timing(startup_cpu: float, started: float) -> str:
+    """The timing line of a finished job: the interpreter's start-up CPU (Python, the
+    Snakemake script preamble and imports, before run_stage), then the job's wall seconds and
+    CPU seconds, its child processes (bgzip, a forked reader) included."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    job_cpu = time.process_time() - startup_cpu + children.ru_utime + children.ru_stime
+    return (
+        f"timing: start-up {startup_cpu:.2f} CPU-s; job {time.perf_counter() - started:.2f} s "
+        f"wall, {job_cpu:.2f} CPU-s"
+    )
 
 
 def raise_internal(log_path: str | None) -> NoReturn:

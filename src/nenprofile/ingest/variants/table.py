@@ -25,6 +25,10 @@ VARIANT_TABLE_COLUMNS = (
     "annotation_source",
 )  # fmt: skip
 CHUNK_LINES = 10_000  # lines formatted per write: fast, and memory stays flat
+# zlib level 1: on a 1M-record sample's 112 MB table, 1.4 CPU-s and 30.8 MB against 4.9 CPU-s
+# and 26.4 MB at the gzip default of 6; this table is written on every profiling job's
+# critical path and read rarely
+COMPRESS_LEVEL = 1
 _values_of = attrgetter(*VARIANT_TABLE_COLUMNS)
 _HEADER = ("\t".join(VARIANT_TABLE_COLUMNS) + "\n").encode()
 
@@ -97,7 +101,7 @@ class VariantTableWriter:
         self.file_start = 0  # where the current input file's rows begin (restart goes back)
 
     def _member(self, *, header: bool) -> gzip.GzipFile:
-        gz = gzip.GzipFile(fileobj=self.raw, mode="wb", mtime=0, compresslevel=6)
+        gz = gzip.GzipFile(fileobj=self.raw, mode="wb", mtime=0, compresslevel=COMPRESS_LEVEL)
         if header:
             gz.write(_HEADER)
         return gz
