@@ -12,6 +12,8 @@ set -euo pipefail
 
 PARTITION=main
 SLURM_CONF=/etc/slurm/slurm.conf
+SLURM_CONF_BACKUP=/etc/slurm/slurm.conf.before-nenprofile-tests
+CONF_MARKER="# Written by nenprofile tests/workflow/slurm/start_single_node_slurm.sh"
 LOG_DIR=/var/log/slurm
 
 die() {
@@ -42,8 +44,21 @@ partition_ready() {
     sinfo -h -p "$PARTITION" -o %t 2>/dev/null | grep -Eq '^(idle|mix|alloc)'
 }
 
+# Our slurm.conf must not outlive the daemons: with it in place but no slurmctld running,
+# every `scontrol` (the SLURM executor plugin calls one whenever Snakemake starts) waits ~9 s
+# for the dead controller. A config that was there before the tests is put back.
+restore_conf() {
+    if [ -f "$SLURM_CONF" ] && head -n 1 "$SLURM_CONF" | grep -qF "$CONF_MARKER"; then
+        rm -f "$SLURM_CONF"
+    fi
+    if [ -f "$SLURM_CONF_BACKUP" ] && [ ! -e "$SLURM_CONF" ]; then
+        mv "$SLURM_CONF_BACKUP" "$SLURM_CONF"
+    fi
+}
+
 if [ "${1:-}" = "--stop" ]; then
     stop_all
+    restore_conf
     exit 0
 fi
 
@@ -73,8 +88,11 @@ chmod 400 /etc/munge/munge.key
 install -d -o munge -g munge -m 0755 /run/munge
 install -d -o slurm -g slurm /var/lib/slurm/slurmctld /var/lib/slurm/slurmd "$LOG_DIR"
 
+if [ -f "$SLURM_CONF" ] && ! head -n 1 "$SLURM_CONF" | grep -qF "$CONF_MARKER"; then
+    cp -p "$SLURM_CONF" "$SLURM_CONF_BACKUP"
+fi
 cat >"$SLURM_CONF" <<CONF
-# Written by nenprofile tests/workflow/slurm/start_single_node_slurm.sh: one node, no accounting.
+$CONF_MARKER: one node, no accounting.
 ClusterName=local
 SlurmctldHost=localhost
 SlurmUser=slurm
