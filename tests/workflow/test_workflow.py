@@ -324,7 +324,9 @@ def test_one_batch_of_all_samples_writes_the_workflow_reports(demo, tmp_path):
     wrote: a report does not depend on the batch it was rendered in."""
     import yaml
 
+    from nenprofile.ingest.sheet import validate_config
     from nenprofile.jobs.reports import render_sample_reports
+    from nenprofile.settings import CONFIG_SCHEMA
 
     samples = sorted(p.name for p in (demo / "samples").iterdir())
     assert len(samples) == 10
@@ -344,7 +346,9 @@ def test_one_batch_of_all_samples_writes_the_workflow_reports(demo, tmp_path):
     inputs["cohort_biomarkers"] = str(demo / "cohort" / "biomarkers.tsv")
     inputs["provenance"] = str(demo / "provenance" / "provenance.json")
     inputs["markers"] = str(demo / "cohort" / "expression_markers.tsv")
-    settings = yaml.safe_load((REPO / "config" / "config.yaml").read_text())["report"]
+    config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
+    validate_config(config, CONFIG_SCHEMA, source="config/config.yaml")  # fills the defaults
+    settings = config["report"]
     settings["pdf"] = False
     for sample in samples:
         (tmp_path / sample).mkdir()
