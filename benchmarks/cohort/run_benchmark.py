@@ -64,7 +64,11 @@ class RunSummary:
 def _children(pid: int) -> list[int]:
     """Children of every thread: snakemake starts jobs from worker threads."""
     kids = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").glob("*"))
+    except OSError:  # the process ended between being listed and being read
+        return kids
+    for task in tasks:
         try:
             kids += [int(c) for c in (task / "children").read_text().split()]
         except OSError:
