@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from nenprofile.ingest.sheet import FILE_SEPARATORS
 from nenprofile.ingest.variants.result import IngestResult
 from nenprofile.io.textfiles import iter_lines
 
-FILE_SEPARATOR = ";"  # between the files of one sample-sheet cell
-# counts that are not skip reasons
-_NOT_SKIPS = {"records_read", "passed", "variants", "multiallelic_split", "left_aligned"}
+# between the files of one sample-sheet cell: the samples schema owns it (x-separator)
+FILE_SEPARATOR = FILE_SEPARATORS["vcf"]
 _STRELKA_NAME = re.compile(r"somatic[._](snvs|indels)\b", re.I)
 _LABEL = {"snvs": "SNV", "indels": "indel"}
 _STRELKA_FORMATS = {"snvs": ("AU", "CU", "GU", "TU"), "indels": ("TAR", "TIR")}
