@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from nenprofile.errors import InputError
+from nenprofile.ingest.variants._fast.columnar import ColumnarFailed, columnar_reader
 from nenprofile.ingest.variants._fast.fastloop import vep_fast_loop
 from nenprofile.ingest.variants._fast.parallel import SplitFailed, read_split, worth_splitting
 from nenprofile.ingest.variants._fast.textvcf import TextPathUnsupported, TextVCF, counts_function
@@ -310,14 +311,20 @@ def _stream_any(engine: str, source: str, *args: Any, workers: int = 1) -> dict[
         records = TextVCF(source, samples, tumor_index, info_types, declared_types(formats))
         # 'auto' keeps the text path only where fastloop applies; elsewhere cyvcf2 is faster
         # than textvcf's general Record adapter
-        records.fast_loop_only = engine == "auto"
+        records.fast_loop_only = engine in ("auto", "columnar")
         records.split = workers >= 2
+        columnar = engine if engine in ("auto", "columnar") else None
         try:
             try:
-                return _stream(records, *args)
+                return _stream(records, *args, columnar=columnar)
+            except ColumnarFailed:
+                if engine == "columnar":
+                    raise
             except SplitFailed:
-                records.split = False
-                return _stream(records, *args)
+                pass
+            # again in one pass of the fast loop, which reads (or refuses) the file as it is
+            records.split = False
+            return _stream(records, *args)
         except TextPathUnsupported:
             if engine == "text":
                 raise
@@ -340,7 +347,11 @@ def _stream(
     min_depth: int,
     consumer: VariantConsumer,
     of_interest: frozenset[str],
+    *,
+    columnar: str | None = None,
 ) -> dict[str, int]:
+    """columnar: 'auto' or 'columnar' lets the columnar engine (_fast/columnar.py) read a
+    file the fast loop reads ('auto' only a large one)."""
     consumer.restart()  # a second pass (another engine) starts from nothing
     add = consumer.add
     counts: Counter[str] = Counter()
@@ -489,8 +500,14 @@ def _stream(
     if isinstance(vcf, TextVCF) and fast_possible:
         fast = vep_fast_loop(vcf, plan, parser, check_gt, pass_only, allowed, min_vaf, min_depth,
                              here, slow_bins, intern=consumer.keeps_all)  # fmt: skip
-    split = worth_splitting(vcf) if fast is not None and vcf.split else None
-    if fast is not None and split is not None:
+    columns = None
+    if fast is not None and columnar is not None:
+        columns = columnar_reader(vcf, parser, plan, check_gt, pass_only, min_vaf, min_depth,
+                                  slow_bins, consumer, always=columnar == "columnar")  # fmt: skip
+    split = worth_splitting(vcf) if fast is not None and vcf.split and columns is None else None
+    if columns is not None:
+        columns.run(fast, one_record, counts, tally, chroms, here)  # type: ignore[arg-type]
+    elif fast is not None and split is not None:
         read_split(vcf, split, fast, one_record, counts, consumer, tally, chroms)
     elif fast is not None:
         fast(vcf.blocks(), one_record, counts, add, tally, chroms)
