@@ -362,6 +362,8 @@ class ColumnarReader:
         for value in values:
             if value not in cache:
                 cache[value] = function(value)
+        if not values:  # nulls only (replace_strict would keep the input's type)
+            return self.pl.Series(series.name, [None] * series.len(), dtype=dtype)
         mapping = {value: cache[value] for value in values}
         return series.replace_strict(mapping, return_dtype=dtype)
 
