@@ -165,10 +165,11 @@ def _same_everywhere(path: Path, tmp: Path, genes: set[str]) -> None:
             read_vcf(str(path), engine="columnar", genes=genes)
         assert str(info.value) == str(error)
         return
-    assert read_vcf(str(path), engine="columnar", genes=genes) == expected
+    # compared as text: a population AF of 'nan' is a float unequal to itself
+    assert repr(read_vcf(str(path), engine="columnar", genes=genes)) == repr(expected)
     auto, auto_sink = _streamed(path, "auto", tmp / "auto", genes)
     ours, our_sink = _streamed(path, "columnar", tmp / "columnar", genes)
-    assert ours == auto
+    assert repr(ours) == repr(auto)
     assert [getattr(our_sink.tally, n) for n in COUNTERS] == [
         getattr(auto_sink.tally, n) for n in COUNTERS
     ]

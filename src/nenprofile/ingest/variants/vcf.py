@@ -502,8 +502,9 @@ def _stream(
                              here, slow_bins, intern=consumer.keeps_all)  # fmt: skip
     columns = None
     if fast is not None and columnar is not None:
-        columns = columnar_reader(vcf, parser, plan, check_gt, pass_only, min_vaf, min_depth,
-                                  slow_bins, consumer, always=columnar == "columnar")  # fmt: skip
+        columns = columnar_reader(vcf, parser, plan, check_gt, pass_only, allowed, min_vaf,
+                                  min_depth, slow_bins, consumer,
+                                  always=columnar == "columnar")  # fmt: skip
     split = worth_splitting(vcf) if fast is not None and vcf.split and columns is None else None
     if columns is not None:
         columns.run(fast, one_record, counts, tally, chroms, here)  # type: ignore[arg-type]

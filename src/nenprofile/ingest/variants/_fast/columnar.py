@@ -125,6 +125,7 @@ class _Bulk:
     def __init__(self, sink: Any, excluded: frozenset[str]) -> None:
         self.sink = sink
         self.excluded = excluded
+        self.pending = 0  # characters added since the last flush
 
     @classmethod
     def of(cls, consumer: VariantConsumer) -> _Bulk | None:
@@ -148,18 +149,17 @@ class _Bulk:
         for name, value in counts.items():
             setattr(tally, name, getattr(tally, name) + value)
 
-    def add_lines(self, lines: list[str], start: int, stop: int) -> None:
-        """Rows start..stop of lines into the table, flushed at the writer's own points
-        (VariantTableWriter.add flushes every CHUNK_LINES rows)."""
+    def add_block(self, block: str) -> None:
+        """Table lines (joined by '\\n') after those added so far. The writer's gzip stream
+        is the same whichever pieces the text is written in (zlib without flushes)."""
         table: VariantTableWriter | None = self.sink.table
         if table is None:
             return
-        while start < stop:
-            take = min(stop - start, CHUNK_LINES - len(table.lines))
-            table.lines.extend(lines[start : start + take])
-            start += take
-            if len(table.lines) >= CHUNK_LINES:
-                table.flush()
+        table.lines.append(block)
+        self.pending += len(block)
+        if self.pending >= _BLOCK_FLUSH or len(table.lines) >= CHUNK_LINES:
+            table.flush()
+            self.pending = 0
 
 
 class ColumnarReader:
@@ -172,6 +172,7 @@ class ColumnarReader:
         tags: tuple[str | None, str, str],
         check_gt: bool,
         pass_only: bool,
+        allowed: frozenset[str],
         min_vaf: float,
         min_depth: int,
         slow_bins: PositionBins,
@@ -196,6 +197,11 @@ class ColumnarReader:
         self.proteins: dict[str, str | None] = {}
         self.cells: dict[float, str] = {}
         self.bin_series: dict[str, Any] = {}
+        self.filters: dict[str, bool] = {}
+        self.allowed = allowed
+        named = {0: "raw_chrom", 1: "raw_pos", 3: "ref", 4: "alt", 6: "filter", 7: "info",
+                 8: "format", self.column: "sample"}  # fmt: skip
+        self.columns = [named.get(i, f"column_{i}") for i in range(self.expected)]
 
     @staticmethod
     def applies(parser: CsqParser, tags: tuple[str | None, str, str] | None) -> bool:
@@ -270,69 +276,80 @@ class ColumnarReader:
         here: list[Any],
     ) -> None:
         add = self.consumer.add
-        lines = data.split(b"\n")
-        if lines[-1] == b"":
-            lines.pop()
-        frame = self._frame(data, len(lines))
+        frame = self._frame(data)
         if frame is None:  # the fast loop reads the whole chunk (and raises what it raises)
             loop([_no_cr(_lines(data.decode()))], one_record, counts, add, tally, chroms)
             return
+        # records the fast loop only counts as filtered: counted here, and out of the way (the
+        # first one of the file goes through the loop: the counters keep their key order)
+        filtered = self._filtered(frame)
+        if "filtered" not in counts and filtered.any():
+            filtered = filtered.scatter(filtered.arg_true()[0], False)
+        n_filtered = int(filtered.sum())
+        if n_filtered:
+            frame = frame.filter(~filtered)
+        if frame.height:
+            self._lines_in_order(frame, loop, one_record, counts, tally, chroms, here)
+        if n_filtered:  # after the loop has met the first filtered record of the file
+            counts["filtered"] += n_filtered
+            tally[0] += n_filtered
+
+    def _lines_in_order(
+        self,
+        frame: Any,
+        loop: Loop,
+        one_record: Callable[[Any], None],
+        counts: Any,
+        tally: list[int],
+        chroms: dict[str, str],
+        here: list[Any],
+    ) -> None:
+        """The plain lines column-wise, the others through the loop, in file order."""
+        add = self.consumer.add
         plain, rows = self._plain_rows(frame, here)
         if self.bulk is not None:
-            plain, rows, table_lines = self._bulk_rows(plain, rows)
+            plain, runs = self._bulk_runs(plain, rows)
         else:
-            variants = self._variants(rows)
-        chrom_of, pos_of, ref_of, alt_of = (
-            rows.get_column(name).to_list() for name in ("chrom", "pos", "ref", "alt")
+            runs = self._variant_runs(plain, rows)
+        # the lines left to the fast loop, as they were (every line has all its columns)
+        others = (
+            frame.filter(~plain)
+            .select(self.pl.concat_str(self.columns, separator="\t"))
+            .to_series()
+            .to_list()
         )
         # the plain runs and the lines between them, in file order
-        i = p = 0
-        runs = plain.rle().struct.unnest()
+        lengths = plain.rle().struct.unnest()
+        k = o = n_plain = 0
         for length, is_plain in zip(
-            runs.get_column("len").to_list(), runs.get_column("value").to_list(), strict=True
+            lengths.get_column("len").to_list(), lengths.get_column("value").to_list(), strict=True
         ):
             if is_plain:
-                q = p + length
+                content, last = runs[k]
+                k += 1
+                n_plain += length
                 if self.bulk is not None:
-                    self.bulk.add_lines(table_lines, p, q)
+                    self.bulk.add_block(content)
                 else:
-                    for variant in variants[p:q]:
+                    for variant in content:
                         add(variant)
-                # duplicates.py's position state: the run's last variant
-                last = q - 1
-                here[0], here[1], here[2], here[3], here[4] = (
-                    chrom_of[last],
-                    pos_of[last],
-                    ref_of[last],
-                    alt_of[last],
-                    None,
-                )
-                p = q
+                here[:] = [*last, None]  # duplicates.py's position state: the run's last variant
             else:
-                text = [line.decode() for line in lines[i : i + length]]
-                loop([text], one_record, counts, add, tally, chroms)
-            i += length
-        tally[0] += p
-        tally[1] += p
+                loop([others[o : o + length]], one_record, counts, add, tally, chroms)
+                o += length
+        tally[0] += n_plain
+        tally[1] += n_plain
 
-    def _frame(self, data: bytes, n_lines: int) -> Any:
+    def _frame(self, data: bytes) -> Any:
         """The chunk's columns, or None when the chunk holds something the engine leaves to
         the fast loop: '#' lines, carriage returns, lines with another number of columns."""
         pl = self.pl
         if b"\r" in data or b"\n#" in data or data.startswith(b"#"):
             return None
+        n_lines = data.count(b"\n") + (not data.endswith(b"\n"))
+        # every line has exactly the header's columns: polars refuses more and pads fewer
         if data.count(b"\t") != n_lines * (self.expected - 1):
             return None
-        names = {
-            0: "raw_chrom",
-            1: "raw_pos",
-            3: "ref",
-            4: "alt",
-            6: "filter",
-            7: "info",
-            8: "format",
-            self.column: "sample",
-        }
         try:
             frame = pl.read_csv(
                 data,
@@ -341,14 +358,34 @@ class ColumnarReader:
                 quote_char=None,
                 infer_schema=False,
                 empty_string_is_null=False,
-                columns=list(names),
             )
         except pl.exceptions.PolarsError:
             return None
-        if frame.height != n_lines:
+        if frame.height != n_lines or frame.width != self.expected:
             return None
-        frame.columns = list(names.values())  # read in the order asked for
+        frame.columns = self.columns
         return frame
+
+    def _filtered(self, frame: Any) -> Any:
+        """Per line: one ALT and a FILTER the fast loop counts as filtered, before it looks at
+        anything else of the line."""
+        pl = self.pl
+        c = pl.col
+        if not self.pass_only:
+            return pl.Series([False] * frame.height)
+        allowed = self.allowed
+
+        def is_filtered(flt: str) -> bool:
+            if flt == "PASS" or flt == ".":
+                return False
+            return not (allowed and allowed.issuperset(flt.split(";")))
+
+        by_filter = self._python_map(frame.get_column("filter"), is_filtered, self.filters,
+                                     pl.Boolean)  # fmt: skip
+        single = frame.select(
+            ~c("alt").str.contains(",", literal=True) & (c("alt") != ".")
+        ).to_series()
+        return by_filter & single
 
     # -- which lines are plain -------------------------------------------------------
 
@@ -475,7 +512,8 @@ class ColumnarReader:
         pl = self.pl
         c = pl.col
         parser = self.parser
-        entry = c("csq").str.split_exact("|", parser.n - 1).struct
+        # one field more than the header's: null there means exactly the header's fields
+        entry = c("csq").str.split_exact("|", parser.n).struct
 
         def field(i: int | None) -> Any:
             return pl.lit("", pl.String) if i is None else entry.field(f"field_{i}")
@@ -492,7 +530,8 @@ class ColumnarReader:
             existing=field(parser.existing),
             protein_position=field(parser.protein_position),
             amino_acids=field(parser.amino_acids),
-            exact=c("csq").str.count_matches("|", literal=True) == parser.n - 1,
+            exact=entry.field(f"field_{parser.n - 1}").is_not_null()
+            & entry.field(f"field_{parser.n}").is_null(),
             picked=field(parser.pick) == "1",
             **{f"pop_{k}": pop for k, pop in enumerate(pops)},
         )
@@ -575,49 +614,66 @@ class ColumnarReader:
         entry[parser.amino_acids] = acids  # type: ignore[index]
         return parser._hgvsp_from_residues(entry)
 
-    def _variants(self, values: Any) -> list[Variant]:
+    def _variant_runs(self, plain: Any, values: Any) -> list[tuple[list[Variant], tuple]]:
+        """Per plain run: its Variants and its last (chrom, pos, ref, alt)."""
         source = self.parser.source
         columns = [values.get_column(name).to_list() for name in _VARIANT_COLUMNS]
-        return [Variant(*fields, "PASS", source) for fields in zip(*columns, strict=True)]
+        variants = [Variant(*fields, "PASS", source) for fields in zip(*columns, strict=True)]
+        runs = []
+        start = 0
+        for length in _run_lengths(plain):
+            last = variants[start + length - 1]
+            runs.append((variants[start : start + length], (last.chrom, last.pos, last.ref,
+                                                             last.alt)))  # fmt: skip
+            start += length
+        return runs
 
-    def _bulk_rows(self, plain: Any, values: Any) -> tuple[Any, Any, list[str]]:
-        """The plain rows' variant-table lines (table.table_line), their TMB tally added to
-        the sink; rows whose line would need the TSV dialect's escaping are left to the
-        fast loop: (plain, values, lines) without them."""
+    def _bulk_runs(self, plain: Any, values: Any) -> tuple[Any, list[tuple[str, tuple]]]:
+        """Per plain run: its variant-table lines (table.table_line) joined, and its last
+        (chrom, pos, ref, alt); their TMB tally is added to the sink. Rows whose line would
+        need the TSV dialect's escaping are left to the fast loop (plain turned off)."""
         pl = self.pl
         c = pl.col
         line = pl.concat_str(
-            c("chrom"),
-            c("pos").cast(pl.String),
-            c("ref"),
-            c("alt"),
-            c("gene").fill_null(""),
-            c("variant_class"),
-            c("consequence").fill_null(""),
-            c("hgvsc").fill_null(""),
-            c("hgvsp").fill_null(""),
-            c("transcript").fill_null(""),
-            c("vaf_text"),
-            c("depth").cast(pl.String),
-            c("alt_reads").cast(pl.String),
-            c("pop_text"),
-            c("clinvar").fill_null(""),
-            pl.lit("PASS"),
-            pl.lit(self.parser.source),
-            separator="\t",
-        )
+            c("chrom"), c("pos").cast(pl.String), c("ref"), c("alt"),
+            c("gene").fill_null(""), c("variant_class"), c("consequence").fill_null(""),
+            c("hgvsc").fill_null(""), c("hgvsp").fill_null(""), c("transcript").fill_null(""),
+            c("vaf_text"), c("depth").cast(pl.String), c("alt_reads").cast(pl.String),
+            c("pop_text"), c("clinvar").fill_null(""), pl.lit("PASS"),
+            pl.lit(self.parser.source), separator="\t",
+        )  # fmt: skip
         values = values.with_columns(
-            vaf_text=self._python_map(values.get_column("vaf"), format_cell, self.cells, pl.String),
-            pop_text=self._python_map(
-                values.get_column("population_af"), format_cell, self.cells, pl.String
-            ).fill_null(""),
-        )
-        values = values.with_columns(line=line)
+            vaf_text=self._python_map(values.get_column("vaf"), format_cell, self.cells,
+                                      pl.String),
+            pop_text=self._python_map(values.get_column("population_af"), format_cell,
+                                      self.cells, pl.String).fill_null(""),
+        ).with_columns(line=line)  # fmt: skip
         encode = values.get_column("line").str.contains(_NEEDS_ENCODING)
         if encode.any():
-            where = plain.arg_true().filter(encode)
-            plain = plain.scatter(where, False)
+            plain = plain.scatter(plain.arg_true().filter(encode), False)
             values = values.filter(~encode)
+        self.bulk.add_tally(self._tally(values))  # type: ignore[union-attr]
+        starts = plain & ~plain.shift(1, fill_value=False)
+        runs = (
+            values.with_columns(run=starts.cum_sum().filter(plain))
+            .group_by("run", maintain_order=True)
+            .agg(
+                c("line").str.join("\n"),
+                c("chrom").last(),
+                c("pos").last(),
+                c("ref").last(),
+                c("alt").last(),
+            )
+        )
+        blocks = runs.get_column("line").to_list()
+        lasts = zip(*(runs.get_column(n).to_list() for n in ("chrom", "pos", "ref", "alt")),
+                    strict=True)  # fmt: skip
+        return plain, list(zip(blocks, lasts, strict=True))
+
+    def _tally(self, values: Any) -> dict[str, int]:
+        """TmbTally.add over the rows, counted column-wise."""
+        pl = self.pl
+        c = pl.col
         settings = self.bulk.sink.tmb_settings  # type: ignore[union-attr]
         af, vaf = c("population_af"), c("vaf")
         eligible = (af.is_null() | (af < settings.max_population_af)) & (
@@ -633,10 +689,16 @@ class ColumnarReader:
             any_class=eligible.sum(),
             any_class_indels=(eligible & indel).sum(),
         ).row(0, named=True)
-        self.bulk.add_tally({k: int(v) for k, v in summary.items()})  # type: ignore[union-attr]
-        return plain, values, values.get_column("line").to_list()
+        return {name: int(value) for name, value in summary.items()}
 
 
+def _run_lengths(plain: Any) -> list[int]:
+    runs = plain.rle().struct.unnest()
+    return [n for n, v in zip(runs.get_column("len").to_list(),
+                              runs.get_column("value").to_list(), strict=True) if v]  # fmt: skip
+
+
+_BLOCK_FLUSH = 1 << 20  # table text handed to gzip at least this often
 _CACHE_LIMIT = 200_000  # distinct values remembered per cache (pathological files)
 _VARIANT_COLUMNS = (
     "chrom",
@@ -674,6 +736,7 @@ def columnar_reader(
     plan: list[Extractor],
     check_gt: bool,
     pass_only: bool,
+    allowed: frozenset[str],
     min_vaf: float,
     min_depth: int,
     slow_bins: PositionBins,
@@ -689,5 +752,5 @@ def columnar_reader(
     if not (polars_available() if always else worth_columnar(reader)):
         return None
     return ColumnarReader(
-        reader, parser, tags, check_gt, pass_only, min_vaf, min_depth, slow_bins, consumer
+        reader, parser, tags, check_gt, pass_only, allowed, min_vaf, min_depth, slow_bins, consumer
     )
