@@ -143,7 +143,15 @@ def _spy_rows(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return rows
 
 
-def _streamed(path: Path, engine: str, out: Path, genes: set[str]) -> tuple[Any, ProfileSink]:
+def _streamed(
+    path: Path, engine: str, out: Path | None, genes: set[str]
+) -> tuple[Any, ProfileSink]:
+    """read_vcf into a ProfileSink as profile_sample makes it; out: where its variant table
+    goes (None: no table)."""
+    if out is None:
+        sink = ProfileSink(genes, SETTINGS, None)
+        result = read_vcf(str(path), engine=engine, consumer=sink, genes=genes)
+        return result, sink
     table_path = out / "variants.tsv.gz"
     out.mkdir()
     with open(table_path, "wb") as raw:
@@ -152,6 +160,10 @@ def _streamed(path: Path, engine: str, out: Path, genes: set[str]) -> tuple[Any,
         result = read_vcf(str(path), engine=engine, consumer=consumer, genes=genes)
         sink.finish()
     return result, sink
+
+
+def _tally(sink: ProfileSink) -> list[int]:
+    return [getattr(sink.tally, name) for name in COUNTERS]
 
 
 def _same_everywhere(path: Path, tmp: Path, genes: set[str]) -> None:
@@ -170,10 +182,13 @@ def _same_everywhere(path: Path, tmp: Path, genes: set[str]) -> None:
     auto, auto_sink = _streamed(path, "auto", tmp / "auto", genes)
     ours, our_sink = _streamed(path, "columnar", tmp / "columnar", genes)
     assert repr(ours) == repr(auto)
-    assert [getattr(our_sink.tally, n) for n in COUNTERS] == [
-        getattr(auto_sink.tally, n) for n in COUNTERS
-    ]
+    assert _tally(our_sink) == _tally(auto_sink)
     assert our_sink.duplicates == auto_sink.duplicates
+    # without a variant table (and without renaming)
+    auto, auto_sink = _streamed(path, "auto", None, genes)
+    ours, our_sink = _streamed(path, "columnar", None, genes)
+    assert repr(ours) == repr(auto)
+    assert _tally(our_sink) == _tally(auto_sink)
     table = (tmp / "columnar" / "variants.tsv.gz").read_bytes()
     assert table == (tmp / "auto" / "variants.tsv.gz").read_bytes()
 
@@ -184,9 +199,10 @@ def test_edge_cases_equal_the_fast_loop(tmp_path, monkeypatch):
     path = tmp_path / "edge.vcf"
     path.write_text(HEADER + "".join(EDGE_RECORDS[:-1]))
     _same_everywhere(path, tmp_path, {"TP53"})
-    # the plain lines, counted by hand from EDGE_RECORDS: 24 in memory; streamed, 'MLL2'
-    # (renamed) is left to the fast loop before and '=HYPERLINK' (escaped) after this count
-    assert sum(rows) == 24 + 23
+    # the plain lines, counted by hand from EDGE_RECORDS: 24 in memory; streamed with a
+    # table and renaming, 'MLL2' (renamed) is left to the fast loop before this count and
+    # '=HYPERLINK' (escaped) after it; streamed without either, 24 again
+    assert sum(rows) == 24 + 23 + 24
     refused = tmp_path / "refused.vcf"
     refused.write_text(HEADER + "".join(EDGE_RECORDS))
     with pytest.raises(InputError, match="allele fraction"):

@@ -642,12 +642,16 @@ class ColumnarReader:
             c("pop_text"), c("clinvar").fill_null(""), pl.lit("PASS"),
             pl.lit(self.parser.source), separator="\t",
         )  # fmt: skip
-        values = values.with_columns(
-            vaf_text=self._python_map(values.get_column("vaf"), format_cell, self.cells,
-                                      pl.String),
-            pop_text=self._python_map(values.get_column("population_af"), format_cell,
-                                      self.cells, pl.String).fill_null(""),
-        ).with_columns(line=line)  # fmt: skip
+        if self.bulk.sink.table is None:  # type: ignore[union-attr]
+            line = pl.lit("")  # no table to write
+        else:
+            values = values.with_columns(
+                vaf_text=self._python_map(values.get_column("vaf"), format_cell, self.cells,
+                                          pl.String),
+                pop_text=self._python_map(values.get_column("population_af"), format_cell,
+                                          self.cells, pl.String).fill_null(""),
+            )  # fmt: skip
+        values = values.with_columns(line=line)
         encode = values.get_column("line").str.contains(_NEEDS_ENCODING)
         if encode.any():
             plain = plain.scatter(plain.arg_true().filter(encode), False)
