@@ -507,7 +507,8 @@ def _stream(
                                   always=columnar == "columnar")  # fmt: skip
     split = worth_splitting(vcf) if fast is not None and vcf.split and columns is None else None
     if columns is not None:
-        columns.run(fast, one_record, counts, tally, chroms, here)  # type: ignore[arg-type]
+        threads = 2 if vcf.split else 1  # read_vcf(workers=...): the job's cores
+        columns.run(fast, one_record, counts, tally, chroms, here, threads)  # type: ignore[arg-type]
     elif fast is not None and split is not None:
         read_split(vcf, split, fast, one_record, counts, consumer, tally, chroms)
     elif fast is not None:

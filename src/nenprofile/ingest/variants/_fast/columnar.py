@@ -20,6 +20,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import queue
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from typing import IO, Any
@@ -220,7 +221,12 @@ class ColumnarReader:
         tally: list[int],
         chroms: dict[str, str],
         here: list[Any],
+        threads: int = 1,
     ) -> None:
+        """threads: the cores the job was given; polars uses as many, when this process
+        imports it first and POLARS_MAX_THREADS is not set (Snakemake's threads hold)."""
+        if "polars" not in sys.modules:
+            os.environ.setdefault("POLARS_MAX_THREADS", str(max(1, threads)))
         import polars as pl
 
         self.pl = pl
