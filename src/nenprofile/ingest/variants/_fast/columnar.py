@@ -139,10 +139,10 @@ class _Bulk:
             inner = inner.inner
         if type(inner) is not ProfileSink or inner.source is not None:
             return None
-        try:
-            excluded |= set(inner.genes)
-        except TypeError:
-            return None
+        genes = inner.genes
+        if not isinstance(genes, (set, frozenset, list, tuple, dict)):
+            return None  # a Container that cannot list its genes: Variants one by one
+        excluded |= set(genes)
         return cls(inner, frozenset(excluded))
 
     def add_tally(self, counts: dict[str, int]) -> None:
@@ -313,6 +313,7 @@ class ColumnarReader:
         """The plain lines column-wise, the others through the loop, in file order."""
         add = self.consumer.add
         plain, rows = self._plain_rows(frame, here)
+        runs: list[tuple[Any, tuple[Any, ...]]]
         if self.bulk is not None:
             plain, runs = self._bulk_runs(plain, rows)
         else:
@@ -419,7 +420,7 @@ class ColumnarReader:
         tags = fmt.split(":")
         positions = {tag: i for i, tag in enumerate(tags)}
         i_gt, i_ps = positions.get("GT"), positions.get("PS")
-        i_af = positions.get(self.frac_tag)  # type: ignore[arg-type]
+        i_af = positions.get(self.frac_tag or "")
         i_ad, i_dp = positions.get(self.ad_tag), positions.get(self.dp_tag)
         if i_af is None or i_ad is None or i_dp is None:
             return pl.Series([False] * frame.height), frame.clear()
@@ -620,11 +621,12 @@ class ColumnarReader:
         entry[parser.amino_acids] = acids  # type: ignore[index]
         return parser._hgvsp_from_residues(entry)
 
-    def _variant_runs(self, plain: Any, values: Any) -> list[tuple[list[Variant], tuple]]:
+    def _variant_runs(self, plain: Any, values: Any) -> list[tuple[Any, tuple[Any, ...]]]:
         """Per plain run: its Variants and its last (chrom, pos, ref, alt)."""
         source = self.parser.source
         columns = [values.get_column(name).to_list() for name in _VARIANT_COLUMNS]
-        variants = [Variant(*fields, "PASS", source) for fields in zip(*columns, strict=True)]
+        make: Any = Variant  # positional, in the model's field order (as fastloop builds it)
+        variants = [make(*fields, "PASS", source) for fields in zip(*columns, strict=True)]
         runs = []
         start = 0
         for length in _run_lengths(plain):
@@ -634,7 +636,7 @@ class ColumnarReader:
             start += length
         return runs
 
-    def _bulk_runs(self, plain: Any, values: Any) -> tuple[Any, list[tuple[str, tuple]]]:
+    def _bulk_runs(self, plain: Any, values: Any) -> tuple[Any, list[tuple[Any, tuple[Any, ...]]]]:
         """Per plain run: its variant-table lines (table.table_line) joined, and its last
         (chrom, pos, ref, alt); their TMB tally is added to the sink. Rows whose line would
         need the TSV dialect's escaping are left to the fast loop (plain turned off)."""
