@@ -15,7 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from nenprofile.errors import InputError
-from nenprofile.ingest.variants._fast.columnar import ColumnarFailed, columnar_reader
+from nenprofile.ingest.variants._fast.columnar import (
+    ColumnarFailed,
+    RecordRules,
+    columnar_reader,
+)
 from nenprofile.ingest.variants._fast.fastloop import vep_fast_loop
 from nenprofile.ingest.variants._fast.parallel import SplitFailed, read_split, worth_splitting
 from nenprofile.ingest.variants._fast.textvcf import TextPathUnsupported, TextVCF, counts_function
@@ -502,8 +506,8 @@ def _stream(
                              here, slow_bins, intern=consumer.keeps_all)  # fmt: skip
     columns = None
     if fast is not None and columnar is not None:
-        columns = columnar_reader(vcf, parser, plan, check_gt, pass_only, allowed, min_vaf,
-                                  min_depth, slow_bins, consumer,
+        rules = RecordRules(check_gt, pass_only, allowed, min_vaf, min_depth)
+        columns = columnar_reader(vcf, parser, plan, rules, slow_bins, consumer,
                                   always=columnar == "columnar")  # fmt: skip
     split = worth_splitting(vcf) if fast is not None and vcf.split and columns is None else None
     if columns is not None:

@@ -23,6 +23,7 @@ import queue
 import sys
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import IO, Any
 
 from nenprofile.ingest.variants._fast.fastloop import Loop, _plain_fraction
@@ -163,6 +164,33 @@ class _Bulk:
             self.pending = 0
 
 
+@dataclass(frozen=True)
+class RecordRules:
+    """read_vcf's record filters, as the fast loop applies them."""
+
+    check_gt: bool
+    pass_only: bool
+    allowed: frozenset[str]
+    min_vaf: float
+    min_depth: int
+
+
+@dataclass(frozen=True)
+class _Route:
+    """The fast loop with what vcf._stream hands it: lines(...) reads lines through it."""
+
+    loop: Loop
+    one_record: Callable[[Any], None]
+    counts: Any
+    add: Callable[[Any], None]
+    tally: list[int]
+    chroms: dict[str, str]
+    here: list[Any]
+
+    def lines(self, lines: list[str]) -> None:
+        self.loop([lines], self.one_record, self.counts, self.add, self.tally, self.chroms)
+
+
 class ColumnarReader:
     """One file's plain-line rules (from the header) and its pass over the chunks."""
 
@@ -171,21 +199,18 @@ class ColumnarReader:
         reader: TextVCF,
         parser: CsqParser,
         tags: tuple[str | None, str, str],
-        check_gt: bool,
-        pass_only: bool,
-        allowed: frozenset[str],
-        min_vaf: float,
-        min_depth: int,
+        rules: RecordRules,
         slow_bins: PositionBins,
         consumer: VariantConsumer,
     ) -> None:
         self.reader = reader
         self.parser = parser
         self.frac_tag, self.ad_tag, self.dp_tag = tags
-        self.check_gt = check_gt
-        self.pass_only = pass_only
-        self.min_vaf = min_vaf
-        self.min_depth = min_depth
+        self.check_gt = rules.check_gt
+        self.pass_only = rules.pass_only
+        self.allowed = rules.allowed
+        self.min_vaf = rules.min_vaf
+        self.min_depth = rules.min_depth
         self.bins = slow_bins.bins
         self.consumer = consumer
         self.bulk = _Bulk.of(consumer)
@@ -199,7 +224,6 @@ class ColumnarReader:
         self.cells: dict[float, str] = {}
         self.bin_series: dict[str, Any] = {}
         self.filters: dict[str, bool] = {}
-        self.allowed = allowed
         named = {0: "raw_chrom", 1: "raw_pos", 3: "ref", 4: "alt", 6: "filter", 7: "info",
                  8: "format", self.column: "sample"}  # fmt: skip
         self.columns = [named.get(i, f"column_{i}") for i in range(self.expected)]
@@ -232,7 +256,7 @@ class ColumnarReader:
         self.pl = pl
         self.chroms = chroms
         reader = self.reader
-        add = self.consumer.add
+        route = _Route(loop, one_record, counts, self.consumer.add, tally, chroms, here)
         handle = reader._handle = reader._open()
         try:
             in_header = True
@@ -242,17 +266,15 @@ class ColumnarReader:
                 if in_header:
                     start = self._header_end(data)
                     if start == -1:  # header lines only so far
-                        loop(
-                            [_no_cr(_lines(data.decode()))], one_record, counts, add, tally, chroms
-                        )
+                        route.lines(_no_cr(_lines(data.decode())))
                         continue
                     in_header = False
                     if start:
                         head = data[:start].decode()
-                        loop([_no_cr(_lines(head))], one_record, counts, add, tally, chroms)
+                        route.lines(_no_cr(_lines(head)))
                         data = data[start:]
                 try:
-                    self._chunk(data, loop, one_record, counts, tally, chroms, here)
+                    self._chunk(data, route)
                 except pl.exceptions.PolarsError as error:
                     raise ColumnarFailed(str(error)) from error
             proc = reader._proc
@@ -271,21 +293,12 @@ class ColumnarReader:
                 return -1
         return at if at < len(data) else -1
 
-    def _chunk(
-        self,
-        data: bytes,
-        loop: Loop,
-        one_record: Callable[[Any], None],
-        counts: Any,
-        tally: list[int],
-        chroms: dict[str, str],
-        here: list[Any],
-    ) -> None:
-        add = self.consumer.add
+    def _chunk(self, data: bytes, route: _Route) -> None:
         frame = self._frame(data)
         if frame is None:  # the fast loop reads the whole chunk (and raises what it raises)
-            loop([_no_cr(_lines(data.decode()))], one_record, counts, add, tally, chroms)
+            route.lines(_no_cr(_lines(data.decode())))
             return
+        counts = route.counts
         # records the fast loop only counts as filtered: counted here, and out of the way (the
         # first one of the file goes through the loop: the counters keep their key order)
         filtered = self._filtered(frame)
@@ -295,23 +308,14 @@ class ColumnarReader:
         if n_filtered:
             frame = frame.filter(~filtered)
         if frame.height:
-            self._lines_in_order(frame, loop, one_record, counts, tally, chroms, here)
+            self._lines_in_order(frame, route)
         if n_filtered:  # after the loop has met the first filtered record of the file
             counts["filtered"] += n_filtered
-            tally[0] += n_filtered
+            route.tally[0] += n_filtered
 
-    def _lines_in_order(
-        self,
-        frame: Any,
-        loop: Loop,
-        one_record: Callable[[Any], None],
-        counts: Any,
-        tally: list[int],
-        chroms: dict[str, str],
-        here: list[Any],
-    ) -> None:
+    def _lines_in_order(self, frame: Any, route: _Route) -> None:
         """The plain lines column-wise, the others through the loop, in file order."""
-        add = self.consumer.add
+        add, here = route.add, route.here
         plain, rows = self._plain_rows(frame, here)
         runs: list[tuple[Any, tuple[Any, ...]]]
         if self.bulk is not None:
@@ -342,10 +346,10 @@ class ColumnarReader:
                         add(variant)
                 here[:] = [*last, None]  # duplicates.py's position state: the run's last variant
             else:
-                loop([others[o : o + length]], one_record, counts, add, tally, chroms)
+                route.lines(others[o : o + length])
                 o += length
-        tally[0] += n_plain
-        tally[1] += n_plain
+        route.tally[0] += n_plain
+        route.tally[1] += n_plain
 
     def _frame(self, data: bytes) -> Any:
         """The chunk's columns, or None when the chunk holds something the engine leaves to
@@ -746,11 +750,7 @@ def columnar_reader(
     reader: TextVCF,
     parser: CsqParser,
     plan: list[Extractor],
-    check_gt: bool,
-    pass_only: bool,
-    allowed: frozenset[str],
-    min_vaf: float,
-    min_depth: int,
+    rules: RecordRules,
     slow_bins: PositionBins,
     consumer: VariantConsumer,
     *,
@@ -763,6 +763,4 @@ def columnar_reader(
         return None
     if not (polars_available() if always else worth_columnar(reader)):
         return None
-    return ColumnarReader(
-        reader, parser, tags, check_gt, pass_only, allowed, min_vaf, min_depth, slow_bins, consumer
-    )
+    return ColumnarReader(reader, parser, tags, rules, slow_bins, consumer)
