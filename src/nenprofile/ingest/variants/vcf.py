@@ -155,10 +155,12 @@ def read_vcf(
     """consumer: where each variant goes, in file order (consumers.py); IngestResult.variants
     is consumer.kept(): every variant with the default VariantList.
     workers: 2 lets a large bgzipped VEP file be read in two processes (parallel.py).
-    engine: 'auto' (fastloop's raw-text pass for VEP-annotated files with AF/AD/DP,
+    engine: 'auto' (fastloop's raw-text pass for VEP-annotated files with AF/AD/DP, read
+    column-wise by _fast/columnar.py from 8 MB bgzipped on when polars is installed;
     cyvcf2 for everything else and whenever the text path cannot reproduce a record),
-    'text' (raw text for every file via textvcf.Record; raises TextPathUnsupported instead
-    of falling back) or 'cyvcf2'. All engines return the same IngestResult.
+    'columnar' (as 'auto', the columnar engine whatever the size), 'text' (raw text for
+    every file via textvcf.Record; raises TextPathUnsupported instead of falling back) or
+    'cyvcf2'. All engines return the same IngestResult.
     genes: the genes of interest (default: every bundled gene of the build). A VEP entry of
     such a gene is never hidden by another gene's entry: each gets its own best transcript
     (annotation.CsqParser.parse_genes; the others in Variant.extra['other_genes'])."""
