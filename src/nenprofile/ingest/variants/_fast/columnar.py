@@ -131,14 +131,14 @@ class _Bulk:
 
     @classmethod
     def of(cls, consumer: VariantConsumer) -> _Bulk | None:
-        from nenprofile.jobs.profile_sink import ProfileSink
-
         excluded: set[str] = set()
         inner: Any = consumer
         if isinstance(inner, RenamingConsumer):
             excluded |= inner._names
             inner = inner.inner
-        if type(inner) is not ProfileSink or inner.source is not None:
+        # a profile_sink.ProfileSink says so (ingest does not import the jobs stage)
+        bulk = getattr(type(inner), "adds_outside_genes_to_tally_and_table", False) is True
+        if not bulk or inner.source is not None:
             return None
         genes = inner.genes
         if not isinstance(genes, (set, frozenset, list, tuple, dict)):
