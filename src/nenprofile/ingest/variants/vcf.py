@@ -16,6 +16,7 @@ from typing import Any
 
 from nenprofile.errors import InputError
 from nenprofile.ingest.variants._fast.fastloop import vep_fast_loop
+from nenprofile.ingest.variants._fast.overlaploop import overlap_fast_loop
 from nenprofile.ingest.variants._fast.parallel import SplitFailed, read_split, worth_splitting
 from nenprofile.ingest.variants._fast.textvcf import TextPathUnsupported, TextVCF, counts_function
 from nenprofile.ingest.variants.annotation import (
@@ -485,10 +486,14 @@ def _stream(
     fast = None
     slow_bins = position_bins(of_interest, build, (k for k in markers.bases))
     # caller status (SS, STATUS) is read by one_record only: such files take the general route
-    fast_possible = isinstance(parser, CsqParser) and tumor is not None and status_of is None
-    if isinstance(vcf, TextVCF) and fast_possible:
+    fast_possible = isinstance(vcf, TextVCF) and tumor is not None and status_of is None
+    if fast_possible and isinstance(parser, CsqParser):
         fast = vep_fast_loop(vcf, plan, parser, check_gt, pass_only, allowed, min_vaf, min_depth,
                              here, slow_bins, intern=consumer.keeps_all)  # fmt: skip
+    elif fast_possible and parser is None:
+        special = marker_positions | {key[1] for key in hotspots}
+        fast = overlap_fast_loop(vcf, plan, check_gt, pass_only, allowed, min_vaf, min_depth,
+                                 here, GeneIndex.load(build), special)  # fmt: skip
     split = worth_splitting(vcf) if fast is not None and vcf.split else None
     if fast is not None and split is not None:
         read_split(vcf, split, fast, one_record, counts, consumer, tally, chroms)
