@@ -41,7 +41,7 @@ from nenprofile.ingest.variants.callers import (
     somatic_status_check,
 )
 from nenprofile.ingest.variants.consequences import variant_class
-from nenprofile.ingest.variants.consumers import VariantConsumer, VariantList
+from nenprofile.ingest.variants.consumers import VariantConsumer, VariantList, direct_add
 from nenprofile.ingest.variants.disclosure import skip_warnings
 from nenprofile.ingest.variants.duplicates import is_duplicate, new_position_state
 from nenprofile.ingest.variants.result import IngestResult
@@ -484,21 +484,22 @@ def _stream(
             add(variant)
 
     fast = None
+    loop_add, renaming = direct_add(consumer)
     slow_bins = position_bins(of_interest, build, (k for k in markers.bases))
     # caller status (SS, STATUS) is read by one_record only: such files take the general route
     fast_possible = isinstance(vcf, TextVCF) and tumor is not None and status_of is None
     if fast_possible and isinstance(parser, CsqParser):
         fast = vep_fast_loop(vcf, plan, parser, check_gt, pass_only, allowed, min_vaf, min_depth,
-                             here, slow_bins, intern=consumer.keeps_all)  # fmt: skip
+                             here, slow_bins, renaming, intern=consumer.keeps_all)  # fmt: skip
     elif fast_possible and parser is None:
         special = marker_positions | {key[1] for key in hotspots}
         fast = overlap_fast_loop(vcf, plan, check_gt, pass_only, allowed, min_vaf, min_depth,
-                                 here, GeneIndex.load(build), special)  # fmt: skip
+                                 here, GeneIndex.load(build), special, renaming)  # fmt: skip
     split = worth_splitting(vcf) if fast is not None and vcf.split else None
     if fast is not None and split is not None:
-        read_split(vcf, split, fast, one_record, counts, consumer, tally, chroms)
+        read_split(vcf, split, fast, one_record, counts, consumer, loop_add, tally, chroms)
     elif fast is not None:
-        fast(vcf.blocks(), one_record, counts, add, tally, chroms)
+        fast(vcf.blocks(), one_record, counts, loop_add, tally, chroms)
     elif isinstance(vcf, TextVCF) and vcf.fast_loop_only and parser is not None:
         # unannotated files (gene overlap) stay on the text path: its Records beat cyvcf2
         raise TextPathUnsupported("not the VEP + AF/AD/DP layout fastloop handles")

@@ -34,6 +34,7 @@ from nenprofile.ingest.variants.annotation import (
 )
 from nenprofile.ingest.variants.callers import NO_COUNTS, Extractor, ImpossibleVaf
 from nenprofile.ingest.variants.consequences import variant_class
+from nenprofile.ingest.variants.consumers import GeneRenaming
 from nenprofile.ingest.variants.duplicates import DUPLICATE_KEY, UNSORTED_KEY, seen_here
 from nenprofile.ingest.variants.hgvs import short_hgvsp
 from nenprofile.model import Variant
@@ -100,10 +101,12 @@ def vep_fast_loop(
     min_depth: int,
     here: list[Any],
     slow_bins: PositionBins,
+    renaming: GeneRenaming,
     *,
     intern: bool = True,
 ) -> Loop | None:
-    """The loop for this file, or None when the file is not the common case. intern: share
+    """The loop for this file, or None when the file is not the common case. renaming: the
+    gene names the loop renames before it adds a variant (consumers.direct_add). intern: share
     equal gene / consequence / transcript / exon strings between the Variants (memory, when
     every variant is kept; it costs about a sixth of the loop's time)."""
     tags = usual_counts_tags(reader, plan)
@@ -126,6 +129,7 @@ def vep_fast_loop(
     get_pop = parser._pop_fields
     residues = parser._hgvsp_from_residues
     interned = parser._interned
+    renamed_names, rename = renaming
     # absent Protein_position / Amino_acids read the '' appended to the entry
     i_pp = -1 if parser.protein_position is None else parser.protein_position
     i_aa = -1 if parser.amino_acids is None else parser.amino_acids
@@ -338,6 +342,8 @@ def vep_fast_loop(
                 cls = classes.get(consequence)
                 if cls is None:
                     cls = classes[consequence] = variant_class(consequence)
+                if gene in renamed_names:
+                    gene = rename(gene)
                 append(Variant(
                     chrom, pos, ref, alt, gene, cls, consequence,
                     hgvsc, hgvsp, transcript, exon, vaf, depth, alt_reads, pop_af, clinvar,

@@ -30,6 +30,7 @@ from nenprofile.ingest.variants._fast.textvcf import (
     usual_counts_tags,
 )
 from nenprofile.ingest.variants.callers import NO_COUNTS, Extractor, ImpossibleVaf
+from nenprofile.ingest.variants.consumers import GeneRenaming
 from nenprofile.ingest.variants.duplicates import DUPLICATE_KEY, UNSORTED_KEY, seen_here
 from nenprofile.model import Variant
 from nenprofile.reference.genes import GeneIndex, GeneSegments, normalise_chrom
@@ -53,15 +54,18 @@ def overlap_fast_loop(
     here: list[Any],
     genes: GeneIndex,
     special_positions: frozenset[int],
+    renaming: GeneRenaming,
 ) -> Loop | None:
     """The loop for this file, or None when its counts are not the usual AF/AD/DP layout.
-    special_positions: positions the general route must see (build markers, hotspots)."""
+    special_positions: positions the general route must see (build markers, hotspots);
+    renaming: the gene names the loop renames before it adds a variant (consumers.py)."""
     tags = usual_counts_tags(reader, plan)
     if tags is None or not POSITIONAL_VARIANT or reader.n_samples == 0:
         return None
     wanted = ("GT", *tags)
     column = 9 + reader.tumor_index
     expected = reader.n_columns
+    renamed_names, rename = renaming
 
     def loop(
         blocks: Iterable[list[str]],
@@ -209,8 +213,11 @@ def overlap_fast_loop(
                         vaf, depth, alt_reads, None, None, None, flt, "gene-overlap",
                     ))  # fmt: skip
                     continue
+                gene: str | None = seg_genes[0]
+                if gene in renamed_names:
+                    gene = rename(gene)
                 variant = Variant(
-                    chrom, pos, ref, alt, seg_genes[0], "unknown", None, None, None, None, None,
+                    chrom, pos, ref, alt, gene, "unknown", None, None, None, None, None,
                     vaf, depth, alt_reads, None, None, None, flt, "gene-overlap",
                 )  # fmt: skip
                 if len(seg_genes) > 1:
