@@ -485,10 +485,10 @@ def _stream(
 
     fast = None
     loop_add, renaming = direct_add(consumer)
-    slow_bins = position_bins(of_interest, build, (k for k in markers.bases))
     # caller status (SS, STATUS) is read by one_record only: such files take the general route
     fast_possible = isinstance(vcf, TextVCF) and tumor is not None and status_of is None
     if fast_possible and isinstance(parser, CsqParser):
+        slow_bins = position_bins(of_interest, build, (k for k in markers.bases))
         fast = vep_fast_loop(vcf, plan, parser, check_gt, pass_only, allowed, min_vaf, min_depth,
                              here, slow_bins, renaming, intern=consumer.keeps_all)  # fmt: skip
     elif fast_possible and parser is None:

@@ -126,7 +126,7 @@ def overlap_fast_loop(
                     tags_here = fmt.split(":")
                     positions = {tag: i for i, tag in enumerate(tags_here)}
                     found = tuple(positions.get(t) if t else None for t in wanted)
-                    width = len(tags_here) if None not in found[2:] else -1
+                    width = len(tags_here) if None not in found[1:] else -1
                     where = layouts[fmt] = (*found, width)
                 i_gt, i_frac, i_ad, i_dp, width = where
                 parts = fields[column].split(":")
