@@ -264,17 +264,20 @@ def vep_fast_loop(
                     continue
                 info = fields[7]
                 if info.startswith("CSQ="):
-                    stop = info.find(";")
-                    value: str | None = info[4:] if stop == -1 else info[4:stop]
-                else:
-                    value = info_text(info, "CSQ")
+                    start, stop = 4, info.find(";")
+                else:  # CSQ elsewhere in INFO (or absent: '')
+                    info, start, stop = info_text(info, "CSQ") or "", 0, -1
                 e = None
-                if value and pick_first:
-                    comma = value.find(",")
-                    e = (value if comma == -1 else value[:comma]).split("|")
+                if pick_first:
+                    # the first entry, cut from INFO directly: the rest of CSQ is not copied
+                    end = info.find(",", start)
+                    if end == -1 or -1 < stop < end:
+                        end = stop
+                    e = (info[start:] if end == -1 else info[start:end]).split("|")
                     if len(e) <= bars or pick is None or e[pick] != "1":
                         e = None
                 if e is None:
+                    value = info[start:] if stop == -1 else info[start:stop]
                     ann = parse(value, fields[3], [alt], 0) if value else None
                     if ann is None:  # gene-overlap fallback and its counters: the general route
                         records -= 1
