@@ -74,6 +74,49 @@ def _plain_fraction(text: str) -> float | None:
     return round(vaf, 6) if vaf == vaf and vaf >= -2_000_000_000 else None
 
 
+def tumor_counts(
+    parts: list[str],
+    width: int,
+    i_frac: int | None,
+    i_ad: int | None,
+    i_dp: int | None,
+    fractions: dict[str, float | None],
+    min_vaf: float,
+    min_depth: int,
+) -> tuple[float | None, int | None, int | None, str | None]:
+    """(vaf, depth, alt reads, skip count key or None) of a one-ALT record from the tumor
+    column's FORMAT values (parts; width: how many the FORMAT names when the fraction, AD
+    and DP are all there, else -1), as vcf._stream's counts and read filters give them: the
+    allele fraction cached per AF string in fractions, AD and DP read directly when they are
+    plain digits, _fraction_and_depths otherwise."""
+    vaf = None
+    if len(parts) == width:
+        af = parts[i_frac]  # type: ignore[index]
+        vaf = fractions.get(af)
+        if vaf is None and af not in fractions:
+            if len(fractions) > _CACHE_LIMIT:
+                fractions.clear()
+            vaf = fractions[af] = _plain_fraction(af)
+    if vaf is not None:
+        alt_text = parts[i_ad].partition(",")[2]  # type: ignore[index]
+        depth_text = parts[i_dp]  # type: ignore[index]
+        if alt_text.isdigit() and depth_text.isdigit():
+            depth: int | None = int(depth_text)
+            alt_reads: int | None = int(alt_text)
+        else:
+            vaf = None
+    if vaf is None:
+        vaf, depth, alt_reads = _fraction_and_depths(parts, i_frac, i_ad, i_dp, 1) or NO_COUNTS
+    skip = None
+    if alt_reads == 0 and depth != 0:
+        skip = "no_alt_reads_skipped"
+    elif min_vaf and vaf is not None and vaf < min_vaf:
+        skip = "below_min_vaf"
+    elif min_depth and depth is not None and depth < min_depth:
+        skip = "below_min_depth"
+    return vaf, depth, alt_reads, skip
+
+
 def _general_route(
     one_record: Callable[[Any], None],
     here: list[Any],
@@ -215,34 +258,11 @@ def vep_fast_loop(
                 ):  # vcf._is_symbolic, inlined
                     counts["symbolic_skipped"] += 1
                     continue
-                vaf = None
-                if len(parts) == width:
-                    af = parts[i_frac]
-                    vaf = fractions.get(af)
-                    if vaf is None and af not in fractions:
-                        if len(fractions) > _CACHE_LIMIT:
-                            fractions.clear()
-                        vaf = fractions[af] = _plain_fraction(af)
-                if vaf is not None:
-                    alt_text = parts[i_ad].partition(",")[2]
-                    depth_text = parts[i_dp]
-                    if alt_text.isdigit() and depth_text.isdigit():
-                        depth: int | None = int(depth_text)
-                        alt_reads: int | None = int(alt_text)
-                    else:
-                        vaf = None
-                if vaf is None:
-                    vaf, depth, alt_reads = (
-                        _fraction_and_depths(parts, i_frac, i_ad, i_dp, 1) or NO_COUNTS
-                    )
-                if alt_reads == 0 and depth != 0:
-                    counts["no_alt_reads_skipped"] += 1
-                    continue
-                if min_vaf and vaf is not None and vaf < min_vaf:
-                    counts["below_min_vaf"] += 1
-                    continue
-                if min_depth and depth is not None and depth < min_depth:
-                    counts["below_min_depth"] += 1
+                vaf, depth, alt_reads, skip = tumor_counts(
+                    parts, width, i_frac, i_ad, i_dp, fractions, min_vaf, min_depth
+                )
+                if skip is not None:
+                    counts[skip] += 1
                     continue
                 if vaf is not None and not 0.0 <= vaf <= 1.0:
                     raise ImpossibleVaf(chrom, fields[1], fields[3], alt, vaf)

@@ -20,16 +20,15 @@ from nenprofile.ingest.variants._fast.fastloop import (
     POSITIONAL_VARIANT,
     Loop,
     _general_route,
-    _plain_fraction,
+    tumor_counts,
 )
 from nenprofile.ingest.variants._fast.textvcf import (
     Record,
     TextPathUnsupported,
     TextVCF,
-    _fraction_and_depths,
     usual_counts_tags,
 )
-from nenprofile.ingest.variants.callers import NO_COUNTS, Extractor, ImpossibleVaf
+from nenprofile.ingest.variants.callers import Extractor, ImpossibleVaf
 from nenprofile.ingest.variants.consumers import GeneRenaming
 from nenprofile.ingest.variants.duplicates import DUPLICATE_KEY, UNSORTED_KEY, seen_here
 from nenprofile.model import Variant
@@ -40,7 +39,6 @@ from nenprofile.reference.genes import GeneIndex, GeneSegments, normalise_chrom
 CALLED_GENOTYPES = frozenset({"0/1", "1/0", "1/1", "1", "./1", "1/."})
 HOMREF_GENOTYPES = frozenset({"0/0", "0"})
 NOCALL_GENOTYPES = frozenset({"./.", "."})
-_CACHE_LIMIT = 200_000  # allele fractions cached per file; cleared beyond
 
 
 def overlap_fast_loop(
@@ -151,34 +149,11 @@ def overlap_fast_loop(
                 if alt[0] in "<*." or alt[-1] == "." or "[" in alt or "]" in alt:
                     counts["symbolic_skipped"] += 1  # vcf._is_symbolic, inlined
                     continue
-                vaf = None
-                if len(parts) == width:
-                    af = parts[i_frac]
-                    vaf = fractions.get(af)
-                    if vaf is None and af not in fractions:
-                        if len(fractions) > _CACHE_LIMIT:
-                            fractions.clear()
-                        vaf = fractions[af] = _plain_fraction(af)
-                if vaf is not None:
-                    alt_text = parts[i_ad].partition(",")[2]
-                    depth_text = parts[i_dp]
-                    if alt_text.isdigit() and depth_text.isdigit():
-                        depth: int | None = int(depth_text)
-                        alt_reads: int | None = int(alt_text)
-                    else:
-                        vaf = None
-                if vaf is None:
-                    vaf, depth, alt_reads = (
-                        _fraction_and_depths(parts, i_frac, i_ad, i_dp, 1) or NO_COUNTS
-                    )
-                if alt_reads == 0 and depth != 0:
-                    counts["no_alt_reads_skipped"] += 1
-                    continue
-                if min_vaf and vaf is not None and vaf < min_vaf:
-                    counts["below_min_vaf"] += 1
-                    continue
-                if min_depth and depth is not None and depth < min_depth:
-                    counts["below_min_depth"] += 1
+                vaf, depth, alt_reads, skip = tumor_counts(
+                    parts, width, i_frac, i_ad, i_dp, fractions, min_vaf, min_depth
+                )
+                if skip is not None:
+                    counts[skip] += 1
                     continue
                 ref = fields[3]
                 if vaf is not None and not 0.0 <= vaf <= 1.0:
