@@ -108,20 +108,27 @@ def _boundaries(text: str) -> dict[str, int]:
     }
 
 
+def _split_read_checked(tmp_path, monkeypatch, text, where, splits):
+    """The file split at `where` and read in two processes; checked equal to one pass and to
+    cyvcf2, split exactly there."""
+    boundary = _boundaries(text)[where]
+    path = tmp_path / "split.vcf.gz"
+    monkeypatch.setattr(parallel, "MAIN_SHARE", _write_bgzf(path, text.encode(), boundary))
+    expected = _single(path, monkeypatch)
+    assert expected == read_vcf(str(path), engine="cyvcf2")
+    actual = read_vcf(str(path), workers=2)
+    assert [split.main_stop for split in splits] == [boundary]
+    assert actual == expected
+    return actual
+
+
 @pytest.mark.parametrize(
     "where",
     ["mid_record", "line_start", "one_after_line_start", "at_newline", "in_header",
      "after_header", "multi_alt_line_start", "in_last_line"],
 )  # fmt: skip
 def test_split_read_equals_one_pass(tmp_path, monkeypatch, bench_text, split_everything, where):
-    boundary = _boundaries(bench_text)[where]
-    path = tmp_path / "split.vcf.gz"
-    monkeypatch.setattr(parallel, "MAIN_SHARE", _write_bgzf(path, bench_text.encode(), boundary))
-    expected = _single(path, monkeypatch)
-    assert expected == read_vcf(str(path), engine="cyvcf2")
-    actual = read_vcf(str(path), workers=2)
-    assert [split.main_stop for split in split_everything] == [boundary]
-    assert actual == expected
+    actual = _split_read_checked(tmp_path, monkeypatch, bench_text, where, split_everything)
     assert actual.counts["records_read"] == 2002 and actual.counts["multiallelic_split"] == 1
     assert {v.annotation_source for v in actual.variants} == {"VEP", "gene-overlap"}
 
@@ -346,10 +353,6 @@ def test_unannotated_split_read_equals_one_pass(
     tmp_path, monkeypatch, bench_text, split_everything, where
 ):
     """overlaploop.py in two processes: the same result as one pass and as cyvcf2."""
-    text = _unannotated(bench_text)
-    boundary = _boundaries(text)[where]
-    path = tmp_path / "split.vcf.gz"
-    monkeypatch.setattr(parallel, "MAIN_SHARE", _write_bgzf(path, text.encode(), boundary))
     built = []
     real_loop = vcf_module.overlap_fast_loop
 
@@ -358,11 +361,8 @@ def test_unannotated_split_read_equals_one_pass(
         return built[-1]
 
     monkeypatch.setattr(vcf_module, "overlap_fast_loop", spy)
-    expected = _single(path, monkeypatch)
-    assert expected == read_vcf(str(path), engine="cyvcf2")
-    actual = read_vcf(str(path), workers=2)
-    assert [split.main_stop for split in split_everything] == [boundary]
-    assert actual == expected
+    text = _unannotated(bench_text)
+    actual = _split_read_checked(tmp_path, monkeypatch, text, where, split_everything)
     assert actual.counts["records_read"] == 2002 and actual.counts["multiallelic_split"] == 1
     assert {v.annotation_source for v in actual.variants} == {"gene-overlap"}
     assert actual.annotation == "gene-overlap"
