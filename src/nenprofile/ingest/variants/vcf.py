@@ -155,7 +155,8 @@ def read_vcf(
 ) -> IngestResult:
     """consumer: where each variant goes, in file order (consumers.py); IngestResult.variants
     is consumer.kept(): every variant with the default VariantList.
-    workers: 2 lets a large bgzipped VEP file be read in two processes (parallel.py).
+    workers: 2 lets a large bgzipped VEP file be read in two processes (parallel.py), each
+    reading its share column-wise where the columnar engine applies.
     engine: 'auto' (fastloop's raw-text pass for VEP-annotated files with AF/AD/DP, read
     column-wise by _fast/columnar.py from 8 MB bgzipped on when polars is installed;
     cyvcf2 for everything else and whenever the text path cannot reproduce a record),

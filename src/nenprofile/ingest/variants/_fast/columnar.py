@@ -12,7 +12,8 @@ fraction through float32, population AF, variant class, protein change) are comp
 per distinct text with the functions the fast loop uses. Every other line goes through the
 fast loop itself, unchanged, in file order, so both engines count, build and write the
 same. Anything the checks below do not cover makes the line, or its whole chunk, take the
-fast loop.
+fast loop. A file large enough for the two-process split (parallel.py) is read so in
+both processes, each share column-wise with one polars thread.
 """
 
 from __future__ import annotations
