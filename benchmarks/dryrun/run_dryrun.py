@@ -34,7 +34,7 @@ REPO = Path(__file__).resolve().parents[2]
 SMALL_VCFS = 3
 
 
-def make_sheet_cohort(samples: int, out: Path, batch: int | str) -> None:
+def make_sheet_cohort(samples: int, out: Path, batch: int | str = "auto") -> None:
     config = out / "config"
     (config / "vcf").mkdir(parents=True, exist_ok=True)
     regions = read_gene_regions(GENE_BED)
