@@ -406,5 +406,6 @@ def test_profile_batches_write_what_per_sample_jobs_write(demo, tmp_path):
         check=False,
     )
     assert dry_run.returncode == 0, dry_run.stderr[-3000:]
-    rules = re.findall(r"^(profile_\w+)\s+1$", dry_run.stdout, re.MULTILINE)
+    job_stats = dry_run.stdout.split("Job stats:")[1]  # the table is printed twice
+    rules = re.findall(r"^(profile_\w+)\s+1$", job_stats, re.MULTILINE)
     assert rules == ["profile_samples_2"], dry_run.stdout
