@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from make_cohort import CohortSpec, make_cohort
+from make_cohort import CohortSpec, batch_size, make_cohort
 
 REPO = Path(__file__).resolve().parents[2]
 SCRIPT_JOB = re.compile(r"\.snakemake/scripts/tmp[^/ ]*\.(?P<rule>\w+)\.py")
@@ -51,7 +51,7 @@ class RuleSummary:
 class RunSummary:
     samples: int
     pdf: bool
-    profile_batch_size: int
+    profile_batch_size: int | str
     exit_code: int
     wall_s: float
     user_cpu_s: float
@@ -142,7 +142,7 @@ def parse_time_v(text: str) -> dict[str, float]:
     return values
 
 
-def run(samples: int, out: Path, pdf: bool, cores: int, batch: int = 1) -> RunSummary:
+def run(samples: int, out: Path, pdf: bool, cores: int, batch: int | str = "auto") -> RunSummary:
     if not (out / "config" / "config.yaml").is_file():
         make_cohort(CohortSpec(samples=samples, pdf=pdf, profile_batch_size=batch), out)
     command = [
@@ -183,7 +183,7 @@ def main() -> None:
     parser.add_argument("--pdf", action="store_true")
     parser.add_argument("--cores", type=int, default=2)
     parser.add_argument(
-        "--profile-batch-size", type=int, default=1, help="config profile_batch_size"
+        "--profile-batch-size", type=batch_size, default="auto", help="config profile_batch_size"
     )
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
