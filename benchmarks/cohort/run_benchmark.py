@@ -3,7 +3,8 @@
     python benchmarks/cohort/run_benchmark.py --samples 100 --out /tmp/bench100 [--pdf]
 
 Generates the cohort (make_cohort.py) unless <out>/config exists, runs
-    /usr/bin/time -v python -m snakemake -s Snakefile -d <out> --cores 2
+    /usr/bin/time -v python -m snakemake -s Snakefile -d <out> --cores 2 \
+        --max-jobs-per-timespan 1000/10s
 and samples the process tree every 0.2 s: each snakemake `script:` job is a python process
 running .snakemake/scripts/tmp*.<rule>.py, so peak RSS and CPU seconds are kept per job and
 summarised per rule. Sampling can miss a peak shorter than 0.2 s; CPU per job is the last
@@ -148,6 +149,8 @@ def run(samples: int, out: Path, pdf: bool, cores: int, batch: int | str = "auto
     command = [
         "/usr/bin/time", "-v", sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile"),
         "-d", str(out), "--cores", str(cores), "--keep-going", "--quiet", "rules",
+        # what README.md advises for hundreds of samples on one machine
+        "--max-jobs-per-timespan", "1000/10s",
     ]  # fmt: skip
     jobs: dict[int, JobSample] = {}
     stop = threading.Event()
