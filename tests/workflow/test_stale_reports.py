@@ -218,3 +218,69 @@ def test_rerun_after_one_fix_and_one_break_leaves_no_stale_report(completed, tmp
     assert "1 failed" in cohort_report
     assert "NEN02.snpeff.vcf.gz" in cohort_report
     assert not (cohort / "alterations.tsv").exists()  # it held NEN02's old rows
+
+
+def test_a_report_batch_failing_as_a_whole_is_not_shown_as_fine(completed, tmp_path, monkeypatch):
+    """The cohort report job runs beside the report batches, so its page may already show a
+    sample as fine whose batch then failed without naming it (an internal error, a killed
+    job): onerror renders the missing reports again, lists the one that still fails and
+    replaces the page."""
+    from nenprofile.jobs.recovery import report_is_current, write_partial_cohort_report
+    from nenprofile.layout import Layout, error_record_path
+
+    workdir = copy_of(completed, tmp_path)
+    monkeypatch.chdir(workdir)
+    layout = Layout("demo")
+    break_ingest(workdir, "NEN05")
+    for sample in ("NEN04", "NEN05"):  # Snakemake removes the failed batch's outputs
+        for name in ("html", "json"):
+            Path(layout.sample_file(sample, name)).unlink()
+    report_log = layout.log("render_sample_reports", "batch2")
+    error_record_path(report_log).write_text(json.dumps(
+        {"error": "internal error", "internal": True, "log": report_log, "samples": {}}))  # fmt: skip
+    before = Path(layout.cohort_file("report")).read_text()
+    assert "failed" not in before.lower()  # the page the cohort report job wrote
+    profile_logs = {s: layout.log("profile_sample", s) for s in SAMPLES}
+    report_logs = {s: layout.log("render_sample_reports", "batch1") for s in SAMPLES}
+    report_logs.update(NEN04=report_log, NEN05=report_log)
+    records = {s: {"sample": s} for s in SAMPLES}
+    failed = write_partial_cohort_report(layout, profile_logs, SAMPLES, records,
+                                         {"pdf": False}, report_logs=report_logs)  # fmt: skip
+    assert [entry["sample"] for entry in failed] == ["NEN05"]
+    assert failed[0]["error"].startswith("report not rendered: internal error (JSONDecodeError")
+    assert report_is_current("NEN04", layout)
+    assert not Path(layout.sample_file("NEN05", "html")).exists()
+    cohort_report = Path(layout.cohort_file("report")).read_text()
+    assert "1 failed" in cohort_report and "report not rendered" in cohort_report
+
+
+def test_nothing_is_rewritten_when_every_report_is_current(completed, tmp_path, monkeypatch):
+    from nenprofile.jobs.recovery import write_partial_cohort_report
+    from nenprofile.layout import Layout
+
+    workdir = copy_of(completed, tmp_path)
+    monkeypatch.chdir(workdir)
+    layout = Layout("demo")
+    before = Path(layout.cohort_file("report")).read_bytes()
+    profile_logs = {s: layout.log("profile_sample", s) for s in SAMPLES}
+    records = {s: {"sample": s} for s in SAMPLES}
+    assert write_partial_cohort_report(layout, profile_logs, SAMPLES, records, {"pdf": False}) == []
+    assert Path(layout.cohort_file("report")).read_bytes() == before
+    assert Path(layout.cohort_file("alterations")).is_file()
+
+
+def test_the_cohort_report_runs_beside_a_failing_report_batch(completed, tmp_path):
+    """render_cohort_report needs the cohort tables and provenance, not the report batches:
+    it runs while a batch fails, and the page onerror leaves still lists the failed sample."""
+    workdir = copy_of(completed, tmp_path)
+    break_ingest(workdir, "NEN05")
+    run = snakemake(workdir, "--keep-going", "--forcerun", "render_sample_reports_2",
+                    "render_cohort_report")  # fmt: skip
+    assert run.returncode != 0
+    log = run.stdout + run.stderr
+    assert re.search(r"Finished jobid: \d+ \(Rule: render_cohort_report\)", log), log[-3000:]
+    assert not re.search(r"Finished jobid: \d+ \(Rule: render_sample_reports_2\)", log)
+    cohort_report = (workdir / "results" / "demo" / "cohort" / "cohort_report.html").read_text()
+    assert "1 failed" in cohort_report and "report not rendered" in cohort_report
+    assert not sample_file(workdir, "NEN05", "report.html").exists()
+    assert sample_file(workdir, "NEN04", "report.html").is_file()
