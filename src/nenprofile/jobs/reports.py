@@ -47,8 +47,8 @@ def render_sample_report(
 ) -> None:
     """The tumor board report of one sample: HTML, the JSON of everything shown and, if
     configured, the PDF."""
-    shared = shared_report_inputs(inputs, config)
     with report_printer(config["report"], pdf="pdf" in outputs) as printer:
+        shared = shared_report_inputs(inputs, config)
         render_report_files(wildcards["sample"], inputs, outputs, shared, printer)
 
 
@@ -66,11 +66,11 @@ def render_sample_reports(
 
     Every sample is tried: one sample's rendering failure is logged and recorded for it alone
     (BatchInputError), and the workflow's onerror handler renders its batch-mates again."""
-    shared = shared_report_inputs(inputs, config)
     wanted = [k for k in SAMPLE_REPORTS if outputs.get(k)]
     rows = []
     failures: dict[str, str] = {}
     with report_printer(config["report"], pdf="pdf" in wanted) as printer:
+        shared = shared_report_inputs(inputs, config)
         for i, sample in enumerate(params["samples"]):
             own_inputs = {k: inputs[k][i] for k in REPORT_TABLES}
             own_outputs = {k: outputs[k][i] for k in wanted}
@@ -95,16 +95,33 @@ def render_sample_reports(
 @contextmanager
 def report_printer(settings: Mapping[str, Any], *, pdf: bool) -> Iterator[PdfPrinter | None]:
     """One PDF printer for a batch of reports (report.pdf_engine, pdf_browser); None when
-    no PDF is wanted, so no browser is started."""
+    no PDF is wanted, so no browser is started. The report modules are loaded while the
+    browser starts."""
     if not pdf:
         yield None
         return
-    from nenprofile.report import pdf_printer
+    from nenprofile.report.pdf import pdf_printer
+
+    engine = settings.get("pdf_engine") or default_pdf_engine()
+    with pdf_printer(
+        engine, settings.get("pdf_browser"), meanwhile=load_report_renderer
+    ) as printer:
+        yield printer
+
+
+def default_pdf_engine() -> str:
     from nenprofile.settings import schema_default
 
-    engine = settings.get("pdf_engine") or schema_default("report.pdf_engine")
-    with pdf_printer(engine, settings.get("pdf_browser")) as printer:
-        yield printer
+    return str(schema_default("report.pdf_engine"))
+
+
+def load_report_renderer() -> None:
+    """Import the report modules and compile the sample report template: about 1 CPU-s a
+    job pays once, best spent while the PDF browser starts."""
+    from nenprofile.report.data import build_report_data  # noqa: F401  (pandas and the rest)
+    from nenprofile.report.html import load_template
+
+    load_template("sample_report.html.j2")
 
 
 def render_failure(sample: str, error: Exception) -> str:
