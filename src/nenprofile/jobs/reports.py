@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from nenprofile.errors import BatchInputError, InputError
-from nenprofile.io.outputs import atomic_write, write_tsv
+from nenprofile.io.outputs import atomic_write, read_tsv, write_tsv
 from nenprofile.layout import REPORT_TABLES, SAMPLE_REPORTS
 
 if TYPE_CHECKING:
@@ -28,8 +28,6 @@ def read_json(path: str) -> Any:
 
 def read_table(path: str | None) -> Any:
     import pandas as pd
-
-    from nenprofile.io.outputs import read_tsv
 
     if not path:
         return None
@@ -155,7 +153,7 @@ def cohort_context_from_files(cohort_biomarkers: str, markers: str | None) -> di
         from nenprofile.interpret.expression import read_marker_table
 
         cohort_markers = read_marker_table(markers)
-    return build_cohort_context(read_table(cohort_biomarkers), cohort_markers)
+    return build_cohort_context(read_tsv(cohort_biomarkers)[1], cohort_markers)
 
 
 def shared_report_inputs(inputs: dict[str, Any], config: dict[str, Any]) -> dict[str, Any]:

@@ -33,6 +33,25 @@ FLAGS = (
     "--no-first-run",
     "--no-default-browser-check",
     "--mute-audio",
+    # start-up work a printer has no use for (crash reporting, metrics, field trials, spare
+    # renderers, background timers): together about 6 % less CPU per browser start (3 prints
+    # per start: 3.38 against 3.58 CPU-s, medians of 5 interleaved runs); the PDFs are the same
+    "--renderer-process-limit=1",
+    "--disable-site-isolation-trials",
+    "--disable-features=SpareRendererForSitePerProcess,PaintHolding,BackForwardCache,"
+    "OptimizationHints,Translate,MediaRouter,InterestFeedContentSuggestions,"
+    "CalculateNativeWinOcclusion",
+    "--disable-breakpad",
+    "--disable-crash-reporter",
+    "--disable-default-apps",
+    "--disable-domain-reliability",
+    "--disable-client-side-phishing-detection",
+    "--disable-field-trial-config",
+    "--metrics-recording-only",
+    "--no-pings",
+    "--disable-hang-monitor",
+    "--disable-renderer-backgrounding",
+    "--disable-background-timer-throttling",
 )
 
 
