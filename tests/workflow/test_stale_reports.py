@@ -148,9 +148,21 @@ def test_a_report_batch_prints_its_pdfs_with_one_browser(completed, tmp_path, mo
         assert b"/CreationDate (D:20260115000000+00'00')" in printed
 
 
-def test_partial_cohort_report_lists_report_stage_failures(completed, tmp_path, monkeypatch):
+# the failure record of a report batch: naming the failing sample, or failing as a whole
+# (an internal error outside the per-sample loop; a killed job leaves none)
+NAMED = {"error": "1 of 2", "internal": False,
+         "samples": {"NEN05": "report not rendered: internal error (JSONDecodeError: x)"}}  # fmt: skip
+WHOLE = {"error": "internal error", "internal": True, "samples": {}}
+
+
+@pytest.mark.parametrize("record", [NAMED, WHOLE], ids=["sample-named", "whole-batch"])
+def test_partial_cohort_report_lists_report_stage_failures(
+    completed, tmp_path, monkeypatch, record
+):
     """What onerror does after a report batch failed: Snakemake removed the batch's reports;
-    the batch-mate's report is rendered again, the failing one listed, not left stale."""
+    the batch-mate's report is rendered again, the failing one listed, not left stale. The
+    cohort report job runs beside the batches, so the page it wrote (every sample fine) is
+    replaced also when the batch failed without naming a sample."""
     from nenprofile.jobs.recovery import report_is_current, write_partial_cohort_report
     from nenprofile.layout import Layout, error_record_path
 
@@ -162,9 +174,8 @@ def test_partial_cohort_report_lists_report_stage_failures(completed, tmp_path, 
         for name in ("html", "json"):
             Path(layout.sample_file(sample, name)).unlink()
     report_log = layout.log("render_sample_reports", "batch2")
-    error = "report not rendered: internal error (JSONDecodeError: x)"
-    error_record_path(report_log).write_text(json.dumps(
-        {"error": "1 of 2", "internal": False, "log": report_log, "samples": {"NEN05": error}}))  # fmt: skip
+    error_record_path(report_log).write_text(json.dumps({**record, "log": report_log}))
+    assert "failed" not in Path(layout.cohort_file("report")).read_text().lower()
     profile_logs = {s: layout.log("profile_sample", s) for s in SAMPLES}
     report_logs = {s: layout.log("render_sample_reports", "batch1") for s in SAMPLES}
     report_logs.update(NEN04=report_log, NEN05=report_log)
@@ -218,40 +229,6 @@ def test_rerun_after_one_fix_and_one_break_leaves_no_stale_report(completed, tmp
     assert "1 failed" in cohort_report
     assert "NEN02.snpeff.vcf.gz" in cohort_report
     assert not (cohort / "alterations.tsv").exists()  # it held NEN02's old rows
-
-
-def test_a_report_batch_failing_as_a_whole_is_not_shown_as_fine(completed, tmp_path, monkeypatch):
-    """The cohort report job runs beside the report batches, so its page may already show a
-    sample as fine whose batch then failed without naming it (an internal error, a killed
-    job): onerror renders the missing reports again, lists the one that still fails and
-    replaces the page."""
-    from nenprofile.jobs.recovery import report_is_current, write_partial_cohort_report
-    from nenprofile.layout import Layout, error_record_path
-
-    workdir = copy_of(completed, tmp_path)
-    monkeypatch.chdir(workdir)
-    layout = Layout("demo")
-    break_ingest(workdir, "NEN05")
-    for sample in ("NEN04", "NEN05"):  # Snakemake removes the failed batch's outputs
-        for name in ("html", "json"):
-            Path(layout.sample_file(sample, name)).unlink()
-    report_log = layout.log("render_sample_reports", "batch2")
-    error_record_path(report_log).write_text(json.dumps(
-        {"error": "internal error", "internal": True, "log": report_log, "samples": {}}))  # fmt: skip
-    before = Path(layout.cohort_file("report")).read_text()
-    assert "failed" not in before.lower()  # the page the cohort report job wrote
-    profile_logs = {s: layout.log("profile_sample", s) for s in SAMPLES}
-    report_logs = {s: layout.log("render_sample_reports", "batch1") for s in SAMPLES}
-    report_logs.update(NEN04=report_log, NEN05=report_log)
-    records = {s: {"sample": s} for s in SAMPLES}
-    failed = write_partial_cohort_report(layout, profile_logs, SAMPLES, records,
-                                         {"pdf": False}, report_logs=report_logs)  # fmt: skip
-    assert [entry["sample"] for entry in failed] == ["NEN05"]
-    assert failed[0]["error"].startswith("report not rendered: internal error (JSONDecodeError")
-    assert report_is_current("NEN04", layout)
-    assert not Path(layout.sample_file("NEN05", "html")).exists()
-    cohort_report = Path(layout.cohort_file("report")).read_text()
-    assert "1 failed" in cohort_report and "report not rendered" in cohort_report
 
 
 def test_nothing_is_rewritten_when_every_report_is_current(completed, tmp_path, monkeypatch):
