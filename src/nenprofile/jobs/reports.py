@@ -185,12 +185,12 @@ def render_report_files(
     provenance["inputs"] = [
         i for i in provenance.get("inputs", []) if i["sample"] in (sample, "cohort")
     ]
-    data = build_report_data(
+    data = build_report_data(  # the tables as text rows: a DataFrame would be turned back
         ingest["sample_info"],
         ingest,
-        read_table(inputs["alterations"]),
+        read_tsv(inputs["alterations"])[1],
         read_json(inputs["biomarkers"]),
-        read_table(inputs["therapies"]),
+        read_tsv(inputs["therapies"])[1],
         provenance,
         settings=shared["settings"],
         cohort_context=shared["cohort_context"],
