@@ -600,3 +600,18 @@ def test_the_cohort_context_is_computed_without_pandas_or_numpy(tmp_path):
     assert quantiles == {"p0": 0.4, "p25": 6.45, "p50": 12.5, "p75": 131.25, "p100": 250.0}
     assert bins == [1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0]
     assert loaded == []
+
+
+def test_the_report_modules_load_without_pandas():
+    """The report and cohort report jobs read their tables as text rows; pandas is loaded
+    only by a report with expression markers (through the expression package)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, nenprofile.report.data, nenprofile.report.cohort, nenprofile.report.html, "
+        "nenprofile.jobs.reports; print('pandas' in sys.modules)"
+    )
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "False"

@@ -215,9 +215,9 @@ def render_cohort_report(
     from nenprofile.report import render_cohort_html
 
     html = render_cohort_html(
-        read_table(inputs["alterations"]),
-        read_table(inputs["biomarkers"]),
-        read_table(inputs["therapies"]),
+        read_tsv(inputs["alterations"])[1],
+        read_tsv(inputs["biomarkers"])[1],
+        read_tsv(inputs["therapies"])[1],
         list(params["records"].values()),
         read_json(inputs["provenance"]),
         settings=config["report"],
