@@ -1,7 +1,7 @@
 """Time `bcftools view FILE > /dev/null` and read_variants(FILE) in the same run.
 
 Usage: python benchmarks/ingest/run_benchmark.py FILE.vcf.gz [--out result.json]
-                [--engine auto|text|cyvcf2] [--runs N] [--workers 1|2]
+                [--engine auto|text|cyvcf2|columnar] [--runs N] [--workers 1|2]
                 [--consumer profile|table|list]
 --consumer says where the variants go, as in the pipeline or not:
   profile  what profile_sample's ingest keeps (profile_sink.ProfileSink): the variants in
@@ -100,7 +100,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("vcf")
     parser.add_argument("--out", default="benchmarks/ingest/result.json")
-    parser.add_argument("--engine", default="auto", choices=("auto", "text", "cyvcf2"))
+    parser.add_argument("--engine", default="auto", choices=("auto", "text", "cyvcf2", "columnar"))
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--consumer", default="profile", choices=("profile", "table", "list"))
     parser.add_argument(

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+import nenprofile.ingest.variants._fast.columnar as columnar
 import nenprofile.ingest.variants._fast.parallel as parallel
 import nenprofile.ingest.variants._fast.textvcf as textvcf
 import nenprofile.ingest.variants.vcf as vcf_module
@@ -223,12 +224,16 @@ def _assert_same_as_in_memory(result, sink, table_path, everything, genes, tmp_p
     assert not part_path_for(table_path).exists()
 
 
-def test_streamed_ingest_equals_in_memory_one_process(tmp_path, bench_text) -> None:
+@pytest.mark.parametrize("engine", ["auto", "columnar"])
+def test_streamed_ingest_equals_in_memory_one_process(
+    tmp_path, monkeypatch, bench_text, engine
+) -> None:
+    monkeypatch.setattr(columnar, "CHUNK_BYTES", 100_000)  # several chunks for 'columnar'
     path = tmp_path / "one.vcf.gz"
     _write_bgzf(path, bench_text.encode(), len(bench_text) // 2)
     everything = read_vcf(str(path))
     genes = _genes(everything.variants)
-    result, sink, table_path = _streamed(path, genes, workers=1)
+    result, sink, table_path = _streamed(path, genes, workers=1, engine=engine)
     _assert_same_as_in_memory(result, sink, table_path, everything, genes, tmp_path)
     # one process writes the very bytes the in-memory writer does
     reference = tmp_path / "in_memory.tsv.gz"

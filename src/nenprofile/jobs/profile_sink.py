@@ -30,6 +30,9 @@ REMEMBERED_KEYS = 250_000
 
 class ProfileSink:
     keeps_all = False
+    # for the columnar reader (ingest/variants/_fast/columnar.py): with source None, add()
+    # of a variant outside genes and without extra only adds it to tally and table
+    adds_outside_genes_to_tally_and_table = True
 
     def __init__(
         self,

@@ -15,6 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from nenprofile.errors import InputError
+from nenprofile.ingest.variants._fast.columnar import (
+    ColumnarFailed,
+    RecordRules,
+    columnar_reader,
+)
 from nenprofile.ingest.variants._fast.fastloop import vep_fast_loop
 from nenprofile.ingest.variants._fast.parallel import SplitFailed, read_split, worth_splitting
 from nenprofile.ingest.variants._fast.textvcf import TextPathUnsupported, TextVCF, counts_function
@@ -150,10 +155,12 @@ def read_vcf(
     """consumer: where each variant goes, in file order (consumers.py); IngestResult.variants
     is consumer.kept(): every variant with the default VariantList.
     workers: 2 lets a large bgzipped VEP file be read in two processes (parallel.py).
-    engine: 'auto' (fastloop's raw-text pass for VEP-annotated files with AF/AD/DP,
+    engine: 'auto' (fastloop's raw-text pass for VEP-annotated files with AF/AD/DP, read
+    column-wise by _fast/columnar.py from 8 MB bgzipped on when polars is installed;
     cyvcf2 for everything else and whenever the text path cannot reproduce a record),
-    'text' (raw text for every file via textvcf.Record; raises TextPathUnsupported instead
-    of falling back) or 'cyvcf2'. All engines return the same IngestResult.
+    'columnar' (as 'auto', the columnar engine whatever the size), 'text' (raw text for
+    every file via textvcf.Record; raises TextPathUnsupported instead of falling back) or
+    'cyvcf2'. All engines return the same IngestResult.
     genes: the genes of interest (default: every bundled gene of the build). A VEP entry of
     such a gene is never hidden by another gene's entry: each gets its own best transcript
     (annotation.CsqParser.parse_genes; the others in Variant.extra['other_genes'])."""
@@ -310,14 +317,20 @@ def _stream_any(engine: str, source: str, *args: Any, workers: int = 1) -> dict[
         records = TextVCF(source, samples, tumor_index, info_types, declared_types(formats))
         # 'auto' keeps the text path only where fastloop applies; elsewhere cyvcf2 is faster
         # than textvcf's general Record adapter
-        records.fast_loop_only = engine == "auto"
+        records.fast_loop_only = engine in ("auto", "columnar")
         records.split = workers >= 2
+        columnar = engine if engine in ("auto", "columnar") else None
         try:
             try:
-                return _stream(records, *args)
+                return _stream(records, *args, columnar=columnar)
+            except ColumnarFailed:
+                if engine == "columnar":
+                    raise
             except SplitFailed:
-                records.split = False
-                return _stream(records, *args)
+                pass
+            # again in one pass of the fast loop, which reads (or refuses) the file as it is
+            records.split = False
+            return _stream(records, *args)
         except TextPathUnsupported:
             if engine == "text":
                 raise
@@ -340,7 +353,11 @@ def _stream(
     min_depth: int,
     consumer: VariantConsumer,
     of_interest: frozenset[str],
+    *,
+    columnar: str | None = None,
 ) -> dict[str, int]:
+    """columnar: 'auto' or 'columnar' lets the columnar engine (_fast/columnar.py) read a
+    file the fast loop reads ('auto' only a large one)."""
     consumer.restart()  # a second pass (another engine) starts from nothing
     add = consumer.add
     counts: Counter[str] = Counter()
@@ -489,8 +506,16 @@ def _stream(
     if isinstance(vcf, TextVCF) and fast_possible:
         fast = vep_fast_loop(vcf, plan, parser, check_gt, pass_only, allowed, min_vaf, min_depth,
                              here, slow_bins, intern=consumer.keeps_all)  # fmt: skip
-    split = worth_splitting(vcf) if fast is not None and vcf.split else None
-    if fast is not None and split is not None:
+    columns = None
+    if fast is not None and columnar is not None:
+        rules = RecordRules(check_gt, pass_only, allowed, min_vaf, min_depth)
+        columns = columnar_reader(vcf, parser, plan, rules, slow_bins, consumer,
+                                  always=columnar == "columnar")  # fmt: skip
+    split = worth_splitting(vcf) if fast is not None and vcf.split and columns is None else None
+    if columns is not None:
+        threads = 2 if vcf.split else 1  # read_vcf(workers=...): the job's cores
+        columns.run(fast, one_record, counts, tally, chroms, here, threads)  # type: ignore[arg-type]
+    elif fast is not None and split is not None:
         read_split(vcf, split, fast, one_record, counts, consumer, tally, chroms)
     elif fast is not None:
         fast(vcf.blocks(), one_record, counts, add, tally, chroms)

@@ -345,5 +345,8 @@ def vep_fast_loop(
                 ))  # fmt: skip
         tally[0] += records
         tally[1] += passed
+        # the position state for whoever reads on (the columnar engine calls the loop on the
+        # lines between its own runs)
+        here[:] = [d_chrom, d_pos, d_fields[3], d_fields[4], d_more]
 
     return loop
