@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from nenprofile.errors import InputError
 from nenprofile.ingest.genenames import GeneRenamer
 from nenprofile.ingest.variants._fast import columnar
-from nenprofile.ingest.variants.consumers import RenamingConsumer
+from nenprofile.ingest.variants.consumers import RenamingConsumer, VariantList
 from nenprofile.ingest.variants.table import VariantTableWriter, part_path_for
 from nenprofile.ingest.variants.vcf import read_vcf
 from nenprofile.interpret.biomarkers import COUNTERS, BiomarkerSettings
@@ -233,6 +233,25 @@ def test_streamed_table_of_the_edge_cases(tmp_path, monkeypatch):
     assert by_pos[("chr1", "1002900", "C")][10] == "0.123457"
     assert sum(1 for row in rows if row[1] == "1003800") == 2  # the repeated A>AT once
     assert sink.tally.variants == len(rows)
+
+
+def test_renaming_over_every_variant_equals_the_fast_loop(tmp_path, monkeypatch):
+    """A consumer keeping every variant behind the HGNC renamer (what read_variants makes by
+    default): its plain lines are Variants through the renamer, the loop's lines through the
+    loop's own renaming; both give KMT2D for MLL2, counted once."""
+    monkeypatch.setattr(columnar, "CHUNK_BYTES", 1500)
+    path = tmp_path / "edge.vcf"
+    path.write_text(HEADER + "".join(EDGE_RECORDS[:-1]))
+    results = {}
+    for engine in ("auto", "columnar"):
+        renamer = GeneRenamer()
+        result = read_vcf(
+            str(path), engine=engine, consumer=RenamingConsumer(VariantList(), renamer)
+        )
+        results[engine] = (repr(result), renamer.counts_of())
+    assert results["columnar"] == results["auto"]
+    assert results["columnar"][1]["renamed"] == {"MLL2\tKMT2D": 1}
+    assert "gene='KMT2D'" in results["columnar"][0] and "'MLL2'" not in results["columnar"][0]
 
 
 @pytest.mark.parametrize("mix", ["uniform", "wgs"])

@@ -109,20 +109,27 @@ def _boundaries(text: str) -> dict[str, int]:
     }
 
 
+def _split_read_checked(tmp_path, monkeypatch, text, where, splits):
+    """The file split at `where` and read in two processes; checked equal to one pass and to
+    cyvcf2, split exactly there."""
+    boundary = _boundaries(text)[where]
+    path = tmp_path / "split.vcf.gz"
+    monkeypatch.setattr(parallel, "MAIN_SHARE", _write_bgzf(path, text.encode(), boundary))
+    expected = _single(path, monkeypatch)
+    assert expected == read_vcf(str(path), engine="cyvcf2")
+    actual = read_vcf(str(path), workers=2)
+    assert [split.main_stop for split in splits] == [boundary]
+    assert actual == expected
+    return actual
+
+
 @pytest.mark.parametrize(
     "where",
     ["mid_record", "line_start", "one_after_line_start", "at_newline", "in_header",
      "after_header", "multi_alt_line_start", "in_last_line"],
 )  # fmt: skip
 def test_split_read_equals_one_pass(tmp_path, monkeypatch, bench_text, split_everything, where):
-    boundary = _boundaries(bench_text)[where]
-    path = tmp_path / "split.vcf.gz"
-    monkeypatch.setattr(parallel, "MAIN_SHARE", _write_bgzf(path, bench_text.encode(), boundary))
-    expected = _single(path, monkeypatch)
-    assert expected == read_vcf(str(path), engine="cyvcf2")
-    actual = read_vcf(str(path), workers=2)
-    assert [split.main_stop for split in split_everything] == [boundary]
-    assert actual == expected
+    actual = _split_read_checked(tmp_path, monkeypatch, bench_text, where, split_everything)
     assert actual.counts["records_read"] == 2002 and actual.counts["multiallelic_split"] == 1
     assert {v.annotation_source for v in actual.variants} == {"VEP", "gene-overlap"}
 
@@ -330,3 +337,38 @@ def test_cpu_need_asks_for_two_processes_only_for_a_large_bgzipped_vcf(tmp_path,
     assert cpu_need(small) == 2
     assert cpu_need(plain) == 1  # not bgzipped: read in one pass
     assert cpu_need(tmp_path / "missing.vcf.gz") == 1
+
+
+def _unannotated(text: str) -> str:
+    """The same records without their CSQ (header line and values): gene overlap."""
+    lines = []
+    for line in text.splitlines():
+        if line.startswith("##INFO=<ID=CSQ"):
+            continue
+        if not line.startswith("#"):
+            fields = line.split("\t")
+            fields[7] = "."
+            line = "\t".join(fields)
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("where", ["mid_record", "line_start", "multi_alt_line_start"])
+def test_unannotated_split_read_equals_one_pass(
+    tmp_path, monkeypatch, bench_text, split_everything, where
+):
+    """overlaploop.py in two processes: the same result as one pass and as cyvcf2."""
+    built = []
+    real_loop = vcf_module.overlap_fast_loop
+
+    def spy(*args, **kwargs):
+        built.append(real_loop(*args, **kwargs))
+        return built[-1]
+
+    monkeypatch.setattr(vcf_module, "overlap_fast_loop", spy)
+    text = _unannotated(bench_text)
+    actual = _split_read_checked(tmp_path, monkeypatch, text, where, split_everything)
+    assert actual.counts["records_read"] == 2002 and actual.counts["multiallelic_split"] == 1
+    assert {v.annotation_source for v in actual.variants} == {"gene-overlap"}
+    assert actual.annotation == "gene-overlap"
+    assert len(built) == 2 and None not in built  # the loop read both times

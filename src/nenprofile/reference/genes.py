@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -30,6 +31,7 @@ class GeneIndex:
     spans: dict[str, tuple[str, int, int]]  # gene -> chrom, 1-based start, end (closed)
     genes: frozenset[str] = field(init=False)
     _bins: dict[tuple[str, int], list[tuple[int, int, str]]] = field(init=False, repr=False)
+    _segments: dict[str, GeneSegments] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.genes = frozenset(self.spans)
@@ -61,7 +63,16 @@ class GeneIndex:
         return cls(build=build, spans=spans)
 
     def genes_at(self, chrom: str, pos: int) -> list[str]:
-        return self.genes_overlapping(chrom, pos, pos)
+        return list(self.segments(normalise_chrom(chrom)).genes_at(pos))
+
+    def segments(self, chrom: str) -> GeneSegments:
+        """The genes of one (normalised) chromosome as segments, made on first use."""
+        found = self._segments.get(chrom)
+        if found is None:
+            found = self._segments[chrom] = GeneSegments.of(
+                [(start, end, gene) for gene, (c, start, end) in self.spans.items() if c == chrom]
+            )
+        return found
 
     def genes_overlapping(self, chrom: str, start: int, end: int) -> list[str]:
         chrom = normalise_chrom(chrom)
@@ -74,6 +85,41 @@ class GeneIndex:
 
     def span(self, gene: str) -> tuple[str, int, int] | None:
         return self.spans.get(gene)
+
+
+@dataclass(frozen=True)
+class GeneSegments:
+    """One chromosome cut at every gene start and end: segment i covers positions
+    breaks[i] <= pos < breaks[i + 1] and lies in genes[i] (sorted names), so the genes at a
+    position are one bisection away. Positions before breaks[0] lie in no gene; the last
+    segment (after every gene end) too."""
+
+    breaks: list[int]
+    genes: list[tuple[str, ...]]
+
+    @classmethod
+    def of(cls, spans: list[tuple[int, int, str]]) -> GeneSegments:
+        """spans: (1-based start, closed end, gene) of one chromosome."""
+        breaks = sorted({start for start, _, _ in spans} | {end + 1 for _, end, _ in spans})
+        genes = [
+            tuple(sorted({g for s, e, g in spans if s <= at <= e}))
+            for at in breaks  # a segment's genes are those covering its first position
+        ]
+        return cls(breaks, genes)
+
+    def index(self, pos: int) -> int:
+        """The segment holding pos; -1 before the first gene."""
+        return bisect_right(self.breaks, pos) - 1
+
+    def genes_at(self, pos: int) -> tuple[str, ...]:
+        i = self.index(pos)
+        return self.genes[i] if i >= 0 else ()
+
+    def bounds(self, i: int) -> tuple[int, int]:
+        """[first, past-last) positions of segment i (-1: before the first gene)."""
+        low = self.breaks[i] if i >= 0 else -(1 << 62)
+        high = self.breaks[i + 1] if i + 1 < len(self.breaks) else 1 << 62
+        return low, high
 
 
 @lru_cache(maxsize=2)

@@ -38,35 +38,45 @@ def table_line(variant: Variant) -> str:
     directly (a million variants per file), and falls back to format_cell per cell when a
     value is not of those types or a cell needs the TSV dialect's escaping or formula guard."""
     v = variant
+    pos, vaf, depth, alt_reads, pop_af = v.pos, v.vaf, v.depth, v.alt_reads, v.population_af
+    vaf_text = _FLOAT_CELLS.get(vaf) if type(vaf) is float else None
+    pop_text = "" if pop_af is None else _FLOAT_CELLS.get(pop_af) if type(pop_af) is float else None
+    if vaf_text is None:
+        vaf_text = "" if vaf is None else _float(vaf)
+    if pop_text is None:
+        pop_text = _float(pop_af)
     try:
         line = "\t".join((
-            v.chrom, _int(v.pos), v.ref, v.alt, v.gene or "", v.variant_class,
-            v.consequence or "", v.hgvsc or "", v.hgvsp or "", v.transcript or "",
-            _float(v.vaf), _int(v.depth), _int(v.alt_reads), _float(v.population_af),
+            v.chrom, str(pos) if type(pos) is int else format_cell(pos), v.ref, v.alt,
+            v.gene or "", v.variant_class, v.consequence or "", v.hgvsc or "", v.hgvsp or "",
+            v.transcript or "", vaf_text,
+            "" if depth is None else str(depth) if type(depth) is int else format_cell(depth),
+            "" if alt_reads is None else str(alt_reads) if type(alt_reads) is int
+            else format_cell(alt_reads),
+            pop_text,
             v.clinvar or "", v.filter, v.annotation_source,
         ))  # fmt: skip
     except TypeError:  # a value of another type: format_cell decides
         line = ""
-    if line.count("\t") != _TABS or _needs_encoding(line):
+    # whether some cell is not already in the TSV dialect (escapes, formula guard), spelled
+    # out: a generator over the cell starts cost more than the line's formatting
+    if (
+        "\\" in line
+        or "\n" in line
+        or "\r" in line
+        or "\t=" in line
+        or "\t+" in line
+        or "\t-" in line
+        or "\t@" in line
+        or "\t'" in line
+        or line[:1] in FORMULA_STARTS
+        or line.count("\t") != _TABS
+    ):
         return "\t".join(map(format_cell, _values_of(variant)))
     return line
 
 
 _TABS = len(VARIANT_TABLE_COLUMNS) - 1
-_CELL_STARTS = tuple("\t" + c for c in FORMULA_STARTS)
-
-
-def _needs_encoding(line: str) -> bool:
-    """Whether some cell of this tab-joined line is not already in the TSV dialect."""
-    return (
-        "\\" in line
-        or "\n" in line
-        or "\r" in line
-        or line[:1] in FORMULA_STARTS
-        or any(start in line for start in _CELL_STARTS)
-    )
-
-
 _FLOAT_CELLS: dict[float, str] = {}  # allele fractions repeat: format each value once
 
 
@@ -80,12 +90,6 @@ def _float(value: object) -> str:
                 _FLOAT_CELLS.clear()
             text = _FLOAT_CELLS[value] = format_cell(value)
         return text
-    return format_cell(value)
-
-
-def _int(value: object) -> str:
-    if type(value) is int:
-        return str(value)
     return format_cell(value)
 
 

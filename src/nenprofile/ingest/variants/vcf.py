@@ -21,6 +21,7 @@ from nenprofile.ingest.variants._fast.columnar import (
     columnar_reader,
 )
 from nenprofile.ingest.variants._fast.fastloop import vep_fast_loop
+from nenprofile.ingest.variants._fast.overlaploop import overlap_fast_loop
 from nenprofile.ingest.variants._fast.parallel import SplitFailed, read_split, worth_splitting
 from nenprofile.ingest.variants._fast.textvcf import TextPathUnsupported, TextVCF, counts_function
 from nenprofile.ingest.variants.annotation import (
@@ -45,7 +46,7 @@ from nenprofile.ingest.variants.callers import (
     somatic_status_check,
 )
 from nenprofile.ingest.variants.consequences import variant_class
-from nenprofile.ingest.variants.consumers import VariantConsumer, VariantList
+from nenprofile.ingest.variants.consumers import VariantConsumer, VariantList, direct_add
 from nenprofile.ingest.variants.disclosure import skip_warnings
 from nenprofile.ingest.variants.duplicates import is_duplicate, new_position_state
 from nenprofile.ingest.variants.result import IngestResult
@@ -500,25 +501,30 @@ def _stream(
             add(variant)
 
     fast = None
-    slow_bins = position_bins(of_interest, build, (k for k in markers.bases))
+    loop_add, renaming = direct_add(consumer)
     # caller status (SS, STATUS) is read by one_record only: such files take the general route
-    fast_possible = isinstance(parser, CsqParser) and tumor is not None and status_of is None
-    if isinstance(vcf, TextVCF) and fast_possible:
+    fast_possible = isinstance(vcf, TextVCF) and tumor is not None and status_of is None
+    if fast_possible and isinstance(parser, CsqParser):
+        slow_bins = position_bins(of_interest, build, (k for k in markers.bases))
         fast = vep_fast_loop(vcf, plan, parser, check_gt, pass_only, allowed, min_vaf, min_depth,
-                             here, slow_bins, intern=consumer.keeps_all)  # fmt: skip
+                             here, slow_bins, renaming, intern=consumer.keeps_all)  # fmt: skip
+    elif fast_possible and parser is None:
+        special = marker_positions | {key[1] for key in hotspots}
+        fast = overlap_fast_loop(vcf, plan, check_gt, pass_only, allowed, min_vaf, min_depth,
+                                 here, GeneIndex.load(build), special, renaming)  # fmt: skip
     columns = None
-    if fast is not None and columnar is not None:
+    if fast is not None and columnar is not None and isinstance(parser, CsqParser):
         rules = RecordRules(check_gt, pass_only, allowed, min_vaf, min_depth)
         columns = columnar_reader(vcf, parser, plan, rules, slow_bins, consumer,
                                   always=columnar == "columnar")  # fmt: skip
     split = worth_splitting(vcf) if fast is not None and vcf.split and columns is None else None
     if columns is not None:
         threads = 2 if vcf.split else 1  # read_vcf(workers=...): the job's cores
-        columns.run(fast, one_record, counts, tally, chroms, here, threads)  # type: ignore[arg-type]
+        columns.run(fast, one_record, counts, loop_add, tally, chroms, here, threads)  # type: ignore[arg-type]
     elif fast is not None and split is not None:
-        read_split(vcf, split, fast, one_record, counts, consumer, tally, chroms)
+        read_split(vcf, split, fast, one_record, counts, consumer, loop_add, tally, chroms)
     elif fast is not None:
-        fast(vcf.blocks(), one_record, counts, add, tally, chroms)
+        fast(vcf.blocks(), one_record, counts, loop_add, tally, chroms)
     elif isinstance(vcf, TextVCF) and vcf.fast_loop_only and parser is not None:
         # unannotated files (gene overlap) stay on the text path: its Records beat cyvcf2
         raise TextPathUnsupported("not the VEP + AF/AD/DP layout fastloop handles")

@@ -242,13 +242,16 @@ class ColumnarReader:
         loop: Loop,
         one_record: Callable[[Any], None],
         counts: Any,
+        add: Callable[[Any], None],
         tally: list[int],
         chroms: dict[str, str],
         here: list[Any],
         threads: int = 1,
     ) -> None:
-        """threads: the cores the job was given; polars uses as many, when this process
-        imports it first and POLARS_MAX_THREADS is not set (Snakemake's threads hold)."""
+        """add: what the fast loop hands its variants to (vcf.py's loop_add: a renaming
+        consumer's inner add, the loop renaming itself). threads: the cores the job was
+        given; polars uses as many, when this process imports it first and
+        POLARS_MAX_THREADS is not set (Snakemake's threads hold)."""
         if "polars" not in sys.modules:
             os.environ.setdefault("POLARS_MAX_THREADS", str(max(1, threads)))
         import polars as pl
@@ -256,7 +259,7 @@ class ColumnarReader:
         self.pl = pl
         self.chroms = chroms
         reader = self.reader
-        route = _Route(loop, one_record, counts, self.consumer.add, tally, chroms, here)
+        route = _Route(loop, one_record, counts, add, tally, chroms, here)
         handle = reader._handle = reader._open()
         try:
             in_header = True
@@ -315,7 +318,9 @@ class ColumnarReader:
 
     def _lines_in_order(self, frame: Any, route: _Route) -> None:
         """The plain lines column-wise, the others through the loop, in file order."""
-        add, here = route.add, route.here
+        # plain variants pass through the consumer's own add (a RenamingConsumer renames them);
+        # route.add is the loop's, which renames itself
+        add, here = self.consumer.add, route.here
         plain, rows = self._plain_rows(frame, here)
         runs: list[tuple[Any, tuple[Any, ...]]]
         if self.bulk is not None:

@@ -34,6 +34,7 @@ from nenprofile.ingest.variants.annotation import (
 )
 from nenprofile.ingest.variants.callers import NO_COUNTS, Extractor, ImpossibleVaf
 from nenprofile.ingest.variants.consequences import variant_class
+from nenprofile.ingest.variants.consumers import GeneRenaming
 from nenprofile.ingest.variants.duplicates import DUPLICATE_KEY, UNSORTED_KEY, seen_here
 from nenprofile.ingest.variants.hgvs import short_hgvsp
 from nenprofile.model import Variant
@@ -73,6 +74,49 @@ def _plain_fraction(text: str) -> float | None:
     return round(vaf, 6) if vaf == vaf and vaf >= -2_000_000_000 else None
 
 
+def tumor_counts(
+    parts: list[str],
+    width: int,
+    i_frac: int | None,
+    i_ad: int | None,
+    i_dp: int | None,
+    fractions: dict[str, float | None],
+    min_vaf: float,
+    min_depth: int,
+) -> tuple[float | None, int | None, int | None, str | None]:
+    """(vaf, depth, alt reads, skip count key or None) of a one-ALT record from the tumor
+    column's FORMAT values (parts; width: how many the FORMAT names when the fraction, AD
+    and DP are all there, else -1), as vcf._stream's counts and read filters give them: the
+    allele fraction cached per AF string in fractions, AD and DP read directly when they are
+    plain digits, _fraction_and_depths otherwise."""
+    vaf = None
+    if len(parts) == width:
+        af = parts[i_frac]  # type: ignore[index]
+        vaf = fractions.get(af)
+        if vaf is None and af not in fractions:
+            if len(fractions) > _CACHE_LIMIT:
+                fractions.clear()
+            vaf = fractions[af] = _plain_fraction(af)
+    if vaf is not None:
+        alt_text = parts[i_ad].partition(",")[2]  # type: ignore[index]
+        depth_text = parts[i_dp]  # type: ignore[index]
+        if alt_text.isdigit() and depth_text.isdigit():
+            depth: int | None = int(depth_text)
+            alt_reads: int | None = int(alt_text)
+        else:
+            vaf = None
+    if vaf is None:
+        vaf, depth, alt_reads = _fraction_and_depths(parts, i_frac, i_ad, i_dp, 1) or NO_COUNTS
+    skip = None
+    if alt_reads == 0 and depth != 0:
+        skip = "no_alt_reads_skipped"
+    elif min_vaf and vaf is not None and vaf < min_vaf:
+        skip = "below_min_vaf"
+    elif min_depth and depth is not None and depth < min_depth:
+        skip = "below_min_depth"
+    return vaf, depth, alt_reads, skip
+
+
 def _general_route(
     one_record: Callable[[Any], None],
     here: list[Any],
@@ -100,10 +144,12 @@ def vep_fast_loop(
     min_depth: int,
     here: list[Any],
     slow_bins: PositionBins,
+    renaming: GeneRenaming,
     *,
     intern: bool = True,
 ) -> Loop | None:
-    """The loop for this file, or None when the file is not the common case. intern: share
+    """The loop for this file, or None when the file is not the common case. renaming: the
+    gene names the loop renames before it adds a variant (consumers.direct_add). intern: share
     equal gene / consequence / transcript / exon strings between the Variants (memory, when
     every variant is kept; it costs about a sixth of the loop's time)."""
     tags = usual_counts_tags(reader, plan)
@@ -126,6 +172,7 @@ def vep_fast_loop(
     get_pop = parser._pop_fields
     residues = parser._hgvsp_from_residues
     interned = parser._interned
+    renamed_names, rename = renaming
     # absent Protein_position / Amino_acids read the '' appended to the entry
     i_pp = -1 if parser.protein_position is None else parser.protein_position
     i_aa = -1 if parser.amino_acids is None else parser.amino_acids
@@ -211,34 +258,11 @@ def vep_fast_loop(
                 ):  # vcf._is_symbolic, inlined
                     counts["symbolic_skipped"] += 1
                     continue
-                vaf = None
-                if len(parts) == width:
-                    af = parts[i_frac]
-                    vaf = fractions.get(af)
-                    if vaf is None and af not in fractions:
-                        if len(fractions) > _CACHE_LIMIT:
-                            fractions.clear()
-                        vaf = fractions[af] = _plain_fraction(af)
-                if vaf is not None:
-                    alt_text = parts[i_ad].partition(",")[2]
-                    depth_text = parts[i_dp]
-                    if alt_text.isdigit() and depth_text.isdigit():
-                        depth: int | None = int(depth_text)
-                        alt_reads: int | None = int(alt_text)
-                    else:
-                        vaf = None
-                if vaf is None:
-                    vaf, depth, alt_reads = (
-                        _fraction_and_depths(parts, i_frac, i_ad, i_dp, 1) or NO_COUNTS
-                    )
-                if alt_reads == 0 and depth != 0:
-                    counts["no_alt_reads_skipped"] += 1
-                    continue
-                if min_vaf and vaf is not None and vaf < min_vaf:
-                    counts["below_min_vaf"] += 1
-                    continue
-                if min_depth and depth is not None and depth < min_depth:
-                    counts["below_min_depth"] += 1
+                vaf, depth, alt_reads, skip = tumor_counts(
+                    parts, width, i_frac, i_ad, i_dp, fractions, min_vaf, min_depth
+                )
+                if skip is not None:
+                    counts[skip] += 1
                     continue
                 if vaf is not None and not 0.0 <= vaf <= 1.0:
                     raise ImpossibleVaf(chrom, fields[1], fields[3], alt, vaf)
@@ -260,17 +284,20 @@ def vep_fast_loop(
                     continue
                 info = fields[7]
                 if info.startswith("CSQ="):
-                    stop = info.find(";")
-                    value: str | None = info[4:] if stop == -1 else info[4:stop]
-                else:
-                    value = info_text(info, "CSQ")
+                    start, stop = 4, info.find(";")
+                else:  # CSQ elsewhere in INFO (or absent: '')
+                    info, start, stop = info_text(info, "CSQ") or "", 0, -1
                 e = None
-                if value and pick_first:
-                    comma = value.find(",")
-                    e = (value if comma == -1 else value[:comma]).split("|")
+                if pick_first:
+                    # the first entry, cut from INFO directly: the rest of CSQ is not copied
+                    end = info.find(",", start)
+                    if end == -1 or -1 < stop < end:
+                        end = stop
+                    e = (info[start:] if end == -1 else info[start:end]).split("|")
                     if len(e) <= bars or pick is None or e[pick] != "1":
                         e = None
                 if e is None:
+                    value = info[start:] if stop == -1 else info[start:stop]
                     ann = parse(value, fields[3], [alt], 0) if value else None
                     if ann is None:  # gene-overlap fallback and its counters: the general route
                         records -= 1
@@ -338,6 +365,8 @@ def vep_fast_loop(
                 cls = classes.get(consequence)
                 if cls is None:
                     cls = classes[consequence] = variant_class(consequence)
+                if gene in renamed_names:
+                    gene = rename(gene)
                 append(Variant(
                     chrom, pos, ref, alt, gene, cls, consequence,
                     hgvsc, hgvsp, transcript, exon, vaf, depth, alt_reads, pop_af, clinvar,

@@ -104,16 +104,17 @@ def _work(
     one_record: Callable[[Any], None],
     counts: Counter[str],
     consumer: VariantConsumer,
+    add: Callable[[Any], None],
     tally: list[int],
     chroms: dict[str, str],
 ) -> None:
-    """The worker (forked: counts, consumer and one_record are its own copies)."""
+    """The worker (forked: counts, consumer, add and one_record are its own copies)."""
     try:
         consumer.start_worker()
         proc, stream = _worker_stream(path, split.worker_offset)
         try:
             blocks = line_blocks(stream, start=split.worker_skip)
-            loop(blocks, one_record, counts, consumer.add, tally, chroms)
+            loop(blocks, one_record, counts, add, tally, chroms)
             if proc.wait() != 0:
                 raise TextPathUnsupported("bgzip -dc failed")
         finally:
@@ -138,22 +139,25 @@ def read_split(
     one_record: Callable[[Any], None],
     counts: Counter[str],
     consumer: VariantConsumer,
+    add: Callable[[Any], None],
     tally: list[int],
     chroms: dict[str, str],
 ) -> None:
-    """Both shares of the file into counts / consumer / tally, as one pass would leave them."""
+    """Both shares of the file into counts / consumer / tally, as one pass would leave them.
+    add: what the loop hands its variants to (consumers.direct_add: the consumer or the
+    consumer inside it)."""
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
     worker = context.Process(
         target=_work,
-        args=(send, reader.path, split, loop, one_record, counts, consumer, tally, chroms),
+        args=(send, reader.path, split, loop, one_record, counts, consumer, add, tally, chroms),
         daemon=True,
     )
     worker.start()
     send.close()
     merged = False
     try:
-        loop(reader.blocks(stop=split.main_stop), one_record, counts, consumer.add, tally, chroms)
+        loop(reader.blocks(stop=split.main_stop), one_record, counts, add, tally, chroms)
         try:
             message = pickle.loads(receive.recv_bytes())
         except EOFError:
