@@ -46,7 +46,7 @@ class CohortSpec:
     marker_genes: int = 1000
     pdf: bool = False
     seed: int = 7
-    profile_batch_size: int = 1
+    profile_batch_size: int | str = "auto"  # config profile_batch_size
 
 
 def sample_names(count: int) -> list[str]:
@@ -232,12 +232,17 @@ def make_cohort(spec: CohortSpec, out: Path) -> Path:
     return config / "config.yaml"
 
 
+def batch_size(text: str) -> int | str:
+    """--profile-batch-size: `auto` or a number of samples per profiling job."""
+    return text if text == "auto" else int(text)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--samples", type=int, default=1000)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--pdf", action="store_true", help="report.pdf: true in the config")
-    parser.add_argument("--profile-batch-size", type=int, default=1)
+    parser.add_argument("--profile-batch-size", type=batch_size, default="auto")
     args = parser.parse_args()
     spec = CohortSpec(
         samples=args.samples, pdf=args.pdf, profile_batch_size=args.profile_batch_size

@@ -3,7 +3,8 @@
     python benchmarks/cohort/run_benchmark.py --samples 100 --out /tmp/bench100 [--pdf]
 
 Generates the cohort (make_cohort.py) unless <out>/config exists, runs
-    /usr/bin/time -v python -m snakemake -s Snakefile -d <out> --cores 2
+    /usr/bin/time -v python -m snakemake -s Snakefile -d <out> --cores 2 \
+        --max-jobs-per-timespan 1000/10s
 and samples the process tree every 0.2 s: each snakemake `script:` job is a python process
 running .snakemake/scripts/tmp*.<rule>.py, so peak RSS and CPU seconds are kept per job and
 summarised per rule. Sampling can miss a peak shorter than 0.2 s; CPU per job is the last
@@ -24,7 +25,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from make_cohort import CohortSpec, make_cohort
+from make_cohort import CohortSpec, batch_size, make_cohort
 
 REPO = Path(__file__).resolve().parents[2]
 SCRIPT_JOB = re.compile(r"\.snakemake/scripts/tmp[^/ ]*\.(?P<rule>\w+)\.py")
@@ -51,7 +52,7 @@ class RuleSummary:
 class RunSummary:
     samples: int
     pdf: bool
-    profile_batch_size: int
+    profile_batch_size: int | str
     exit_code: int
     wall_s: float
     user_cpu_s: float
@@ -142,12 +143,14 @@ def parse_time_v(text: str) -> dict[str, float]:
     return values
 
 
-def run(samples: int, out: Path, pdf: bool, cores: int, batch: int = 1) -> RunSummary:
+def run(samples: int, out: Path, pdf: bool, cores: int, batch: int | str = "auto") -> RunSummary:
     if not (out / "config" / "config.yaml").is_file():
         make_cohort(CohortSpec(samples=samples, pdf=pdf, profile_batch_size=batch), out)
     command = [
         "/usr/bin/time", "-v", sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile"),
         "-d", str(out), "--cores", str(cores), "--keep-going", "--quiet", "rules",
+        # what README.md advises for hundreds of samples on one machine
+        "--max-jobs-per-timespan", "1000/10s",
     ]  # fmt: skip
     jobs: dict[int, JobSample] = {}
     stop = threading.Event()
@@ -183,7 +186,7 @@ def main() -> None:
     parser.add_argument("--pdf", action="store_true")
     parser.add_argument("--cores", type=int, default=2)
     parser.add_argument(
-        "--profile-batch-size", type=int, default=1, help="config profile_batch_size"
+        "--profile-batch-size", type=batch_size, default="auto", help="config profile_batch_size"
     )
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)

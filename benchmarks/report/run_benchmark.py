@@ -59,22 +59,42 @@ PROFILE_TIMING = re.compile(
     r"INFO timing \S+: variants read and variants.tsv.gz written in (?P<read>[\d.]+) s; .* in "
     r"(?P<rest>[\d.]+) s$"
 )
-# the jobs of a one-sample run in the order they must run; (record_provenance runs beside
-# combine_cohort_tables)
+# the jobs of a one-sample run in the order they must run; side by side within a stage
+# (record_provenance waits for the profiling job's two threads; render_cohort_report needs
+# the cohort tables and provenance, not the sample reports)
 CRITICAL_PATH = (
     ("profile_sample",),
     ("combine_cohort_tables", "record_provenance"),
-    ("render_sample_reports",),
-    ("render_cohort_report",),
+    ("render_sample_reports", "render_cohort_report"),
 )
 
 
+def become_subreaper() -> None:
+    """Adopt orphaned descendants (Linux), so their CPU counts: a report job ends Chromium by
+    killing its process group, and the browser's helpers outlive the browser by a moment."""
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+
+
+def reap_orphans() -> None:
+    """Wait for every adopted descendant, adding its CPU to RUSAGE_CHILDREN."""
+    while True:
+        try:
+            os.waitpid(-1, 0)
+        except ChildProcessError:
+            return
+
+
 def timed(command: list[str], **kwargs) -> tuple[float, float, subprocess.CompletedProcess]:
-    """Wall seconds and CPU seconds (user + system, the child and every descendant)."""
+    """Wall seconds and CPU seconds (user + system, the child and every descendant, adopted
+    orphans included: become_subreaper)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run(command, check=False, **kwargs)
     wall = time.perf_counter() - start
+    reap_orphans()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return wall, cpu, proc
@@ -354,6 +374,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
+    become_subreaper()
     result: dict = {
         "machine": platform.platform(),
         "python": platform.python_version(),

@@ -44,6 +44,10 @@ PROVENANCE_FILES: dict[str, str] = {
     "checksums": "inputs.sha256.tsv",
     "versions": "versions.tsv",
 }
+# the columns of a profiling manifest: each sample the job profiled and the path of each of its
+# tables (SAMPLE_TABLES); rules downstream of profiling depend on these manifests, not on the
+# five tables of every sample (see jobs.runner.expand_profile_manifests)
+PROFILE_MANIFEST_COLUMNS: tuple[str, ...] = ("sample", *SAMPLE_TABLES)
 # beside each job's log, the runner's structured record of what failed
 ERROR_RECORD_SUFFIX = ".errors.json"
 
@@ -93,6 +97,14 @@ class Layout:
 
     def report_batch_manifest(self, batch: int | str) -> str:
         return f"{self.results}/cohort/report_batches/batch{batch}.tsv"
+
+    def profile_batch_manifest(self, batch: int | str) -> str:
+        """What a profiling job over a batch of samples declares instead of their tables."""
+        return f"{self.results}/cohort/profile_batches/batch{batch}.tsv"
+
+    def profile_sample_manifest(self, sample: str) -> str:
+        """What a profiling job over one sample declares instead of its tables."""
+        return f"{self.results}/cohort/profile_batches/sample_{sample}.tsv"
 
     def log(self, rule: str, name: str) -> str:
         """logs/<cohort>/<rule>/<name>.log: name is a sample, 'batch<k>' or 'cohort'."""

@@ -92,7 +92,7 @@ class Settings:
     cohort: str
     samples: str
     genome_build: str
-    profile_batch_size: int
+    profile_batch_size: int | str  # a number of samples, or "auto"
     tmb: TmbSettings
     msi_min_indel_fraction: float
     pdl1_thresholds: dict[str, float]

@@ -105,6 +105,23 @@ def test_out_of_range_config_numbers_are_refused(key, value, words):
         validate_config(config_with(key, value), CONFIG_SCHEMA)
 
 
+def test_profile_batch_size_is_auto_by_default_a_number_or_refused_with_the_fix():
+    assert (
+        validate_config({"cohort": "c", "samples": "s"}, CONFIG_SCHEMA)["profile_batch_size"]
+        == "auto"
+    )
+    assert (
+        validate_config(config_with("profile_batch_size", 20), CONFIG_SCHEMA)["profile_batch_size"]
+        == 20
+    )
+    with pytest.raises(InputError) as caught:
+        validate_config(config_with("profile_batch_size", "big"), CONFIG_SCHEMA, source="c.yaml")
+    assert str(caught.value) == (
+        "c.yaml: key 'profile_batch_size': 'big' does not match '^auto$'. Fix: give `auto` or "
+        "a whole number of samples per job, 1 or more (for example 20)"
+    )
+
+
 @pytest.mark.parametrize(
     "settings, message",
     [

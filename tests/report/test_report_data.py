@@ -575,3 +575,43 @@ def test_exon_skipping_row_is_labelled_by_its_consequence():
     assert _hit(row)["title"] == (
         "MET exon 14 skipping (exon 13 joined to exon 15; Arriba) (Oncogenic)"
     )
+
+
+def test_the_cohort_context_is_computed_without_pandas_or_numpy(tmp_path):
+    """combine_cohort_tables writes the context every report shows; reading its cohort
+    table as text rows and binning in plain Python spares that job loading pandas and numpy,
+    with np.percentile's values (0.4, 12.5, 250 -> p25 6.45, p75 131.25)."""
+    import subprocess
+    import sys
+
+    table = tmp_path / "biomarkers.tsv"
+    table.write_text("sample\ttmb\nS1\t12.5\nS2\t\nS3\t0.4\nS4\t250\n", encoding="utf-8")
+    probe = (
+        "import json, sys; from nenprofile.jobs.reports import cohort_context_from_files; "
+        f"c = cohort_context_from_files({str(table)!r}, None); "
+        "print(json.dumps([c['n_samples'], c['tmb']['n'], c['tmb']['quantiles'], "
+        "[b['n'] for b in c['tmb']['bins']], "
+        "sorted(m for m in ('pandas', 'numpy') if m in sys.modules)]))"
+    )
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    samples, with_tmb, quantiles, bins, loaded = json.loads(run.stdout)
+    assert (samples, with_tmb) == (4, 3)
+    assert quantiles == {"p0": 0.4, "p25": 6.45, "p50": 12.5, "p75": 131.25, "p100": 250.0}
+    assert bins == [1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0]
+    assert loaded == []
+
+
+def test_the_report_modules_load_without_pandas():
+    """The report and cohort report jobs read their tables as text rows; pandas is loaded
+    only by a report with expression markers (through the expression package)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, nenprofile.report.data, nenprofile.report.cohort, nenprofile.report.html, "
+        "nenprofile.jobs.reports; print('pandas' in sys.modules)"
+    )
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "False"

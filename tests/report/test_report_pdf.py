@@ -397,3 +397,110 @@ def test_a_browser_that_dies_is_reported_with_its_status_and_last_message(tmp_pa
     with pytest.raises(ChromiumError) as died:
         pdf_printer("chromium", str(fake)).__enter__()
     assert str(died.value) == "Chromium exited (status 3); its last message: FATAL: no usable fonts"
+
+
+def test_the_callers_start_up_runs_once_between_launching_the_browser_and_awaiting_it(
+    monkeypatch, tmp_path
+):
+    events: list[str] = []
+
+    class LaunchedPipe:
+        def __init__(self, executable: str, timeout_s: float) -> None:
+            events.append(f"launch {executable}")
+
+        def close(self) -> None:
+            events.append("close")
+
+    def first_answer(pipe: LaunchedPipe) -> str:
+        events.append("first answer")
+        return "page"
+
+    monkeypatch.setattr(pdf_module, "DevToolsPipe", LaunchedPipe)
+    monkeypatch.setattr(pdf_module, "HeadlessPage", first_answer)
+    with pdf_printer("chromium", "/opt/chrome", meanwhile=lambda: events.append("meanwhile")):
+        events.append("printing")
+    assert events == ["launch /opt/chrome", "meanwhile", "first answer", "printing", "close"]
+    events.clear()
+    with pdf_printer("weasyprint", meanwhile=lambda: events.append("meanwhile")):
+        events.append("printing")
+    assert events == ["meanwhile", "printing"]
+
+
+def test_a_failing_start_up_of_the_caller_is_not_taken_for_a_browser_failure(caplog):
+    """With engine auto, a browser that does not start is replaced by WeasyPrint (the
+    caller's start-up still runs once); the caller's own error is raised as it is."""
+    false = shutil.which("false")
+    calls: list[str] = []
+
+    def ran() -> None:
+        calls.append("ran")
+
+    with (
+        caplog.at_level(logging.WARNING, logger="nenprofile"),
+        pdf_printer("auto", false, meanwhile=ran) as printer,
+    ):
+        assert printer.engine == "weasyprint"
+    assert calls == ["ran"]
+    assert "Chromium could not be started (Chromium exited (status 1))" in caplog.text
+
+    def broken() -> None:
+        raise ImportError("no module named 'jinja2'")
+
+    with pytest.raises(ImportError, match="jinja2"), pdf_printer("auto", false, meanwhile=broken):
+        pass
+
+
+def live_processes_in_group(group: int) -> list[int]:
+    """Processes of process group `group` that have not exited (zombies left out)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(BROWSER is None, reason="no Chromium browser found")
+def test_closing_the_printer_ends_the_browser_and_every_helper_process(monkeypatch, tmp_path):
+    import time
+
+    from nenprofile.report import chromium
+
+    pipes: list[chromium.DevToolsPipe] = []
+
+    class RecordedPipe(chromium.DevToolsPipe):
+        def __init__(self, executable: str, timeout_s: float) -> None:
+            super().__init__(executable, timeout_s)
+            pipes.append(self)
+
+    monkeypatch.setattr(pdf_module, "DevToolsPipe", RecordedPipe)
+    with pdf_printer("chromium") as printer:
+        printer.write(page_html(), tmp_path / "r.pdf")
+        group = pipes[0]._process.pid
+        assert len(live_processes_in_group(group)) >= 3  # browser, zygote, renderer, ...
+    profile = Path(pipes[0]._profile.name)
+    left = live_processes_in_group(group)
+    for _ in range(100):  # killed processes may need a moment to be scheduled and exit
+        if not left:
+            break
+        time.sleep(0.1)
+        left = live_processes_in_group(group)
+    assert left == []
+    assert not profile.exists()
+    assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF-")
+
+
+def test_the_pdf_printer_loads_without_the_report_stack():
+    """A report job launches its browser first and imports pandas, Jinja and the report
+    modules while the browser starts; that needs report.pdf to load without them."""
+    import sys
+
+    probe = "import sys, nenprofile.report.pdf; print(sorted(m for m in ('pandas', 'jinja2', "
+    probe += "'numpy', 'nenprofile.report.data') if m in sys.modules))"
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert loaded.returncode == 0, loaded.stderr
+    assert loaded.stdout.strip() == "[]"

@@ -30,7 +30,12 @@ def run(workdir: Path, batch: int) -> subprocess.CompletedProcess:
     sheet.write_text("\n".join(lines) + "\n")
     config = workdir / "config" / "config.yaml"
     config.write_text(config.read_text() + f"profile_batch_size: {batch}\n")
-    target = "results/demo/samples/NEN02/NEN02.ingest.json"
+    # in batches Snakemake knows a batch's manifest, not its samples' tables
+    target = (
+        "results/demo/samples/NEN02/NEN02.ingest.json"
+        if batch == 1
+        else "results/demo/cohort/profile_batches/batch1.tsv"
+    )
     return subprocess.run(
         [
             *(sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile"), target),

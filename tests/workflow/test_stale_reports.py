@@ -128,9 +128,9 @@ def test_a_report_batch_prints_its_pdfs_with_one_browser(completed, tmp_path, mo
         pytest.skip("no Chromium browser found")
     starts = []
 
-    def counted(browser=None):
+    def counted(browser=None, meanwhile=None):
         starts.append(browser)
-        return chromium_printer(browser)
+        return chromium_printer(browser, meanwhile)
 
     chromium_printer = pdf.chromium_printer
     monkeypatch.setattr(pdf, "chromium_printer", counted)
@@ -148,9 +148,21 @@ def test_a_report_batch_prints_its_pdfs_with_one_browser(completed, tmp_path, mo
         assert b"/CreationDate (D:20260115000000+00'00')" in printed
 
 
-def test_partial_cohort_report_lists_report_stage_failures(completed, tmp_path, monkeypatch):
+# the failure record of a report batch: naming the failing sample, or failing as a whole
+# (an internal error outside the per-sample loop; a killed job leaves none)
+NAMED = {"error": "1 of 2", "internal": False,
+         "samples": {"NEN05": "report not rendered: internal error (JSONDecodeError: x)"}}  # fmt: skip
+WHOLE = {"error": "internal error", "internal": True, "samples": {}}
+
+
+@pytest.mark.parametrize("record", [NAMED, WHOLE], ids=["sample-named", "whole-batch"])
+def test_partial_cohort_report_lists_report_stage_failures(
+    completed, tmp_path, monkeypatch, record
+):
     """What onerror does after a report batch failed: Snakemake removed the batch's reports;
-    the batch-mate's report is rendered again, the failing one listed, not left stale."""
+    the batch-mate's report is rendered again, the failing one listed, not left stale. The
+    cohort report job runs beside the batches, so the page it wrote (every sample fine) is
+    replaced also when the batch failed without naming a sample."""
     from nenprofile.jobs.recovery import report_is_current, write_partial_cohort_report
     from nenprofile.layout import Layout, error_record_path
 
@@ -162,9 +174,8 @@ def test_partial_cohort_report_lists_report_stage_failures(completed, tmp_path, 
         for name in ("html", "json"):
             Path(layout.sample_file(sample, name)).unlink()
     report_log = layout.log("render_sample_reports", "batch2")
-    error = "report not rendered: internal error (JSONDecodeError: x)"
-    error_record_path(report_log).write_text(json.dumps(
-        {"error": "1 of 2", "internal": False, "log": report_log, "samples": {"NEN05": error}}))  # fmt: skip
+    error_record_path(report_log).write_text(json.dumps({**record, "log": report_log}))
+    assert "failed" not in Path(layout.cohort_file("report")).read_text().lower()
     profile_logs = {s: layout.log("profile_sample", s) for s in SAMPLES}
     report_logs = {s: layout.log("render_sample_reports", "batch1") for s in SAMPLES}
     report_logs.update(NEN04=report_log, NEN05=report_log)
@@ -218,3 +229,35 @@ def test_rerun_after_one_fix_and_one_break_leaves_no_stale_report(completed, tmp
     assert "1 failed" in cohort_report
     assert "NEN02.snpeff.vcf.gz" in cohort_report
     assert not (cohort / "alterations.tsv").exists()  # it held NEN02's old rows
+
+
+def test_nothing_is_rewritten_when_every_report_is_current(completed, tmp_path, monkeypatch):
+    from nenprofile.jobs.recovery import write_partial_cohort_report
+    from nenprofile.layout import Layout
+
+    workdir = copy_of(completed, tmp_path)
+    monkeypatch.chdir(workdir)
+    layout = Layout("demo")
+    before = Path(layout.cohort_file("report")).read_bytes()
+    profile_logs = {s: layout.log("profile_sample", s) for s in SAMPLES}
+    records = {s: {"sample": s} for s in SAMPLES}
+    assert write_partial_cohort_report(layout, profile_logs, SAMPLES, records, {"pdf": False}) == []
+    assert Path(layout.cohort_file("report")).read_bytes() == before
+    assert Path(layout.cohort_file("alterations")).is_file()
+
+
+def test_the_cohort_report_runs_beside_a_failing_report_batch(completed, tmp_path):
+    """render_cohort_report needs the cohort tables and provenance, not the report batches:
+    it runs while a batch fails, and the page onerror leaves still lists the failed sample."""
+    workdir = copy_of(completed, tmp_path)
+    break_ingest(workdir, "NEN05")
+    run = snakemake(workdir, "--keep-going", "--forcerun", "render_sample_reports_2",
+                    "render_cohort_report")  # fmt: skip
+    assert run.returncode != 0
+    log = run.stdout + run.stderr
+    assert re.search(r"Finished jobid: \d+ \(Rule: render_cohort_report\)", log), log[-3000:]
+    assert not re.search(r"Finished jobid: \d+ \(Rule: render_sample_reports_2\)", log)
+    cohort_report = (workdir / "results" / "demo" / "cohort" / "cohort_report.html").read_text()
+    assert "1 failed" in cohort_report and "report not rendered" in cohort_report
+    assert not sample_file(workdir, "NEN05", "report.html").exists()
+    assert sample_file(workdir, "NEN04", "report.html").is_file()

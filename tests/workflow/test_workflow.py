@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -390,3 +391,21 @@ def test_profile_batches_write_what_per_sample_jobs_write(demo, tmp_path):
             ).read_bytes()
             compared += 1
     assert compared == 50
+    manifest = tmp_path / "results" / "demo" / "cohort" / "profile_batches" / "batch2.tsv"
+    assert [row["sample"] for row in tsv(manifest)] == ["NEN04", "NEN05", "NEN06"]
+
+    # a deleted sample folder is profiled again, though Snakemake only knows the manifest
+    shutil.rmtree(batched / "NEN05")
+    dry_run = subprocess.run(
+        [
+            *(sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile")),
+            *("-d", str(tmp_path), "-n", "--quiet", "rules"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert dry_run.returncode == 0, dry_run.stderr[-3000:]
+    job_stats = dry_run.stdout.split("Job stats:")[1]  # the table is printed twice
+    rules = re.findall(r"^(profile_\w+)\s+1$", job_stats, re.MULTILINE)
+    assert rules == ["profile_samples_2"], dry_run.stdout

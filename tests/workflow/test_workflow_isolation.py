@@ -59,8 +59,10 @@ def test_bad_sample_is_isolated_and_listed(tmp_path):
     assert "Fix:" in log
 
 
-def test_profile_batches_fail_together_and_name_the_culprit(tmp_path):
-    """profile_batch_size 4: NEN02's bad VCF fails batch 1 (NEN01-NEN04); the rest finish."""
+def test_a_bad_sample_fails_alone_in_its_profiling_batch(tmp_path):
+    """profile_batch_size 4: NEN02's bad VCF fails NEN02 only; its batch-mates NEN01, NEN03
+    and NEN04 keep their tables, and the partial cohort report renders their reports, as with
+    one job per sample. The batch has no manifest, so a rerun profiles it again."""
     result = run_demo_with_truncated_nen02(tmp_path, extra_config="profile_batch_size: 4\n")
     output = result.stdout + result.stderr
     assert result.returncode != 0
@@ -68,20 +70,25 @@ def test_profile_batches_fail_together_and_name_the_culprit(tmp_path):
     assert (
         "sample NEN02 failed: config/demo/NEN02.snpeff.vcf.gz: the compressed file is truncated or corrupt"
         in output
-    )
-    for mate in ("NEN01", "NEN03", "NEN04"):
-        assert (
-            f"sample {mate} failed: not written: its profiling batch failed because of "
-            "sample(s) NEN02 (see logs/demo/profile_sample/batch1.log)"
-        ) in output, output[-3000:]
-    assert "4 of 10 samples failed" in output
+    ), output[-3000:]
+    assert "1 of 10 samples failed" in output
+    assert "its profiling batch failed" not in output
 
     results = tmp_path / "results" / "demo"
-    for sample in ("NEN01", "NEN02", "NEN03", "NEN04"):
-        assert not (results / "samples" / sample / f"{sample}.alterations.tsv").exists()
-    for sample in ("NEN05", "NEN06", "NEN07", "NEN08", "NEN09", "NEN10"):
+    assert not (results / "samples" / "NEN02" / "NEN02.alterations.tsv").exists()
+    assert not (results / "samples" / "NEN02" / "NEN02.report.html").exists()
+    for sample in ("NEN01", "NEN03", "NEN04", "NEN05", "NEN10"):
         for suffix in ("alterations.tsv", "biomarkers.json", "therapies.tsv", "report.html"):
             assert (results / "samples" / sample / f"{sample}.{suffix}").is_file()
+    assert not (results / "cohort" / "profile_batches" / "batch1.tsv").exists()
+    assert (results / "cohort" / "profile_batches" / "batch2.tsv").is_file()
+    cohort = (results / "cohort" / "cohort_report.html").read_text()
+    assert 'id="failed-samples"' in cohort
+    assert "the compressed file is truncated or corrupt" in cohort
     log = (tmp_path / "logs" / "demo" / "profile_sample" / "batch1.log").read_text()
     assert "INFO NEN01: 2 variants kept" in log
-    assert "ERROR input error: 1 of 4 samples of this profiling batch failed (NEN02)" in log
+    assert "ERROR input error: sample NEN02: config/demo/NEN02.snpeff.vcf.gz:" in log
+    assert (
+        "ERROR input error: 1 of 4 samples of this profiling batch failed (NEN02); the other "
+        "samples' tables are kept"
+    ) in log

@@ -1,6 +1,7 @@
 # Sheet and config loading, validation and input functions. No rules here.
 
 import inspect
+import os
 from functools import cache
 from pathlib import Path
 
@@ -85,7 +86,16 @@ def batches_of(samples, size):
     return [samples[i : i + size] for i in range(0, len(samples), size)]
 
 
-PROFILE_BATCH_SIZE = config["profile_batch_size"]
+def profile_batch_size(setting, samples):
+    """config profile_batch_size: a number, or `auto` (the schema's x-auto: one job per sample
+    below min_samples samples, else batches of batch_size)."""
+    if setting != "auto":
+        return setting
+    auto = load_schema(CONFIG_SCHEMA)["properties"]["profile_batch_size"]["x-auto"]
+    return 1 if len(samples) < auto["min_samples"] else auto["batch_size"]
+
+
+PROFILE_BATCH_SIZE = profile_batch_size(config["profile_batch_size"], SAMPLES)
 PROFILE_BATCHES = batches_of(SAMPLES, PROFILE_BATCH_SIZE)
 PROFILE_BATCH_OF = {s: b for b, batch in enumerate(PROFILE_BATCHES, start=1) for s in batch}
 # at most 20 reports per job, and at least four jobs from four samples on, so small
@@ -195,6 +205,41 @@ def profile_batch_log(batch):
     return LAYOUT.log("profile_sample", f"batch{batch}")
 
 
+def profile_batch_outputs(batch):
+    """What a batch's profiling job declares: its manifest, not its samples' tables (fewer
+    files for Snakemake to track: the job writes and replaces the tables itself), and those
+    tables that went missing since (rule all asks for them, so Snakemake profiles the batch
+    again, as it would for a missing declared output: a deleted sample folder is redone)."""
+    outputs = {"manifest": LAYOUT.profile_batch_manifest(batch)}
+    if MISSING_TABLES.get(batch):
+        outputs["missing_tables"] = MISSING_TABLES[batch]
+    return outputs
+
+
+def find_missing_tables(batches):
+    """batch number -> the tables of its samples that are missing although the batch's
+    manifest exists (in a finished run: none)."""
+    missing = {}
+    for batch, samples in enumerate(batches, start=1):
+        if os.path.exists(LAYOUT.profile_batch_manifest(batch)):
+            tables = (path for s in samples for path in LAYOUT.profile_outputs(s).values())
+            missing[batch] = [path for path in tables if not os.path.exists(path)]
+    return missing
+
+
+MISSING_TABLES = find_missing_tables(PROFILE_BATCHES) if PROFILE_BATCH_SIZE > 1 else {}
+
+
+def profiled_inputs(samples, names):
+    """What a job reading these samples' tables (`names` of layout.SAMPLE_TABLES) depends
+    on: one job per sample, the tables; in batches, the manifests of the batches holding the
+    samples (input `profiled`, which the job runner expands into the tables)."""
+    if PROFILE_BATCH_SIZE == 1:
+        return {name: [LAYOUT.sample_file(s, name) for s in samples] for name in names}
+    batches = dict.fromkeys(PROFILE_BATCH_OF[s] for s in samples)
+    return {"profiled": [LAYOUT.profile_batch_manifest(b) for b in batches]}
+
+
 def profile_log(sample):
     """The log of the job that profiles this sample (its own, or its batch's)."""
     if PROFILE_BATCH_SIZE == 1:
@@ -227,10 +272,7 @@ def get_explicit_expression_ids(wildcards):
 
 @job_function
 def cohort_tables_inputs(wildcards):
-    inputs = {
-        name: sample_report_files(SAMPLES, name)
-        for name in ("alterations", "biomarkers", "therapies")
-    }
+    inputs = profiled_inputs(SAMPLES, ("alterations", "biomarkers", "therapies"))
     if HAS_EXPRESSION:
         inputs["markers"] = LAYOUT.cohort_file("expression_markers")
     return inputs
@@ -238,7 +280,7 @@ def cohort_tables_inputs(wildcards):
 
 def sample_reports_inputs(samples):
     """A batch's sample tables, plus the cohort context computed once for every report."""
-    inputs = {name: [LAYOUT.sample_file(s, name) for s in samples] for name in REPORT_TABLES}
+    inputs = profiled_inputs(samples, REPORT_TABLES)
     inputs["context"] = LAYOUT.cohort_file("report_context")
     inputs["provenance"] = LAYOUT.provenance_file("provenance")
     return inputs
@@ -322,10 +364,14 @@ def mem_mb_cohort(wildcards, attempt):
 
 
 def get_final_outputs():
-    # each sample's variant table, the one profiling output no rule reads; its other tables
-    # are inputs of combine_cohort_tables and the report batches, so asking for them here too
-    # only made Snakemake look up their producer again (4 of 12 lookups per sample)
-    outputs = [LAYOUT.sample_file(s, "variants") for s in SAMPLES]
+    # each sample's variant table, the one profiling output no rule reads (in batches, the
+    # batch manifests); its other tables are inputs of combine_cohort_tables and the report
+    # batches, so asking for them here too only made Snakemake look up their producer again
+    if PROFILE_BATCH_SIZE == 1:
+        outputs = [LAYOUT.sample_file(s, "variants") for s in SAMPLES]
+    else:
+        outputs = [LAYOUT.profile_batch_manifest(b) for b in range(1, len(PROFILE_BATCHES) + 1)]
+        outputs += [path for missing in MISSING_TABLES.values() for path in missing]
     # every sample's report.html/.json/.pdf: outputs of the batch jobs writing these
     outputs += REPORT_BATCH_MANIFESTS
     outputs += [

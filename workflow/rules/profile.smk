@@ -1,5 +1,6 @@
 # Per sample: ingest variants, copy number and fusions; classify; biomarkers; therapies.
-# One job per sample by default; with profile_batch_size > 1, one job per batch of samples.
+# One job per sample for small cohorts; with profile_batch_size > 1 (by default from 100
+# samples on), one job per batch of samples, which declares one manifest for the batch.
 
 
 if PROFILE_BATCH_SIZE == 1:
@@ -34,7 +35,7 @@ else:
             input:
                 profile_batch_inputs(batch_samples),
             output:
-                [path for s in batch_samples for path in LAYOUT.profile_outputs(s).values()],
+                **profile_batch_outputs(batch),
             log:
                 profile_batch_log(batch),
             conda:

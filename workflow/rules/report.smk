@@ -13,10 +13,12 @@ for batch, batch_samples in enumerate(REPORT_BATCHES, start=1):
         input:
             **sample_reports_inputs(batch_samples),
         output:
+            # the manifest first: what rules downstream ask for, and Snakemake finds a rule's
+            # output for a path by compiling its outputs' patterns in order until one matches
+            manifest=LAYOUT.report_batch_manifest(batch),
             html=sample_report_html_outputs(batch_samples),
             json=sample_report_files(batch_samples, "json"),
             pdf=sample_report_files(batch_samples if WANT_PDF else [], "pdf"),
-            manifest=LAYOUT.report_batch_manifest(batch),
         log:
             LAYOUT.log("render_sample_reports", f"batch{batch}"),
         conda:
@@ -31,13 +33,15 @@ for batch, batch_samples in enumerate(REPORT_BATCHES, start=1):
             "../../scripts/render_sample_reports.py"
 
 
+# Beside the sample reports, not after them: the cohort page only links to them. When a
+# report batch fails, the workflow's onerror handler (jobs.recovery) replaces this page with
+# one listing every sample whose report is missing or stale as failed.
 rule render_cohort_report:
     input:
         alterations=LAYOUT.cohort_file("alterations"),
         biomarkers=LAYOUT.cohort_file("biomarkers"),
         therapies=LAYOUT.cohort_file("therapies"),
         provenance=LAYOUT.provenance_file("provenance"),
-        reports=REPORT_BATCH_MANIFESTS,
     output:
         html=report(
             LAYOUT.cohort_file("report"),

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from nenprofile.errors import BatchInputError, InputError
 from nenprofile.io.outputs import atomic_write, write_json, write_tsv
+from nenprofile.jobs.reports import remove_files
+from nenprofile.layout import PROFILE_MANIFEST_COLUMNS
 from nenprofile.settings import Settings, schema_default
 
 if TYPE_CHECKING:
@@ -353,31 +355,46 @@ def profile_samples(
     config: dict[str, Any],
     wildcards: dict[str, str],
 ) -> None:
-    """profile_sample for each sample of a batch (config profile_batch_size > 1).
+    """profile_sample for each sample of a batch (config profile_batch_size > 1), then the
+    batch's manifest (layout.PROFILE_MANIFEST_COLUMNS), the one output Snakemake knows of.
 
-    Every sample is tried, so one run names every bad input of the batch; if any failed the
-    job fails (Snakemake then discards the batch's outputs) and the log says which.
+    So this job does for the samples' tables what Snakemake does for declared outputs: it
+    removes their old versions first, and a sample's partly written tables when that sample
+    fails. Every sample is tried; a bad input fails its own sample only (recorded by name:
+    BatchInputError): its batch-mates' tables are kept for the partial cohort report, and the
+    job fails without a manifest, so a rerun profiles the batch again.
+    params: samples, and per sample its inputs, outputs and record.
     """
+    samples = params["samples"]
+    for sample in samples:
+        remove_files(params["outputs"][sample].values())
     resources = load_profile_resources(config)
     errors: dict[str, str] = {}
-    for sample in params["samples"]:
+    for sample in samples:
+        sample_outputs = params["outputs"][sample]
         try:
             profile_sample(
                 inputs=params["inputs"][sample],
-                outputs=params["outputs"][sample],
+                outputs=sample_outputs,
                 params={"record": params["records"][sample]},
                 config=config,
                 wildcards={"sample": sample},
                 resources=resources,
             )
         except InputError as error:
+            remove_files(sample_outputs.values())
             log.error("input error: sample %s: %s", sample, error)
             errors[sample] = str(error)
+        except BaseException:
+            remove_files(sample_outputs.values())
+            raise
     if errors:
         raise BatchInputError(
-            f"{len(errors)} of {len(params['samples'])} samples of this profiling batch failed "
-            f"({', '.join(errors)}); Snakemake discards the outputs of the whole batch",
+            f"{len(errors)} of {len(samples)} samples of this profiling batch failed "
+            f"({', '.join(errors)}); the other samples' tables are kept",
             sample_errors=errors,
             fix="correct or remove those samples (errors above) and run again; only this "
-            "batch is redone",
+            "batch is profiled again",
         )
+    rows = [{"sample": s, **params["outputs"][s]} for s in samples]
+    write_tsv(outputs["manifest"], rows, PROFILE_MANIFEST_COLUMNS)

@@ -59,7 +59,8 @@ def write_partial_cohort_report(
     not leave the cohort without a summary. A sample whose tables are missing failed in this
     run: its old reports are removed. A finished sample whose report is missing or was built
     from other tables (source_tables digests) is rendered again; if that fails, its report is
-    removed and the failure listed. The cohort tables of the last complete run are removed
+    removed and the failure listed. Nothing is rewritten only when no sample failed and every
+    report is current. The cohort tables of the last complete run are removed
     (they hold the failed samples' old rows). profile_logs / report_logs: sample -> log of the
     job that profiles / renders it. Returns the failed samples.
     """
@@ -80,7 +81,10 @@ def write_partial_cohort_report(
     for entry in failed:
         remove_files(layout.report_outputs(entry["sample"], pdf=True).values())
     report_errors = _report_stage_errors(report_logs or {}, done)
-    if not failed and not report_errors:
+    # the cohort report job runs beside the report batches, so a page it wrote may show a
+    # sample as fine whose report batch then failed as a whole (no per-sample record) or
+    # never ran: any missing or stale report replaces that page too
+    if not failed and not report_errors and all(report_is_current(s, layout) for s in done):
         return []
     remove_files(layout.cohort_file(name) for name in ("alterations", "biomarkers", "therapies"))
     provenance_path = Path(layout.provenance_file("provenance"))

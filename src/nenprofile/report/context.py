@@ -10,14 +10,20 @@ time stay bounded whatever the cohort size.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import math
+from bisect import bisect_right
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from nenprofile.report.values import as_float, as_text, atomic_write_bytes, records
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# plain Python, not numpy: the combine_cohort_tables job computes this context without
+# loading numpy or pandas (about half a CPU-second of its one-sample run)
+Rows = Sequence[Mapping[str, Any]]
 
 CONTEXT_VERSION = 1
 # Log-spaced TMB bin edges (mut/Mb); the last bin is open-ended.
@@ -26,23 +32,36 @@ QUANTILES = (0, 25, 50, 75, 100)
 PERCENTILE_BINS = 10  # expression: cohort percentiles in deciles
 
 
+def _percentile(ordered: list[float], percent: float) -> float:
+    """numpy's default ('linear') percentile of sorted values, by its own interpolation
+    formula, so the values are the ones np.percentile gave."""
+    position = percent / 100 * (len(ordered) - 1)
+    low = math.floor(position)
+    high = min(low + 1, len(ordered) - 1)
+    fraction = position - low
+    a, b = ordered[low], ordered[high]
+    if fraction >= 0.5:
+        return b - (b - a) * (1 - fraction)
+    return a + (b - a) * fraction
+
+
 def _quantiles(values: list[float]) -> dict[str, float] | None:
     if not values:
         return None
-    found = np.percentile(np.asarray(values, dtype=float), QUANTILES)
-    return {f"p{q}": round(float(v), 3) for q, v in zip(QUANTILES, found, strict=True)}
+    ordered = sorted(values)
+    return {f"p{q}": round(_percentile(ordered, q), 3) for q in QUANTILES}
 
 
 def tmb_bins(values: list[float]) -> list[dict[str, Any]]:
     """Counts per TMB bin [low, high); the last bin holds everything from its low edge up."""
-    edges = np.asarray(TMB_BIN_EDGES, dtype=float)
-    index = np.searchsorted(edges, np.asarray(values, dtype=float), side="right") - 1
-    counts = np.bincount(np.clip(index, 0, len(edges) - 1), minlength=len(edges))
+    counts = [0] * len(TMB_BIN_EDGES)
+    for value in values:
+        counts[max(bisect_right(TMB_BIN_EDGES, value) - 1, 0)] += 1
     return [
         {
             "low": TMB_BIN_EDGES[i],
             "high": TMB_BIN_EDGES[i + 1] if i + 1 < len(TMB_BIN_EDGES) else None,
-            "n": int(counts[i]),
+            "n": counts[i],
         }
         for i in range(len(TMB_BIN_EDGES))
     ]
@@ -50,35 +69,37 @@ def tmb_bins(values: list[float]) -> list[dict[str, Any]]:
 
 def percentile_bins(values: list[float]) -> list[int]:
     """Counts of cohort percentiles (0-100) in PERCENTILE_BINS equal bins; 100 joins the top."""
-    scaled = np.floor(np.clip(np.asarray(values, dtype=float), 0.0, 100.0) / 100 * PERCENTILE_BINS)
-    counts = np.bincount(np.minimum(scaled.astype(int), PERCENTILE_BINS - 1), minlength=10)
-    return [int(c) for c in counts]
+    counts = [0] * PERCENTILE_BINS
+    for value in values:
+        scaled = min(max(value, 0.0), 100.0) / 100 * PERCENTILE_BINS
+        counts[min(math.floor(scaled), PERCENTILE_BINS - 1)] += 1
+    return counts
 
 
 def build_cohort_context(
-    cohort_biomarkers: pd.DataFrame | None, cohort_markers: pd.DataFrame | None
+    cohort_biomarkers: Rows | pd.DataFrame | None, cohort_markers: Rows | pd.DataFrame | None
 ) -> dict[str, Any]:
     """TMB bins and quantiles, and per expression marker the decile counts of its percentiles.
 
     `cohort_biomarkers` has columns sample, tmb (cohort/biomarkers.tsv); `cohort_markers` has
-    columns sample, marker, percentile (cohort/expression_markers.tsv). Missing values are
-    left out and counted (n is the number of samples with a value).
+    columns sample, marker, percentile (cohort/expression_markers.tsv); either as rows or as
+    a DataFrame. Missing values are left out and counted (n is the number of samples with a
+    value).
     """
     tmb: list[float] = []
     samples: set[str] = set()
-    if cohort_biomarkers is not None and "sample" in cohort_biomarkers.columns:
-        columns = [c for c in ("sample", "tmb") if c in cohort_biomarkers.columns]
-        for row in records(cohort_biomarkers[columns]):
-            if name := as_text(row.get("sample")):
-                samples.add(name)
-            if (value := as_float(row.get("tmb"))) is not None:
-                tmb.append(value)
+    for row in records(cohort_biomarkers):
+        if "sample" not in row:
+            break  # no sample column: no context
+        if name := as_text(row.get("sample")):
+            samples.add(name)
+        if (value := as_float(row.get("tmb"))) is not None:
+            tmb.append(value)
     markers: dict[str, list[float]] = {}
-    if cohort_markers is not None and {"marker", "percentile"} <= set(cohort_markers.columns):
-        for row in records(cohort_markers[["marker", "percentile"]]):
-            name, value = as_text(row.get("marker")), as_float(row.get("percentile"))
-            if name is not None and value is not None:
-                markers.setdefault(name, []).append(value)
+    for row in records(cohort_markers):
+        name, value = as_text(row.get("marker")), as_float(row.get("percentile"))
+        if name is not None and value is not None:
+            markers.setdefault(name, []).append(value)
     return {
         "version": CONTEXT_VERSION,
         "n_samples": len(samples),

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from nenprofile.errors import InputError
-from nenprofile.interpret.expression.genesets import MARKER_GENES, SCORE_NAMES
 from nenprofile.report.qc import qc_section
 from nenprofile.report.recommend import germline_referral, next_tests
 from nenprofile.report.values import (
@@ -30,6 +28,9 @@ from nenprofile.report.values import (
     records,
 )
 from nenprofile.vocab import is_oncogenic, therapy_rank
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "as_bool",
@@ -57,7 +58,14 @@ SECTIONS: tuple[tuple[str, str, str], ...] = (
 GROUP_NAMES = tuple(group for _, group, _ in SECTIONS)
 FALLBACK_GROUP = "Other drivers"
 
-MARKER_ORDER = (*MARKER_GENES, *SCORE_NAMES)
+
+@cache
+def marker_order() -> tuple[str, ...]:
+    """The expression markers in report order. Loaded on first use: the expression package
+    loads pandas, which a report without expression data (and its job) then does without."""
+    from nenprofile.interpret.expression.genesets import MARKER_GENES, SCORE_NAMES
+
+    return (*MARKER_GENES, *SCORE_NAMES)
 
 
 HISTOLOGY_NOTE = (
@@ -276,7 +284,8 @@ def biomarker_section(biomarkers: Mapping[str, Any], cohort: Mapping[str, Any]) 
 
 
 def _marker_sort_key(name: str) -> tuple[int, str]:
-    return (MARKER_ORDER.index(name) if name in MARKER_ORDER else len(MARKER_ORDER), name)
+    order = marker_order()
+    return (order.index(name) if name in order else len(order), name)
 
 
 def expression_section(

@@ -120,6 +120,11 @@ def bundled_script(name: str) -> Markup:
     return Markup(text)
 
 
+def load_template(name: str) -> None:
+    """Compile a template ahead of its first use (Jinja keeps it)."""
+    _environment().get_template(name)
+
+
 def render_template(name: str, css_files: tuple[str, ...] = ("report.css",), **context: Any) -> str:
     return _environment().get_template(name).render(css=stylesheet(*css_files), **context)
 

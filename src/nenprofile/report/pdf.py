@@ -18,14 +18,14 @@ import logging
 import os
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Protocol
 
 from nenprofile.errors import InputError
+from nenprofile.io.outputs import atomic_write
 from nenprofile.report.chromium import DevToolsPipe, HeadlessPage
-from nenprofile.report.data import atomic_write_bytes
 
 log = logging.getLogger("nenprofile")
 
@@ -71,11 +71,18 @@ def render_pdf_bytes(html: str) -> bytes:
     return HTML(string=html, url_fetcher=_offline_fetcher()).write_pdf()
 
 
+def write_bytes(path: str | Path, payload: bytes) -> None:
+    """`payload` written atomically; through io.outputs, not report.values, so this module
+    loads without pandas and a report job launches its browser before importing that."""
+    with atomic_write(path, "wb") as out:
+        out.write(payload)
+
+
 class WeasyPrinter:
     engine = "weasyprint"
 
     def write(self, html: str, path: str | Path) -> None:
-        atomic_write_bytes(path, render_pdf_bytes(html))
+        write_bytes(path, render_pdf_bytes(html))
 
 
 def run_date_stamp(html: str) -> bytes:
@@ -122,12 +129,16 @@ class ChromiumPrinter:
 
     def write(self, html: str, path: str | Path) -> None:
         stamp = run_date_stamp(html)
-        atomic_write_bytes(path, stamp_run_date(self._page.print_pdf(html), stamp))
+        write_bytes(path, stamp_run_date(self._page.print_pdf(html), stamp))
 
 
 @contextmanager
-def chromium_printer(browser: str | None = None) -> Iterator[ChromiumPrinter]:
-    """A started Chromium (`browser`, else find_browser's), closed on exit."""
+def chromium_printer(
+    browser: str | None = None, meanwhile: Callable[[], None] | None = None
+) -> Iterator[ChromiumPrinter]:
+    """A started Chromium (`browser`, else find_browser's), closed on exit. `meanwhile` runs
+    after the browser was launched and before its first answer is awaited: the caller's own
+    start-up (imports, templates) overlaps the browser's second or so of start-up."""
     executable = browser or find_browser()
     if executable is None:
         raise InputError(
@@ -139,30 +150,53 @@ def chromium_printer(browser: str | None = None) -> Iterator[ChromiumPrinter]:
         )
     pipe = DevToolsPipe(executable, PAGE_TIMEOUT_S)
     try:
+        if meanwhile is not None:
+            meanwhile()
         yield ChromiumPrinter(HeadlessPage(pipe))
     finally:
         pipe.close()
 
 
+class _RunOnce:
+    """`work` run at most once; whether it raised (its errors are the caller's, not the
+    browser's)."""
+
+    def __init__(self, work: Callable[[], None] | None) -> None:
+        self._work = work
+        self.started = self.raised = False
+
+    def __call__(self) -> None:
+        if self._work is None or self.started:
+            return
+        self.started = self.raised = True
+        self._work()
+        self.raised = False
+
+
 @contextmanager
-def pdf_printer(engine: str, browser: str | None = None) -> Iterator[PdfPrinter]:
+def pdf_printer(
+    engine: str, browser: str | None = None, meanwhile: Callable[[], None] | None = None
+) -> Iterator[PdfPrinter]:
     """A printer for a batch of reports. "auto" falls back to WeasyPrint, with a warning in
-    the log, when Chromium cannot be found or started; "chromium" raises then."""
+    the log, when Chromium cannot be found or started; "chromium" raises then. `meanwhile`
+    (run once, before the printer is returned) overlaps the browser's start-up."""
     if engine not in PDF_ENGINES:
         raise InputError(
             f"unknown PDF engine {engine!r}",
             path="config report.pdf_engine",
             fix=f"use one of {', '.join(PDF_ENGINES)}",
         )
+    once = _RunOnce(meanwhile)
     with ExitStack() as stack:
         printer: PdfPrinter = WeasyPrinter()
         if engine != "weasyprint":
             try:
-                printer = stack.enter_context(chromium_printer(browser))
+                printer = stack.enter_context(chromium_printer(browser, once))
             except Exception as error:
-                if engine == "chromium":
+                if engine == "chromium" or once.raised:
                     raise
                 log.warning("PDF reports by WeasyPrint: Chromium could not be started (%s)", error)
+        once()
         yield printer
 
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from nenprofile.io.outputs import atomic_write
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _PMID = re.compile(r"^PMID:\s*(\d+)$", re.IGNORECASE)
 _NCT = re.compile(r"^(NCT\d{8})$", re.IGNORECASE)
@@ -19,18 +20,32 @@ _NCT = re.compile(r"^(NCT\d{8})$", re.IGNORECASE)
 
 def plain(value: Any) -> Any:
     """A JSON-ready Python value: NaN/NA -> None, numpy scalars -> int/float/bool."""
-    if value is None or value is pd.NA or value is pd.NaT:
+    if value is None:
         return None
     if isinstance(value, str | bool):
+        return value
+    if type(value) is float:
+        return None if math.isnan(value) else value
+    if type(value) is int:
         return value
     if isinstance(value, Mapping):
         return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [plain(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return [plain(v) for v in value.tolist()]
-    if isinstance(value, np.generic):
-        value = value.item()
+    return _plain_library_value(value)
+
+
+def _plain_library_value(value: Any) -> Any:
+    """pandas' missing values and numpy arrays and scalars. They exist only once pandas or
+    numpy is loaded, so this module does not load them: the cohort-context job runs without."""
+    pd, np = sys.modules.get("pandas"), sys.modules.get("numpy")
+    if pd is not None and (value is pd.NA or value is pd.NaT):
+        return None
+    if np is not None:
+        if isinstance(value, np.ndarray):
+            return [plain(v) for v in value.tolist()]
+        if isinstance(value, np.generic):
+            value = value.item()
     if isinstance(value, float) and math.isnan(value):
         return None
     return value
@@ -80,7 +95,9 @@ def records(table: Sequence[Mapping[str, Any]] | pd.DataFrame | None) -> list[di
     """Rows as plain dicts, whether given as a DataFrame or a list of mappings."""
     if table is None:
         return []
-    rows = table.to_dict(orient="records") if isinstance(table, pd.DataFrame) else list(table)
+    pd = sys.modules.get("pandas")  # a DataFrame exists only once pandas is loaded
+    is_frame = pd is not None and isinstance(table, pd.DataFrame)
+    rows = table.to_dict(orient="records") if is_frame else list(table)
     return [{str(k): plain(v) for k, v in row.items()} for row in rows]
 
 
