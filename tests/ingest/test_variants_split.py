@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import pickle
 import struct
 import subprocess
 import sys
@@ -372,3 +373,93 @@ def test_unannotated_split_read_equals_one_pass(
     assert {v.annotation_source for v in actual.variants} == {"gene-overlap"}
     assert actual.annotation == "gene-overlap"
     assert len(built) == 2 and None not in built  # the loop read both times
+
+
+# ------------------------------------------------------------ split + columnar engine
+
+# polars must not be imported before the fork (parallel.py), and this test process may
+# hold it already: the split runs in a fresh interpreter that records which side read
+# which share column-wise, and hands back what it read
+SPLIT_COLUMNAR_CHILD = """
+import pickle, sys
+import nenprofile.ingest.variants._fast.columnar as columnar
+import nenprofile.ingest.variants._fast.parallel as parallel
+from nenprofile.ingest.variants.table import VariantTableWriter, part_path_for
+from nenprofile.ingest.variants.vcf import read_vcf
+from nenprofile.interpret.biomarkers import BiomarkerSettings
+from nenprofile.io.outputs import atomic_write
+from nenprofile.jobs.profile_sink import ProfileSink
+
+path, share, log, table_path, genes, fail = sys.argv[1:7]
+parallel.SPLIT_MIN_BYTES = 0
+parallel.MAIN_SHARE = float(share)
+columnar.CHUNK_BYTES = 100_000
+real_run = columnar.ColumnarReader.run
+
+def run(self, *args, share=None, stop=None):
+    with open(log, "a") as handle:
+        handle.write("worker\\n" if share else "main\\n" if stop else "whole\\n")
+    if share and fail == "1":
+        raise RuntimeError("worker fails")
+    return real_run(self, *args, share=share, stop=stop)
+
+columnar.ColumnarReader.run = run
+settings = BiomarkerSettings(target_size_mb=1.0, tmb_min_vaf=0.1, max_population_af=0.0005)
+with atomic_write(table_path, "wb") as raw:
+    sink = ProfileSink(set(genes.split(",")), settings,
+                       VariantTableWriter(raw, part_path_for(table_path)))
+    result = read_vcf(path, workers=2, consumer=sink, engine="columnar")
+    sink.finish()
+sys.stdout.buffer.write(pickle.dumps((result, sink.tally)))
+"""
+
+
+def _split_columnar_in_child(tmp_path, path, share, genes, fail=False):
+    log = tmp_path / f"runs.{fail}.log"
+    table_path = path.parent / f"variants.columnar.{fail}.tsv.gz"
+    child = subprocess.run(
+        [sys.executable, "-c", SPLIT_COLUMNAR_CHILD, str(path), repr(share), str(log),
+         str(table_path), ",".join(sorted(genes)), "1" if fail else "0"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    result, tally = pickle.loads(child.stdout)
+    return result, tally, table_path, log.read_text().split()
+
+
+@pytest.mark.parametrize(
+    "where", ["mid_record", "line_start", "in_header", "after_header", "multi_alt_line_start"]
+)
+def test_split_columnar_equals_one_pass(tmp_path, monkeypatch, bench_text, where) -> None:
+    """Both shares read column-wise, one polars thread each: the variants kept, counts, TMB
+    tally and table text are the one-pass ones wherever the block boundary falls."""
+    monkeypatch.setattr(columnar, "CHUNK_BYTES", 100_000)
+    boundary = _boundaries(bench_text)[where]
+    path = tmp_path / "split.vcf.gz"
+    share = _write_bgzf(path, bench_text.encode(), boundary)
+    everything = read_vcf(str(path), workers=1)
+    genes = _genes(everything.variants)
+    one, one_sink, one_table = _streamed(path, genes, workers=1, engine="columnar")
+    result, tally, table_path, runs = _split_columnar_in_child(tmp_path, path, share, genes)
+    assert sorted(runs) == ["main", "worker"]
+    assert result.variants == one.variants == [v for v in everything.variants if v.gene in genes]
+    assert result.counts == one.counts == everything.counts
+    assert tally == one_sink.tally
+    assert gzip.decompress(table_path.read_bytes()) == gzip.decompress(one_table.read_bytes())
+    assert not part_path_for(table_path).exists()
+
+
+def test_split_columnar_worker_failure_reads_the_file_again(tmp_path, bench_text) -> None:
+    boundary = _boundaries(bench_text)["mid_record"]
+    path = tmp_path / "split.vcf.gz"
+    share = _write_bgzf(path, bench_text.encode(), boundary)
+    everything = read_vcf(str(path), workers=1)
+    genes = _genes(everything.variants)
+    one, one_sink, one_table = _streamed(path, genes, workers=1)
+    result, tally, table_path, runs = _split_columnar_in_child(
+        tmp_path, path, share, genes, fail=True
+    )
+    assert sorted(runs) == ["main", "worker"]  # then the fast loop, in one pass
+    assert result.variants == one.variants and result.counts == one.counts
+    assert tally == one_sink.tally
+    assert gzip.decompress(table_path.read_bytes()) == gzip.decompress(one_table.read_bytes())
+    assert not part_path_for(table_path).exists()

@@ -155,7 +155,8 @@ def read_vcf(
 ) -> IngestResult:
     """consumer: where each variant goes, in file order (consumers.py); IngestResult.variants
     is consumer.kept(): every variant with the default VariantList.
-    workers: 2 lets a large bgzipped VEP file be read in two processes (parallel.py).
+    workers: 2 lets a large bgzipped VEP file be read in two processes (parallel.py), each
+    reading its share column-wise where the columnar engine applies.
     engine: 'auto' (fastloop's raw-text pass for VEP-annotated files with AF/AD/DP, read
     column-wise by _fast/columnar.py from 8 MB bgzipped on when polars is installed;
     cyvcf2 for everything else and whenever the text path cannot reproduce a record),
@@ -517,12 +518,13 @@ def _stream(
         rules = RecordRules(check_gt, pass_only, allowed, min_vaf, min_depth)
         columns = columnar_reader(vcf, parser, plan, rules, slow_bins, consumer,
                                   always=columnar == "columnar")  # fmt: skip
-    split = worth_splitting(vcf) if fast is not None and vcf.split and columns is None else None
-    if columns is not None:
+    split = worth_splitting(vcf) if fast is not None and vcf.split else None
+    if fast is not None and split is not None:
+        both = (columns, here) if columns is not None else None
+        read_split(vcf, split, fast, one_record, counts, consumer, loop_add, tally, chroms, both)
+    elif columns is not None:
         threads = 2 if vcf.split else 1  # read_vcf(workers=...): the job's cores
         columns.run(fast, one_record, counts, loop_add, tally, chroms, here, threads)  # type: ignore[arg-type]
-    elif fast is not None and split is not None:
-        read_split(vcf, split, fast, one_record, counts, consumer, loop_add, tally, chroms)
     elif fast is not None:
         fast(vcf.blocks(), one_record, counts, loop_add, tally, chroms)
     elif isinstance(vcf, TextVCF) and vcf.fast_loop_only and parser is not None:

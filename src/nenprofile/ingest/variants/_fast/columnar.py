@@ -12,7 +12,8 @@ fraction through float32, population AF, variant class, protein change) are comp
 per distinct text with the functions the fast loop uses. Every other line goes through the
 fast loop itself, unchanged, in file order, so both engines count, build and write the
 same. Anything the checks below do not cover makes the line, or its whole chunk, take the
-fast loop.
+fast loop. A file large enough for the two-process split (parallel.py) is read so in
+both processes, each share column-wise with one polars thread.
 """
 
 from __future__ import annotations
@@ -65,34 +66,56 @@ def worth_columnar(reader: TextVCF) -> bool:
     return os.path.getsize(reader.path) >= MIN_BYTES and polars_available()
 
 
-def _text_chunks(stream: IO[bytes]) -> Iterator[bytes]:
+def _text_chunks(stream: IO[bytes], start: int = 0, stop: int | None = None) -> Iterator[bytes]:
     """The stream's text in pieces of whole lines (the last piece may lack its '\\n'),
-    read ahead in a thread so inflating, reading and parsing overlap."""
+    read ahead in a thread so inflating, reading and parsing overlap. Only lines beginning
+    at text positions start <= p < stop (a split file's share, as textvcf.line_blocks)."""
     pieces: queue.Queue[bytes | BaseException | None] = queue.Queue(maxsize=2)
-    stop = threading.Event()
+    stop_reading = threading.Event()
 
     def put(item: bytes | BaseException | None) -> None:
-        while not stop.is_set():
+        while not stop_reading.is_set():
             try:
                 pieces.put(item, timeout=0.1)
                 return
             except queue.Full:
                 continue
 
-    def read() -> None:
+    def share() -> Iterator[bytes]:
         rest = b""
+        pos = 0  # text position of rest[0]
+        seeking = start > 0
+        while not stop_reading.is_set():
+            data = stream.read(CHUNK_BYTES)
+            if not data:
+                break
+            data = rest + data
+            rest = b""
+            if seeking:  # the first line begins after the first newline at or after start - 1
+                j = data.find(b"\n", max(start - 1 - pos, 0))
+                if j == -1:
+                    pos += len(data)
+                    continue
+                data, pos, seeking = data[j + 1 :], pos + j + 1, False
+                if stop is not None and pos >= stop:
+                    return
+            if stop is not None and pos + len(data) >= stop:
+                j = data.find(b"\n", max(stop - 1 - pos, 0))
+                if j != -1:  # the line holding position stop - 1 ends at j: the last one
+                    yield data[: j + 1]
+                    return
+            cut = data.rfind(b"\n") + 1
+            rest = data[cut:]
+            pos += cut
+            if cut:
+                yield data[:cut]
+        if rest and not seeking:
+            yield rest
+
+    def read() -> None:
         try:
-            while not stop.is_set():
-                data = stream.read(CHUNK_BYTES)
-                if not data:
-                    break
-                data = rest + data
-                cut = data.rfind(b"\n") + 1
-                rest = data[cut:]
-                if cut:
-                    put(data[:cut])
-            if rest:
-                put(rest)
+            for piece in share():
+                put(piece)
             put(None)
         except BaseException as error:  # handed to the consuming thread
             put(error)
@@ -108,7 +131,7 @@ def _text_chunks(stream: IO[bytes]) -> Iterator[bytes]:
                 raise piece
             yield piece
     finally:
-        stop.set()
+        stop_reading.set()
         thread.join()
 
 
@@ -247,11 +270,15 @@ class ColumnarReader:
         chroms: dict[str, str],
         here: list[Any],
         threads: int = 1,
+        share: tuple[IO[bytes], int] | None = None,
+        stop: int | None = None,
     ) -> None:
         """add: what the fast loop hands its variants to (vcf.py's loop_add: a renaming
         consumer's inner add, the loop renaming itself). threads: the cores the job was
         given; polars uses as many, when this process imports it first and
-        POLARS_MAX_THREADS is not set (Snakemake's threads hold)."""
+        POLARS_MAX_THREADS is not set (Snakemake's threads hold). A split file's share
+        (parallel.py): share, the worker's stream and where its lines begin (the caller
+        closes and checks it); stop, where this process's lines end."""
         if "polars" not in sys.modules:
             os.environ.setdefault("POLARS_MAX_THREADS", str(max(1, threads)))
         import polars as pl
@@ -260,10 +287,14 @@ class ColumnarReader:
         self.chroms = chroms
         reader = self.reader
         route = _Route(loop, one_record, counts, add, tally, chroms, here)
-        handle = reader._handle = reader._open()
+        if share is not None:
+            handle, start = share
+        else:
+            handle, start = reader._open(), 0
+            reader._handle = handle
         try:
             in_header = True
-            for data in _text_chunks(handle):
+            for data in _text_chunks(handle, start, stop):
                 if not data.isascii():
                     raise TextPathUnsupported("non-ASCII bytes")
                 if in_header:
@@ -280,11 +311,13 @@ class ColumnarReader:
                     self._chunk(data, route)
                 except pl.exceptions.PolarsError as error:
                     raise ColumnarFailed(str(error)) from error
-            proc = reader._proc
-            if proc is not None and proc.wait() != 0:
+            proc = reader._proc if share is None else None
+            finished = stop is None or (proc is not None and proc.poll() is not None)
+            if proc is not None and finished and proc.wait() != 0:
                 raise TextPathUnsupported("bgzip -dc failed")
         finally:
-            reader.close()
+            if share is None:
+                reader.close()
 
     @staticmethod
     def _header_end(data: bytes) -> int:

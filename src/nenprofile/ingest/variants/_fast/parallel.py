@@ -9,6 +9,10 @@ and parses every line after it. Each line is parsed by exactly one side with the
 so counts add up and the variants concatenate to what one process returns. The worker
 hands its variants to its copy of the consumer and sends back what that consumer keeps
 (consumers.py): for the default VariantList, every variant as columns of plain values.
+With the columnar engine (columnar.py) each side runs it on its share, polars with one
+thread in each process; polars is imported after the fork (a forked copy of its thread
+pool would hang), so a worker forked from a process that already holds polars reads its
+share with the fast loop instead (same results, more CPU).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import pickle
 import shutil
 import struct
 import subprocess
+import sys
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -107,14 +112,21 @@ def _work(
     add: Callable[[Any], None],
     tally: list[int],
     chroms: dict[str, str],
+    columns: Any,
 ) -> None:
-    """The worker (forked: counts, consumer, add and one_record are its own copies)."""
+    """The worker (forked: counts, consumer, add and one_record are its own copies).
+    columns: a columnar.ColumnarReader with its `here`, or None."""
     try:
         consumer.start_worker()
         proc, stream = _worker_stream(path, split.worker_offset)
         try:
-            blocks = line_blocks(stream, start=split.worker_skip)
-            loop(blocks, one_record, counts, add, tally, chroms)
+            if columns is not None:
+                reader, here = columns
+                share = (stream, split.worker_skip)
+                reader.run(loop, one_record, counts, add, tally, chroms, here, 1, share=share)
+            else:
+                blocks = line_blocks(stream, start=split.worker_skip)
+                loop(blocks, one_record, counts, add, tally, chroms)
             if proc.wait() != 0:
                 raise TextPathUnsupported("bgzip -dc failed")
         finally:
@@ -142,22 +154,30 @@ def read_split(
     add: Callable[[Any], None],
     tally: list[int],
     chroms: dict[str, str],
+    columns: tuple[Any, list[Any]] | None = None,
 ) -> None:
     """Both shares of the file into counts / consumer / tally, as one pass would leave them.
     add: what the loop hands its variants to (consumers.direct_add: the consumer or the
-    consumer inside it)."""
+    consumer inside it). columns: (columnar.ColumnarReader, the loop's `here`) to read both
+    shares column-wise."""
+    in_worker = columns if "polars" not in sys.modules else None
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
+    shared = (one_record, counts, consumer, add, tally, chroms, in_worker)
     worker = context.Process(
         target=_work,
-        args=(send, reader.path, split, loop, one_record, counts, consumer, add, tally, chroms),
+        args=(send, reader.path, split, loop, *shared),
         daemon=True,
     )
     worker.start()
     send.close()
     merged = False
     try:
-        loop(reader.blocks(stop=split.main_stop), one_record, counts, add, tally, chroms)
+        if columns is not None:
+            columns[0].run(loop, one_record, counts, add, tally, chroms, columns[1], 1,
+                           stop=split.main_stop)  # fmt: skip
+        else:
+            loop(reader.blocks(stop=split.main_stop), one_record, counts, add, tally, chroms)
         try:
             message = pickle.loads(receive.recv_bytes())
         except EOFError:
