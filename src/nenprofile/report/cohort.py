@@ -20,6 +20,7 @@ from nenprofile.report.data import (
     records,
 )
 from nenprofile.report.html import bundled_script, render_template
+from nenprofile.report.values import Rows
 from nenprofile.vocab import AMP_TIERS, is_oncogenic, tier_rank
 
 if TYPE_CHECKING:
@@ -319,9 +320,9 @@ def filter_options(rows: list[dict[str, Any]], *columns: str) -> dict[str, list[
 
 
 def build_cohort_data(
-    cohort_alterations: pd.DataFrame | None,
-    cohort_biomarkers: pd.DataFrame | None,
-    cohort_therapies: pd.DataFrame | None,
+    cohort_alterations: Rows | pd.DataFrame | None,
+    cohort_biomarkers: Rows | pd.DataFrame | None,
+    cohort_therapies: Rows | pd.DataFrame | None,
     sample_infos: Sequence[Mapping[str, Any]],
     provenance: Mapping[str, Any],
     settings: Mapping[str, Any] | None = None,
@@ -371,9 +372,9 @@ def build_cohort_data(
 
 
 def render_cohort_html(
-    cohort_alterations: pd.DataFrame | None,
-    cohort_biomarkers: pd.DataFrame | None,
-    cohort_therapies: pd.DataFrame | None,
+    cohort_alterations: Rows | pd.DataFrame | None,
+    cohort_biomarkers: Rows | pd.DataFrame | None,
+    cohort_therapies: Rows | pd.DataFrame | None,
     sample_infos: Sequence[Mapping[str, Any]],
     provenance: Mapping[str, Any],
     settings: Mapping[str, Any] | None = None,

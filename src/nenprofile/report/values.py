@@ -7,7 +7,7 @@ import re
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from nenprofile.io.outputs import atomic_write
 
@@ -91,13 +91,20 @@ def as_bool(value: Any) -> bool | None:
     return None
 
 
-def records(table: Sequence[Mapping[str, Any]] | pd.DataFrame | None) -> list[dict[str, Any]]:
+# a table as the report functions take it: text rows (read_tsv) or a DataFrame
+Rows = Sequence[Mapping[str, Any]]
+
+
+def records(table: Rows | pd.DataFrame | None) -> list[dict[str, Any]]:
     """Rows as plain dicts, whether given as a DataFrame or a list of mappings."""
     if table is None:
         return []
-    pd = sys.modules.get("pandas")  # a DataFrame exists only once pandas is loaded
-    is_frame = pd is not None and isinstance(table, pd.DataFrame)
-    rows = table.to_dict(orient="records") if is_frame else list(table)
+    pandas = sys.modules.get("pandas")  # a DataFrame exists only once pandas is loaded
+    rows: list[Mapping[Any, Any]]
+    if pandas is not None and isinstance(table, pandas.DataFrame):
+        rows = table.to_dict(orient="records")
+    else:
+        rows = list(cast("Rows", table))
     return [{str(k): plain(v) for k, v in row.items()} for row in rows]
 
 
