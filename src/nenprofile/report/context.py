@@ -12,18 +12,17 @@ from __future__ import annotations
 import json
 import math
 from bisect import bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from nenprofile.report.values import as_float, as_text, atomic_write_bytes, records
+from nenprofile.report.values import Rows, as_float, as_text, atomic_write_bytes, records
 
 if TYPE_CHECKING:
     import pandas as pd
 
 # plain Python, not numpy: the combine_cohort_tables job computes this context without
 # loading numpy or pandas (about half a CPU-second of its one-sample run)
-Rows = Sequence[Mapping[str, Any]]
 
 CONTEXT_VERSION = 1
 # Log-spaced TMB bin edges (mut/Mb); the last bin is open-ended.
