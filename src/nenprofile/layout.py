@@ -102,10 +102,6 @@ class Layout:
         """What a profiling job over a batch of samples declares instead of their tables."""
         return f"{self.results}/cohort/profile_batches/batch{batch}.tsv"
 
-    def profile_sample_manifest(self, sample: str) -> str:
-        """What a profiling job over one sample declares instead of its tables."""
-        return f"{self.results}/cohort/profile_batches/sample_{sample}.tsv"
-
     def log(self, rule: str, name: str) -> str:
         """logs/<cohort>/<rule>/<name>.log: name is a sample, 'batch<k>' or 'cohort'."""
         return f"{self.logs}/{rule}/{name}.log"
