@@ -131,6 +131,9 @@ def test_fuzz_vcf_grammar(records, min_vaf):
 
 @FUZZ
 @example(edits=[(634, b"\x01")], cut=None)
+# a non-UTF-8 byte in REF (2639) and in ALT (2641): cyvcf2 raised UnicodeDecodeError
+@example(edits=[(2639, b"\x80")], cut=None)
+@example(edits=[(2641, b"\x80")], cut=None)
 @given(
     edits=st.lists(
         st.tuples(st.integers(0, len(VCF_TEXT) - 1), st.binary(max_size=3)), min_size=1, max_size=5

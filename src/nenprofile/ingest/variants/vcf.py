@@ -541,7 +541,10 @@ def _stream(
                 if type(exc) is not Exception:
                     raise
                 raise UnparsableRecord(tally[0] + 1, str(exc)) from None
-            one_record(v)
+            try:
+                one_record(v)
+            except UnicodeDecodeError:  # cyvcf2 decodes REF, ALT and IDs as UTF-8
+                raise UnparsableRecord(tally[0], "bytes that are not UTF-8 text") from None
     records, passed = tally
     vcf.close()
     counts["records_read"] = records
