@@ -14,7 +14,7 @@ import shutil
 from collections.abc import Iterable
 from operator import attrgetter
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 from nenprofile.io.outputs import FORMULA_STARTS, atomic_write, format_cell
 from nenprofile.model import Variant
@@ -37,27 +37,7 @@ def table_line(variant: Variant) -> str:
     """format_cell of each column, tab-joined. Builds the line from the usual value types
     directly (a million variants per file), and falls back to format_cell per cell when a
     value is not of those types or a cell needs the TSV dialect's escaping or formula guard."""
-    v = variant
-    pos, vaf, depth, alt_reads, pop_af = v.pos, v.vaf, v.depth, v.alt_reads, v.population_af
-    vaf_text = _FLOAT_CELLS.get(vaf) if type(vaf) is float else None
-    pop_text = "" if pop_af is None else _FLOAT_CELLS.get(pop_af) if type(pop_af) is float else None
-    if vaf_text is None:
-        vaf_text = "" if vaf is None else _float(vaf)
-    if pop_text is None:
-        pop_text = _float(pop_af)
-    try:
-        line = "\t".join((
-            v.chrom, str(pos) if type(pos) is int else format_cell(pos), v.ref, v.alt,
-            v.gene or "", v.variant_class, v.consequence or "", v.hgvsc or "", v.hgvsp or "",
-            v.transcript or "", vaf_text,
-            "" if depth is None else str(depth) if type(depth) is int else format_cell(depth),
-            "" if alt_reads is None else str(alt_reads) if type(alt_reads) is int
-            else format_cell(alt_reads),
-            pop_text,
-            v.clinvar or "", v.filter, v.annotation_source,
-        ))  # fmt: skip
-    except TypeError:  # a value of another type: format_cell decides
-        line = ""
+    line = _usual_line(variant)
     # whether some cell is not already in the TSV dialect (escapes, formula guard), spelled
     # out: a generator over the cell starts cost more than the line's formatting
     if (
@@ -76,7 +56,54 @@ def table_line(variant: Variant) -> str:
     return line
 
 
+def _usual_line(v: Variant) -> str:
+    """The line table_line gives when every value is of the usual types and no cell needs
+    escaping or the formula guard (table_line checks that per line, _in_dialect per chunk);
+    "" when a value is of another type."""
+    pos, vaf, depth, alt_reads, pop_af = v.pos, v.vaf, v.depth, v.alt_reads, v.population_af
+    vaf_text = _FLOAT_CELLS.get(vaf) if type(vaf) is float else None
+    pop_text = "" if pop_af is None else _FLOAT_CELLS.get(pop_af) if type(pop_af) is float else None
+    if vaf_text is None:
+        vaf_text = "" if vaf is None else _float(vaf)
+    if pop_text is None:
+        pop_text = _float(pop_af)
+    try:
+        return "\t".join((
+            v.chrom, str(pos) if type(pos) is int else format_cell(pos), v.ref, v.alt,
+            v.gene or "", v.variant_class, v.consequence or "", v.hgvsc or "", v.hgvsp or "",
+            v.transcript or "", vaf_text,
+            "" if depth is None else str(depth) if type(depth) is int else format_cell(depth),
+            "" if alt_reads is None else str(alt_reads) if type(alt_reads) is int
+            else format_cell(alt_reads),
+            pop_text,
+            v.clinvar or "", v.filter, v.annotation_source,
+        ))  # fmt: skip
+    except TypeError:  # a value of another type: format_cell decides
+        return ""
+
+
+# bytes that may start a cell table_line must escape or guard (FORMULA_STARTS but "-", which
+# "gene-overlap" holds on every line, so it is looked for after a tab or newline only)
+_RISKY_BYTES = b"=+@'\\\r"
+_CELL_STARTS = tuple(
+    sep + start for sep in (b"\t", b"\n") for start in (b"=", b"+", b"-", b"@", b"'")
+)
+
+
+def _in_dialect(chunk: bytes, n_lines: int) -> bool:
+    """Whether each of the chunk's n_lines lines (_usual_line's, each ending in a newline)
+    is already what table_line gives: its own check, made on the whole chunk at once."""
+    if chunk.count(b"\t") != _TABS * n_lines or chunk.count(b"\n") != n_lines:
+        return False  # an empty line (another type), or a tab or newline inside a cell
+    if chunk[:1] in _FORMULA_START_BYTES or b"\\" in chunk or b"\r" in chunk:
+        return False
+    if len(chunk.translate(None, _RISKY_BYTES)) == len(chunk):
+        return b"\t-" not in chunk and b"\n-" not in chunk
+    return not any(start in chunk for start in _CELL_STARTS)
+
+
 _TABS = len(VARIANT_TABLE_COLUMNS) - 1
+_FORMULA_START_BYTES = {start.encode() for start in FORMULA_STARTS}
 _FLOAT_CELLS: dict[float, str] = {}  # allele fractions repeat: format each value once
 
 
@@ -100,7 +127,9 @@ class VariantTableWriter:
     def __init__(self, raw: IO[bytes], part_path: str | Path) -> None:
         self.raw = raw
         self.part_path = str(part_path)
-        self.lines: list[str] = []
+        # what is not yet written, in order: variants, and blocks of lines (add_text)
+        self.pending: list[Variant | str] = []
+        self._blocks = 0  # how many of pending are blocks
         self._gz: gzip.GzipFile | None = self._member(header=True)
         self.file_start = 0  # where the current input file's rows begin (restart goes back)
 
@@ -111,16 +140,37 @@ class VariantTableWriter:
         return gz
 
     def add(self, variant: Variant) -> None:
-        self.lines.append(table_line(variant))
-        if len(self.lines) >= CHUNK_LINES:
+        self.pending.append(variant)
+        if len(self.pending) >= CHUNK_LINES:
             self.flush()
 
+    def add_text(self, block: str) -> None:
+        """Lines already in the TSV dialect (table_line's), joined by newlines, after what was
+        added before."""
+        self.pending.append(block)
+        self._blocks += 1
+
     def flush(self) -> None:
-        if self.lines:
-            if self._gz is None:
-                raise RuntimeError("variant table already finished")
-            self._gz.write(("\n".join(self.lines) + "\n").encode())
-            self.lines.clear()
+        if not self.pending:
+            return
+        if self._gz is None:
+            raise RuntimeError("variant table already finished")
+        if not self._blocks:
+            self._gz.write(_variant_lines(cast("list[Variant]", self.pending)))
+        else:
+            variants: list[Variant] = []
+            for item in self.pending:
+                if isinstance(item, str):
+                    if variants:
+                        self._gz.write(_variant_lines(variants))
+                        variants = []
+                    self._gz.write((item + "\n").encode())
+                else:
+                    variants.append(item)
+            if variants:
+                self._gz.write(_variant_lines(variants))
+        self.pending.clear()
+        self._blocks = 0
 
     def finish(self) -> None:
         """Ends the gzip member; raw stays open."""
@@ -137,7 +187,8 @@ class VariantTableWriter:
 
     def restart(self) -> None:
         """Forget the current input file's rows."""
-        self.lines.clear()
+        self.pending.clear()
+        self._blocks = 0
         if self._gz is not None:
             self._gz.close()
         self.raw.seek(self.file_start)
@@ -147,7 +198,8 @@ class VariantTableWriter:
 
     def start_worker(self) -> None:
         """In the forked worker: its share goes to part_path, as a member without header."""
-        self.lines.clear()
+        self.pending.clear()
+        self._blocks = 0
         self.raw = open(self.part_path, "wb")  # noqa: SIM115 (closed by worker_finish)
         self._gz = self._member(header=False)
 
@@ -165,6 +217,15 @@ class VariantTableWriter:
     def remove_part(self) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(self.part_path)
+
+
+def _variant_lines(variants: list[Variant]) -> bytes:
+    """table_line of each variant, each ending in a newline, encoded: the lines are checked
+    per chunk, and made again by table_line only when some line of the chunk needs it."""
+    chunk = ("\n".join(map(_usual_line, variants)) + "\n").encode()
+    if _in_dialect(chunk, len(variants)):
+        return chunk
+    return ("\n".join(map(table_line, variants)) + "\n").encode()
 
 
 def part_path_for(path: str | Path) -> Path:

@@ -180,9 +180,9 @@ class _Bulk:
         table: VariantTableWriter | None = self.sink.table
         if table is None:
             return
-        table.lines.append(block)
+        table.add_text(block)
         self.pending += len(block)
-        if self.pending >= _BLOCK_FLUSH or len(table.lines) >= CHUNK_LINES:
+        if self.pending >= _BLOCK_FLUSH or len(table.pending) >= CHUNK_LINES:
             table.flush()
             self.pending = 0
 
