@@ -12,10 +12,11 @@ function, so both routes count and build identically.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 from functools import partial
 from typing import Any
 
+from nenprofile.ingest.variants._fast.columnar import _Bulk
 from nenprofile.ingest.variants._fast.fastloop import (
     POSITIONAL_VARIANT,
     Loop,
@@ -29,10 +30,25 @@ from nenprofile.ingest.variants._fast.textvcf import (
     usual_counts_tags,
 )
 from nenprofile.ingest.variants.callers import Extractor, ImpossibleVaf
-from nenprofile.ingest.variants.consumers import GeneRenaming
+from nenprofile.ingest.variants.consumers import GeneRenaming, VariantConsumer
 from nenprofile.ingest.variants.duplicates import DUPLICATE_KEY, UNSORTED_KEY, seen_here
 from nenprofile.model import Variant
 from nenprofile.reference.genes import GeneIndex, GeneSegments, normalise_chrom
+
+
+class _Everything:
+    """A Container holding every name: no variant takes bulk's route."""
+
+    def __contains__(self, name: object) -> bool:
+        return True
+
+
+_EVERYTHING = _Everything()
+
+
+def _no_table(variant: Variant) -> None:
+    """A sink without a variant table."""
+
 
 # tumor genotypes of a one-ALT record that the loop decides itself; any other (phased,
 # multi-digit, malformed) takes the general route
@@ -53,10 +69,13 @@ def overlap_fast_loop(
     genes: GeneIndex,
     special_positions: frozenset[int],
     renaming: GeneRenaming,
+    consumer: VariantConsumer | None = None,
 ) -> Loop | None:
     """The loop for this file, or None when its counts are not the usual AF/AD/DP layout.
     special_positions: positions the general route must see (build markers, hotspots);
-    renaming: the gene names the loop renames before it adds a variant (consumers.py)."""
+    renaming: the gene names the loop renames before it adds a variant (consumers.py);
+    consumer: when it is a single-file ProfileSink (columnar._Bulk), a variant outside its
+    genes goes straight to its variant table and TMB tally."""
     tags = usual_counts_tags(reader, plan)
     if tags is None or not POSITIONAL_VARIANT or reader.n_samples == 0:
         return None
@@ -64,6 +83,12 @@ def overlap_fast_loop(
     column = 9 + reader.tumor_index
     expected = reader.n_columns
     renamed_names, rename = renaming
+    bulk = _Bulk.of(consumer) if consumer is not None else None
+    # every name the sink's add() or the renaming must see; nothing when there is no bulk
+    excluded: Container[str | None] = bulk.excluded if bulk is not None else _EVERYTHING
+    table = bulk.sink.table if bulk is not None else None
+    table_add = table.add if table is not None else _no_table
+    tmb_min_vaf = bulk.sink.tmb_settings.tmb_min_vaf if bulk is not None else 0.0
 
     def loop(
         blocks: Iterable[list[str]],
@@ -84,6 +109,8 @@ def overlap_fast_loop(
         low = high = 0
         seg_genes: tuple[str, ...] = ()
         records = passed = 0
+        # the variants of bulk's route and those of them TMB counts (eligible), with indels
+        n_bulk = eligible = eligible_indels = 0
         for block in blocks:
             for line in block:
                 fields = line.split("\t")
@@ -182,24 +209,30 @@ def overlap_fast_loop(
                     i = segments.index(pos)
                     low, high = segments.bounds(i)
                     seg_genes = segments.genes[i] if i >= 0 else ()
-                if not seg_genes:
-                    append(Variant(
-                        chrom, pos, ref, alt, None, "unknown", None, None, None, None, None,
-                        vaf, depth, alt_reads, None, None, None, flt, "gene-overlap",
-                    ))  # fmt: skip
-                    continue
-                gene: str | None = seg_genes[0]
-                if gene in renamed_names:
-                    gene = rename(gene)
+                gene: str | None = seg_genes[0] if seg_genes else None
                 variant = Variant(
                     chrom, pos, ref, alt, gene, "unknown", None, None, None, None, None,
                     vaf, depth, alt_reads, None, None, None, flt, "gene-overlap",
                 )  # fmt: skip
+                if gene not in excluded:
+                    # what ProfileSink.add does for it: TmbTally.add of a variant of unknown
+                    # class without population AF, and the variant table
+                    n_bulk += 1
+                    if vaf is None or vaf >= tmb_min_vaf:
+                        eligible += 1
+                        eligible_indels += len(ref) != len(alt)
+                    table_add(variant)
+                    continue
+                if gene in renamed_names:
+                    variant.gene = rename(gene)
                 if len(seg_genes) > 1:
                     variant.extra["overlapping_genes"] = list(seg_genes)
                 append(variant)
         tally[0] += records
         tally[1] += passed
+        if bulk is not None:  # the sink's tally now (a forked worker starts its own)
+            bulk.add_tally({"variants": n_bulk, "unknown_class": n_bulk, "any_class": eligible,
+                            "any_class_indels": eligible_indels})  # fmt: skip
 
     return loop
 
