@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nenprofile.ingest.variants import table as table_module
-from nenprofile.ingest.variants.table import VariantTableWriter, table_line
+from nenprofile.ingest.variants.table import VariantTableWriter, plain_cells_line, table_line
 from nenprofile.model import Variant
 
 HOSTILE = st.text(alphabet=st.sampled_from("A=+-@'\t\n\r\\é"), max_size=4)
@@ -83,3 +83,35 @@ def test_every_line_is_table_lines_whatever_its_chunk_holds(cells):
         for i, (g, c, p, f) in enumerate(cells, start=1)
     ]  # fmt: skip
     assert written_lines(variants) == [table_line(v) for v in variants]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            HOSTILE.filter(lambda t: "\t" not in t and "\n" not in t),  # text of a VCF field
+            st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True)),
+            st.one_of(st.none(), st.integers(-5, 10**6)),
+            st.sampled_from(["PASS", "-x", "=1", "+1", "@a", "'q", "-5", "é"]),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_lines_the_overlap_loop_makes_are_table_lines(rows):
+    """plain_cells_line (the overlap loop's variants outside the sink's genes), among
+    variants, written as table_line writes their Variant."""
+    raw = io.BytesIO()
+    writer = VariantTableWriter(raw, "/nonexistent/part")
+    expected = []
+    for i, (text, vaf, depth, flt) in enumerate(rows, start=1):
+        values = ("chr" + text, i, text or "A", "T", text or None, vaf, depth, depth, flt)
+        writer.add_cells(plain_cells_line(*values))
+        chrom, pos, ref, alt, gene = values[:5]
+        variant = Variant(chrom, pos, ref, alt, gene, vaf=vaf, depth=depth, alt_reads=depth,
+                          filter=flt, annotation_source="gene-overlap")  # fmt: skip
+        expected.append(table_line(variant))
+        writer.add(variant)
+        expected.append(table_line(variant))
+    writer.finish()
+    assert gzip.decompress(raw.getvalue()).decode().split("\n")[1:-1] == expected

@@ -14,9 +14,9 @@ import shutil
 from collections.abc import Iterable
 from operator import attrgetter
 from pathlib import Path
-from typing import IO, cast
+from typing import IO
 
-from nenprofile.io.outputs import FORMULA_STARTS, atomic_write, format_cell
+from nenprofile.io.outputs import FORMULA_STARTS, atomic_write, encode_text, format_cell
 from nenprofile.model import Variant
 
 VARIANT_TABLE_COLUMNS = (
@@ -127,7 +127,8 @@ class VariantTableWriter:
     def __init__(self, raw: IO[bytes], part_path: str | Path) -> None:
         self.raw = raw
         self.part_path = str(part_path)
-        # what is not yet written, in order: variants, and blocks of lines (add_text)
+        # what is not yet written, in order: variants, lines of plain cells (add_cells) and
+        # blocks of lines in the dialect (add_text)
         self.pending: list[Variant | str] = []
         self._blocks = 0  # how many of pending are blocks
         self._gz: gzip.GzipFile | None = self._member(header=True)
@@ -144,10 +145,17 @@ class VariantTableWriter:
         if len(self.pending) >= CHUNK_LINES:
             self.flush()
 
+    def add_cells(self, line: str) -> None:
+        """A variant's line as _usual_line gives it, made by the caller (plain_cells_line):
+        checked and guarded per chunk as a variant's line is."""
+        self.pending.append(line)
+        if len(self.pending) >= CHUNK_LINES:
+            self.flush()
+
     def add_text(self, block: str) -> None:
         """Lines already in the TSV dialect (table_line's), joined by newlines, after what was
         added before."""
-        self.pending.append(block)
+        self.pending.append(_TextBlock(block))
         self._blocks += 1
 
     def flush(self) -> None:
@@ -156,19 +164,19 @@ class VariantTableWriter:
         if self._gz is None:
             raise RuntimeError("variant table already finished")
         if not self._blocks:
-            self._gz.write(_variant_lines(cast("list[Variant]", self.pending)))
+            self._gz.write(_variant_lines(self.pending))
         else:
-            variants: list[Variant] = []
+            run: list[Variant | str] = []
             for item in self.pending:
-                if isinstance(item, str):
-                    if variants:
-                        self._gz.write(_variant_lines(variants))
-                        variants = []
+                if isinstance(item, _TextBlock):
+                    if run:
+                        self._gz.write(_variant_lines(run))
+                        run = []
                     self._gz.write((item + "\n").encode())
                 else:
-                    variants.append(item)
-            if variants:
-                self._gz.write(_variant_lines(variants))
+                    run.append(item)
+            if run:
+                self._gz.write(_variant_lines(run))
         self.pending.clear()
         self._blocks = 0
 
@@ -219,13 +227,53 @@ class VariantTableWriter:
             os.unlink(self.part_path)
 
 
-def _variant_lines(variants: list[Variant]) -> bytes:
-    """table_line of each variant, each ending in a newline, encoded: the lines are checked
-    per chunk, and made again by table_line only when some line of the chunk needs it."""
-    chunk = ("\n".join(map(_usual_line, variants)) + "\n").encode()
-    if _in_dialect(chunk, len(variants)):
+class _TextBlock(str):
+    """Lines add_text was given."""
+
+
+def _variant_lines(items: list[Variant | str]) -> bytes:
+    """table_line of each variant (or add_cells line), each ending in a newline, encoded:
+    the lines are checked per chunk, and made again line by line only when some line of the
+    chunk needs it."""
+    lines = [i if isinstance(i, str) else _usual_line(i) for i in items]
+    chunk = ("\n".join(lines) + "\n").encode()
+    if _in_dialect(chunk, len(items)):
         return chunk
-    return ("\n".join(map(table_line, variants)) + "\n").encode()
+    lines = [guarded_cells(i) if isinstance(i, str) else table_line(i) for i in items]
+    return ("\n".join(lines) + "\n").encode()
+
+
+# the cells of a line that hold numbers (pos, vaf, depth, alt_reads, population_af)
+_NUMBER_CELLS = frozenset({1, 10, 11, 12, 13})
+
+
+def plain_cells_line(
+    chrom: str,
+    pos: int,
+    ref: str,
+    alt: str,
+    gene: str | None,
+    vaf: float | None,
+    depth: int | None,
+    alt_reads: int | None,
+    flt: str,
+) -> str:
+    """_usual_line of the gene-overlap Variant of these values (unknown class, no
+    annotation), without building it. Only for values of these exact types."""
+    vaf_text = "" if vaf is None else _FLOAT_CELLS.get(vaf) or _float(vaf)
+    return (
+        f"{chrom}\t{pos}\t{ref}\t{alt}\t{gene or ''}\tunknown\t\t\t\t\t{vaf_text}\t"
+        f"{'' if depth is None else depth}\t{'' if alt_reads is None else alt_reads}\t\t\t"
+        f"{flt}\tgene-overlap"
+    )
+
+
+def guarded_cells(line: str) -> str:
+    """table_line of a plain_cells_line: its text cells escaped and guarded as format_cell
+    does (its number cells need neither; text cells read from a VCF hold no tab)."""
+    return "\t".join(
+        cell if i in _NUMBER_CELLS else encode_text(cell) for i, cell in enumerate(line.split("\t"))
+    )
 
 
 def part_path_for(path: str | Path) -> Path:

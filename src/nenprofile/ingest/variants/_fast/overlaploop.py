@@ -32,6 +32,7 @@ from nenprofile.ingest.variants._fast.textvcf import (
 from nenprofile.ingest.variants.callers import Extractor, ImpossibleVaf
 from nenprofile.ingest.variants.consumers import GeneRenaming, VariantConsumer
 from nenprofile.ingest.variants.duplicates import DUPLICATE_KEY, UNSORTED_KEY, seen_here
+from nenprofile.ingest.variants.table import plain_cells_line
 from nenprofile.model import Variant
 from nenprofile.reference.genes import GeneIndex, GeneSegments, normalise_chrom
 
@@ -46,8 +47,13 @@ class _Everything:
 _EVERYTHING = _Everything()
 
 
-def _no_table(variant: Variant) -> None:
+def _no_table(row: object) -> None:
     """A sink without a variant table."""
+
+
+# the value types plain_cells_line formats as table._usual_line does
+_VAF_TYPES = frozenset({type(None), float})
+_COUNT_TYPES = frozenset({type(None), int})
 
 
 # tumor genotypes of a one-ALT record that the loop decides itself; any other (phased,
@@ -87,7 +93,8 @@ def overlap_fast_loop(
     # every name the sink's add() or the renaming must see; nothing when there is no bulk
     excluded: Container[str | None] = bulk.excluded if bulk is not None else _EVERYTHING
     table = bulk.sink.table if bulk is not None else None
-    table_add = table.add if table is not None else _no_table
+    table_add = table.add_cells if table is not None else _no_table
+    table_variant = table.add if table is not None else _no_table
     tmb_min_vaf = bulk.sink.tmb_settings.tmb_min_vaf if bulk is not None else 0.0
 
     def loop(
@@ -210,19 +217,31 @@ def overlap_fast_loop(
                     low, high = segments.bounds(i)
                     seg_genes = segments.genes[i] if i >= 0 else ()
                 gene: str | None = seg_genes[0] if seg_genes else None
-                variant = Variant(
-                    chrom, pos, ref, alt, gene, "unknown", None, None, None, None, None,
-                    vaf, depth, alt_reads, None, None, None, flt, "gene-overlap",
-                )  # fmt: skip
                 if gene not in excluded:
                     # what ProfileSink.add does for it: TmbTally.add of a variant of unknown
-                    # class without population AF, and the variant table
+                    # class without population AF, and its line of the variant table
                     n_bulk += 1
                     if vaf is None or vaf >= tmb_min_vaf:
                         eligible += 1
                         eligible_indels += len(ref) != len(alt)
-                    table_add(variant)
+                    if (
+                        type(vaf) in _VAF_TYPES
+                        and type(depth) in _COUNT_TYPES
+                        and type(alt_reads) in _COUNT_TYPES
+                    ):
+                        table_add(plain_cells_line(
+                            chrom, pos, ref, alt, gene, vaf, depth, alt_reads, flt
+                        ))  # fmt: skip
+                    else:
+                        table_variant(Variant(
+                            chrom, pos, ref, alt, gene, "unknown", None, None, None, None, None,
+                            vaf, depth, alt_reads, None, None, None, flt, "gene-overlap",
+                        ))  # fmt: skip
                     continue
+                variant = Variant(
+                    chrom, pos, ref, alt, gene, "unknown", None, None, None, None, None,
+                    vaf, depth, alt_reads, None, None, None, flt, "gene-overlap",
+                )  # fmt: skip
                 if gene in renamed_names:
                     variant.gene = rename(gene)
                 if len(seg_genes) > 1:
