@@ -44,8 +44,15 @@ class ProfileResources:
         from nenprofile.interpret.expression import markers_by_sample, read_marker_table
 
         if path not in self.cohort_files:
-            self.cohort_files[path] = markers_by_sample(read_marker_table(path))
-        return self.cohort_files[path].get(sample) or None
+            table = read_marker_table(path)
+            rows: dict[str, list[int]] = {}  # sample -> its rows (a batch needs a few samples)
+            for i, name in enumerate(table["sample"].tolist()):
+                rows.setdefault(name, []).append(i)
+            self.cohort_files[path] = (table, rows)
+        table, rows = self.cohort_files[path]
+        if sample not in rows:
+            return None
+        return markers_by_sample(table.iloc[rows[sample]]).get(sample) or None
 
     def expression_input(self, path: str | None, sample: str) -> dict[str, Any]:
         """expression_input, with the cohort's file read once."""
