@@ -420,3 +420,11 @@ def report_failed_samples():
             f"{len(failed)} of {len(SAMPLES)} samples failed; partial cohort report: "
             f"{LAYOUT.cohort_file('report')}"
         )
+
+
+def end_run_promptly():
+    """onsuccess and onerror: Snakemake's process exits once its last job is done, without
+    waiting out the job rate limiter's timer or collecting the heap (jobs.finish)."""
+    from nenprofile.jobs.finish import end_promptly
+
+    end_promptly()
