@@ -28,9 +28,9 @@ def end_promptly() -> int:
     cancelled = 0
     for thread in threading.enumerate():
         function = getattr(thread, "function", None)
-        if isinstance(thread, threading.Timer) and getattr(
-            function, "__qualname__", ""
-        ).endswith(RESELECTION_TIMER):
+        if isinstance(thread, threading.Timer) and getattr(function, "__qualname__", "").endswith(
+            RESELECTION_TIMER
+        ):
             thread.cancel()
             cancelled += 1
     gc.freeze()
