@@ -12,7 +12,12 @@ import pytest
 import yaml
 
 from nenprofile.errors import InputError
-from nenprofile.reference.knowledgebase import KB_FILES, GeneEntry, load_knowledge_base
+from nenprofile.reference.knowledgebase import (
+    KB_FILES,
+    GeneEntry,
+    knowledge_base_release,
+    load_knowledge_base,
+)
 
 KB_DIR = Path(__file__).resolve().parents[2] / "src" / "nenprofile" / "kb"
 CITATION_KINDS = {
@@ -408,3 +413,32 @@ def test_missing_file_and_invalid_yaml(tmp_path):
     assert info.value.path == str(directory / "release.yaml")
     with pytest.raises(InputError, match="not a directory"):
         load_knowledge_base(tmp_path / "absent")
+
+
+def test_the_release_alone_is_what_loading_the_whole_knowledge_base_gives(tmp_path, kb):
+    """Provenance reads the release without the genes and rules: the same version, date and
+    checksum, bundled or from a user directory, and the same refusals."""
+    assert knowledge_base_release() == {
+        "version": "2026.3.1",
+        "release_date": "2026-12-02",
+        "checksum": kb.checksum,
+    }
+    directory = copy_kb(tmp_path)
+    with open(directory / "genes.yaml", "a", encoding="utf-8") as handle:
+        handle.write("\n# a comment changes the checksum\n")
+    user = load_knowledge_base(directory)
+    assert knowledge_base_release(directory) == {
+        "version": user.version,
+        "release_date": user.release_date,
+        "checksum": user.checksum,
+    }
+    assert user.checksum != kb.checksum
+    (directory / "release.yaml").write_text('version: "1"\n', encoding="utf-8")
+    with pytest.raises(InputError, match="release_date") as error:
+        knowledge_base_release(directory)
+    assert str(directory / "release.yaml") in str(error.value)
+    (directory / "therapies.yaml").unlink()
+    with pytest.raises(InputError, match=r"knowledge base file therapies\.yaml is missing"):
+        knowledge_base_release(directory)
+    with pytest.raises(InputError, match="not a directory"):
+        knowledge_base_release(tmp_path / "absent")

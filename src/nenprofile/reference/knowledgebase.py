@@ -131,6 +131,35 @@ def load_knowledge_base(path: str | Path | None = None) -> KnowledgeBase:
     """Load and validate the knowledge base: bundled (None) or a user directory."""
     if path is None:
         return _load_bundled()
+    return _build(*_read_files(path))
+
+
+def knowledge_base_release(path: str | Path | None = None) -> dict[str, str]:
+    """The knowledge base's version, release date and checksum, from its files' bytes and
+    its validated release.yaml alone (provenance: the profiling jobs load and validate the
+    whole of it, the genes and rules being most of the cost)."""
+    texts, labels, _ = _read_files(path)
+    release = _parse(texts["release.yaml"], labels["release.yaml"])
+    schema = _schema()
+    _validate(
+        release,
+        {"$defs": schema["$defs"], **schema["release"]},
+        labels["release.yaml"],
+        texts["release.yaml"],
+    )
+    return {
+        "version": str(release["version"]),
+        "release_date": str(release["release_date"]),
+        "checksum": _checksum(texts),
+    }
+
+
+def _read_files(path: str | Path | None) -> tuple[dict[str, bytes], dict[str, str], str]:
+    """The knowledge base's files (bytes), the label naming each in messages, its source."""
+    if path is None:
+        kb_dir = resources.files("nenprofile") / "kb"
+        texts = {name: (kb_dir / name).read_bytes() for name in KB_FILES}
+        return texts, {name: f"nenprofile/kb/{name}" for name in KB_FILES}, "bundled"
     directory = Path(path)
     if not directory.is_dir():
         raise InputError(
@@ -148,14 +177,12 @@ def load_knowledge_base(path: str | Path | None = None) -> KnowledgeBase:
                 fix=f"a knowledge base directory needs {', '.join(KB_FILES)}",
             )
         texts[name] = file.read_bytes()
-    return _build(texts, {name: str(directory / name) for name in KB_FILES}, str(directory))
+    return texts, {name: str(directory / name) for name in KB_FILES}, str(directory)
 
 
 @lru_cache(maxsize=1)
 def _load_bundled() -> KnowledgeBase:
-    kb_dir = resources.files("nenprofile") / "kb"
-    texts = {name: (kb_dir / name).read_bytes() for name in KB_FILES}
-    return _build(texts, {name: f"nenprofile/kb/{name}" for name in KB_FILES}, "bundled")
+    return _build(*_read_files(None))
 
 
 @lru_cache(maxsize=1)
