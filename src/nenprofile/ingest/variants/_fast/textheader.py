@@ -35,12 +35,20 @@ _HASHED = ("INFO", "FORMAT", "FILTER", "contig")  # htslib refuses these without
 def plain_header(path: str) -> tuple[list[str], list[str]] | None:
     """(header lines as cyvcf2's raw_header splits them, sample names), or None when htslib
     might read this header differently (or not at all): then ask cyvcf2."""
-    if "##idx##" in path or any(os.path.exists(path + ext) for ext in (".tbi", ".csi")):
-        return None  # htslib adds the contigs of an index to the header
+    if "##idx##" in path or any(os.path.exists(index) for index in _index_names(path)):
+        return None  # htslib adds the contigs an index names to the header
     lines = _header_text(path)
     if lines is None:
         return None
     return _as_htslib_reads(lines)
+
+
+def _index_names(path: str) -> list[str]:
+    """Where htslib looks for a file's index (hts.c idx_test_and_fetch): x.vcf.gz.csi,
+    x.vcf.csi, x.vcf.gz.tbi, x.vcf.tbi."""
+    dot = path.rfind(".")  # anywhere in the path, as htslib searches
+    stem = path[:dot] if dot > 0 else path
+    return [path + ".csi", stem + ".csi", path + ".tbi", stem + ".tbi"]
 
 
 def _header_text(path: str) -> list[str] | None:
