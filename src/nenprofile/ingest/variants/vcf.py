@@ -523,7 +523,8 @@ def _stream(
     elif fast_possible and parser is None:
         special = marker_positions | {key[1] for key in hotspots}
         fast = overlap_fast_loop(vcf, plan, check_gt, pass_only, allowed, min_vaf, min_depth,
-                                 here, GeneIndex.load(build), special, renaming)  # fmt: skip
+                                 here, GeneIndex.load(build), special, renaming,
+                                 consumer)  # fmt: skip
     columns = None
     if fast is not None and columnar is not None and isinstance(parser, CsqParser):
         rules = RecordRules(check_gt, pass_only, allowed, min_vaf, min_depth)

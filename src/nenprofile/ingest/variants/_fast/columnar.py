@@ -142,7 +142,7 @@ def _lines(text: str) -> list[str]:
     return lines
 
 
-class _Bulk:
+class BulkSink:
     """A single-file ProfileSink (possibly behind a RenamingConsumer): plain variants
     outside its genes only add to the TMB tally and the variant table, so these are
     computed column-wise."""
@@ -153,7 +153,7 @@ class _Bulk:
         self.pending = 0  # characters added since the last flush
 
     @classmethod
-    def of(cls, consumer: VariantConsumer) -> _Bulk | None:
+    def of(cls, consumer: VariantConsumer) -> BulkSink | None:
         excluded: set[str] = set()
         inner: Any = consumer
         if isinstance(inner, RenamingConsumer):
@@ -173,6 +173,14 @@ class _Bulk:
         tally = self.sink.tally
         for name, value in counts.items():
             setattr(tally, name, getattr(tally, name) + value)
+
+    def add_line(self, line: str) -> None:
+        """One table line after those added so far (as VariantTableWriter.add writes it)."""
+        table: VariantTableWriter | None = self.sink.table
+        if table is not None:
+            table.lines.append(line)
+            if len(table.lines) >= CHUNK_LINES:
+                table.flush()
 
     def add_block(self, block: str) -> None:
         """Table lines (joined by '\\n') after those added so far. The writer's gzip stream
@@ -236,7 +244,7 @@ class ColumnarReader:
         self.min_depth = rules.min_depth
         self.bins = slow_bins.bins
         self.consumer = consumer
-        self.bulk = _Bulk.of(consumer)
+        self.bulk = BulkSink.of(consumer)
         self.column = 9 + reader.tumor_index
         self.expected = reader.n_columns
         self.chroms: dict[str, str] = {}
