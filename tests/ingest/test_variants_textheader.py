@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import random
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -47,13 +46,32 @@ def test_every_fixture_header_is_read_as_text_exactly_as_cyvcf2_reads_it(path):
 
 
 @pytest.mark.parametrize("path", DEMO, ids=lambda p: p.name)
-def test_demo_header_with_a_tabix_index_is_left_to_cyvcf2_and_equal_without(path, tmp_path):
+def test_demo_header_and_the_contigs_its_tabix_index_adds_equal_cyvcf2(path):
     """htslib adds a contig line for each contig the index names and the header lacks."""
     assert Path(f"{path}.tbi").is_file()
+    assert plain_header(str(path)) == _cyvcf2(path)
+
+
+def test_contigs_of_a_tabix_index_are_added_as_htslib_adds_them(tmp_path):
+    header = [HEADER[0], "##contig=<length=9,ID=chr17>", *HEADER[1:]]
+    tp53 = next(line for line in BODY if line.startswith("chr17\t"))
+    records = [tp53.replace("chr17", "chr2", 1), tp53]  # sorted, as tabix needs them
+    path = tmp_path / "indexed.vcf.gz"
+    text = "\n".join([*header, *records]) + "\n"
+    subprocess.run(["bgzip", "-c"], input=text.encode(), stdout=path.open("wb"), check=True)
+    subprocess.run(["tabix", "-p", "vcf", str(path)], check=True)
+    lines, _ = plain_header(str(path))
+    assert [line for line in lines if line.startswith("##contig")] == [
+        "##contig=<length=9,ID=chr17>",
+        "##contig=<ID=chr2>",
+    ]
+    assert plain_header(str(path)) == _cyvcf2(path)
+    index = Path(f"{path}.tbi")
+    index.write_bytes(gzip.compress(gzip.decompress(index.read_bytes())[:-9]))  # cut short
+    assert plain_header(str(path)) is None  # htslib would not load it: cyvcf2 decides
+    index.unlink()
+    Path(f"{path}.csi").write_bytes(b"")
     assert plain_header(str(path)) is None
-    alone = tmp_path / path.name
-    shutil.copy(path, alone)
-    assert plain_header(str(alone)) == _cyvcf2(alone)
 
 
 @pytest.mark.shared
@@ -112,8 +130,8 @@ def test_spaces_before_a_closing_quote_are_trimmed_as_htslib_trims_them(tmp_path
     assert plain_header(str(path)) == _cyvcf2(path)
 
 
-def test_tabix_index_beside_the_file_leaves_the_header_to_cyvcf2(tmp_path):
-    """htslib adds a contig line for every contig the index names."""
+def test_an_index_htslib_would_find_is_read_or_leaves_the_header_to_cyvcf2(tmp_path):
+    """Empty (unreadable) index files wherever htslib looks for one."""
     path = _write(tmp_path, HEADER)
     assert plain_header(str(path)) is not None
     for index in ("h.vcf.tbi", "h.vcf.csi", "h.csi", "h.tbi"):

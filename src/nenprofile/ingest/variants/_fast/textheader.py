@@ -3,7 +3,7 @@ importing cyvcf2 and numpy (about 0.25 s) for a file the text path reads anyway.
 
 htslib does not hand back the header as written: it inserts its own FILTER PASS line second,
 drops the file's PASS line and repeated definitions, rewrites structured lines it parses
-differently than written, adds contigs named by a tabix index, and refuses some headers
+differently than written, adds the contigs a tabix index names, and refuses some headers
 (vcf.c: vcf_hdr_read, bcf_hdr_parse, bcf_hdr_parse_line, bcf_hdr_add_hrec). So a header is
 taken here only when every line is in a form htslib writes back unchanged; for anything
 else plain_header returns None and the caller opens the file with cyvcf2 as before, which
@@ -15,12 +15,14 @@ from __future__ import annotations
 import gzip
 import os
 import re
+import struct
 
 from nenprofile.ingest.variants._fast.textvcf import _GZIP_MAGIC
 
 PASS_LINE = '##FILTER=<ID=PASS,Description="All filters passed">'
 MANDATORY = "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO"
 _MAX_HEADER_BYTES = 64 << 20  # a header larger than this is left to htslib
+_MAX_INDEX_BYTES = 256 << 20
 # a value htslib stores as written (but for spaces before a closing quote, which it trims):
 # quoted without escapes, or bare without the characters its parser treats specially and
 # without the spaces it trims
@@ -35,12 +37,60 @@ _HASHED = ("INFO", "FORMAT", "FILTER", "contig")  # htslib refuses these without
 def plain_header(path: str) -> tuple[list[str], list[str]] | None:
     """(header lines as cyvcf2's raw_header splits them, sample names), or None when htslib
     might read this header differently (or not at all): then ask cyvcf2."""
-    if "##idx##" in path or any(os.path.exists(index) for index in _index_names(path)):
-        return None  # htslib adds the contigs an index names to the header
+    if "##idx##" in path:
+        return None
+    indexed: list[str] = []  # the contigs a tabix index names: htslib adds those not declared
+    index = next((name for name in _index_names(path) if os.path.exists(name)), None)
+    if index is not None:
+        names = None if index.endswith(".csi") else tabix_names(index)
+        if names is None:
+            return None
+        indexed = names
     lines = _header_text(path)
     if lines is None:
         return None
-    return _as_htslib_reads(lines)
+    read = _as_htslib_reads(lines)
+    if read is None or not indexed:
+        return read
+    header, samples = read
+    declared = {_pairs(line[9:]).get("ID") for line in header if line.startswith("##contig=<")}
+    added = [f"##contig=<ID={name}>" for name in indexed if name not in declared]
+    return [*header[:-1], *added, header[-1]], samples
+
+
+def tabix_names(index: str) -> list[str] | None:
+    """The sequence names of a .tbi index, in its order, when the whole index is well formed
+    (htslib reads it whole, or not at all); None otherwise."""
+    try:
+        with gzip.open(index, "rb") as handle:
+            data = handle.read(_MAX_INDEX_BYTES + 1)
+    except (OSError, EOFError):
+        return None
+    if len(data) > _MAX_INDEX_BYTES or data[:4] != b"TBI\x01" or len(data) < 36:
+        return None
+    try:
+        # n_ref, format, col_seq, col_beg, col_end, meta, skip, l_nm
+        n_ref, *_, l_nm = struct.unpack_from("<8i", data, 4)
+        at = 36 + l_nm
+        names = data[36:at].split(b"\0")
+        if n_ref < 0 or l_nm < 0 or names[-1] != b"" or len(names) - 1 != n_ref:
+            return None
+        for _ in range(n_ref):
+            (n_bin,) = struct.unpack_from("<i", data, at)
+            at += 4
+            for _ in range(n_bin):
+                (n_chunk,) = struct.unpack_from("<i", data, at + 4)
+                at += 8 + 16 * n_chunk
+            (n_intv,) = struct.unpack_from("<i", data, at)
+            at += 4 + 8 * n_intv
+    except struct.error:
+        return None
+    if len(data) not in (at, at + 8):  # optionally the count of unplaced reads
+        return None
+    try:
+        return [name.decode("ascii") for name in names[:-1]]
+    except UnicodeDecodeError:
+        return None
 
 
 def _index_names(path: str) -> list[str]:
@@ -119,6 +169,12 @@ def _as_htslib_reads(lines: list[str]) -> tuple[list[str], list[str]] | None:
 def _trim(value: str) -> str:
     """A value as htslib writes it back: without spaces before its closing quote."""
     return f'"{value[1:-1].rstrip(" ")}"' if value.startswith('"') else value
+
+
+def _pairs(value: str) -> dict[str, str]:
+    """key -> value (quotes kept, as htslib keeps them) of a structured line's <...>."""
+    match = _STRUCTURED.fullmatch(value)
+    return dict(_PAIR_SPLIT.findall(match.group(1))) if match else {}
 
 
 def _samples(line: str) -> list[str] | None:
