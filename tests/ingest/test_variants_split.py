@@ -504,3 +504,17 @@ def test_streamed_unannotated_ingest_takes_variants_outside_genes_as_table_lines
         # the kept variants (but the hotspot, which the general route builds) and '+odd'
         from_loop = [v.gene for v in result.variants if "positional_hotspot" not in v.extra]
         assert sorted(map(str, built)) == sorted(map(str, [*from_loop, odd[0].gene]))
+
+
+def test_unannotated_ingest_without_a_table_counts_the_same_tally(tmp_path, bench_text) -> None:
+    """A ProfileSink without a variant table: the bulk variants only count."""
+    path = tmp_path / "overlap.vcf"
+    path.write_text(_unannotated(bench_text))
+    everything = read_vcf(str(path))
+    genes = _genes(everything.variants)
+    sink = ProfileSink(genes, SETTINGS, None)
+    result = read_vcf(str(path), consumer=sink)
+    assert result.variants == [v for v in everything.variants if v.gene in genes]
+    assert result.counts == everything.counts
+    assert sink.tally == TmbTally.of(everything.variants, SETTINGS)
+    assert (sink.tally.variants, sink.tally.any_class) == (1912, 1725)

@@ -174,14 +174,6 @@ class BulkSink:
         for name, value in counts.items():
             setattr(tally, name, getattr(tally, name) + value)
 
-    def add_line(self, line: str) -> None:
-        """One table line after those added so far (as VariantTableWriter.add writes it)."""
-        table: VariantTableWriter | None = self.sink.table
-        if table is not None:
-            table.lines.append(line)
-            if len(table.lines) >= CHUNK_LINES:
-                table.flush()
-
     def add_block(self, block: str) -> None:
         """Table lines (joined by '\\n') after those added so far. The writer's gzip stream
         is the same whichever pieces the text is written in (zlib without flushes)."""

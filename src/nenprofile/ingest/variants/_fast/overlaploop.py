@@ -32,7 +32,7 @@ from nenprofile.ingest.variants._fast.textvcf import (
 from nenprofile.ingest.variants.callers import Extractor, ImpossibleVaf
 from nenprofile.ingest.variants.consumers import GeneRenaming, VariantConsumer
 from nenprofile.ingest.variants.duplicates import DUPLICATE_KEY, UNSORTED_KEY, seen_here
-from nenprofile.ingest.variants.table import overlap_line
+from nenprofile.ingest.variants.table import CHUNK_LINES, VariantTableWriter, overlap_line
 from nenprofile.model import Variant
 from nenprofile.reference.genes import GeneIndex, GeneSegments, normalise_chrom
 
@@ -93,7 +93,7 @@ def overlap_fast_loop(
         records = passed = 0
         # variants that went to the bulk sink, and those of them eligible for TMB (indels)
         n_bulk = eligible = eligible_indels = 0
-        add_line = bulk.add_line if bulk is not None else None
+        table: VariantTableWriter | None = bulk.sink.table if bulk is not None else None
         tmb_min_vaf = bulk.sink.tmb_settings.tmb_min_vaf if bulk is not None else 0.0
         for block in blocks:
             for line in block:
@@ -193,14 +193,17 @@ def overlap_fast_loop(
                     i = segments.index(pos)
                     low, high = segments.bounds(i)
                     seg_genes = segments.genes[i] if i >= 0 else ()
-                if add_line is not None:
-                    first = seg_genes[0] if seg_genes else None
-                    row = None
-                    if first not in excluded:
-                        row = overlap_line(chrom, pos, ref, alt, first, vaf, depth, alt_reads,
-                                           flt)  # fmt: skip
-                    if row is not None:  # TmbTally.add of the Variant, inlined
-                        add_line(row)
+                first = seg_genes[0] if seg_genes else None
+                if bulk is not None and first not in excluded:
+                    row = "" if table is None else overlap_line(
+                        chrom, pos, ref, alt, first, vaf, depth, alt_reads, flt
+                    )  # fmt: skip
+                    if row is not None:  # None: a cell to escape, the Variant's way
+                        if table is not None:
+                            table.lines.append(row)
+                            if len(table.lines) >= CHUNK_LINES:
+                                table.flush()
+                        # TmbTally.add of the Variant, inlined
                         n_bulk += 1
                         if vaf is None or vaf >= tmb_min_vaf:
                             eligible += 1
