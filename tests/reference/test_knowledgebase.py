@@ -6,12 +6,15 @@ import datetime
 import hashlib
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
 from nenprofile.errors import InputError
+from nenprofile.reference import knowledgebase
 from nenprofile.reference.knowledgebase import (
     KB_FILES,
     GeneEntry,
@@ -315,6 +318,61 @@ def test_checksum_is_sha256_over_the_yaml_files_in_sorted_order(kb):
     for name in sorted(KB_FILES):
         digest.update(name.encode() + b"\0" + (KB_DIR / name).read_bytes() + b"\0")
     assert kb.checksum == digest.hexdigest()
+
+
+def test_bundled_files_pass_the_schema_and_their_digest_is_recorded():
+    """The bundled base loads without jsonschema only while its files and the schema are
+    these, validated here; after editing one, record the digest the failure names."""
+    texts = {name: (KB_DIR / name).read_bytes() for name in KB_FILES}
+    schema = knowledgebase._schema()
+    for name in KB_FILES:
+        part = {"$defs": schema["$defs"], **schema[name.removesuffix(".yaml")]}
+        knowledgebase._validate(yaml.safe_load(texts[name]), part, name, texts[name])
+    digest = knowledgebase.validated_digest(texts)
+    assert digest == knowledgebase.BUNDLED_VALIDATED, (
+        f"set BUNDLED_VALIDATED = {digest!r} in src/nenprofile/reference/knowledgebase.py"
+    )
+
+
+def test_bundled_base_is_validated_again_when_its_digest_differs(monkeypatch):
+    validated: list[str] = []
+    validate = knowledgebase._validate
+
+    def spy(data, schema, label, text):
+        validated.append(label)
+        validate(data, schema, label, text)
+
+    monkeypatch.setattr(knowledgebase, "_validate", spy)
+    knowledgebase._load_bundled.cache_clear()
+    try:
+        load_knowledge_base()
+        assert validated == []
+        monkeypatch.setattr(knowledgebase, "BUNDLED_VALIDATED", "0" * 64)
+        knowledgebase._load_bundled.cache_clear()
+        assert load_knowledge_base().source == "bundled"
+        assert validated == [f"nenprofile/kb/{name}" for name in KB_FILES]
+    finally:
+        knowledgebase._load_bundled.cache_clear()
+
+
+def test_loading_the_bundled_base_does_not_import_jsonschema():
+    code = (
+        "import sys; from nenprofile.reference.knowledgebase import load_knowledge_base; "
+        "load_knowledge_base(); print('jsonschema' in sys.modules)"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "False"
+
+
+def test_user_copy_of_the_bundled_base_is_validated(tmp_path):
+    """Byte for byte the bundled files except one field: a user directory is always checked."""
+    directory = copy_kb(tmp_path)
+    genes = directory / "genes.yaml"
+    text = genes.read_text()
+    assert "\n    role: oncogene\n" in text
+    genes.write_text(text.replace("\n    role: oncogene\n", "\n    role: driver\n", 1))
+    with pytest.raises(InputError, match=r"genes\[0\] \(MTOR\): field 'role'"):
+        load_knowledge_base(directory)
 
 
 def test_user_directory_loads_and_checksum_tracks_content(tmp_path, kb):
