@@ -1,5 +1,6 @@
 # Sheet and config loading, validation and input functions. No rules here.
 
+import gc
 import inspect
 import os
 from functools import cache
@@ -29,6 +30,10 @@ from nenprofile.layout import (
 )
 
 DEFAULT_CONFIG = "config/config.yaml"
+
+# Snakemake and the modules above are loaded and live until the exit: out of the collector's
+# way, the collections while the DAG is built and the jobs run do not walk them again
+gc.freeze()
 
 
 def load_workflow_config():
@@ -421,3 +426,11 @@ def report_failed_samples():
             f"{len(failed)} of {len(SAMPLES)} samples failed; partial cohort report: "
             f"{LAYOUT.cohort_file('report')}"
         )
+
+
+def end_run_promptly():
+    """onsuccess and onerror: Snakemake's process exits once its last job is done, without
+    waiting out the job rate limiter's timer or collecting the heap (jobs.finish)."""
+    from nenprofile.jobs.finish import end_promptly
+
+    end_promptly()

@@ -58,9 +58,37 @@ def table_line(variant: Variant) -> str:
         ))  # fmt: skip
     except TypeError:  # a value of another type: format_cell decides
         line = ""
-    # whether some cell is not already in the TSV dialect (escapes, formula guard), spelled
-    # out: a generator over the cell starts cost more than the line's formatting
-    if (
+    if _needs_encoding(line):
+        return "\t".join(map(format_cell, _values_of(variant)))
+    return line
+
+
+def overlap_line(
+    chrom: str,
+    pos: int,
+    ref: str,
+    alt: str,
+    gene: str | None,
+    vaf: float | None,
+    depth: int | None,
+    alt_reads: int | None,
+    flt: str,
+) -> str | None:
+    """table_line of the Variant overlaploop.py builds from these values (class 'unknown',
+    source 'gene-overlap', no annotation), without building it; None when a cell needs the
+    TSV dialect's escaping (then table_line of the Variant)."""
+    line = "\t".join((
+        chrom, str(pos), ref, alt, gene or "", "unknown", "", "", "", "", _float(vaf),
+        "" if depth is None else str(depth), "" if alt_reads is None else str(alt_reads), "",
+        "", flt, "gene-overlap",
+    ))  # fmt: skip
+    return None if _needs_encoding(line) else line
+
+
+def _needs_encoding(line: str) -> bool:
+    """Whether some cell is not already in the TSV dialect (escapes, formula guard), spelled
+    out: a generator over the cell starts costs more than the line's formatting."""
+    return (
         "\\" in line
         or "\n" in line
         or "\r" in line
@@ -71,9 +99,7 @@ def table_line(variant: Variant) -> str:
         or "\t'" in line
         or line[:1] in FORMULA_STARTS
         or line.count("\t") != _TABS
-    ):
-        return "\t".join(map(format_cell, _values_of(variant)))
-    return line
+    )
 
 
 _TABS = len(VARIANT_TABLE_COLUMNS) - 1

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any
 
+from nenprofile.ingest.variants._fast.columnar import BulkSink
 from nenprofile.ingest.variants._fast.fastloop import (
     POSITIONAL_VARIANT,
     Loop,
@@ -29,8 +30,9 @@ from nenprofile.ingest.variants._fast.textvcf import (
     usual_counts_tags,
 )
 from nenprofile.ingest.variants.callers import Extractor, ImpossibleVaf
-from nenprofile.ingest.variants.consumers import GeneRenaming
+from nenprofile.ingest.variants.consumers import GeneRenaming, VariantConsumer
 from nenprofile.ingest.variants.duplicates import DUPLICATE_KEY, UNSORTED_KEY, seen_here
+from nenprofile.ingest.variants.table import CHUNK_LINES, VariantTableWriter, overlap_line
 from nenprofile.model import Variant
 from nenprofile.reference.genes import GeneIndex, GeneSegments, normalise_chrom
 
@@ -53,10 +55,13 @@ def overlap_fast_loop(
     genes: GeneIndex,
     special_positions: frozenset[int],
     renaming: GeneRenaming,
+    consumer: VariantConsumer | None = None,
 ) -> Loop | None:
     """The loop for this file, or None when its counts are not the usual AF/AD/DP layout.
     special_positions: positions the general route must see (build markers, hotspots);
-    renaming: the gene names the loop renames before it adds a variant (consumers.py)."""
+    renaming: the gene names the loop renames before it adds a variant (consumers.py).
+    consumer: a single-file ProfileSink (columnar.BulkSink) takes a variant outside its
+    genes as a table line and tally counts, without a Variant built."""
     tags = usual_counts_tags(reader, plan)
     if tags is None or not POSITIONAL_VARIANT or reader.n_samples == 0:
         return None
@@ -64,6 +69,8 @@ def overlap_fast_loop(
     column = 9 + reader.tumor_index
     expected = reader.n_columns
     renamed_names, rename = renaming
+    bulk = BulkSink.of(consumer) if consumer is not None else None
+    excluded = bulk.excluded if bulk is not None else frozenset()
 
     def loop(
         blocks: Iterable[list[str]],
@@ -84,6 +91,10 @@ def overlap_fast_loop(
         low = high = 0
         seg_genes: tuple[str, ...] = ()
         records = passed = 0
+        # variants that went to the bulk sink, and those of them eligible for TMB (indels)
+        n_bulk = eligible = eligible_indels = 0
+        table: VariantTableWriter | None = bulk.sink.table if bulk is not None else None
+        tmb_min_vaf = bulk.sink.tmb_settings.tmb_min_vaf if bulk is not None else 0.0
         for block in blocks:
             for line in block:
                 fields = line.split("\t")
@@ -182,6 +193,22 @@ def overlap_fast_loop(
                     i = segments.index(pos)
                     low, high = segments.bounds(i)
                     seg_genes = segments.genes[i] if i >= 0 else ()
+                first = seg_genes[0] if seg_genes else None
+                if bulk is not None and first not in excluded:
+                    row = "" if table is None else overlap_line(
+                        chrom, pos, ref, alt, first, vaf, depth, alt_reads, flt
+                    )  # fmt: skip
+                    if row is not None:  # None: a cell to escape, the Variant's way
+                        if table is not None:
+                            table.lines.append(row)
+                            if len(table.lines) >= CHUNK_LINES:
+                                table.flush()
+                        # TmbTally.add of the Variant, inlined
+                        n_bulk += 1
+                        if vaf is None or vaf >= tmb_min_vaf:
+                            eligible += 1
+                            eligible_indels += len(ref) != len(alt)
+                        continue
                 if not seg_genes:
                     append(Variant(
                         chrom, pos, ref, alt, None, "unknown", None, None, None, None, None,
@@ -200,6 +227,9 @@ def overlap_fast_loop(
                 append(variant)
         tally[0] += records
         tally[1] += passed
+        if bulk is not None and n_bulk:  # class 'unknown', no population AF: never coding
+            bulk.add_tally({"variants": n_bulk, "unknown_class": n_bulk, "any_class": eligible,
+                            "any_class_indels": eligible_indels})  # fmt: skip
 
     return loop
 
