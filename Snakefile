@@ -27,5 +27,10 @@ rule all:
         get_final_outputs(),
 
 
+onsuccess:
+    end_run_promptly()
+
+
 onerror:
     report_failed_samples()
+    end_run_promptly()

@@ -3,7 +3,7 @@ PDF CPU seconds per sample, report size against cohort size, and `snakemake -n` 
 
     python benchmarks/report/run_benchmark.py --out /tmp/benchreport
         [--records 1000000] [--mixes uniform,wgs] [--dryrun-samples 10000] [--pdf-repeats 5]
-        [--skip-dryrun] [--skip-one-sample]
+        [--skip-dryrun] [--skip-one-sample] [--cohort-results DIR [--batch-reports 20]]
 
 1. one sample: a synthetic VEP VCF (benchmarks/ingest/generate_vcf.py) as a one-row cohort,
    `snakemake --cores 2` from command to report with PDF, against `bcftools view FILE` on the
@@ -19,7 +19,10 @@ PDF CPU seconds per sample, report size against cohort size, and `snakemake -n` 
 2. PDF: CPU seconds per report for the demo-like fixture reports and the one-sample reports,
    by each engine (--pdf-engines; Chromium's browser processes counted), after one warm-up
    render (the first render also pays imports, the browser's start and font loading;
-   reported apart).
+   reported apart). With --cohort-results (a finished cohort, e.g. /tmp/c1000/results/
+   bench1000): one report batch of --batch-reports (20) cohort-size reports run as the
+   workflow's job runs it (render_batch.py), with and without PDFs, every descendant's CPU
+   counted: the PDFs' CPU per report with the browser's start and its helper processes.
 3. cohort context: a sample report's HTML/JSON size with a 10- and a 1,000-sample context.
 4. `snakemake -n` for --dryrun-samples samples (benchmarks/dryrun/run_dryrun.py's cohort).
 Writes <out>/result.json and prints it, with the load average before and after (the machine
@@ -320,6 +323,29 @@ def pdf_cost(pages: list[str], repeats: int, engine: str) -> dict:
     }
 
 
+def cohort_batch_cost(results: Path, out: Path, samples: int) -> dict:
+    """A report batch of `samples` cohort-size reports (the first of a finished cohort,
+    render_batch.py), with and without PDFs: wall and CPU of the job and every descendant
+    (the browser's helper processes, reaped by this subreaper, included), so the PDFs' CPU
+    has the browser's start amortised over the batch."""
+    script = Path(__file__).with_name("render_batch.py")
+    runs = {}
+    for name, extra in (("with_pdf", []), ("without_pdf", ["--no-pdf"])):
+        command = [sys.executable, str(script), str(results), str(out / f"batch_{name}")]
+        wall, cpu, proc = timed([*command, "--samples", str(samples), *extra])
+        if proc.returncode != 0:
+            raise SystemExit(f"{' '.join(command)} failed ({proc.returncode})")
+        runs[name] = {"wall_s": round(wall, 2), "cpu_s": round(cpu, 2)}
+    pdf_cpu = runs["with_pdf"]["cpu_s"] - runs["without_pdf"]["cpu_s"]
+    return {
+        "results": str(results),
+        "reports": samples,
+        **runs,
+        "cpu_s_per_report_with_pdf": round(runs["with_pdf"]["cpu_s"] / samples, 3),
+        "pdf_cpu_s_per_report": round(pdf_cpu / samples, 3),
+    }
+
+
 def context_sizes() -> dict:
     import random
 
@@ -372,6 +398,13 @@ def main() -> None:
     parser.add_argument(
         "--pdf-engines", default="chromium,weasyprint", help="engines to time, comma-separated"
     )
+    parser.add_argument(
+        "--cohort-results",
+        type=Path,
+        help="a finished cohort's results/<cohort> folder (benchmarks/cohort): time a report "
+        "batch of its first --batch-reports samples with and without PDFs",
+    )
+    parser.add_argument("--batch-reports", type=int, default=20)
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     become_subreaper()
@@ -390,6 +423,10 @@ def main() -> None:
     result["pdf"] = {
         engine: pdf_cost(pages, args.pdf_repeats, engine) for engine in args.pdf_engines.split(",")
     }
+    if args.cohort_results:
+        result["pdf"]["cohort_batch"] = cohort_batch_cost(
+            args.cohort_results, args.out, args.batch_reports
+        )
     result["report_size_by_cohort"] = context_sizes()
     if not args.skip_dryrun:
         result["dryrun"] = dryrun(args.out, args.dryrun_samples)

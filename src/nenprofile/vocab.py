@@ -130,7 +130,10 @@ def therapy_rank(
     )
 
 
+_ONCOGENIC_SPELT = frozenset(level.lower() for level in ONCOGENIC_CALLS)
+
+
 def is_oncogenic(label: Any) -> bool:
     """Oncogenic or Likely oncogenic, however a table spelt it."""
     text = str(label or "").strip().lower().replace("_", " ").replace("-", " ")
-    return text in {level.lower() for level in ONCOGENIC_CALLS}
+    return text in _ONCOGENIC_SPELT

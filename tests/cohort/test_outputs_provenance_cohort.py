@@ -11,10 +11,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nenprofile.cohort.provenance import config_checksum, input_checksums, run_date
-from nenprofile.cohort.tables import BIOMARKER_COLUMNS, combine_tables
+from nenprofile.cohort.tables import BIOMARKER_COLUMNS, combine_tables, written_as_is
 from nenprofile.ingest.variants.table import VARIANT_TABLE_COLUMNS, table_line, write_variant_table
-from nenprofile.io.outputs import atomic_write, format_cell, to_json, write_tsv
-from nenprofile.model import Variant
+from nenprofile.io.outputs import (
+    atomic_write,
+    format_cell,
+    read_tsv,
+    to_json,
+    write_json,
+    write_tsv,
+)
+from nenprofile.model import ALTERATION_COLUMNS, THERAPY_COLUMNS, Variant
 
 
 def test_format_cell_rules():
@@ -192,3 +199,90 @@ def test_atomic_write_gives_umask_permissions(tmp_path):
         assert (target.stat().st_mode & 0o777) == 0o644
     finally:
         os.umask(old)
+
+
+def _combined_the_slow_way(tables, with_sample):
+    """What combine_tables wrote before it copied lines: every cell decoded and encoded."""
+    rows = []
+    for sample, path in tables:
+        for row in read_tsv(path)[1]:
+            if with_sample:
+                row["sample"] = sample
+            rows.append(row)
+    return rows
+
+
+@pytest.mark.parametrize(
+    ("line", "as_is"),
+    [
+        ("S1\tTP53\tc.1A>G\t0.5", True),
+        ("S1\tTP53\t-1.2", False),  # a negative number: re-encoded, unchanged
+        ("S1\t'=EVIL()", False),
+        ("=S1\tTP53", False),
+        ("S1\ta\\tb", False),
+        ("S1\tx\r", False),
+        ("S1\t@x", False),
+        ("", True),
+    ],
+)
+def test_which_lines_are_copied_as_written(line, as_is):
+    assert written_as_is(line) is as_is
+
+
+def test_combined_tables_are_the_cells_decoded_and_written_again(tmp_path):
+    """Lines are copied only where decoding and encoding them again is the identity: hostile
+    cells, short rows, a sample with an extra column and a therapy table with its own sample
+    column give the bytes write_tsv gives for the decoded rows."""
+    alt_columns = ["sample", "gene", "hgvsc", "vaf", "oncogenicity"]
+    alt_rows = {
+        "S1": [
+            {"sample": "S1", "gene": "TP53", "hgvsc": "c.1A>G", "vaf": 0.5, "oncogenicity": "Oncogenic"},
+            {"sample": "S1", "gene": "=EVIL()", "hgvsc": "a\tb\\c\r", "vaf": -1.5},
+            {"sample": "S1", "gene": "'quoted", "hgvsc": "@x", "oncogenicity": "Likely oncogenic"},
+        ],
+        "S2": [{"sample": "S2", "gene": "RB1", "hgvsc": "+1", "vaf": 1, "extra": "-x"}],
+    }  # fmt: skip
+    paths = {}
+    for sample in ("S1", "S2"):
+        alt = tmp_path / f"{sample}.alt.tsv"
+        columns = alt_columns + (["extra"] if sample == "S2" else [])
+        write_tsv(alt, alt_rows[sample], columns)
+        ther = tmp_path / f"{sample}.ther.tsv"
+        ther_columns = ["therapy", "amp_tier"] + (["sample"] if sample == "S2" else [])
+        write_tsv(ther, [{"therapy": "-drug", "amp_tier": "II-C", "sample": "x"}], ther_columns)
+        bio = tmp_path / f"{sample}.bio.json"
+        write_json(bio, {"sample": sample})
+        paths[sample] = (alt, bio, ther)
+    with open(paths["S1"][0], "a", encoding="utf-8") as handle:
+        handle.write("S1\tMYC\n")  # a short row
+    out = {k: tmp_path / f"cohort.{k}.tsv" for k in ("alt", "bio", "ther")}
+    samples = ["S2", "S1"]
+    combine_tables(
+        samples,
+        *([paths[s][i] for s in samples] for i in range(3)),
+        {},
+        out["alt"],
+        out["bio"],
+        out["ther"],
+    )
+    alt_columns_out = [*ALTERATION_COLUMNS, "extra"]
+    expected = tmp_path / "expected.tsv"
+    write_tsv(
+        expected,
+        _combined_the_slow_way([(s, paths[s][0]) for s in samples], False),
+        alt_columns_out,
+    )
+    assert out["alt"].read_bytes() == expected.read_bytes()
+    therapy_columns = ["sample", *THERAPY_COLUMNS]
+    write_tsv(
+        expected,
+        _combined_the_slow_way([(s, paths[s][2]) for s in samples], True),
+        therapy_columns,
+    )
+    assert out["ther"].read_bytes() == expected.read_bytes()
+    assert "S2\t'-drug\t\tII-C" in out["ther"].read_text()
+    biomarkers = read_tsv(out["bio"])[1]
+    assert [(b["sample"], b["n_alterations"], b["n_oncogenic"]) for b in biomarkers] == [
+        ("S2", "1", "0"),
+        ("S1", "4", "2"),
+    ]

@@ -380,3 +380,14 @@ def test_generated_vcfs_equal_the_fast_loop(tmp_path_factory, monkeypatch, drawn
     path = tmp / "gen.vcf"
     path.write_text(_vcf_text(drawn))
     _same_everywhere(path, tmp, {"TP53", "GENEB"})
+
+
+def test_population_af_text_is_parsed_to_the_double_python_reads():
+    """The engine casts population-AF text in polars; float() is what the fast loop uses."""
+    import polars as pl
+
+    texts = ["0.000380", "1e-5", "5.", ".5", "0.30000000000000004", "9007199254740993",
+             "1E5", "1e+5", "1e-320", "2.2250738585072011e-308", "0." + "9" * 40,
+             "1" * 30, "4.9406564584124654e-324", "1e400", "1e-400", "7e22", "00.5", "0"]  # fmt: skip
+    numbers = pl.select(columnar.population_numbers(pl, pl.Series([*texts, ""]))).to_series()
+    assert numbers.to_list() == [*(float(text) for text in texts), None]

@@ -463,3 +463,58 @@ def test_split_columnar_worker_failure_reads_the_file_again(tmp_path, bench_text
     assert tally == one_sink.tally
     assert gzip.decompress(table_path.read_bytes()) == gzip.decompress(one_table.read_bytes())
     assert not part_path_for(table_path).exists()
+
+
+@pytest.mark.parametrize("where", [None, "mid_record"])
+def test_streamed_unannotated_ingest_takes_variants_outside_genes_as_table_lines(
+    tmp_path, monkeypatch, bench_text, split_everything, where
+) -> None:
+    """overlaploop.py hands a single-file ProfileSink the variants outside its genes as
+    table lines and tally counts (no Variant built): the same table, tally and counts as
+    the in-memory route; a line needing the TSV dialect's escaping (FILTER '+odd') and the
+    genes of interest still go through Variants."""
+    import nenprofile.ingest.variants._fast.overlaploop as overlaploop
+
+    first_pass = next(line for line in bench_text.splitlines() if "\tPASS\t" in line)
+    text = _unannotated(bench_text.replace(first_pass, first_pass.replace("\tPASS\t", "\t+odd\t")))
+    path = tmp_path / "overlap.vcf.gz"
+    boundary = len(text) // 2 if where is None else _boundaries(text)[where]
+    monkeypatch.setattr(parallel, "MAIN_SHARE", _write_bgzf(path, text.encode(), boundary))
+    if where is None:
+        monkeypatch.setattr(parallel, "SPLIT_MIN_BYTES", 1 << 40)
+    everything = read_vcf(str(path), workers=1, pass_only=False)
+    genes = _genes(everything.variants)
+    built = []
+    variant = overlaploop.Variant
+
+    def counted(*fields):
+        built.append(fields[4])  # the gene: the loop builds Variants positionally
+        return variant(*fields)
+
+    monkeypatch.setattr(overlaploop, "Variant", counted)
+    result, sink, table_path = _streamed(path, genes, workers=2, pass_only=False)
+    assert len(split_everything) == (0 if where is None else 1)
+    _assert_same_as_in_memory(result, sink, table_path, everything, genes, tmp_path)
+    tally = sink.tally  # a positional hotspot (TP53) is the one variant with a class
+    assert (tally.variants, tally.unknown_class, tally.coding, tally.any_class) == (
+        2003, 2002, 1, 1807)  # fmt: skip
+    if where is None:  # the forked worker's Variants are not seen here
+        odd = [v for v in everything.variants if v.filter == "+odd"]
+        assert len(odd) == 1 and odd[0].gene not in genes
+        # the kept variants (but the hotspot, which the general route builds) and '+odd'
+        from_loop = [v.gene for v in result.variants if "positional_hotspot" not in v.extra]
+        assert sorted(map(str, built)) == sorted(map(str, [*from_loop, odd[0].gene]))
+
+
+def test_unannotated_ingest_without_a_table_counts_the_same_tally(tmp_path, bench_text) -> None:
+    """A ProfileSink without a variant table: the bulk variants only count."""
+    path = tmp_path / "overlap.vcf"
+    path.write_text(_unannotated(bench_text))
+    everything = read_vcf(str(path))
+    genes = _genes(everything.variants)
+    sink = ProfileSink(genes, SETTINGS, None)
+    result = read_vcf(str(path), consumer=sink)
+    assert result.variants == [v for v in everything.variants if v.gene in genes]
+    assert result.counts == everything.counts
+    assert sink.tally == TmbTally.of(everything.variants, SETTINGS)
+    assert (sink.tally.variants, sink.tally.any_class) == (1912, 1725)

@@ -6,13 +6,21 @@ import datetime
 import hashlib
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
 from nenprofile.errors import InputError
-from nenprofile.reference.knowledgebase import KB_FILES, GeneEntry, load_knowledge_base
+from nenprofile.reference import knowledgebase
+from nenprofile.reference.knowledgebase import (
+    KB_FILES,
+    GeneEntry,
+    knowledge_base_release,
+    load_knowledge_base,
+)
 
 KB_DIR = Path(__file__).resolve().parents[2] / "src" / "nenprofile" / "kb"
 CITATION_KINDS = {
@@ -312,6 +320,61 @@ def test_checksum_is_sha256_over_the_yaml_files_in_sorted_order(kb):
     assert kb.checksum == digest.hexdigest()
 
 
+def test_bundled_files_pass_the_schema_and_their_digest_is_recorded():
+    """The bundled base loads without jsonschema only while its files and the schema are
+    these, validated here; after editing one, record the digest the failure names."""
+    texts = {name: (KB_DIR / name).read_bytes() for name in KB_FILES}
+    schema = knowledgebase._schema()
+    for name in KB_FILES:
+        part = {"$defs": schema["$defs"], **schema[name.removesuffix(".yaml")]}
+        knowledgebase._validate(yaml.safe_load(texts[name]), part, name, texts[name])
+    digest = knowledgebase.validated_digest(texts)
+    assert digest == knowledgebase.BUNDLED_VALIDATED, (
+        f"set BUNDLED_VALIDATED = {digest!r} in src/nenprofile/reference/knowledgebase.py"
+    )
+
+
+def test_bundled_base_is_validated_again_when_its_digest_differs(monkeypatch):
+    validated: list[str] = []
+    validate = knowledgebase._validate
+
+    def spy(data, schema, label, text):
+        validated.append(label)
+        validate(data, schema, label, text)
+
+    monkeypatch.setattr(knowledgebase, "_validate", spy)
+    knowledgebase._load_bundled.cache_clear()
+    try:
+        load_knowledge_base()
+        assert validated == []
+        monkeypatch.setattr(knowledgebase, "BUNDLED_VALIDATED", "0" * 64)
+        knowledgebase._load_bundled.cache_clear()
+        assert load_knowledge_base().source == "bundled"
+        assert validated == [f"nenprofile/kb/{name}" for name in KB_FILES]
+    finally:
+        knowledgebase._load_bundled.cache_clear()
+
+
+def test_loading_the_bundled_base_does_not_import_jsonschema():
+    code = (
+        "import sys; from nenprofile.reference.knowledgebase import load_knowledge_base; "
+        "load_knowledge_base(); print('jsonschema' in sys.modules)"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "False"
+
+
+def test_user_copy_of_the_bundled_base_is_validated(tmp_path):
+    """Byte for byte the bundled files except one field: a user directory is always checked."""
+    directory = copy_kb(tmp_path)
+    genes = directory / "genes.yaml"
+    text = genes.read_text()
+    assert "\n    role: oncogene\n" in text
+    genes.write_text(text.replace("\n    role: oncogene\n", "\n    role: driver\n", 1))
+    with pytest.raises(InputError, match=r"genes\[0\] \(MTOR\): field 'role'"):
+        load_knowledge_base(directory)
+
+
 def test_user_directory_loads_and_checksum_tracks_content(tmp_path, kb):
     directory = copy_kb(tmp_path)
     same = load_knowledge_base(directory)
@@ -408,3 +471,32 @@ def test_missing_file_and_invalid_yaml(tmp_path):
     assert info.value.path == str(directory / "release.yaml")
     with pytest.raises(InputError, match="not a directory"):
         load_knowledge_base(tmp_path / "absent")
+
+
+def test_the_release_alone_is_what_loading_the_whole_knowledge_base_gives(tmp_path, kb):
+    """Provenance reads the release without the genes and rules: the same version, date and
+    checksum, bundled or from a user directory, and the same refusals."""
+    assert knowledge_base_release() == {
+        "version": "2026.3.1",
+        "release_date": "2026-12-02",
+        "checksum": kb.checksum,
+    }
+    directory = copy_kb(tmp_path)
+    with open(directory / "genes.yaml", "a", encoding="utf-8") as handle:
+        handle.write("\n# a comment changes the checksum\n")
+    user = load_knowledge_base(directory)
+    assert knowledge_base_release(directory) == {
+        "version": user.version,
+        "release_date": user.release_date,
+        "checksum": user.checksum,
+    }
+    assert user.checksum != kb.checksum
+    (directory / "release.yaml").write_text('version: "1"\n', encoding="utf-8")
+    with pytest.raises(InputError, match="release_date") as error:
+        knowledge_base_release(directory)
+    assert str(directory / "release.yaml") in str(error.value)
+    (directory / "therapies.yaml").unlink()
+    with pytest.raises(InputError, match=r"knowledge base file therapies\.yaml is missing"):
+        knowledge_base_release(directory)
+    with pytest.raises(InputError, match="not a directory"):
+        knowledge_base_release(tmp_path / "absent")

@@ -504,3 +504,52 @@ def test_the_pdf_printer_loads_without_the_report_stack():
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert loaded.returncode == 0, loaded.stderr
     assert loaded.stdout.strip() == "[]"
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(BROWSER is None, reason="no Chromium browser found")
+def test_chromium_prints_while_the_caller_works_each_pdf_to_its_own_file(tmp_path):
+    """submit/collect (the browser prints one report while the next is built) writes each
+    report's own PDF, byte for byte the PDF printed one at a time."""
+    pages = {"a": page_html("2024-02-29"), "b": page_html("2024-03-01")}
+    with pdf_printer("chromium") as printer:
+        for name, html in pages.items():
+            printer.write(html, tmp_path / f"{name}-one-at-a-time.pdf")
+        printer.submit(pages["a"], tmp_path / "a.pdf")
+        assert not (tmp_path / "a.pdf").exists()  # written when collected
+        with pytest.raises(ChromiumError, match="a page is being printed"):
+            printer.submit(pages["b"], tmp_path / "b.pdf")
+        printer.collect()
+        printer.submit(pages["b"], tmp_path / "b.pdf")
+        printer.collect()
+        printer.collect()  # nothing pending: nothing to do
+    for name in pages:
+        assert (tmp_path / f"{name}.pdf").read_bytes() == (
+            tmp_path / f"{name}-one-at-a-time.pdf"
+        ).read_bytes()
+    assert (tmp_path / "a.pdf").read_bytes() != (tmp_path / "b.pdf").read_bytes()
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(BROWSER is None, reason="no Chromium browser found")
+def test_chromium_opens_no_browser_ui_page_beside_the_report(tmp_path):
+    """Headless Chromium loaded its omnibox popup (a WebUI page in a renderer of its own)
+    for every report it printed: a fifth of the CPU of a cohort report's PDF."""
+    from nenprofile.report import chromium
+
+    pipe = chromium.DevToolsPipe(BROWSER, 60)
+    try:
+        page = chromium.HeadlessPage(pipe)
+        page.print_pdf(page_html())
+        page.print_pdf(page_html("2024-03-01"))
+        targets = pipe.call("Target.getTargets", filter=[{}])["targetInfos"]
+        renderers = [
+            pid
+            for pid in live_processes_in_group(pipe._process.pid)
+            if b"--type=renderer" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        ]
+    finally:
+        pipe.close()
+    assert [t["url"] for t in targets if t["url"].startswith("chrome")] == []
+    assert {t["type"] for t in targets} <= {"page", "tab"}
+    assert len(renderers) == 1

@@ -1,5 +1,6 @@
 # Sheet and config loading, validation and input functions. No rules here.
 
+import gc
 import inspect
 import os
 from functools import cache
@@ -29,6 +30,10 @@ from nenprofile.layout import (
 )
 
 DEFAULT_CONFIG = "config/config.yaml"
+
+# Snakemake and the modules above are loaded and live until the exit: out of the collector's
+# way, the collections while the DAG is built and the jobs run do not walk them again
+gc.freeze()
 
 
 def load_workflow_config():
@@ -98,9 +103,10 @@ def profile_batch_size(setting, samples):
 PROFILE_BATCH_SIZE = profile_batch_size(config["profile_batch_size"], SAMPLES)
 PROFILE_BATCHES = batches_of(SAMPLES, PROFILE_BATCH_SIZE)
 PROFILE_BATCH_OF = {s: b for b, batch in enumerate(PROFILE_BATCHES, start=1) for s in batch}
-# at most 20 reports per job, and at least four jobs from four samples on, so small
-# cohorts still render in parallel
-REPORT_BATCH_SIZE = max(1, min(20, -(-len(SAMPLES) // 4)))
+# at most 50 reports per job (each job starts an interpreter and a browser: about 2.3 CPU-s,
+# 0.05 CPU-s per report in batches of 50, 0.12 in batches of 20), and at least four jobs from
+# four samples on, so small cohorts still render in parallel
+REPORT_BATCH_SIZE = max(1, min(50, -(-len(SAMPLES) // 4)))
 REPORT_BATCHES = batches_of(SAMPLES, REPORT_BATCH_SIZE)
 
 
@@ -420,3 +426,11 @@ def report_failed_samples():
             f"{len(failed)} of {len(SAMPLES)} samples failed; partial cohort report: "
             f"{LAYOUT.cohort_file('report')}"
         )
+
+
+def end_run_promptly():
+    """onsuccess and onerror: Snakemake's process exits once its last job is done, without
+    waiting out the job rate limiter's timer or collecting the heap (jobs.finish)."""
+    from nenprofile.jobs.finish import end_promptly
+
+    end_promptly()

@@ -18,13 +18,10 @@ def record_provenance(
     import yaml
 
     from nenprofile.cohort.provenance import collect_provenance
-    from nenprofile.reference.knowledgebase import load_knowledge_base
+    from nenprofile.reference.knowledgebase import knowledge_base_release
 
-    kb = load_knowledge_base(config["knowledge_base"]["path"])
     kb_info = {
-        "version": kb.version,
-        "release_date": kb.release_date,
-        "checksum": kb.checksum,
+        **knowledge_base_release(config["knowledge_base"]["path"]),
         "path": config["knowledge_base"]["path"] or "bundled",
         "civic": config["knowledge_base"].get("civic"),
         "moalmanac": config["knowledge_base"].get("moalmanac"),

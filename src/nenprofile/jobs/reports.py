@@ -59,35 +59,67 @@ def render_sample_reports(
     wildcards: dict[str, str],
 ) -> None:
     """The reports (HTML, JSON and, if configured, PDF) of a batch of samples, and the batch
-    manifest listing them: one interpreter start-up for the batch instead of one per sample,
-    and the cohort-wide inputs read once.
+    manifest listing them: one interpreter start-up and one browser for the batch instead of
+    one per sample, the cohort-wide inputs read once, and each report built while the browser
+    prints the one before it.
 
     Every sample is tried: one sample's rendering failure is logged and recorded for it alone
     (BatchInputError), and the workflow's onerror handler renders its batch-mates again."""
+    samples = params["samples"]
     wanted = [k for k in SAMPLE_REPORTS if outputs.get(k)]
-    rows = []
-    failures: dict[str, str] = {}
+    files = [{k: outputs[k][i] for k in wanted} for i in range(len(samples))]
+    failed = BatchFailures()
     with report_printer(config["report"], pdf="pdf" in wanted) as printer:
         shared = shared_report_inputs(inputs, config)
-        for i, sample in enumerate(params["samples"]):
-            own_inputs = {k: inputs[k][i] for k in REPORT_TABLES}
-            own_outputs = {k: outputs[k][i] for k in wanted}
-            try:
-                render_report_files(sample, own_inputs, own_outputs, shared, printer)
-            except Exception as error:  # recorded for this sample alone; batch-mates go on
-                failures[sample] = render_failure(sample, error)
-                remove_files(own_outputs.values())
-                continue
-            rows.append({"sample": sample, **own_outputs})
-    if failures:
+        pending: tuple[str, dict[str, str]] | None = None  # its PDF printed meanwhile
+        for i, sample in enumerate(samples):
+            printout = None
+            with failed.recorded(sample, files[i]):
+                own_inputs = {k: inputs[k][i] for k in REPORT_TABLES}
+                printout = write_report_files(
+                    sample, own_inputs, files[i], shared, printout=printer is not None
+                )
+            collect_pdf(printer, pending, failed)
+            pending = None
+            if printer is not None and printout is not None:
+                with failed.recorded(sample, files[i]):
+                    printer.submit(printout, files[i]["pdf"])
+                    pending = (sample, files[i])
+        collect_pdf(printer, pending, failed)
+    if failed.reasons:
         raise BatchInputError(
-            f"{len(failures)} of {len(params['samples'])} reports of this batch could not be "
-            f"rendered ({', '.join(failures)})",
-            sample_errors=failures,
+            f"{len(failed.reasons)} of {len(samples)} reports of this batch could not be "
+            f"rendered ({', '.join(failed.reasons)})",
+            sample_errors=failed.reasons,
             fix="see the errors above; the other samples' reports are rendered again by the "
             "partial cohort report",
         )
+    rows = [{"sample": s, **files[i]} for i, s in enumerate(samples) if s not in failed.reasons]
     write_tsv(outputs["manifest"], rows, ["sample", *wanted])
+
+
+class BatchFailures:
+    """Why each failed report of a batch failed; its files are removed, batch-mates go on."""
+
+    def __init__(self) -> None:
+        self.reasons: dict[str, str] = {}
+
+    @contextmanager
+    def recorded(self, sample: str, files: Mapping[str, str]) -> Iterator[None]:
+        try:
+            yield
+        except Exception as error:  # recorded for this sample alone; batch-mates go on
+            self.reasons[sample] = render_failure(sample, error)
+            remove_files(files.values())
+
+
+def collect_pdf(
+    printer: PdfPrinter | None, pending: tuple[str, dict[str, str]] | None, failed: BatchFailures
+) -> None:
+    """Wait for the PDF of `pending` (sample, its files), a failure recorded for it alone."""
+    if printer is not None and pending is not None:
+        with failed.recorded(*pending):
+            printer.collect()
 
 
 @contextmanager
@@ -178,6 +210,21 @@ def render_report_files(
     printer: PdfPrinter | None,
 ) -> None:
     """One sample's report.json and report.html and, with a printer, its report.pdf."""
+    printout = write_report_files(sample, inputs, outputs, shared, printout=printer is not None)
+    if printer is not None and printout is not None:
+        printer.write(printout, outputs["pdf"])
+
+
+def write_report_files(
+    sample: str,
+    inputs: dict[str, str],
+    outputs: dict[str, str],
+    shared: dict[str, Any],
+    *,
+    printout: bool,
+) -> str | None:
+    """One sample's report.json and report.html; the HTML its PDF is printed from when
+    `printout`."""
     from nenprofile.report import build_report_data, render_sample_html, write_report_json
 
     ingest = read_json(inputs["ingest"])
@@ -199,8 +246,7 @@ def render_report_files(
     write_report_json(data, outputs["json"])
     with atomic_write(outputs["html"]) as out:
         out.write(render_sample_html(data))
-    if printer is not None:
-        printer.write(render_sample_html(data, printout=True), outputs["pdf"])
+    return render_sample_html(data, printout=True) if printout else None
 
 
 def render_cohort_report(

@@ -96,17 +96,27 @@ def oncoprint_cell(hits: list[dict[str, Any]]) -> dict[str, Any] | None:
     }
 
 
-def oncoprint(alterations: list[dict[str, Any]], samples: list[str]) -> list[dict[str, Any]]:
+def alteration_hits(alterations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each alteration's hit (type, change, oncogenic, title), computed once for the
+    oncoprint and the alteration table."""
+    return [_hit(row) for row in alterations]
+
+
+def oncoprint(
+    alterations: list[dict[str, Any]],
+    samples: list[str],
+    hits: list[dict[str, Any]] | None = None,
+) -> list[dict[str, Any]]:
     """Genes grouped by report section; each gene has exactly one cell per sample."""
     by_gene: dict[tuple[str, str], dict[str, list[dict[str, Any]]]] = {}
     wanted = set(samples)
-    for row in alterations:
+    for row, hit in zip(alterations, hits or alteration_hits(alterations), strict=True):
         sample, gene = as_text(row.get("sample")), as_text(row.get("gene"))
         if sample not in wanted or gene is None:
             continue
         group = as_text(row.get("group"))
         group = group if group in GROUP_NAMES else FALLBACK_GROUP
-        by_gene.setdefault((group, gene), {}).setdefault(sample, []).append(_hit(row))
+        by_gene.setdefault((group, gene), {}).setdefault(sample, []).append(hit)
     groups = []
     for group in GROUP_NAMES:
         genes: list[dict[str, Any]] = []
@@ -132,9 +142,10 @@ def pathway_frequencies(
 ) -> list[dict[str, Any]]:
     """Percent of profiled samples with at least one oncogenic alteration per group."""
     hits: dict[str, set[str]] = {group: set() for group in GROUP_NAMES}
+    wanted = set(samples)
     for row in alterations:
         sample = as_text(row.get("sample"))
-        if sample in samples and is_oncogenic(row.get("oncogenicity")):
+        if sample in wanted and is_oncogenic(row.get("oncogenicity")):
             group = as_text(row.get("group"))
             hits[group if group in GROUP_NAMES else FALLBACK_GROUP].add(sample)
     total = len(samples)
@@ -179,9 +190,10 @@ def biomarker_distributions(biomarkers: list[dict[str, Any]]) -> dict[str, Any]:
 def therapy_tiers(therapies: list[dict[str, Any]], samples: list[str]) -> list[dict[str, Any]]:
     """One row per (therapy, AMP tier, ESCAT tier, direction): the samples it applies to."""
     grouped: dict[tuple[str, str, str, str], set[str]] = {}
+    wanted = set(samples)
     for row in therapies:
         sample, therapy = as_text(row.get("sample")), as_text(row.get("therapy"))
-        if therapy is None or sample not in samples:
+        if therapy is None or sample not in wanted:
             continue
         key = (
             therapy,
@@ -260,16 +272,16 @@ def alteration_rows(
     alterations: list[dict[str, Any]],
     samples: list[str],
     info_by_name: Mapping[str | None, Mapping[str, Any]],
+    hits: list[dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
     """One filterable row per alteration, with its sample's site and differentiation."""
     wanted = set(samples)
     rows = []
-    for row in alterations:
+    for row, hit in zip(alterations, hits or alteration_hits(alterations), strict=True):
         sample = as_text(row.get("sample"))
         if sample not in wanted:
             continue
         group = as_text(row.get("group"))
-        hit = _hit(row)
         rows.append(
             {
                 "sample": sample,
@@ -319,6 +331,16 @@ def filter_options(rows: list[dict[str, Any]], *columns: str) -> dict[str, list[
     return {c: sorted({str(r[c]) for r in rows}) for c in columns}
 
 
+def text_rows(table: Rows | pd.DataFrame | None) -> list[dict[str, Any]]:
+    """records(table), without copying rows that are plain text already (the report job reads
+    the cohort tables as text rows: at 1,000 samples a copy of 225,600 alteration rows)."""
+    if isinstance(table, list) and all(
+        type(row) is dict and all(type(value) is str for value in row.values()) for row in table
+    ):
+        return table
+    return records(table)
+
+
 def build_cohort_data(
     cohort_alterations: Rows | pd.DataFrame | None,
     cohort_biomarkers: Rows | pd.DataFrame | None,
@@ -330,8 +352,8 @@ def build_cohort_data(
 ) -> dict[str, Any]:
     settings = settings or {}
     samples = _sample_names(sample_infos)
-    alterations = records(cohort_alterations)
-    therapies = records(cohort_therapies)
+    alterations = text_rows(cohort_alterations)
+    therapies = text_rows(cohort_therapies)
     biomarkers = [r for r in records(cohort_biomarkers) if as_text(r.get("sample")) in samples]
     tmb_values = [v for r in biomarkers if (v := as_float(r.get("tmb"))) is not None]
     threshold = next(
@@ -341,7 +363,8 @@ def build_cohort_data(
     info_by_name = {as_text(i.get("sample")): i for i in sample_infos}
     frequencies = pathway_frequencies(alterations, samples)
     samples_table = sample_rows(samples, info_by_name, biomarkers, alterations, therapies)
-    alterations_table = alteration_rows(alterations, samples, info_by_name)
+    hits = alteration_hits(alterations)
+    alterations_table = alteration_rows(alterations, samples, info_by_name, hits)
     therapies_table = therapy_rows(therapies, samples, info_by_name)
     return {
         "title": as_text(settings.get("cohort_title"))
@@ -357,7 +380,7 @@ def build_cohort_data(
         "therapy_filters": filter_options(
             therapies_table, "tumor_site", "differentiation", "amp_tier", "context"
         ),
-        "oncoprint": oncoprint(alterations, samples),
+        "oncoprint": oncoprint(alterations, samples, hits),
         "pathway_frequencies": frequencies,
         "frequency_bars": [(f["group"], f["percent"]) for f in frequencies],
         "tmb": {"n": len(tmb_values), "bins": tmb_bins(tmb_values), "threshold": threshold},

@@ -41,7 +41,15 @@ CHROMIUM_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:\d{14}[+-]\d\d'\d\d'\)
 class PdfPrinter(Protocol):
     engine: str
 
-    def write(self, html: str, path: str | Path) -> None: ...
+    def write(self, html: str, path: str | Path) -> None:
+        """Print `html` to `path` and wait for it."""
+
+    def submit(self, html: str, path: str | Path) -> None:
+        """Start printing `html` to `path`; `collect` waits for it and writes the file. One
+        PDF at a time: collect it before the next submit."""
+
+    def collect(self) -> None:
+        """Write the PDF `submit` started, waiting for it (nothing when none was)."""
 
 
 def _offline_fetcher() -> object:
@@ -79,10 +87,18 @@ def write_bytes(path: str | Path, payload: bytes) -> None:
 
 
 class WeasyPrinter:
+    """Prints in this process: `submit` writes the PDF at once."""
+
     engine = "weasyprint"
 
     def write(self, html: str, path: str | Path) -> None:
         write_bytes(path, render_pdf_bytes(html))
+
+    def submit(self, html: str, path: str | Path) -> None:
+        self.write(html, path)
+
+    def collect(self) -> None:
+        pass
 
 
 def run_date_stamp(html: str) -> bytes:
@@ -120,16 +136,29 @@ def find_browser() -> str | None:
 
 
 class ChromiumPrinter:
-    """One headless Chromium printing every report it is given (A4, CSS page size)."""
+    """One headless Chromium printing every report it is given (A4, CSS page size). Between
+    `submit` and `collect` the browser prints while the caller builds the next report."""
 
     engine = "chromium"
 
     def __init__(self, page: HeadlessPage) -> None:
         self._page = page
+        self._pending: tuple[str | Path, bytes] | None = None  # path and run date stamp
 
     def write(self, html: str, path: str | Path) -> None:
+        self.submit(html, path)
+        self.collect()
+
+    def submit(self, html: str, path: str | Path) -> None:
         stamp = run_date_stamp(html)
-        write_bytes(path, stamp_run_date(self._page.print_pdf(html), stamp))
+        self._page.start_printing(html)
+        self._pending = (path, stamp)
+
+    def collect(self) -> None:
+        if self._pending is None:
+            return
+        (path, stamp), self._pending = self._pending, None
+        write_bytes(path, stamp_run_date(self._page.printed(), stamp))
 
 
 @contextmanager

@@ -23,6 +23,7 @@ from nenprofile.ingest.variants._fast.columnar import (
 from nenprofile.ingest.variants._fast.fastloop import vep_fast_loop
 from nenprofile.ingest.variants._fast.overlaploop import overlap_fast_loop
 from nenprofile.ingest.variants._fast.parallel import SplitFailed, read_split, worth_splitting
+from nenprofile.ingest.variants._fast.textheader import plain_header
 from nenprofile.ingest.variants._fast.textvcf import TextPathUnsupported, TextVCF, counts_function
 from nenprofile.ingest.variants.annotation import (
     AnnParser,
@@ -101,6 +102,19 @@ def _open(path: str) -> Any:
         ) from error
 
 
+def _header(path: str) -> tuple[list[str], list[str]]:
+    """The header lines and sample names as cyvcf2 reads them; cyvcf2 (and numpy) imported
+    only for a header textheader cannot vouch for."""
+    known = plain_header(path)
+    if known is not None:
+        return known
+    vcf = _open(path)
+    header_lines = vcf.raw_header.splitlines()
+    samples = list(vcf.samples)
+    vcf.close()
+    return header_lines, samples
+
+
 def _declared_ids(header_lines: list[str], kind: str) -> dict[str, str]:
     """ID -> full header line for ##INFO / ##FORMAT declarations."""
     prefix = f"##{kind}=<ID="
@@ -169,10 +183,7 @@ def read_vcf(
     path = str(path)
     if not Path(path).is_file():
         raise InputError("VCF file not found", path=path, fix="check the vcf path in the sheet")
-    vcf = _open(path)
-    header_lines = vcf.raw_header.splitlines()
-    samples = list(vcf.samples)
-    vcf.close()
+    header_lines, samples = _header(path)
     choice = resolve_build(path, header_lines, build)
     build_used = choice.build
     warnings: list[str] = []

@@ -12,11 +12,11 @@ function, so both routes count and build identically.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Container, Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any
 
-from nenprofile.ingest.variants._fast.columnar import _Bulk
+from nenprofile.ingest.variants._fast.columnar import BulkSink
 from nenprofile.ingest.variants._fast.fastloop import (
     POSITIONAL_VARIANT,
     Loop,
@@ -32,29 +32,9 @@ from nenprofile.ingest.variants._fast.textvcf import (
 from nenprofile.ingest.variants.callers import Extractor, ImpossibleVaf
 from nenprofile.ingest.variants.consumers import GeneRenaming, VariantConsumer
 from nenprofile.ingest.variants.duplicates import DUPLICATE_KEY, UNSORTED_KEY, seen_here
-from nenprofile.ingest.variants.table import plain_cells_line
+from nenprofile.ingest.variants.table import CHUNK_LINES, VariantTableWriter, overlap_line
 from nenprofile.model import Variant
 from nenprofile.reference.genes import GeneIndex, GeneSegments, normalise_chrom
-
-
-class _Everything:
-    """A Container holding every name: no variant takes bulk's route."""
-
-    def __contains__(self, name: object) -> bool:
-        return True
-
-
-_EVERYTHING = _Everything()
-
-
-def _no_table(row: object) -> None:
-    """A sink without a variant table."""
-
-
-# the value types plain_cells_line formats as table._usual_line does
-_VAF_TYPES = frozenset({type(None), float})
-_COUNT_TYPES = frozenset({type(None), int})
-
 
 # tumor genotypes of a one-ALT record that the loop decides itself; any other (phased,
 # multi-digit, malformed) takes the general route
@@ -79,9 +59,9 @@ def overlap_fast_loop(
 ) -> Loop | None:
     """The loop for this file, or None when its counts are not the usual AF/AD/DP layout.
     special_positions: positions the general route must see (build markers, hotspots);
-    renaming: the gene names the loop renames before it adds a variant (consumers.py);
-    consumer: when it is a single-file ProfileSink (columnar._Bulk), a variant outside its
-    genes goes straight to its variant table and TMB tally."""
+    renaming: the gene names the loop renames before it adds a variant (consumers.py).
+    consumer: a single-file ProfileSink (columnar.BulkSink) takes a variant outside its
+    genes as a table line and tally counts, without a Variant built."""
     tags = usual_counts_tags(reader, plan)
     if tags is None or not POSITIONAL_VARIANT or reader.n_samples == 0:
         return None
@@ -89,13 +69,8 @@ def overlap_fast_loop(
     column = 9 + reader.tumor_index
     expected = reader.n_columns
     renamed_names, rename = renaming
-    bulk = _Bulk.of(consumer) if consumer is not None else None
-    # every name the sink's add() or the renaming must see; nothing when there is no bulk
-    excluded: Container[str | None] = bulk.excluded if bulk is not None else _EVERYTHING
-    table = bulk.sink.table if bulk is not None else None
-    table_add = table.add_cells if table is not None else _no_table
-    table_variant = table.add if table is not None else _no_table
-    tmb_min_vaf = bulk.sink.tmb_settings.tmb_min_vaf if bulk is not None else 0.0
+    bulk = BulkSink.of(consumer) if consumer is not None else None
+    excluded = bulk.excluded if bulk is not None else frozenset()
 
     def loop(
         blocks: Iterable[list[str]],
@@ -116,8 +91,10 @@ def overlap_fast_loop(
         low = high = 0
         seg_genes: tuple[str, ...] = ()
         records = passed = 0
-        # the variants of bulk's route and those of them TMB counts (eligible), with indels
+        # variants that went to the bulk sink, and those of them eligible for TMB (indels)
         n_bulk = eligible = eligible_indels = 0
+        table: VariantTableWriter | None = bulk.sink.table if bulk is not None else None
+        tmb_min_vaf = bulk.sink.tmb_settings.tmb_min_vaf if bulk is not None else 0.0
         for block in blocks:
             for line in block:
                 fields = line.split("\t")
@@ -216,40 +193,41 @@ def overlap_fast_loop(
                     i = segments.index(pos)
                     low, high = segments.bounds(i)
                     seg_genes = segments.genes[i] if i >= 0 else ()
-                gene: str | None = seg_genes[0] if seg_genes else None
-                if gene not in excluded:
-                    # what ProfileSink.add does for it: TmbTally.add of a variant of unknown
-                    # class without population AF, and its line of the variant table
-                    n_bulk += 1
-                    if vaf is None or vaf >= tmb_min_vaf:
-                        eligible += 1
-                        eligible_indels += len(ref) != len(alt)
-                    if (
-                        type(vaf) in _VAF_TYPES
-                        and type(depth) in _COUNT_TYPES
-                        and type(alt_reads) in _COUNT_TYPES
-                    ):
-                        table_add(plain_cells_line(
-                            chrom, pos, ref, alt, gene, vaf, depth, alt_reads, flt
-                        ))  # fmt: skip
-                    else:
-                        table_variant(Variant(
-                            chrom, pos, ref, alt, gene, "unknown", None, None, None, None, None,
-                            vaf, depth, alt_reads, None, None, None, flt, "gene-overlap",
-                        ))  # fmt: skip
+                first = seg_genes[0] if seg_genes else None
+                if bulk is not None and first not in excluded:
+                    row = "" if table is None else overlap_line(
+                        chrom, pos, ref, alt, first, vaf, depth, alt_reads, flt
+                    )  # fmt: skip
+                    if row is not None:  # None: a cell to escape, the Variant's way
+                        if table is not None:
+                            table.lines.append(row)
+                            if len(table.lines) >= CHUNK_LINES:
+                                table.flush()
+                        # TmbTally.add of the Variant, inlined
+                        n_bulk += 1
+                        if vaf is None or vaf >= tmb_min_vaf:
+                            eligible += 1
+                            eligible_indels += len(ref) != len(alt)
+                        continue
+                if not seg_genes:
+                    append(Variant(
+                        chrom, pos, ref, alt, None, "unknown", None, None, None, None, None,
+                        vaf, depth, alt_reads, None, None, None, flt, "gene-overlap",
+                    ))  # fmt: skip
                     continue
+                gene: str | None = seg_genes[0]
+                if gene in renamed_names:
+                    gene = rename(gene)
                 variant = Variant(
                     chrom, pos, ref, alt, gene, "unknown", None, None, None, None, None,
                     vaf, depth, alt_reads, None, None, None, flt, "gene-overlap",
                 )  # fmt: skip
-                if gene in renamed_names:
-                    variant.gene = rename(gene)
                 if len(seg_genes) > 1:
                     variant.extra["overlapping_genes"] = list(seg_genes)
                 append(variant)
         tally[0] += records
         tally[1] += passed
-        if bulk is not None:  # the sink's tally now (a forked worker starts its own)
+        if bulk is not None and n_bulk:  # class 'unknown', no population AF: never coding
             bulk.add_tally({"variants": n_bulk, "unknown_class": n_bulk, "any_class": eligible,
                             "any_class_indels": eligible_indels})  # fmt: skip
 
