@@ -300,3 +300,32 @@ def test_gene_segments_bounds():
     assert segments.bounds(-1) == (-(1 << 62), 10)
     assert segments.bounds(1) == (15, 21)
     assert segments.bounds(3) == (31, 1 << 62)
+
+
+def test_a_single_file_profile_sink_gets_only_knowledge_base_variants_one_by_one(
+    tmp_path, general_route, monkeypatch
+):
+    """The overlap loop adds a variant outside the sink's genes to its table and TMB tally
+    itself (as ProfileSink.add would); the rest still pass through add()."""
+    path = _write(tmp_path, "wes.vcf", _vcf(UNANNOTATED_RECORDS))
+    genes = load_knowledge_base().genes
+    added: list[str | None] = []
+    real_add = ProfileSink.add
+
+    def spy(self, variant):
+        added.append(variant.gene)
+        real_add(self, variant)
+
+    monkeypatch.setattr(ProfileSink, "add", spy)
+    fast = _streamed(path, genes)
+    # the records the loop hands to the general route (two ALTs, three phased, a 0/2
+    # genotype), then the BRAF hotspot and the variants in KMT2D and TP53
+    assert added == [None] * 6 + ["BRAF", "KMT2D", "TP53", "TP53"]
+    added.clear()
+    general_route()
+    assert _streamed(path, genes) == fast
+    assert len(added) == 19
+    _, _, tally, table, _ = fast
+    assert tally == {"variants": 19, "unknown_class": 18, "coding": 1, "coding_indels": 0,
+                     "any_class": 19, "any_class_indels": 1}  # fmt: skip
+    assert table.count(b"\n") == 20

@@ -149,3 +149,42 @@ def test_a_table_missing_behind_its_manifest_fails_the_job_with_the_fix(tmp_path
     assert f"ERROR input error: {expected}" in log.read_text()
     record = json.loads(error_record_path(log).read_text())
     assert record == {"error": expected, "internal": False, "log": str(log), "samples": {}}
+
+
+def test_a_batch_reads_the_cohorts_expression_files_once_for_all_its_samples(tmp_path, monkeypatch):
+    import nenprofile.interpret.expression as expression
+    from nenprofile.interpret.expression import MARKER_TABLE_COLUMNS
+    from nenprofile.interpret.expression import read_marker_table as read_table
+    from nenprofile.jobs.profile import expression_input
+
+    markers = str(tmp_path / "expression_markers.tsv")
+    rows = [
+        {"sample": s, "marker": "DLL3", "genes": "DLL3", "tpm": tpm, "log2_tpm": 1.5,
+         "percentile": pct, "zscore": -0.25, "call": call, "reference": "cohort (n=3)",
+         "n_reference": 3, "research_only": True, "note": ""}
+        for s, tpm, pct, call in (("NEN01", 1.25, 12.5, "low"), ("NEN03", 40.0, 87.5, "high"))
+    ]  # fmt: skip
+    write_tsv(markers, rows, MARKER_TABLE_COLUMNS)
+    disclosure = tmp_path / "expression_input.json"
+    disclosure.write_text(
+        json.dumps({"path": "m.tsv", "columns": {"NEN01": "c1", "NEN03": "c3"},
+                    "samples_without_column": ["NEN02"]})
+    )  # fmt: skip
+    reads = []
+    monkeypatch.setattr(expression, "read_marker_table", lambda p: reads.append(p) or read_table(p))
+    params = batch_params(tmp_path)
+    for sample in BATCH:
+        params["inputs"][sample] |= {"markers": markers, "expression_input": str(disclosure)}
+    run_batch(tmp_path, params)
+
+    assert reads == [markers]
+    outputs = params["outputs"]
+    first = json.loads(Path(outputs["NEN01"]["biomarkers"]).read_text())["expression_markers"]
+    assert first["DLL3"]["tpm"] == 1.25 and first["DLL3"]["call"] == "low"
+    third = json.loads(Path(outputs["NEN03"]["biomarkers"]).read_text())["expression_markers"]
+    assert third["DLL3"]["percentile"] == 87.5 and third["DLL3"]["call"] == "high"
+    assert json.loads(Path(outputs["NEN02"]["biomarkers"]).read_text())["expression_markers"] == {}
+    for sample, column in (("NEN01", "c1"), ("NEN02", None)):
+        ingest = json.loads(Path(outputs[sample]["ingest"]).read_text())
+        assert ingest["expression_input"] == {"path": "m.tsv", "column": column}
+        assert ingest["expression_input"] == expression_input(str(disclosure), sample)

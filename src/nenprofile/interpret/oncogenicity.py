@@ -177,7 +177,8 @@ def classify_variant(
     """Oncogenicity of one small variant in a knowledge-base gene (``build`` places MET exon
     14 splice sites for variants without HGVSc)."""
     settings = settings or OncogenicitySettings()
-    hotspots = hotspots or HotspotTable.load()
+    # `is None`, not truthiness: len() of a HotspotTable sums over its genes, per variant
+    hotspots = hotspots if hotspots is not None else HotspotTable.load()
     change = short_change(variant.hgvsp)
     result = Classification(VUS)
     if gene.symbol in CHIP_GENES and tumor_only:

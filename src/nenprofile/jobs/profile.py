@@ -35,6 +35,32 @@ class ProfileResources:
     kb: KnowledgeBase
     civic: list[CivicEvidence] | None  # config knowledge_base.civic, when given
     moalmanac: list[MoaAssertion] | None = None  # config knowledge_base.moalmanac, when given
+    # the cohort's files every sample of a batch reads (expression markers, expression
+    # input), read once per job: path -> what was read
+    cohort_files: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def sample_markers(self, path: str, sample: str) -> dict[str, dict] | None:
+        """The sample's expression markers (markers_by_sample) from the cohort's table."""
+        from nenprofile.interpret.expression import markers_by_sample, read_marker_table
+
+        if path not in self.cohort_files:
+            table = read_marker_table(path)
+            rows: dict[str, list[int]] = {}  # sample -> its rows (a batch needs a few samples)
+            for i, name in enumerate(table["sample"].tolist()):
+                rows.setdefault(name, []).append(i)
+            self.cohort_files[path] = (table, rows)
+        table, rows = self.cohort_files[path]
+        if sample not in rows:
+            return None
+        return markers_by_sample(table.iloc[rows[sample]]).get(sample) or None
+
+    def expression_input(self, path: str | None, sample: str) -> dict[str, Any]:
+        """expression_input, with the cohort's file read once."""
+        if path is None:
+            return {}
+        if path not in self.cohort_files:
+            self.cohort_files[path] = json.loads(Path(path).read_text(encoding="utf-8"))
+        return sample_expression_input(self.cohort_files[path], sample)
 
 
 def load_profile_resources(config: dict[str, Any]) -> ProfileResources:
@@ -198,9 +224,7 @@ def _profile_rest(
     cna, fusions = other.copy_numbers, other.fusions
     markers = None
     if "markers" in inputs:
-        from nenprofile.interpret.expression import markers_for_sample, read_marker_table
-
-        markers = markers_for_sample(read_marker_table(inputs["markers"]), sample.sample) or None
+        markers = resources.sample_markers(inputs["markers"], sample.sample)
     kb = resources.kb
     interpretation = interpret_sample(
         sample, ingest, cna, fusions, markers, kb, resources.settings, tmb_tally=tmb_tally
@@ -249,7 +273,9 @@ def _profile_rest(
             "fusion_input": other.fusion_input,
             "fusion_data": "fusions" in inputs,
             "expression": "available" if markers else "not available",
-            "expression_input": expression_input(inputs.get("expression_input"), sample.sample),
+            "expression_input": resources.expression_input(
+                inputs.get("expression_input"), sample.sample
+            ),
             "filters": filters or {},
         },
     )
@@ -260,10 +286,13 @@ def expression_input(path: str | None, sample: str) -> dict[str, Any]:
     sample's column in it; {} without a matrix."""
     if path is None:
         return {}
-    cohort = json.loads(Path(path).read_text(encoding="utf-8"))
-    columns = cohort.pop("columns", {})
-    cohort.pop("samples_without_column", None)
-    return cohort | {"column": columns.get(sample)}
+    return sample_expression_input(json.loads(Path(path).read_text(encoding="utf-8")), sample)
+
+
+def sample_expression_input(cohort: dict[str, Any], sample: str) -> dict[str, Any]:
+    """expression_input from the cohort's file as read (left unchanged)."""
+    shown = {k: v for k, v in cohort.items() if k not in ("columns", "samples_without_column")}
+    return shown | {"column": cohort.get("columns", {}).get(sample)}
 
 
 def filter_record(filters: dict[str, Any], defaults: dict[str, Any] | None) -> dict[str, Any]:

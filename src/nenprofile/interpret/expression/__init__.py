@@ -9,6 +9,7 @@ from nenprofile.interpret.expression.genesets import (
 )
 from nenprofile.interpret.expression.markers import (
     MARKER_TABLE_COLUMNS,
+    markers_by_sample,
     markers_for_sample,
     read_marker_table,
     score_cohort,
@@ -24,6 +25,7 @@ __all__ = [
     "SCORE_NAMES",
     "TCELL_INFLAMED_GEP_GENES",
     "ExpressionSettings",
+    "markers_by_sample",
     "markers_for_sample",
     "read_marker_table",
     "score_cohort",

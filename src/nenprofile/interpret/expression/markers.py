@@ -393,13 +393,18 @@ def _plain(value: Any) -> Any:
 
 def markers_for_sample(table: pd.DataFrame, sample: str) -> dict[str, dict]:
     """The `expression_markers` dict of biomarkers.json for one sample ({} if absent)."""
-    rows = table[table["sample"] == sample]
-    result: dict[str, dict] = {}
-    for record in rows.to_dict("records"):
+    return markers_by_sample(table[table["sample"] == sample]).get(sample, {})
+
+
+def markers_by_sample(table: pd.DataFrame) -> dict[str, dict[str, dict]]:
+    """markers_for_sample of every sample of the table, in one pass over it (a profiling
+    batch reads the cohort's table once, not once per sample)."""
+    result: dict[str, dict[str, dict]] = {}
+    for record in table.to_dict("records"):
         entry = {key: _plain(record[key]) for key in MARKER_TABLE_COLUMNS if key != "sample"}
         entry["gene"] = entry["genes"]
         entry["research_only"] = bool(entry["research_only"])
-        result[entry.pop("marker")] = entry
+        result.setdefault(record["sample"], {})[entry.pop("marker")] = entry
     return result
 
 
