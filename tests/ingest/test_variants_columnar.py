@@ -90,6 +90,15 @@ EDGE_RECORDS = [
     _record(1_001_000, info=f"CSQ={_entry(pick='')},{_entry(consequence='stop_gained')}"),
     _record(1_001_100, info=f"DP=5;CSQ={_entry()}"),
     _record(1_001_200, info="DP=5"),
+    # CSQ after and before other keys (VEP appends CSQ to the caller's INFO): column-wise
+    _record(1_001_210, info=f"DP=5;ECNT=1;CSQ={_entry(pick='')},{_entry()}"),
+    _record(1_001_220, info=f"CSQ={_entry()};DP=5"),
+    _record(1_001_230, info=f"DP=5;CSQ={_entry()};TLOD=3.1"),
+    # left to the fast loop: "CSQ" more than once, an empty CSQ, a key ending in CSQ
+    _record(1_001_240, info=f"XCSQ=1;CSQ={_entry()}"),
+    _record(1_001_250, info="DP=5;CSQ=;TLOD=3.1"),
+    _record(1_001_260, info=f"NOTE=CSQ;CSQ={_entry()}"),
+    _record(1_001_270, info=f"XCSQ={_entry()}"),
     _record(1_001_300, info=f"CSQ={_entry(gene='=HYPERLINK')}"),
     _record(1_001_400, info=f"CSQ={_entry(gene='MLL2')}"),
     _record(1_001_500, info=f"CSQ={_entry(consequence='')}"),
@@ -199,10 +208,11 @@ def test_edge_cases_equal_the_fast_loop(tmp_path, monkeypatch):
     path = tmp_path / "edge.vcf"
     path.write_text(HEADER + "".join(EDGE_RECORDS[:-1]))
     _same_everywhere(path, tmp_path, {"TP53"})
-    # the plain lines, counted by hand from EDGE_RECORDS: 24 in memory; streamed with a
-    # table and renaming, 'MLL2' (renamed) is left to the fast loop before this count and
-    # '=HYPERLINK' (escaped) after it; streamed without either, 24 again
-    assert sum(rows) == 24 + 23 + 24
+    # the plain lines, counted by hand from EDGE_RECORDS: 27 in memory (the first one, and
+    # CSQ after other keys: 1_001_100, 1_001_220, 1_001_230); streamed with a table and
+    # renaming, 'MLL2' (renamed) is left to the fast loop before this count and '=HYPERLINK'
+    # (escaped) after it; streamed without either, 27 again
+    assert sum(rows) == 27 + 26 + 27
     refused = tmp_path / "refused.vcf"
     refused.write_text(HEADER + "".join(EDGE_RECORDS))
     with pytest.raises(InputError, match="allele fraction"):

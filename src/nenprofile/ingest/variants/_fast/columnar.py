@@ -533,17 +533,18 @@ class ColumnarReader:
         return plain, self._values(frame.filter(plain))
 
     def _first_entry(self) -> Any:
-        """The first CSQ entry where INFO begins with CSQ= (fastloop reads it there without
-        info_text); null elsewhere."""
+        """The first CSQ entry of INFO's one CSQ key, at its start or after other keys
+        (callers write theirs first, VEP appends CSQ), as info_text finds it; null where
+        "CSQ" occurs more than once in INFO (a flag, another key's name or value holding
+        it: info_text's own search decides those lines in the fast loop)."""
         pl = self.pl
         info = pl.col("info")
+        value = info.str.extract(r"(?:^|;)CSQ=([^;]*)", 1)
         never = 1 << 40
-        end = pl.min_horizontal(
-            info.str.find(",", literal=True).fill_null(never),
-            info.str.find(";", literal=True).fill_null(never),
-            info.str.len_bytes(),
-        )
-        return pl.when(info.str.starts_with("CSQ=")).then(info.str.slice(4, end - 4))
+        end = pl.min_horizontal(value.str.find(",", literal=True).fill_null(never),
+                                value.str.len_bytes())  # fmt: skip
+        once = info.str.count_matches("CSQ", literal=True) == 1
+        return pl.when(once).then(value.str.slice(0, end))
 
     def _bins_of(self, chrom: str) -> Any:
         series = self.bin_series.get(chrom)
