@@ -88,12 +88,26 @@ def csq_entry(
     return "|".join(fields)
 
 
+CALLER_INFO_HEADER = [
+    '##INFO=<ID=DP,Number=1,Type=Integer,Description="Approximate read depth">',
+    '##INFO=<ID=ECNT,Number=1,Type=Integer,Description="Number of events in this haplotype">',
+    '##INFO=<ID=TLOD,Number=A,Type=Float,Description="Log 10 likelihood ratio score of '
+    'variant existing versus not existing">',
+]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("out")
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--mix", choices=sorted(MIXES), default="uniform")
+    parser.add_argument(
+        "--caller-info",
+        action="store_true",
+        help="Mutect2's INFO keys (DP, ECNT, TLOD) before CSQ, as VEP leaves them: the same "
+        "records otherwise",
+    )
     args = parser.parse_args()
     rng = random.Random(args.seed)
     chroms = [f"chr{i}" for i in range(1, 23)]
@@ -105,6 +119,7 @@ def main() -> None:
         '##FILTER=<ID=germline,Description="germline">',
         f'##INFO=<ID=CSQ,Number=.,Type=String,Description="Consequence annotations from '
         f'Ensembl VEP. Format: {CSQ_FIELDS}">',
+        *(CALLER_INFO_HEADER if args.caller_info else []),
         '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
         '##FORMAT=<ID=AD,Number=R,Type=Integer,Description="Allelic depths">',
         '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Depth">',
@@ -114,12 +129,13 @@ def main() -> None:
     per_chrom = args.records // len(chroms)
     with open(args.out, "wb") as out:
         bgzip = subprocess.Popen(["bgzip", "-c"], stdin=subprocess.PIPE, stdout=out)
-        write_records(bgzip, rng, header, chroms, lengths, per_chrom, args.records, args.mix)
+        write_records(bgzip, rng, header, chroms, lengths, per_chrom, args.records, args.mix,
+                      args.caller_info)  # fmt: skip
 
 
 def write_records(bgzip: subprocess.Popen, rng: random.Random, header: list[str],
                   chroms: list[str], lengths: dict[str, int], per_chrom: int,
-                  total: int, mix: str) -> None:  # fmt: skip
+                  total: int, mix: str, caller_info: bool = False) -> None:  # fmt: skip
     assert bgzip.stdin is not None
     write = bgzip.stdin.write
     write(("\n".join(header) + "\n").encode())
@@ -140,8 +156,9 @@ def write_records(bgzip: subprocess.Popen, rng: random.Random, header: list[str]
             depth = rng.randint(20, 400)
             alt_reads = rng.randint(1, depth)
             flt = "germline" if rng.random() < 0.05 else "PASS"
+            caller = f"DP={depth};ECNT=1;TLOD={alt_reads * 2.5:.2f};" if caller_info else ""
             lines.append(
-                f"{chrom}\t{pos}\t.\t{ref}\t{alt}\t.\t{flt}\tCSQ={csq}\tGT:AD:DP:AF\t"
+                f"{chrom}\t{pos}\t.\t{ref}\t{alt}\t.\t{flt}\t{caller}CSQ={csq}\tGT:AD:DP:AF\t"
                 f"0/1:{depth - alt_reads},{alt_reads}:{depth}:{alt_reads / depth:.3f}\n"
             )
             if len(lines) >= 10000:

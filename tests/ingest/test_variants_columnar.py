@@ -264,14 +264,17 @@ def test_renaming_over_every_variant_equals_the_fast_loop(tmp_path, monkeypatch)
     assert "gene='KMT2D'" in results["columnar"][0] and "'MLL2'" not in results["columnar"][0]
 
 
-@pytest.mark.parametrize("mix", ["uniform", "wgs"])
-def test_benchmark_layout_equals_the_fast_loop(tmp_path, monkeypatch, mix):
+@pytest.mark.parametrize(
+    ("mix", "caller_info"), [("uniform", False), ("wgs", False), ("uniform", True)]
+)
+def test_benchmark_layout_equals_the_fast_loop(tmp_path, monkeypatch, mix, caller_info):
+    """caller_info: Mutect2's INFO keys before CSQ (as VEP leaves them), read column-wise too"""
     monkeypatch.setattr(columnar, "CHUNK_BYTES", 300_000)
     rows = _spy_rows(monkeypatch)
     path = tmp_path / "bench.vcf.gz"
     subprocess.run(
         [sys.executable, str(REPO / "benchmarks" / "ingest" / "generate_vcf.py"), str(path),
-         "--records", "4000", "--mix", mix],
+         "--records", "4000", "--mix", mix, *(["--caller-info"] if caller_info else [])],
         check=True, env={"PYTHONPATH": str(REPO / "src"), "PATH": "/usr/bin:/bin"},
     )  # fmt: skip
     expected = read_vcf(str(path), engine="auto")

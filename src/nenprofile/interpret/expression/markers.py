@@ -436,5 +436,5 @@ def read_marker_table(path: str | Path) -> pd.DataFrame:
     for column in table.select_dtypes(include="object").columns:
         table[column] = table[column].map(decode_text, na_action="ignore")
     table["research_only"] = table["research_only"].astype(str).str.lower() == "true"
-    table["note"] = table["note"].fillna("")
+    table["note"] = table["note"].astype(object).fillna("")  # all-empty notes read as float NaN
     return table

@@ -480,7 +480,7 @@ class ColumnarReader:
             af=parts.field(f"field_{i_af}"),
             ad_alt=parts.field(f"field_{i_ad}").str.extract(r"^[^,]*,([0-9]{1,15})$", 1),
             dp=parts.field(f"field_{i_dp}"),
-            csq=self._first_entry(),
+            csq=self._first_entry(frame),
         )
         frame = frame.with_columns(
             vaf=self._python_map(
@@ -532,19 +532,34 @@ class ColumnarReader:
         plain = frame.get_column("plain")
         return plain, self._values(frame.filter(plain))
 
-    def _first_entry(self) -> Any:
-        """The first CSQ entry of INFO's one CSQ key, at its start or after other keys
-        (callers write theirs first, VEP appends CSQ), as info_text finds it; null where
-        "CSQ" occurs more than once in INFO (a flag, another key's name or value holding
-        it: info_text's own search decides those lines in the fast loop)."""
+    def _first_entry(self, frame: Any) -> Any:
+        """The first CSQ entry of INFO's CSQ key, at its start or after other keys (callers
+        write theirs first, VEP appends CSQ), as info_text finds it: only where the first
+        "CSQ" in INFO is that key (null where a flag, another key's name or an earlier
+        value holds it: info_text decides those lines in the fast loop)."""
         pl = self.pl
         info = pl.col("info")
-        value = info.str.extract(r"(?:^|;)CSQ=([^;]*)", 1)
         never = 1 << 40
-        end = pl.min_horizontal(value.str.find(",", literal=True).fill_null(never),
-                                value.str.len_bytes())  # fmt: skip
-        once = info.str.count_matches("CSQ", literal=True) == 1
-        return pl.when(once).then(value.str.slice(0, end))
+        if frame.get_column("info").str.starts_with("CSQ=").all():
+            # the searches on INFO itself: slicing first would copy every line's CSQ
+            end = pl.min_horizontal(
+                info.str.find(",", literal=True).fill_null(never),
+                info.str.find(";", literal=True).fill_null(never),
+                info.str.len_bytes(),
+            )
+            return info.str.slice(4, end - 4)
+        starts = info.str.starts_with("CSQ=")
+        after = info.str.split_exact(";CSQ=", 1).struct.field("field_1")
+        rest = pl.when(starts).then(info.str.slice(4)).otherwise(after)
+        first_is_key = starts | (
+            info.str.find("CSQ", literal=True) == info.str.find(";CSQ=", literal=True) + 1
+        )
+        end = pl.min_horizontal(
+            rest.str.find(",", literal=True).fill_null(never),
+            rest.str.find(";", literal=True).fill_null(never),
+            rest.str.len_bytes(),
+        )
+        return pl.when(first_is_key).then(rest.str.slice(0, end))
 
     def _bins_of(self, chrom: str) -> Any:
         series = self.bin_series.get(chrom)
