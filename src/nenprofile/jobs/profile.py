@@ -44,11 +44,8 @@ class ProfileResources:
         from nenprofile.interpret.expression import markers_by_sample, read_marker_table
 
         if path not in self.cohort_files:
-            table = read_marker_table(path)
-            rows: dict[str, list[int]] = {}  # sample -> its rows (a batch needs a few samples)
-            for i, name in enumerate(table["sample"].tolist()):
-                rows.setdefault(name, []).append(i)
-            self.cohort_files[path] = (table, rows)
+            table = read_marker_table(path)  # with each sample's row positions
+            self.cohort_files[path] = (table, table.groupby("sample", sort=False).indices)
         table, rows = self.cohort_files[path]
         if sample not in rows:
             return None

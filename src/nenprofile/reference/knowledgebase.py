@@ -144,13 +144,7 @@ def knowledge_base_release(path: str | Path | None = None) -> dict[str, str]:
     whole of it, the genes and rules being most of the cost)."""
     texts, labels, _ = _read_files(path)
     release = _parse(texts["release.yaml"], labels["release.yaml"])
-    schema = _schema()
-    _validate(
-        release,
-        {"$defs": schema["$defs"], **schema["release"]},
-        labels["release.yaml"],
-        texts["release.yaml"],
-    )
+    _validate_file("release.yaml", release, labels, texts)
     return {
         "version": str(release["version"]),
         "release_date": str(release["release_date"]),
@@ -214,11 +208,8 @@ def _build(
     """trusted: validated_digest() of files known to be valid (the bundled ones)."""
     data = {name: _parse(texts[name], labels[name]) for name in KB_FILES}
     if trusted is None or validated_digest(texts) != trusted:
-        schema = _schema()
         for name in KB_FILES:
-            key = name.removesuffix(".yaml")
-            schema_of = {"$defs": schema["$defs"], **schema[key]}
-            _validate(data[name], schema_of, labels[name], texts[name])
+            _validate_file(name, data[name], labels, texts)
     genes = _genes(data["genes.yaml"]["genes"], labels["genes.yaml"])
     rules = _rules(data["therapies.yaml"]["rules"], labels["therapies.yaml"])
     release = data["release.yaml"]
@@ -257,6 +248,13 @@ def _parse(text: bytes, label: str) -> Any:
             line=None if mark is None else mark.line + 1,
             fix="fix the YAML syntax (indentation, quotes, colons)",
         ) from None
+
+
+def _validate_file(name: str, data: Any, labels: dict[str, str], texts: dict[str, bytes]) -> None:
+    """One knowledge-base file (KB_FILES) against its part of the bundled schema."""
+    schema = _schema()
+    part = {"$defs": schema["$defs"], **schema[name.removesuffix(".yaml")]}
+    _validate(data, part, labels[name], texts[name])
 
 
 def _validate(data: Any, schema: dict[str, Any], label: str, text: bytes) -> None:
