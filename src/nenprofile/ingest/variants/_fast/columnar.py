@@ -539,27 +539,25 @@ class ColumnarReader:
         value holds it: info_text decides those lines in the fast loop)."""
         pl = self.pl
         info = pl.col("info")
-        never = 1 << 40
         if frame.get_column("info").str.starts_with("CSQ=").all():
             # the searches on INFO itself: slicing first would copy every line's CSQ
-            end = pl.min_horizontal(
-                info.str.find(",", literal=True).fill_null(never),
-                info.str.find(";", literal=True).fill_null(never),
-                info.str.len_bytes(),
-            )
-            return info.str.slice(4, end - 4)
+            return info.str.slice(4, self._entry_end(info) - 4)
         starts = info.str.starts_with("CSQ=")
         after = info.str.split_exact(";CSQ=", 1).struct.field("field_1")
         rest = pl.when(starts).then(info.str.slice(4)).otherwise(after)
         first_is_key = starts | (
             info.str.find("CSQ", literal=True) == info.str.find(";CSQ=", literal=True) + 1
         )
-        end = pl.min_horizontal(
-            rest.str.find(",", literal=True).fill_null(never),
-            rest.str.find(";", literal=True).fill_null(never),
-            rest.str.len_bytes(),
+        return pl.when(first_is_key).then(rest.str.slice(0, self._entry_end(rest)))
+
+    def _entry_end(self, text: Any) -> Any:
+        """Where text's first CSQ entry ends: its first ',' or ';', else its end."""
+        never = 1 << 40
+        return self.pl.min_horizontal(
+            text.str.find(",", literal=True).fill_null(never),
+            text.str.find(";", literal=True).fill_null(never),
+            text.str.len_bytes(),
         )
-        return pl.when(first_is_key).then(rest.str.slice(0, end))
 
     def _bins_of(self, chrom: str) -> Any:
         series = self.bin_series.get(chrom)
