@@ -39,7 +39,7 @@ from nenprofile.ingest.variants.consequences import variant_class
 from nenprofile.ingest.variants.consumers import RenamingConsumer, VariantConsumer
 from nenprofile.ingest.variants.hgvs import THREE_TO_ONE, short_hgvsp
 from nenprofile.ingest.variants.table import CHUNK_LINES, VariantTableWriter
-from nenprofile.io.outputs import format_cell
+from nenprofile.io.outputs import FORMULA_STARTS, format_cell
 from nenprofile.model import PROTEIN_CHANGING_CLASSES, Variant
 from nenprofile.reference.genes import normalise_chrom
 
@@ -49,9 +49,11 @@ CHUNK_BYTES = 16 << 20  # of text per polars frame: memory stays flat, overheads
 MIN_BYTES = 8 << 20
 _NUMBER = r"^(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"
 _DIGITS = r"^[0-9]{1,15}$"
-# a table cell needing the TSV dialect's escaping or formula guard (table._needs_encoding)
 _SINGLE_RESIDUE = r"^(?:[^%(]*:)?p\.[A-Z][a-z]{2}[0-9]+[A-Z][a-z]{2}$"
-_NEEDS_ENCODING = r"^[=+\-@']|\t[=+\-@']|\\"
+# a table cell needing the TSV dialect's escaping or formula guard (table._needs_encoding):
+# a backslash anywhere or a formula character starting a cell after the first (one
+# Aho-Corasick pass over the line: 40 % less than a regex), or starting the chromosome
+_NEEDS_ENCODING = ["\\", *(f"\t{start}" for start in sorted(FORMULA_STARTS))]
 
 
 class ColumnarFailed(Exception):
@@ -484,21 +486,27 @@ class ColumnarReader:
         for raw in frame.get_column("raw_chrom").unique().to_list():
             if raw not in self.chroms:
                 self.chroms[raw] = normalise_chrom(raw)
-        parts = c("sample").str.split_exact(":", width - 1).struct
-        frame = frame.with_columns(
-            chrom=c("raw_chrom").replace_strict(self.chroms, return_dtype=pl.String),
-            pos=pl.when(c("raw_pos").str.contains(_DIGITS)).then(c("raw_pos").cast(pl.Int64)),
-            n_parts=c("sample").str.count_matches(":", literal=True) + 1,
-            gt=parts.field(f"field_{i_gt}") if i_gt is not None else pl.lit(None, pl.String),
-            af=parts.field(f"field_{i_af}"),
-            ad_alt=parts.field(f"field_{i_ad}").str.extract(r"^[^,]*,([0-9]{1,15})$", 1),
-            dp=parts.field(f"field_{i_dp}"),
-            csq=self._first_entry(frame),
+        # one query per stage: polars computes a subexpression used twice once (CSE) only in
+        # a lazy query, and keeps only the columns later steps read
+        parts = c("parts").list
+        frame = (
+            frame.lazy()
+            .with_columns(parts=c("sample").str.split(":"), csq=self._first_entry(frame))
+            .with_columns(
+                chrom=c("raw_chrom").replace_strict(self.chroms, return_dtype=pl.String),
+                pos=pl.when(c("raw_pos").str.contains(_DIGITS)).then(c("raw_pos").cast(pl.Int64)),
+                n_parts=parts.len(),
+                gt=_part(pl, parts, i_gt),
+                af=_part(pl, parts, i_af),
+                ad_alt=_part(pl, parts, i_ad).str.extract(r"^[^,]*,([0-9]{1,15})$", 1),
+                dp=_part(pl, parts, i_dp),
+            )
+            .drop("parts", "info", "sample")
+            .collect()
         )
-        frame = frame.with_columns(
-            vaf=self._python_map(
-                frame.get_column("af"), _plain_fraction, self.fractions, pl.Float64
-            ),
+        vaf = self._python_map(frame.get_column("af"), _plain_fraction, self.fractions, pl.Float64)
+        lazy = frame.lazy().with_columns(
+            vaf=vaf,
             alt_reads=c("ad_alt").cast(pl.Int64),
             depth=pl.when(c("dp").str.contains(_DIGITS)).then(c("dp").cast(pl.Int64)),
         )
@@ -540,12 +548,12 @@ class ColumnarReader:
         ok = ok & (before.is_null() | (c("pos") > before))
         if here[0] is not None:
             ok = ok & ((c("chrom") != here[0]) | (c("pos") > here[1]))
-        frame = frame.with_columns(ok=ok.fill_null(False))
-        frame = self._with_entry(frame)
-        plain = frame.get_column("plain")
+        lazy = self._with_entry(lazy.with_columns(ok=ok.fill_null(False)))
         # only the columns _values reads: filtering INFO's long text or CSQ's lists costs
-        rows = frame.select(*_ROW_COLUMNS, *(f"pop_{k}" for k in range(len(self.parser.pop_af))))
-        return plain, self._values(rows.filter(plain))
+        pops = (f"pop_{k}" for k in range(len(self.parser.pop_af)))
+        rows = lazy.select("plain", *_ROW_COLUMNS, *pops).collect()
+        plain = rows.get_column("plain")
+        return plain, self._values(rows.filter(plain).drop("plain"))
 
     def _first_entry(self, frame: Any) -> Any:
         """The first CSQ entry of INFO's CSQ key, at its start or after other keys (callers
@@ -556,22 +564,24 @@ class ColumnarReader:
         info = pl.col("info")
         if frame.get_column("info").str.starts_with("CSQ=").all():
             # the searches on INFO itself: slicing first would copy every line's CSQ
-            return info.str.slice(4, self._entry_end(info) - 4)
+            return self._entry_head(info).str.slice(4)
         starts = info.str.starts_with("CSQ=")
         after = info.str.split_exact(";CSQ=", 1).struct.field("field_1")
         rest = pl.when(starts).then(info.str.slice(4)).otherwise(after)
         first_is_key = starts | (
             info.str.find("CSQ", literal=True) == info.str.find(";CSQ=", literal=True) + 1
         )
-        return pl.when(first_is_key).then(rest.str.slice(0, self._entry_end(rest)))
+        return pl.when(first_is_key).then(self._entry_head(rest))
 
-    def _entry_end(self, text: Any) -> Any:
-        """Where text's first CSQ entry ends: its first ',' or ';', else its end."""
+    def _entry_head(self, text: Any) -> Any:
+        """text up to its first CSQ entry's end: its first ',' or ';', else all of it (head
+        by a length: a third less than slice)."""
         never = 1 << 40
-        return self.pl.min_horizontal(
-            text.str.find(",", literal=True).fill_null(never),
-            text.str.find(";", literal=True).fill_null(never),
-            text.str.len_bytes(),
+        return text.str.head(
+            self.pl.min_horizontal(
+                text.str.find(",", literal=True).fill_null(never),
+                text.str.find(";", literal=True).fill_null(never),
+            )
         )
 
     def _bins_of(self, chrom: str) -> Any:
@@ -733,7 +743,10 @@ class ColumnarReader:
                                           self.cells, pl.String).fill_null(""),
             )  # fmt: skip
         values = values.with_columns(line=line)
-        encode = values.get_column("line").str.contains(_NEEDS_ENCODING)
+        encode = values.select(
+            c("line").str.contains_any(_NEEDS_ENCODING)
+            | c("chrom").str.head(1).is_in(sorted(FORMULA_STARTS))
+        ).to_series()
         if encode.any():
             plain = plain.scatter(plain.arg_true().filter(encode), False)
             values = values.filter(~encode)
@@ -775,6 +788,11 @@ class ColumnarReader:
             any_class_indels=(eligible & indel).sum(),
         ).row(0, named=True)
         return {name: int(value) for name, value in summary.items()}
+
+
+def _part(pl: Any, parts: Any, i: int | None) -> Any:
+    """The i-th ':'-separated FORMAT value of the sample (null where it has fewer)."""
+    return pl.lit(None, pl.String) if i is None else parts.get(i, null_on_oob=True)
 
 
 def _run_lengths(plain: Any) -> list[int]:
