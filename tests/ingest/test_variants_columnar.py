@@ -404,3 +404,116 @@ def test_population_af_text_is_parsed_to_the_double_python_reads():
              "1" * 30, "4.9406564584124654e-324", "1e400", "1e-400", "7e22", "00.5", "0"]  # fmt: skip
     numbers = pl.select(columnar.population_numbers(pl, pl.Series([*texts, ""]))).to_series()
     assert numbers.to_list() == [*(float(text) for text in texts), None]
+
+
+# ------------------------------------------------------------------- lines read whole
+
+WHOLE = _record(3_000_600)
+# each a line polars would misread if the engine trusted it: polars pads a line with fewer
+# columns with empty cells (not nulls) and turns a blank line into a row of them; it
+# refuses a line with more
+NOT_WHOLE = {
+    "one column fewer": WHOLE.rsplit("\t", 1)[0] + "\n",
+    "two columns fewer": WHOLE.rsplit("\t", 2)[0] + "\n",
+    "one column more": WHOLE[:-1] + "\t0/1:10,5:15:0.333\n",
+    "an empty last cell": WHOLE.rsplit("\t", 1)[0] + "\t\n",
+    "an empty ID": WHOLE.replace("\t.\t", "\t\t", 1),
+    "a blank line": "\n",
+}
+
+
+@pytest.mark.parametrize("case", sorted(NOT_WHOLE))
+def test_a_chunk_with_a_line_not_whole_goes_to_the_fast_loop(tmp_path, monkeypatch, case):
+    """Every chunk holding the line is left to the fast loop (which reads or refuses the
+    file as it does alone); every other chunk is read column-wise."""
+    monkeypatch.setattr(columnar, "CHUNK_BYTES", 1500)
+    chunks: list[tuple[str, bool]] = []
+    real = columnar.ColumnarReader._frame
+
+    def spy(self: Any, data: bytes) -> Any:
+        frame = real(self, data)
+        chunks.append((data.decode(), frame is not None))
+        return frame
+
+    monkeypatch.setattr(columnar.ColumnarReader, "_frame", spy)
+    bad = NOT_WHOLE[case]
+    records = [_record(3_000_000 + 100 * i) for i in range(15)]
+    path = tmp_path / "lines.vcf"
+    path.write_text(HEADER + "".join(records[:6]) + bad + "".join(records[6:]))
+    try:
+        read_vcf(str(path), engine="columnar")
+    except InputError:
+        pass
+    assert [read for _, read in chunks] == [("\n" + bad) not in ("\n" + text) for text, _ in chunks]
+    chunks.clear()
+    _same_everywhere(path, tmp_path, {"TP53"})
+
+
+def test_a_last_line_without_newline_is_read_column_wise(tmp_path, monkeypatch):
+    monkeypatch.setattr(columnar, "CHUNK_BYTES", 1500)
+    rows = _spy_rows(monkeypatch)
+    path = tmp_path / "no_newline.vcf"
+    path.write_text(HEADER + "".join(_record(3_000_000 + 100 * i) for i in range(15))[:-1])
+    _same_everywhere(path, tmp_path, {"TP53"})
+    assert rows[:4] and sum(rows[: len(rows) // 3]) == 15
+
+
+# --------------------------------------------------------- protein changes and encoding
+
+HGVSP_FORMS = [
+    "ENSP1.1:p.Val600Glu",
+    "p.Gly12Asp",
+    "ENSP1:ENSP2:p.Ter12Trp",
+    "ENSP:p.Xaa1Sec",
+    "ENSP:p.Val600Xyz",  # one residue not a code: short_hgvsp's own rules
+    "ENSP:p.Xyz600Val",
+    "ENSP(1):p.Val600Glu",  # '(' before the ':': short_hgvsp's own rules
+    "ENSP:p.Val600Glu1",
+    "ENSP:p.Val6a0Glu",
+    "ENSP:p.val600Glu",
+    "ENSP:p.Val600Gl",
+    "ENSP:p.Va600Glu",
+    "ENSP:p.Val600_Glu601del",
+    "ENSP:p.Met1?",
+    "ENSP:p.=",
+    "ENSP:p.(Gly12Asp)",
+    "ENSP:p.Leu14%3D",
+    "ENSP:Val600Glu",
+    "c.1A>T",
+]
+
+
+def test_protein_changes_equal_the_fast_loop(tmp_path, monkeypatch):
+    monkeypatch.setattr(columnar, "CHUNK_BYTES", 1500)
+    rows = _spy_rows(monkeypatch)
+    lines = [_record(4_000_000 + 100 * i, info=f"CSQ={_entry(hgvsp=hgvsp)}")
+             for i, hgvsp in enumerate(HGVSP_FORMS)]  # fmt: skip
+    path = tmp_path / "hgvsp.vcf"
+    path.write_text(HEADER + "".join(lines))
+    _same_everywhere(path, tmp_path, {"TP53"})
+    assert sum(rows) == 3 * len(HGVSP_FORMS)  # every line column-wise, in each of 3 reads
+    proteins = [v.hgvsp for v in read_vcf(str(path), engine="columnar").variants]
+    assert proteins[:4] == ["p.V600E", "p.G12D", "p.*12W", "p.X1U"]
+
+
+@pytest.mark.parametrize(
+    ("line", "cell"),
+    [
+        (_record(5_000_000, info=f"CSQ={_entry()}".replace("ENST1.1:c.", "ENST1.1:=c.")),
+         "'=c.1799T>A"),
+        (_record(5_000_000, info=f"CSQ={_entry(gene='+GENE')}"), "'+GENE"),
+        (_record(5_000_000, info=f"CSQ={_entry(clin_sig='@x')}"), "'@x"),
+        (_record(5_000_000, info=f"CSQ={_entry(hgvsp='ENSP:p.Val600Glu')}".replace(
+            "ENST1.1:c.1799T>A", "c.1799T>A\\x")), "c.1799T>A\\\\x"),
+        (_record(5_000_000, chrom="=1"), "chr=1"),  # normalised: never a formula
+    ],
+)  # fmt: skip
+def test_cells_needing_encoding_are_left_to_the_fast_loop(tmp_path, monkeypatch, line, cell):
+    """The table writes them encoded (formula guard, escapes), as the fast loop does."""
+    monkeypatch.setattr(columnar, "CHUNK_BYTES", 1500)
+    path = tmp_path / "encode.vcf"
+    path.write_text(HEADER + _record(4_999_000) + line + _record(5_001_000))
+    _same_everywhere(path, tmp_path, {"TP53"})
+    _streamed(path, "columnar", tmp_path / "out", {"TP53"})
+    text = gzip.decompress((tmp_path / "out" / "variants.tsv.gz").read_bytes()).decode()
+    assert cell in text.splitlines()[2].split("\t")

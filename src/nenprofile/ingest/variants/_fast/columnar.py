@@ -51,8 +51,8 @@ _NUMBER = r"^(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"
 _DIGITS = r"^[0-9]{1,15}$"
 _SINGLE_RESIDUE = r"^(?:[^%(]*:)?p\.[A-Z][a-z]{2}[0-9]+[A-Z][a-z]{2}$"
 # a table cell needing the TSV dialect's escaping or formula guard (table._needs_encoding):
-# a backslash anywhere or a formula character starting a cell after the first (one
-# Aho-Corasick pass over the line: 40 % less than a regex), or starting the chromosome
+# a backslash anywhere or a formula character starting a cell after the first (the first,
+# the chromosome, starts with 'chr'); one Aho-Corasick pass: 40 % less than a regex
 _NEEDS_ENCODING = ["\\", *(f"\t{start}" for start in sorted(FORMULA_STARTS))]
 
 
@@ -544,8 +544,8 @@ class ColumnarReader:
                 )
         # duplicates and unsorted records: a line is plain only after every earlier line of
         # its chromosome, in this chunk and the variant before it
-        before = c("pos").fill_null(0).shift(1).cum_max().over("chrom")
-        ok = ok & (before.is_null() | (c("pos") > before))
+        lazy = lazy.with_columns(before=c("pos").fill_null(0).shift(1).cum_max().over("chrom"))
+        ok = ok & (c("before").is_null() | (c("pos") > c("before")))
         if here[0] is not None:
             ok = ok & ((c("chrom") != here[0]) | (c("pos") > here[1]))
         lazy = self._with_entry(lazy.with_columns(ok=ok.fill_null(False)))
@@ -666,22 +666,14 @@ class ColumnarReader:
         pl = self.pl
         raw = rows.get_column("raw_hgvsp")
         c = pl.col
-        # the single-residue form 'p.Val600Glu' after HGVSp's last ':' (if any): both residues
-        # shortened where each is a known code (the text then 4 bytes shorter), else null
-        # (a match without capture groups, then Aho-Corasick: half the regex extraction)
+        # the single-residue form 'p.Val600Glu' after HGVSp's last ':' (if any), each residue
+        # code shortened as short_hgvsp does (a match without capture groups, then
+        # Aho-Corasick: half the cost of extracting the parts by a regex)
+        single = c("raw_hgvsp").str.contains(_SINGLE_RESIDUE)
         change = c("raw_hgvsp").str.split(":").list.last()
-        result = (
-            rows.lazy()
-            .select(change=pl.when(c("raw_hgvsp").str.contains(_SINGLE_RESIDUE)).then(change))
-            .with_columns(short=c("change").str.replace_many(THREE_TO_ONE))
-            .select(
-                pl.when(c("short").str.len_bytes() == c("change").str.len_bytes() - 4).then(
-                    c("short")
-                )
-            )
-            .collect()
-            .to_series()
-        )
+        result = rows.select(
+            pl.when(single).then(change.str.replace_many(THREE_TO_ONE))
+        ).to_series()
         # every other form: short_hgvsp itself, once per distinct value
         others = result.is_null() & (raw != "")
         if others.any():
@@ -743,10 +735,7 @@ class ColumnarReader:
                                           self.cells, pl.String).fill_null(""),
             )  # fmt: skip
         values = values.with_columns(line=line)
-        encode = values.select(
-            c("line").str.contains_any(_NEEDS_ENCODING)
-            | c("chrom").str.head(1).is_in(sorted(FORMULA_STARTS))
-        ).to_series()
+        encode = values.get_column("line").str.contains_any(_NEEDS_ENCODING)
         if encode.any():
             plain = plain.scatter(plain.arg_true().filter(encode), False)
             values = values.filter(~encode)
