@@ -4,6 +4,7 @@ and on VCFs hypothesis writes from the same pieces."""
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import subprocess
 import sys
@@ -440,10 +441,8 @@ def test_a_chunk_with_a_line_not_whole_goes_to_the_fast_loop(tmp_path, monkeypat
     records = [_record(3_000_000 + 100 * i) for i in range(15)]
     path = tmp_path / "lines.vcf"
     path.write_text(HEADER + "".join(records[:6]) + bad + "".join(records[6:]))
-    try:
+    with contextlib.suppress(InputError):  # the fast loop may refuse the file
         read_vcf(str(path), engine="columnar")
-    except InputError:
-        pass
     assert [read for _, read in chunks] == [("\n" + bad) not in ("\n" + text) for text, _ in chunks]
     chunks.clear()
     _same_everywhere(path, tmp_path, {"TP53"})
