@@ -792,26 +792,6 @@ def _run_lengths(plain: Any) -> list[int]:
 
 _BLOCK_FLUSH = 1 << 20  # table text handed to gzip at least this often
 _CACHE_LIMIT = 200_000  # distinct values remembered per cache (pathological files)
-# the columns of a plain row _values computes the Variant fields from
-_ROW_COLUMNS = (
-    "chrom",
-    "pos",
-    "ref",
-    "alt",
-    "vaf",
-    "depth",
-    "alt_reads",
-    "gene",
-    "consequence",
-    "raw_hgvsc",
-    "raw_hgvsp",
-    "transcript",
-    "exon",
-    "clinvar",
-    "existing",
-    "protein_position",
-    "amino_acids",
-)
 _VARIANT_COLUMNS = (
     "chrom",
     "pos",
@@ -830,6 +810,12 @@ _VARIANT_COLUMNS = (
     "population_af",
     "clinvar",
     "existing",
+)
+# what _values reads of a plain row: the Variant fields it does not compute, and the texts
+# it computes the others from
+_ROW_COLUMNS = (
+    *(n for n in _VARIANT_COLUMNS if n not in ("variant_class", "hgvsc", "hgvsp", "population_af")),
+    *("raw_hgvsc", "raw_hgvsp", "protein_position", "amino_acids"),
 )
 
 
