@@ -115,14 +115,14 @@ def _header(path: str) -> tuple[list[str], list[str]]:
 
 
 def pysam_header(path: str) -> tuple[list[str], list[str]] | None:
-    """The header lines and sample names as pysam's htslib reads them, which is how cyvcf2's
-    reads them (test_variants_header.py compares the two); None where pysam cannot read the
-    file: cyvcf2 then reads or refuses it as it always did."""
+    """The header lines and sample names as pysam's htslib reads them: as cyvcf2's (another
+    htslib version) reads them, which test_variants_header.py checks; None where pysam
+    cannot read the file: cyvcf2 then reads or refuses it as it always did."""
     if "##idx##" in path:  # htslib reads the file named before this mark, pysam's open() not
         return None
     import pysam
 
-    quiet = pysam.set_verbosity(0)  # cyvcf2 warns of the same things when it reads the file
+    quiet = pysam.set_verbosity(0)  # htslib's warnings: cyvcf2 prints them if it reads the file
     try:
         # given an open file, pysam neither seeks (a plain gzip cannot) nor loads the index;
         # htslib still adds the contigs that the path's tabix index names, as cyvcf2's does
