@@ -260,3 +260,17 @@ def test_unreadable_file_is_refused_by_cyvcf2_as_before(tmp_path):
     assert pysam_header(str(path)) is None
     with pytest.raises(InputError, match="cannot read as VCF"):
         read_vcf(str(path))
+
+
+def test_sample_names_that_are_not_utf8_are_refused_naming_the_file(tmp_path):
+    """pysam cannot read them; cyvcf2 raised a bare UnicodeDecodeError."""
+    path = tmp_path / "latin1_sample.vcf"
+    text = "\n".join([*HEADER, *BODY]) + "\n"
+    path.write_bytes(text.encode().replace(b"\tTUMOR\n", b"\tTUMOR\xe9\n", 1))
+    assert pysam_header(str(path)) is None
+    with pytest.raises(InputError) as refused:
+        read_vcf(str(path))
+    assert str(refused.value) == (
+        f"{path}: the sample names of the #CHROM line are not UTF-8 text Fix: write the sample "
+        "names in UTF-8 (or ASCII), e.g. with bcftools reheader -s"
+    )

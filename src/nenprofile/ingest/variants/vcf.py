@@ -109,8 +109,16 @@ def _header(path: str) -> tuple[list[str], list[str]]:
         return known
     vcf = _open(path)
     header_lines = vcf.raw_header.splitlines()
-    samples = list(vcf.samples)
-    vcf.close()
+    try:
+        samples = list(vcf.samples)
+    except UnicodeDecodeError:  # cyvcf2 decodes sample names as UTF-8
+        raise InputError(
+            "the sample names of the #CHROM line are not UTF-8 text",
+            path=path,
+            fix="write the sample names in UTF-8 (or ASCII), e.g. with bcftools reheader -s",
+        ) from None
+    finally:
+        vcf.close()
     return header_lines, samples
 
 
