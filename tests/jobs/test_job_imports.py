@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 from nenprofile.ingest.sheet import load_sample_sheet, validate_config
-from nenprofile.layout import SAMPLE_TABLES
+from nenprofile.layout import PROVENANCE_FILES, SAMPLE_TABLES
+from nenprofile.reference.knowledgebase import load_knowledge_base
 
 REPO = Path(__file__).resolve().parents[2]
 SCHEMAS = REPO / "workflow" / "schemas"
@@ -67,3 +68,29 @@ def test_a_profiling_job_does_its_work_without_jsonschema(tmp_path):
     ingest = json.loads(Path(outputs["ingest"]).read_text())
     assert (ingest["sample"], ingest["caller"], ingest["annotation"]) == ("S1", "Mutect2", "VEP")
     assert (ingest["counts"]["records_read"], ingest["counts"]["variants"]) == (2, 2)
+
+
+def test_the_provenance_job_trusts_the_validated_bundled_knowledge_base(tmp_path):
+    """The bundled knowledge base's release is the one a test validated (BUNDLED_VALIDATED):
+    recording it needs no jsonschema; a user directory's is validated (test_knowledgebase)."""
+    vcf = REPO / "config" / "demo" / "NEN01.vep.vcf.gz"
+    config = validate_config({"cohort": "t", "samples": "s.tsv"}, SCHEMAS / "config.schema.yaml")
+    outputs = {name: str(tmp_path / file) for name, file in PROVENANCE_FILES.items()}
+    job = tmp_path / "job.json"
+    job.write_text(json.dumps({"config": config, "outputs": outputs, "vcf": str(vcf)}))
+    loaded = _run(
+        "import json\n"
+        "from nenprofile.jobs.provenance import record_provenance\n"
+        f"job = json.loads(open({str(job)!r}).read())\n"
+        "record_provenance(inputs={}, outputs=job['outputs'], config=job['config'],\n"
+        "                  params={'inputs': [['S1', 'vcf', job['vcf']]]}, wildcards={})\n"
+    )
+    assert loaded == []
+    provenance = json.loads(Path(outputs["provenance"]).read_text())
+    bundled = load_knowledge_base()
+    assert provenance["knowledge_base"]["path"] == "bundled"
+    assert (provenance["knowledge_base"]["version"], provenance["knowledge_base"]["checksum"]) == (
+        bundled.version,
+        bundled.checksum,
+    )
+    assert [row["path"] for row in provenance["inputs"]] == [str(vcf)]
