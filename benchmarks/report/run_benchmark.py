@@ -116,14 +116,17 @@ def write_one_sample_cohort(vcf: Path, out: Path) -> None:
     )
 
 
-def user_environment() -> dict[str, str]:
-    """This process's environment as a user's shell has it: this machine sets
-    PYTHONDONTWRITEBYTECODE, users do not, so their Python reads cached bytecode of every
-    module instead of compiling it again in each of the run's interpreters."""
-    return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+def user_environment(python: str) -> dict[str, str]:
+    """This process's environment as a user's shell has it with python's environment
+    activated: this machine sets PYTHONDONTWRITEBYTECODE, users do not, so their Python reads
+    cached bytecode of every module instead of compiling it again in each of the run's
+    interpreters."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PATH"] = f"{Path(python).parent}{os.pathsep}{env.get('PATH', '')}"
+    return env
 
 
-def one_sample(out: Path, records: int, mix: str, repeats: int) -> dict:
+def one_sample(out: Path, records: int, mix: str, repeats: int, python: str) -> dict:
     """`bcftools view` and the one-sample workflow run in turns (repeats pairs, after one
     untimed workflow run that writes the bytecode caches, as a user's first run would): the
     VM's speed drifts by tens of percent within minutes, so each ratio compares the two
@@ -138,10 +141,10 @@ def one_sample(out: Path, records: int, mix: str, repeats: int) -> dict:
     workdir = out / ("one" if mix == "uniform" else f"one_{mix}")
     write_one_sample_cohort(vcf, workdir)
     command = [
-        *(sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile")),
+        *(python, "-m", "snakemake", "-s", str(REPO / "Snakefile")),
         *("-d", str(workdir), "--cores", "2", "all"),
     ]
-    env = user_environment()
+    env = user_environment(python)
     workflow_run(command, workdir, mix, out, env)  # warm-up: bytecode caches, page cache
     pairs = []
     for _ in range(repeats):
@@ -164,6 +167,7 @@ def one_sample(out: Path, records: int, mix: str, repeats: int) -> dict:
     return {
         "records": records,
         "consequence_mix": mix,
+        "python": python,
         "environment": "PYTHONDONTWRITEBYTECODE unset, after one untimed run",
         "ratio_wall_median": middle["ratio_wall"],
         "ratios_wall": [pair["ratio_wall"] for pair in pairs],
@@ -394,6 +398,12 @@ def main() -> None:
         default="uniform,wgs",
         help="consequence mixes of the one-sample VCF (generate_vcf.py --mix), comma-separated",
     )
+    parser.add_argument(
+        "--python",
+        default=sys.executable,
+        help="the interpreter of the environment the one-sample workflow runs in, e.g. a "
+        "venv made by the README's install line (its bin folder goes first on PATH)",
+    )
     parser.add_argument("--dryrun-samples", type=int, default=10_000)
     parser.add_argument("--pdf-repeats", type=int, default=5)
     parser.add_argument("--skip-dryrun", action="store_true")
@@ -427,7 +437,9 @@ def main() -> None:
     if not args.skip_one_sample:
         for mix in args.mixes.split(","):
             key = "one_sample" if mix == "uniform" else f"one_sample_{mix}"
-            result[key] = one_sample(args.out, args.records, mix, args.one_sample_repeats)
+            result[key] = one_sample(
+                args.out, args.records, mix, args.one_sample_repeats, args.python
+            )
             pages.append(printout_html(Path(result[key]["report_json"])))
     result["pdf"] = {
         engine: pdf_cost(pages, args.pdf_repeats, engine) for engine in args.pdf_engines.split(",")
