@@ -215,14 +215,23 @@ class HeadlessPage:
             "sessionId"
         ]
         pipe.on_event["Fetch.requestPaused"] = self._refuse
-        pipe.call("Emulation.setScriptExecutionDisabled", self._session, value=True)
-        pipe.call("Fetch.enable", self._session, patterns=[{"urlPattern": "*"}])
-        pipe.call("Page.enable", self._session)
-        # the page is only ever printed: laid out for print media from the start, the first
-        # (screen) layout after loading is not thrown away by printToPDF's print layout
-        pipe.call("Emulation.setEmulatedMedia", self._session, media="print")
-        self._frame = pipe.call("Page.getFrameTree", self._session)["frameTree"]["frame"]["id"]
-        self._printing: int | None = None  # the printToPDF command awaiting its reply
+        # sent together, answered in order (one session runs its commands in turn)
+        sent = [
+            (method, pipe.request(method, self._session, **params))
+            for method, params in (
+                ("Emulation.setScriptExecutionDisabled", {"value": True}),
+                ("Fetch.enable", {"patterns": [{"urlPattern": "*"}]}),
+                ("Page.enable", {}),
+                # the page is only ever printed: laid out for print media from the start, the
+                # first (screen) layout after loading is not thrown away by printToPDF's
+                ("Emulation.setEmulatedMedia", {"media": "print"}),
+                ("Page.getFrameTree", {}),
+            )
+        ]
+        frames = [pipe.reply(wanted, method) for method, wanted in sent][-1]
+        self._frame = frames["frameTree"]["frame"]["id"]
+        # the setDocumentContent and printToPDF commands of the page being printed
+        self._printing: tuple[int, int] | None = None
 
     def _refuse(self, params: dict[str, Any], session: str | None) -> None:
         log.warning(
@@ -246,20 +255,24 @@ class HeadlessPage:
         before the next."""
         if self._printing is not None:
             raise ChromiumError("a page is being printed: collect its PDF first")
-        self._pipe.call("Page.setDocumentContent", self._session, frameId=self._frame, html=html)
-        self._printing = self._pipe.request(
+        loaded = self._pipe.request(
+            "Page.setDocumentContent", self._session, frameId=self._frame, html=html
+        )
+        printing = self._pipe.request(
             "Page.printToPDF",
             self._session,
             preferCSSPageSize=True,
             printBackground=True,
             generateTaggedPDF=False,
         )
+        self._printing = (loaded, printing)
 
     def printed(self) -> bytes:
         """The PDF of the page `start_printing` was given, waited for."""
         if self._printing is None:
             raise ChromiumError("no page is being printed")
-        wanted, self._printing = self._printing, None
+        (loaded, wanted), self._printing = self._printing, None
+        self._pipe.reply(loaded, "Page.setDocumentContent")
         return base64.b64decode(self._pipe.reply(wanted, "Page.printToPDF")["data"])
 
 
