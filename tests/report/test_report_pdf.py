@@ -515,6 +515,20 @@ def test_the_pdf_printer_loads_without_the_report_stack():
     assert loaded.stdout.strip() == "[]"
 
 
+def test_building_a_report_loads_no_interpretation_or_settings_stack():
+    """A report job builds its first report while the browser starts, on the second core: the
+    report modules need neither the interpretation modules (they pulled in the settings and
+    jsonschema, ~0.2 CPU-s) nor pandas."""
+    import sys
+
+    probe = "import sys, nenprofile.jobs.reports, nenprofile.report.data, nenprofile.report.html; "
+    probe += "print(sorted(m for m in ('pandas', 'jsonschema', 'nenprofile.settings', "
+    probe += "'nenprofile.interpret.biomarkers') if m in sys.modules))"
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert loaded.returncode == 0, loaded.stderr
+    assert loaded.stdout.strip() == "[]"
+
+
 @pytest.mark.browser
 @pytest.mark.skipif(BROWSER is None, reason="no Chromium browser found")
 def test_chromium_prints_while_the_caller_works_each_pdf_to_its_own_file(tmp_path):
