@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import fields
 from pathlib import Path
@@ -14,7 +15,7 @@ from nenprofile.interpret.biomarkers import BiomarkerSettings
 from nenprofile.interpret.expression import ExpressionSettings
 from nenprofile.interpret.oncogenicity import OncogenicitySettings
 from nenprofile.interpret.pdl1 import DEFAULT_THRESHOLDS
-from nenprofile.io.validation import load_schema
+from nenprofile.io.validation import fill_defaults, load_schema, validator_classes
 from nenprofile.settings import CONFIG_SCHEMA, Settings, schema_default
 
 REPO = Path(__file__).resolve().parents[1]
@@ -113,3 +114,23 @@ def test_numbers_the_schema_writes_as_integers_stay_floats_where_code_expects_fl
     assert isinstance(BiomarkerSettings().tmb_high_threshold, float)
     assert isinstance(CopyNumberThresholds().amp_copies, float)
     assert isinstance(defaults.expression.min_reference_size, int)
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        {"cohort": "c", "samples": "s.tsv"},
+        {"cohort": "c", "samples": "s.tsv", "tmb": {"min_vaf": 0.1}, "report": {"pdf": False},
+         "filters": {"allowed_filters": ["PASS", "."]}, "expression": {}},
+    ],
+)  # fmt: skip
+def test_defaults_are_filled_as_the_default_filling_validator_fills_them(config):
+    """schema_default fills the config schema's defaults without jsonschema; the validator
+    the workflow validates with fills the very same values, and they are valid."""
+    schema = load_schema(CONFIG_SCHEMA)
+    by_validator = copy.deepcopy(config)
+    default_filling = validator_classes()[1]
+    default_filling(schema).validate(by_validator)
+    assert fill_defaults(copy.deepcopy(config), schema) == by_validator
+    assert by_validator["tmb"]["min_vaf"] == (0.1 if "tmb" in config else 0.05)
+    assert schema_default("report.pdf") is True

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from nenprofile.errors import InputError
-from nenprofile.io.validation import DefaultFillingValidator, iter_problems, load_schema
+from nenprofile.io.validation import fill_defaults, iter_problems, load_schema
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 CONFIG_SCHEMA = SCHEMA_DIR / "config.schema.yaml"
@@ -25,9 +25,9 @@ SAMPLES_SCHEMA = SCHEMA_DIR / "samples.schema.yaml"
 @cache
 def _schema_defaults() -> dict[str, Any]:
     """The config the schema makes of nothing but the required keys."""
-    config: dict[str, Any] = {"cohort": "defaults", "samples": "samples.tsv"}
-    DefaultFillingValidator(load_schema(CONFIG_SCHEMA)).validate(config)
-    return config
+    return fill_defaults(
+        {"cohort": "defaults", "samples": "samples.tsv"}, load_schema(CONFIG_SCHEMA)
+    )
 
 
 def schema_default(dotted_key: str) -> Any:
