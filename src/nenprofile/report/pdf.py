@@ -38,7 +38,7 @@ log = logging.getLogger("nenprofile")
 PDF_ENGINES = ("auto", "chromium", "weasyprint")
 # Chromium's headless shell first (Debian's chromium-headless-shell, chrome-headless-shell):
 # the same Blink and Skia without the browser UI, so it starts in half the CPU (0.3 against 0.7
-# CPU-s) and prints a report in 0.6-0.9 of the full browser's
+# CPU-s) and prints a report in 0.4-0.9 of the full browser's CPU
 SYSTEM_BROWSERS = (
     "chromium-headless-shell",
     "chrome-headless-shell",
