@@ -492,6 +492,8 @@ def test_closing_the_printer_ends_the_browser_and_every_helper_process(monkeypat
         group = pipes[0]._process.pid
         assert len(live_processes_in_group(group)) >= 3  # browser, zygote, renderer, ...
     profile = Path(pipes[0]._profile.name)
+    if Path("/dev/shm").is_dir():  # memory-backed: deleting it waits for no disk syncs
+        assert profile.parent == Path("/dev/shm")
     left = live_processes_in_group(group)
     for _ in range(100):  # killed processes may need a moment to be scheduled and exit
         if not left:
@@ -576,3 +578,14 @@ def test_chromium_opens_no_browser_ui_page_beside_the_report(tmp_path):
     assert [t["url"] for t in targets if t["url"].startswith("chrome")] == []
     assert {t["type"] for t in targets} <= {"page", "tab"}
     assert len(renderers) == 1
+
+
+def test_the_headless_shell_is_taken_before_the_full_browser(monkeypatch, tmp_path):
+    """Chromium's headless shell starts in half the full browser's CPU: found first on PATH."""
+    for name in ("chromium", "chromium-headless-shell", "google-chrome"):
+        (tmp_path / name).write_text("#!/bin/sh\n")
+        (tmp_path / name).chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert pdf_module.find_browser() == str(tmp_path / "chromium-headless-shell")
+    (tmp_path / "chromium-headless-shell").unlink()
+    assert pdf_module.find_browser() == str(tmp_path / "chromium")
