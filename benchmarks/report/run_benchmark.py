@@ -21,7 +21,8 @@ PDF CPU seconds per sample, report size against cohort size, and `snakemake -n` 
 2. PDF: CPU seconds per report for the demo-like fixture reports and the one-sample reports,
    by each engine (--pdf-engines; Chromium's browser processes counted), after one warm-up
    render (the first render also pays imports, the browser's start and font loading;
-   reported apart). With --cohort-results (a finished cohort, e.g. /tmp/c1000/results/
+   reported apart); with --cohort-results also the printouts of its first three samples.
+   With --cohort-results (a finished cohort, e.g. /tmp/c1000/results/
    bench1000): one report batch of --batch-reports (20) cohort-size reports run as the
    workflow's job runs it (render_batch.py), with and without PDFs, every descendant's CPU
    counted: the PDFs' CPU per report with the browser's start and its helper processes.
@@ -89,7 +90,9 @@ def reap_orphans() -> None:
 
 def timed(command: list[str], **kwargs) -> tuple[float, float, subprocess.CompletedProcess]:
     """Wall seconds and CPU seconds (user + system, the child and every descendant, adopted
-    orphans included: become_subreaper)."""
+    orphans included: become_subreaper). Orphans adopted earlier (the helpers of a browser
+    pdf_cost closed) are reaped first: their CPU is not this command's."""
+    reap_orphans()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run(command, check=False, **kwargs)
@@ -330,6 +333,11 @@ def pdf_cost(pages: list[str], repeats: int, engine: str) -> dict:
     }
 
 
+def cohort_report_jsons(results: Path) -> list[Path]:
+    """The report.json of each sample of a finished cohort, in sample order."""
+    return sorted((results / "samples").glob("*/*.report.json"))
+
+
 def cohort_batch_cost(results: Path, out: Path, samples: int) -> dict:
     """A report batch of `samples` cohort-size reports (the first of a finished cohort,
     render_batch.py), with and without PDFs: wall and CPU of the job and every descendant
@@ -441,6 +449,8 @@ def main() -> None:
                 args.out, args.records, mix, args.one_sample_repeats, args.python
             )
             pages.append(printout_html(Path(result[key]["report_json"])))
+    if args.cohort_results:  # three cohort-size printouts (14-15 A4 pages each) timed too
+        pages += [printout_html(path) for path in cohort_report_jsons(args.cohort_results)[:3]]
     result["pdf"] = {
         engine: pdf_cost(pages, args.pdf_repeats, engine) for engine in args.pdf_engines.split(",")
     }

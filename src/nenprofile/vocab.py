@@ -27,6 +27,8 @@ ESCAT_TIERS: tuple[str, ...] = (
     "NA",
 )
 CONTEXTS: tuple[str, ...] = ("NEN-specific", "tissue-agnostic", "other tumor type", "germline")
+# mismatch repair genes: the MMR call (interpret.biomarkers) and the report's MSI checks
+MMR_GENES: tuple[str, ...] = ("EPCAM", "MLH1", "MSH2", "MSH6", "PMS2")
 DIRECTIONS: tuple[str, ...] = (
     "standard_of_care",
     "sensitivity",

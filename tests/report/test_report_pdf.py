@@ -16,7 +16,7 @@ import pytest
 from nenprofile.errors import InputError
 from nenprofile.report import build_report_data, pdf_printer, render_sample_html, write_pdf
 from nenprofile.report import pdf as pdf_module
-from nenprofile.report.chromium import ChromiumError
+from nenprofile.report.chromium import ChromiumError, ChromiumStartError
 from nenprofile.report.html import css_string
 from nenprofile.settings import schema_default
 
@@ -378,13 +378,24 @@ def test_the_printouts_work_stays_bounded_however_many_alterations_a_sample_has(
     assert elements(printout_with(0)) <= 620
 
 
-def test_a_browser_that_does_not_start_is_an_error_or_replaced_by_weasyprint(caplog):
+def test_a_browser_that_does_not_start_is_an_error_or_replaced_by_weasyprint(caplog, tmp_path):
+    """The browser is awaited at the first print: there a browser that exited is an error
+    (engine chromium) or replaced by WeasyPrint (auto), which then prints every report."""
     false = shutil.which("false")
-    with pytest.raises(ChromiumError, match="Chromium exited"), pdf_printer("chromium", false):
-        pass
+    with (
+        pdf_printer("chromium", false) as printer,
+        pytest.raises(ChromiumStartError, match=r"^Chromium exited \(status 1\)$"),
+    ):
+        printer.write(page_html(), tmp_path / "chromium.pdf")
+    assert not (tmp_path / "chromium.pdf").exists()
     with caplog.at_level(logging.WARNING, logger="nenprofile"), pdf_printer("auto", false) as p:
+        p.write(page_html(), tmp_path / "auto.pdf")
         assert p.engine == "weasyprint"
-    assert "Chromium could not be started (Chromium exited (status 1))" in caplog.text
+        p.write(page_html("2024-03-01"), tmp_path / "auto-next-day.pdf")
+    assert caplog.text.count("Chromium could not be started (Chromium exited (status 1))") == 1
+    for name in ("auto", "auto-next-day"):
+        payload = (tmp_path / f"{name}.pdf").read_bytes()
+        assert payload.startswith(b"%PDF-") and b"Skia/PDF" not in payload
     missing = "/nonexistent/chromium"
     with pytest.raises(ChromiumError, match="cannot start /nonexistent/chromium: No such file"):
         pdf_printer("chromium", missing).__enter__()
@@ -394,60 +405,58 @@ def test_a_browser_that_dies_is_reported_with_its_status_and_last_message(tmp_pa
     fake = tmp_path / "chromium"
     fake.write_text("#!/bin/sh\necho 'starting' >&2\necho 'FATAL: no usable fonts' >&2\nexit 3\n")
     fake.chmod(0o755)
-    with pytest.raises(ChromiumError) as died:
-        pdf_printer("chromium", str(fake)).__enter__()
+    with pytest.raises(ChromiumStartError) as died, pdf_printer("chromium", str(fake)) as printer:
+        printer.write(page_html(), tmp_path / "r.pdf")
     assert str(died.value) == "Chromium exited (status 3); its last message: FATAL: no usable fonts"
 
 
-def test_the_callers_start_up_runs_once_between_launching_the_browser_and_awaiting_it(
-    monkeypatch, tmp_path
-):
+class LaunchedPipe:
+    """A browser launched (recorded in `events`) that answers nothing by itself."""
+
+    def __init__(self, events: list[str], executable: str) -> None:
+        self.events = events
+        events.append(f"launch {executable}")
+
+    def request(self, method: str, session: str | None = None, **params: object) -> int:
+        self.events.append(f"request {method}")
+        return 1
+
+    def close(self) -> None:
+        self.events.append("close")
+
+
+def test_the_browser_is_launched_at_once_and_awaited_at_the_first_print(monkeypatch, tmp_path):
+    """A report job reads and builds its first report while the browser starts: entering
+    the printer launches the browser and asks for its tab without waiting; the first print
+    waits for both."""
     events: list[str] = []
 
-    class LaunchedPipe:
-        def __init__(self, executable: str, timeout_s: float) -> None:
-            events.append(f"launch {executable}")
+    class AwaitedPage:
+        def __init__(self, pipe: LaunchedPipe, created: int | None) -> None:
+            events.append(f"await the browser and tab {created}")
 
-        def close(self) -> None:
-            events.append("close")
+        def start_printing(self, html: str) -> None:
+            events.append(f"print {pdf_module.run_date_stamp(html)[2:10].decode()}")
 
-    def first_answer(pipe: LaunchedPipe) -> str:
-        events.append("first answer")
-        return "page"
+        def printed(self) -> bytes:
+            return b"/CreationDate (D:20261201235923+00'00') /ModDate (D:20261201235923+00'00')"
 
-    monkeypatch.setattr(pdf_module, "DevToolsPipe", LaunchedPipe)
-    monkeypatch.setattr(pdf_module, "HeadlessPage", first_answer)
-    with pdf_printer("chromium", "/opt/chrome", meanwhile=lambda: events.append("meanwhile")):
-        events.append("printing")
-    assert events == ["launch /opt/chrome", "meanwhile", "first answer", "printing", "close"]
-    events.clear()
-    with pdf_printer("weasyprint", meanwhile=lambda: events.append("meanwhile")):
-        events.append("printing")
-    assert events == ["meanwhile", "printing"]
-
-
-def test_a_failing_start_up_of_the_caller_is_not_taken_for_a_browser_failure(caplog):
-    """With engine auto, a browser that does not start is replaced by WeasyPrint (the
-    caller's start-up still runs once); the caller's own error is raised as it is."""
-    false = shutil.which("false")
-    calls: list[str] = []
-
-    def ran() -> None:
-        calls.append("ran")
-
-    with (
-        caplog.at_level(logging.WARNING, logger="nenprofile"),
-        pdf_printer("auto", false, meanwhile=ran) as printer,
-    ):
-        assert printer.engine == "weasyprint"
-    assert calls == ["ran"]
-    assert "Chromium could not be started (Chromium exited (status 1))" in caplog.text
-
-    def broken() -> None:
-        raise ImportError("no module named 'jinja2'")
-
-    with pytest.raises(ImportError, match="jinja2"), pdf_printer("auto", false, meanwhile=broken):
-        pass
+    monkeypatch.setattr(pdf_module, "DevToolsPipe", lambda exe, timeout: LaunchedPipe(events, exe))
+    monkeypatch.setattr(pdf_module, "HeadlessPage", AwaitedPage)
+    with pdf_printer("chromium", "/opt/chrome") as printer:
+        events.append("the caller reads and builds")
+        printer.write(page_html("2024-02-29"), tmp_path / "a.pdf")
+        printer.write(page_html("2024-03-01"), tmp_path / "b.pdf")
+    assert events == [
+        "launch /opt/chrome",
+        "request Target.createTarget",
+        "the caller reads and builds",
+        "await the browser and tab 1",
+        "print 20240229",
+        "print 20240301",
+        "close",
+    ]
+    assert (tmp_path / "b.pdf").read_bytes().startswith(b"/CreationDate (D:20240301000000")
 
 
 def live_processes_in_group(group: int) -> list[int]:
@@ -483,6 +492,8 @@ def test_closing_the_printer_ends_the_browser_and_every_helper_process(monkeypat
         group = pipes[0]._process.pid
         assert len(live_processes_in_group(group)) >= 3  # browser, zygote, renderer, ...
     profile = Path(pipes[0]._profile.name)
+    if Path("/dev/shm").is_dir():  # memory-backed: deleting it waits for no disk syncs
+        assert profile.parent == Path("/dev/shm")
     left = live_processes_in_group(group)
     for _ in range(100):  # killed processes may need a moment to be scheduled and exit
         if not left:
@@ -501,6 +512,20 @@ def test_the_pdf_printer_loads_without_the_report_stack():
 
     probe = "import sys, nenprofile.report.pdf; print(sorted(m for m in ('pandas', 'jinja2', "
     probe += "'numpy', 'nenprofile.report.data') if m in sys.modules))"
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert loaded.returncode == 0, loaded.stderr
+    assert loaded.stdout.strip() == "[]"
+
+
+def test_building_a_report_loads_no_interpretation_or_settings_stack():
+    """A report job builds its first report while the browser starts, on the second core: the
+    report modules need neither the interpretation modules (they pulled in ingest and the
+    settings: 0.04 CPU-s, 0.2 while the settings loaded jsonschema) nor pandas."""
+    import sys
+
+    probe = "import sys, nenprofile.jobs.reports, nenprofile.report.data, nenprofile.report.html; "
+    probe += "print(sorted(m for m in ('pandas', 'jsonschema', 'nenprofile.settings', "
+    probe += "'nenprofile.interpret.biomarkers') if m in sys.modules))"
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert loaded.returncode == 0, loaded.stderr
     assert loaded.stdout.strip() == "[]"
@@ -553,3 +578,14 @@ def test_chromium_opens_no_browser_ui_page_beside_the_report(tmp_path):
     assert [t["url"] for t in targets if t["url"].startswith("chrome")] == []
     assert {t["type"] for t in targets} <= {"page", "tab"}
     assert len(renderers) == 1
+
+
+def test_the_headless_shell_is_taken_before_the_full_browser(monkeypatch, tmp_path):
+    """Chromium's headless shell starts in half the full browser's CPU: found first on PATH."""
+    for name in ("chromium", "chromium-headless-shell", "google-chrome"):
+        (tmp_path / name).write_text("#!/bin/sh\n")
+        (tmp_path / name).chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert pdf_module.find_browser() == str(tmp_path / "chromium-headless-shell")
+    (tmp_path / "chromium-headless-shell").unlink()
+    assert pdf_module.find_browser() == str(tmp_path / "chromium")

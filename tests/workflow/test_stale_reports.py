@@ -128,9 +128,9 @@ def test_a_report_batch_prints_its_pdfs_with_one_browser(completed, tmp_path, mo
         pytest.skip("no Chromium browser found")
     starts = []
 
-    def counted(browser=None, meanwhile=None):
+    def counted(browser=None, **options):
         starts.append(browser)
-        return chromium_printer(browser, meanwhile)
+        return chromium_printer(browser, **options)
 
     chromium_printer = pdf.chromium_printer
     monkeypatch.setattr(pdf, "chromium_printer", counted)

@@ -14,8 +14,8 @@ from nenprofile.ingest.sites import GEP_SITES
 from nenprofile.interpret.oncogenicity import GeneInfo, SampleClassification, short_change
 from nenprofile.model import PROTEIN_CHANGING_CLASSES, BiomarkerCall, SampleInfo, Variant
 from nenprofile.settings import Settings, schema_default
+from nenprofile.vocab import MMR_GENES
 
-MMR_GENES = ("EPCAM", "MLH1", "MSH2", "MSH6", "PMS2")
 HRR_CORE_GENES = ("BRCA1", "BRCA2", "PALB2")
 HRR_PATHWAY = "Homologous recombination"
 NET_GENES = ("MEN1", "DAXX", "ATRX")

@@ -6,12 +6,14 @@ import logging
 import traceback
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from nenprofile.errors import BatchInputError, InputError
 from nenprofile.io.outputs import atomic_write, read_tsv, write_tsv
 from nenprofile.layout import REPORT_TABLES, SAMPLE_REPORTS
+from nenprofile.report.chromium import ChromiumStartError
 
 if TYPE_CHECKING:
     from nenprofile.report.pdf import PdfPrinter
@@ -46,7 +48,7 @@ def render_sample_report(
     """The tumor board report of one sample: HTML, the JSON of everything shown and, if
     configured, the PDF."""
     with report_printer(config["report"], pdf="pdf" in outputs) as printer:
-        shared = shared_report_inputs(inputs, config)
+        shared = shared_report_inputs(inputs, config)  # read while the browser starts
         render_report_files(wildcards["sample"], inputs, outputs, shared, printer)
 
 
@@ -60,8 +62,9 @@ def render_sample_reports(
 ) -> None:
     """The reports (HTML, JSON and, if configured, PDF) of a batch of samples, and the batch
     manifest listing them: one interpreter start-up and one browser for the batch instead of
-    one per sample, the cohort-wide inputs read once, and each report built while the browser
-    prints the one before it.
+    one per sample, the cohort-wide inputs read once, the first report read and built while
+    the browser starts, each report's PDF submitted as soon as its printout is built (its
+    JSON and HTML are written, and the next report built, while the browser prints it).
 
     Every sample is tried: one sample's rendering failure is logged and recorded for it alone
     (BatchInputError), and the workflow's onerror handler renders its batch-mates again."""
@@ -73,18 +76,19 @@ def render_sample_reports(
         shared = shared_report_inputs(inputs, config)
         pending: tuple[str, dict[str, str]] | None = None  # its PDF printed meanwhile
         for i, sample in enumerate(samples):
-            printout = None
+            built = None
             with failed.recorded(sample, files[i]):
                 own_inputs = {k: inputs[k][i] for k in REPORT_TABLES}
-                printout = write_report_files(
-                    sample, own_inputs, files[i], shared, printout=printer is not None
-                )
+                built = build_report(sample, own_inputs, shared, printout=printer is not None)
             collect_pdf(printer, pending, failed)
             pending = None
-            if printer is not None and printout is not None:
-                with failed.recorded(sample, files[i]):
-                    printer.submit(printout, files[i]["pdf"])
+            if built is None:
+                continue
+            with failed.recorded(sample, files[i]):
+                if printer is not None and built.printout is not None:
+                    printer.submit(built.printout, files[i]["pdf"])
                     pending = (sample, files[i])
+                write_report(built, files[i])
         collect_pdf(printer, pending, failed)
     if failed.reasons:
         raise BatchInputError(
@@ -99,7 +103,8 @@ def render_sample_reports(
 
 
 class BatchFailures:
-    """Why each failed report of a batch failed; its files are removed, batch-mates go on."""
+    """Why each failed report of a batch failed (its first error); its files are removed,
+    batch-mates go on. A browser that cannot start fails the batch as a whole."""
 
     def __init__(self) -> None:
         self.reasons: dict[str, str] = {}
@@ -108,50 +113,54 @@ class BatchFailures:
     def recorded(self, sample: str, files: Mapping[str, str]) -> Iterator[None]:
         try:
             yield
+        except ChromiumStartError:
+            raise  # no PDF of any sample can be printed: report_printer says why
         except Exception as error:  # recorded for this sample alone; batch-mates go on
-            self.reasons[sample] = render_failure(sample, error)
+            self.reasons.setdefault(sample, render_failure(sample, error))
             remove_files(files.values())
 
 
 def collect_pdf(
     printer: PdfPrinter | None, pending: tuple[str, dict[str, str]] | None, failed: BatchFailures
 ) -> None:
-    """Wait for the PDF of `pending` (sample, its files), a failure recorded for it alone."""
-    if printer is not None and pending is not None:
-        with failed.recorded(*pending):
-            printer.collect()
+    """Wait for the PDF of `pending` (sample, its files), a failure recorded for it alone; the
+    PDF of a report whose JSON or HTML failed while it printed is removed with them."""
+    if printer is None or pending is None:
+        return
+    sample, files = pending
+    with failed.recorded(sample, files):
+        printer.collect()
+    if sample in failed.reasons:
+        remove_files(files.values())
 
 
 @contextmanager
 def report_printer(settings: Mapping[str, Any], *, pdf: bool) -> Iterator[PdfPrinter | None]:
     """One PDF printer for a batch of reports (report.pdf_engine, pdf_browser); None when
-    no PDF is wanted, so no browser is started. The report modules are loaded while the
-    browser starts."""
+    no PDF is wanted, so no browser is started. The browser is launched first and awaited
+    at the first print: the caller reads its inputs and builds its first report meanwhile."""
     if not pdf:
         yield None
         return
     from nenprofile.report.pdf import pdf_printer
 
     engine = settings.get("pdf_engine") or default_pdf_engine()
-    with pdf_printer(
-        engine, settings.get("pdf_browser"), meanwhile=load_report_renderer
-    ) as printer:
-        yield printer
+    try:
+        with pdf_printer(engine, settings.get("pdf_browser")) as printer:
+            yield printer
+    except ChromiumStartError as error:
+        raise InputError(
+            f"the PDF browser could not be started: {error}",
+            path="config report.pdf_browser",
+            fix="set report.pdf_browser to a Chromium or Chrome that starts here, or "
+            "report.pdf_engine to auto (WeasyPrint when Chromium cannot start) or weasyprint",
+        ) from error
 
 
 def default_pdf_engine() -> str:
     from nenprofile.settings import schema_default
 
     return str(schema_default("report.pdf_engine"))
-
-
-def load_report_renderer() -> None:
-    """Import the report modules and compile the sample report template: about 1 CPU-s a
-    job pays once, best spent while the PDF browser starts."""
-    from nenprofile.report.data import build_report_data  # noqa: F401  (pandas and the rest)
-    from nenprofile.report.html import load_template
-
-    load_template("sample_report.html.j2")
 
 
 def render_failure(sample: str, error: Exception) -> str:
@@ -209,23 +218,32 @@ def render_report_files(
     shared: dict[str, Any],
     printer: PdfPrinter | None,
 ) -> None:
-    """One sample's report.json and report.html and, with a printer, its report.pdf."""
-    printout = write_report_files(sample, inputs, outputs, shared, printout=printer is not None)
-    if printer is not None and printout is not None:
-        printer.write(printout, outputs["pdf"])
+    """One sample's report.json and report.html and, with a printer, its report.pdf (the
+    JSON and HTML written while the browser prints)."""
+    built = build_report(sample, inputs, shared, printout=printer is not None)
+    if printer is None or built.printout is None:
+        write_report(built, outputs)
+        return
+    printer.submit(built.printout, outputs["pdf"])
+    try:
+        write_report(built, outputs)
+    finally:
+        printer.collect()
 
 
-def write_report_files(
-    sample: str,
-    inputs: dict[str, str],
-    outputs: dict[str, str],
-    shared: dict[str, Any],
-    *,
-    printout: bool,
-) -> str | None:
-    """One sample's report.json and report.html; the HTML its PDF is printed from when
-    `printout`."""
-    from nenprofile.report import build_report_data, render_sample_html, write_report_json
+@dataclass
+class BuiltReport:
+    """A sample's report data, and the HTML its PDF is printed from (None: no PDF)."""
+
+    data: dict[str, Any]
+    printout: str | None
+
+
+def build_report(
+    sample: str, inputs: dict[str, str], shared: dict[str, Any], *, printout: bool
+) -> BuiltReport:
+    """One sample's report data from its tables, and its printout HTML when `printout`."""
+    from nenprofile.report import build_report_data, render_sample_html
 
     ingest = read_json(inputs["ingest"])
     provenance = dict(shared["provenance"])
@@ -243,10 +261,16 @@ def write_report_files(
         cohort_context=shared["cohort_context"],
     )
     data["source_tables"] = source_table_digests(inputs)
-    write_report_json(data, outputs["json"])
+    return BuiltReport(data, render_sample_html(data, printout=True) if printout else None)
+
+
+def write_report(built: BuiltReport, outputs: dict[str, str]) -> None:
+    """A built report's report.json and report.html."""
+    from nenprofile.report import render_sample_html, write_report_json
+
+    write_report_json(built.data, outputs["json"])
     with atomic_write(outputs["html"]) as out:
-        out.write(render_sample_html(data))
-    return render_sample_html(data, printout=True) if printout else None
+        out.write(render_sample_html(built.data))
 
 
 def render_cohort_report(

@@ -58,8 +58,20 @@ FLAGS = (
 )
 
 
+def profile_parent() -> str | None:
+    """Where the browser's throw-away profile goes: memory-backed /dev/shm where there is one.
+    Chromium syncs its profile databases to disk as it starts, and deleting them after a
+    print waited for those syncs: 0.1-0.3 s per job on a busy disk, ~2 MB of memory here."""
+    shm = "/dev/shm"
+    return shm if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) else None
+
+
 class ChromiumError(RuntimeError):
     """Chromium exited, stopped answering, or refused a command."""
+
+
+class ChromiumStartError(ChromiumError):
+    """Chromium exited or did not answer before its first page: no report can be printed."""
 
 
 class DevToolsPipe:
@@ -67,7 +79,9 @@ class DevToolsPipe:
 
     def __init__(self, executable: str, timeout_s: float) -> None:
         self.timeout_s = timeout_s
-        self._profile = tempfile.TemporaryDirectory(prefix="nenprofile-chromium-")
+        self._profile = tempfile.TemporaryDirectory(
+            prefix="nenprofile-chromium-", dir=profile_parent()
+        )
         commands_read, self._commands = os.pipe()
         self._replies, replies_write = os.pipe()
 
@@ -192,21 +206,32 @@ class DevToolsPipe:
 class HeadlessPage:
     """One tab of `pipe`'s Chromium: scripts off, every request refused (and logged)."""
 
-    def __init__(self, pipe: DevToolsPipe) -> None:
+    def __init__(self, pipe: DevToolsPipe, created: int | None = None) -> None:
+        """`created`: the id of a Target.createTarget already sent (`request_tab`)."""
         self._pipe = pipe
-        target = pipe.call("Target.createTarget", url="about:blank")["targetId"]
+        created = created or request_tab(pipe)
+        target = pipe.reply(created, "Target.createTarget")["targetId"]
         self._session = pipe.call("Target.attachToTarget", targetId=target, flatten=True)[
             "sessionId"
         ]
         pipe.on_event["Fetch.requestPaused"] = self._refuse
-        pipe.call("Emulation.setScriptExecutionDisabled", self._session, value=True)
-        pipe.call("Fetch.enable", self._session, patterns=[{"urlPattern": "*"}])
-        pipe.call("Page.enable", self._session)
-        # the page is only ever printed: laid out for print media from the start, the first
-        # (screen) layout after loading is not thrown away by printToPDF's print layout
-        pipe.call("Emulation.setEmulatedMedia", self._session, media="print")
-        self._frame = pipe.call("Page.getFrameTree", self._session)["frameTree"]["frame"]["id"]
-        self._printing: int | None = None  # the printToPDF command awaiting its reply
+        # sent together, answered in order (one session runs its commands in turn)
+        sent = [
+            (method, pipe.request(method, self._session, **params))
+            for method, params in (
+                ("Emulation.setScriptExecutionDisabled", {"value": True}),
+                ("Fetch.enable", {"patterns": [{"urlPattern": "*"}]}),
+                ("Page.enable", {}),
+                # the page is only ever printed: laid out for print media from the start, the
+                # first (screen) layout after loading is not thrown away by printToPDF's
+                ("Emulation.setEmulatedMedia", {"media": "print"}),
+                ("Page.getFrameTree", {}),
+            )
+        ]
+        frames = [pipe.reply(wanted, method) for method, wanted in sent][-1]
+        self._frame = frames["frameTree"]["frame"]["id"]
+        # the setDocumentContent and printToPDF commands of the page being printed
+        self._printing: tuple[int, int] | None = None
 
     def _refuse(self, params: dict[str, Any], session: str | None) -> None:
         log.warning(
@@ -230,18 +255,28 @@ class HeadlessPage:
         before the next."""
         if self._printing is not None:
             raise ChromiumError("a page is being printed: collect its PDF first")
-        self._pipe.call("Page.setDocumentContent", self._session, frameId=self._frame, html=html)
-        self._printing = self._pipe.request(
+        loaded = self._pipe.request(
+            "Page.setDocumentContent", self._session, frameId=self._frame, html=html
+        )
+        printing = self._pipe.request(
             "Page.printToPDF",
             self._session,
             preferCSSPageSize=True,
             printBackground=True,
             generateTaggedPDF=False,
         )
+        self._printing = (loaded, printing)
 
     def printed(self) -> bytes:
         """The PDF of the page `start_printing` was given, waited for."""
         if self._printing is None:
             raise ChromiumError("no page is being printed")
-        wanted, self._printing = self._printing, None
+        (loaded, wanted), self._printing = self._printing, None
+        self._pipe.reply(loaded, "Page.setDocumentContent")
         return base64.b64decode(self._pipe.reply(wanted, "Page.printToPDF")["data"])
+
+
+def request_tab(pipe: DevToolsPipe) -> int:
+    """Ask for a new tab without waiting: sent as soon as the browser is launched, the tab
+    (and its renderer process) is made while the caller works; HeadlessPage awaits it."""
+    return pipe.request("Target.createTarget", url="about:blank")

@@ -9,9 +9,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from nenprofile.interpret.biomarkers import MMR_GENES
 from nenprofile.report.values import citation_links
-from nenprofile.vocab import is_oncogenic
+from nenprofile.vocab import MMR_GENES, is_oncogenic
 
 # ingest counts worth naming when non-zero: count key -> what it means for the reader
 SKIP_COUNTS = {
