@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -295,3 +296,21 @@ def test_one_sample_reference_gives_no_high_immune_signature(tmp_path: Path) -> 
     gep = row(table, "A", "TCELL_INFLAMED_GEP")
     assert gep["call"] == "not_informative"
     assert row(table, "A", "CD274")["call"] == "intermediate"  # tie: rank not informative
+
+
+def test_read_marker_table_decodes_every_text_column_without_a_deprecation_warning(
+    matrix: pd.DataFrame, tmp_path: Path
+) -> None:
+    """pandas 3 reads text as str, which select_dtypes(include="object") takes only with a
+    warning and pandas 4 will not take at all: the cells would stay encoded."""
+    from nenprofile.io.outputs import encode_text
+
+    table = score_matrix(matrix, SAMPLES, settings=FOUR)
+    table["note"] = "=HYPERLINK(x)\tsecond"
+    path = tmp_path / "expression_markers.tsv"
+    table.assign(note=table["note"].map(encode_text)).to_csv(path, sep="\t", index=False)
+    assert "'=HYPERLINK(x)\\tsecond" in path.read_text()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        back = read_marker_table(path)
+    assert set(back["note"]) == {"=HYPERLINK(x)\tsecond"}

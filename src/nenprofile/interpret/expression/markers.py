@@ -408,6 +408,16 @@ def markers_by_sample(table: pd.DataFrame) -> dict[str, dict[str, dict]]:
     return result
 
 
+def _text_columns(table: pd.DataFrame) -> list[str]:
+    """The columns read as text: object under pandas 2, str (a StringDtype) under pandas 3,
+    where select_dtypes(include="object") still takes them only with a deprecation warning."""
+    return [
+        str(column)
+        for column, dtype in table.dtypes.items()
+        if pd.api.types.is_object_dtype(dtype) or isinstance(dtype, pd.StringDtype)
+    ]
+
+
 def read_marker_table(path: str | Path) -> pd.DataFrame:
     """Read expression_markers.tsv written from score_cohort's table."""
     path = Path(path)
@@ -433,7 +443,7 @@ def read_marker_table(path: str | Path) -> pd.DataFrame:
             line=1,
             fix="regenerate it with score_expression_markers",
         )
-    for column in table.select_dtypes(include="object").columns:
+    for column in _text_columns(table):
         table[column] = table[column].map(decode_text, na_action="ignore")
     table["research_only"] = table["research_only"].astype(str).str.lower() == "true"
     table["note"] = table["note"].astype(object).fillna("")  # all-empty notes read as float NaN
