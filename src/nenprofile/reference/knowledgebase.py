@@ -144,7 +144,7 @@ def knowledge_base_release(path: str | Path | None = None) -> dict[str, str]:
     whole of it, the genes and rules being most of the cost)."""
     texts, labels, source = _read_files(path)
     release = _parse(texts["release.yaml"], labels["release.yaml"])
-    if source != "bundled" or validated_digest(texts) != BUNDLED_VALIDATED:
+    if not _validated_before(texts, source):
         _validate_file("release.yaml", release, labels, texts)
     return {
         "version": str(release["version"]),
@@ -181,7 +181,13 @@ def _read_files(path: str | Path | None) -> tuple[dict[str, bytes], dict[str, st
 
 @lru_cache(maxsize=1)
 def _load_bundled() -> KnowledgeBase:
-    return _build(*_read_files(None), trusted=BUNDLED_VALIDATED)
+    return _build(*_read_files(None))
+
+
+def _validated_before(texts: dict[str, bytes], source: str) -> bool:
+    """Whether these are the bundled files, with the schema, byte for byte as a test validated
+    them (BUNDLED_VALIDATED): their validation is not run again. A user's are always checked."""
+    return source == "bundled" and validated_digest(texts) == BUNDLED_VALIDATED
 
 
 def validated_digest(texts: dict[str, bytes]) -> str:
@@ -203,12 +209,9 @@ def _checksum(texts: dict[str, bytes]) -> str:
     return digest.hexdigest()
 
 
-def _build(
-    texts: dict[str, bytes], labels: dict[str, str], source: str, trusted: str | None = None
-) -> KnowledgeBase:
-    """trusted: validated_digest() of files known to be valid (the bundled ones)."""
+def _build(texts: dict[str, bytes], labels: dict[str, str], source: str) -> KnowledgeBase:
     data = {name: _parse(texts[name], labels[name]) for name in KB_FILES}
-    if trusted is None or validated_digest(texts) != trusted:
+    if not _validated_before(texts, source):
         for name in KB_FILES:
             _validate_file(name, data[name], labels, texts)
     genes = _genes(data["genes.yaml"]["genes"], labels["genes.yaml"])
