@@ -37,21 +37,6 @@ def read_table(path: str | None) -> Any:
     return pd.DataFrame(rows, columns=columns, dtype=str)
 
 
-def render_sample_report(
-    *,
-    inputs: dict[str, str],
-    outputs: dict[str, str],
-    params: dict[str, Any],
-    config: dict[str, Any],
-    wildcards: dict[str, str],
-) -> None:
-    """The tumor board report of one sample: HTML, the JSON of everything shown and, if
-    configured, the PDF."""
-    with report_printer(config["report"], pdf="pdf" in outputs) as printer:
-        shared = shared_report_inputs(inputs, config)  # read while the browser starts
-        render_report_files(wildcards["sample"], inputs, outputs, shared, printer)
-
-
 def render_sample_reports(
     *,
     inputs: dict[str, Any],
